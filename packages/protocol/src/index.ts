@@ -1,0 +1,1 @@
+export { ok, type Result, reject } from './result.js'
