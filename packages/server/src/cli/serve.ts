@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import { type Config, masterKeyBytes } from '../config.js'
+import { systemClock } from '../core/clock.js'
+import { createGateway, type Gateway } from '../core/gateway.js'
+import { selectEvmCrypto } from '../crypto/select-evm-crypto.js'
+import { buildApp } from '../http/app.js'
+import { openStores } from '../store/open-stores.js'
+
+export interface RunningServer {
+  app: FastifyInstance
+  gateway: Gateway
+  url: string
+  close(): Promise<void>
+}
+
+/** Opens the store, builds the gateway and the app, listens, and keeps the key ring fresh. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const evmCrypto = await selectEvmCrypto(config.evmCrypto)
+  const stores = await openStores(config.databaseUrl)
+  const masterKey = masterKeyBytes(config)
+  const gateway = await createGateway(config, {
+    stores,
+    clock: systemClock,
+    evmCrypto,
+    ...(masterKey ? { masterKey } : {}),
+  })
+  const app = await buildApp(gateway, config, {
+    logger: {
+      level: config.logLevel,
+      // Credentials never reach the log, whatever the level.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+    },
+  })
+  if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
+  app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
+
+  const ticker = setInterval(() => {
+    gateway.tick().catch((error: unknown) => app.log.error({ err: error }, 'periodic refresh failed'))
+  }, config.keyRingRefreshSeconds * 1000)
+  ticker.unref()
+
+  const url = await app.listen({ host: config.host, port: config.port })
+  return {
+    app,
+    gateway,
+    url,
+    async close() {
+      clearInterval(ticker)
+      await app.close()
+      await gateway.close()
+    },
+  }
+}

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs'
+import { type Static, Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/**
+ * Sigil's whole configuration: one schema for defaults, validation, the `SIGIL_*` environment
+ * mapping and docs/configuration.md. Sources merge as defaults < config file < environment <
+ * command-line flags; every violation is reported at once, naming the key, and the process stops.
+ */
+const Seconds = (defaultValue: number, description: string, minimum = 1) =>
+  Type.Integer({ minimum, default: defaultValue, description })
+
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface to listen on.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port (0: any free port).' }),
+    publicUrl: Type.Optional(
+      Type.String({
+        description: 'Origin clients use to reach Sigil; default http://localhost:<port>. SIWE binds to it.',
+      }),
+    ),
+    databaseUrl: Type.String({
+      default: 'sqlite:./data/sigil.db',
+      minLength: 1,
+      description: 'sqlite:<path> (embedded default) or sqlite::memory:.',
+    }),
+    siweDomain: Type.Optional(
+      Type.String({ minLength: 1, description: 'Expected SIWE domain (authority); default: host[:port] of publicUrl.' }),
+    ),
+    siweUri: Type.Optional(Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' })),
+    siweChainIds: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
+      minItems: 1,
+      default: [1],
+      description: 'EIP-155 chain ids a SIWE message may name.',
+    }),
+    nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
+    issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
+    accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),
+    refreshTokenTtlSeconds: Seconds(2_592_000, 'Idle lifetime of a refresh token (30 days).'),
+    sessionMaxAgeSeconds: Seconds(7_776_000, 'Absolute lifetime of a session, refreshed or not (90 days).'),
+    jwtAlgorithm: Type.Union([Type.Literal('ES256'), Type.Literal('ES384'), Type.Literal('EdDSA')], {
+      default: 'ES256',
+      description: 'Signature algorithm of new signing keys.',
+    }),
+    jwtIssuer: Type.Optional(Type.String({ minLength: 1, description: 'JWT iss; default: origin of publicUrl.' })),
+    jwtAudience: Type.Optional(Type.String({ minLength: 1, description: 'JWT aud; default: origin of publicUrl.' })),
+    jwtClockToleranceSeconds: Seconds(5, 'Leeway for exp/nbf between replicas.', 0),
+    keyRingRefreshSeconds: Seconds(5, 'How often a running server re-reads the signing-key ring.'),
+    masterKey: Type.Optional(
+      Type.String({
+        pattern: '^(?:[0-9a-fA-F]{64}|[A-Za-z0-9_-]{43}=?)$',
+        description: '32-byte key (64 hex chars or base64url) that encrypts signing keys at rest.',
+      }),
+    ),
+    evmCrypto: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('noble')], {
+      default: 'auto',
+      description: 'secp256k1 backend: native libsecp256k1 with @noble fallback (auto), or one of them.',
+    }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info', description: 'Log level.' },
+    ),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_384, description: 'Largest request body.' }),
+  },
+  { additionalProperties: false },
+)
+
+export type ConfigInput = Static<typeof ConfigSchema>
+
+/** The validated configuration with every derived value filled in. */
+export type Config = ConfigInput & {
+  publicUrl: string
+  siweDomain: string
+  siweScheme: 'https' | 'http'
+  siweUri: string
+  jwtIssuer: string
+  jwtAudience: string
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof ConfigInput)[]
+
+export const envName = (key: string) => `SIGIL_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+
+function fromEnvironment(env: NodeJS.ProcessEnv, problems: string[]): Record<string, unknown> {
+  const byName = new Map(CONFIG_KEYS.map((k) => [envName(k), k]))
+  const values: Record<string, unknown> = {}
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('SIGIL_') || raw === undefined) continue
+    const key = byName.get(name)
+    if (!key) {
+      problems.push(`${name}: unknown setting`)
+      continue
+    }
+    values[key] = ConfigSchema.properties[key].type === 'array' ? raw.split(',').map((s) => s.trim()) : raw
+  }
+  return values
+}
+
+function fromFile(path: string, problems: string[]): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+    problems.push(`${path}: must hold a JSON object`)
+  } catch (error) {
+    problems.push(`${path}: ${error instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`)
+  }
+  return {}
+}
+
+function derive(input: ConfigInput, problems: string[]): Config | undefined {
+  const publicUrl = input.publicUrl ?? `http://localhost:${input.port || 8080}`
+  let url: URL
+  try {
+    url = new URL(publicUrl)
+  } catch {
+    problems.push('publicUrl: not a URL')
+    return undefined
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('publicUrl: must be http or https')
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    problems.push('publicUrl: must be an origin (scheme://host[:port]) without path, query or credentials')
+  }
+  return {
+    ...input,
+    publicUrl: url.origin,
+    siweScheme: url.protocol === 'https:' ? 'https' : 'http',
+    siweDomain: input.siweDomain ?? url.host,
+    siweUri: input.siweUri ?? url.origin,
+    jwtIssuer: input.jwtIssuer ?? url.origin,
+    jwtAudience: input.jwtAudience ?? url.origin,
+  }
+}
+
+export interface ConfigSources {
+  file?: string
+  env?: NodeJS.ProcessEnv
+  flags?: Record<string, unknown>
+}
+
+/** Builds the configuration or throws a ConfigError listing every problem. */
+export function loadConfig({ file, env = {}, flags = {} }: ConfigSources = {}): Config {
+  const problems: string[] = []
+  const merged = {
+    ...(file ? fromFile(file, problems) : {}),
+    ...fromEnvironment(env, problems),
+    ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+  }
+  const candidate = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, Value.Clone(merged)))
+  for (const error of Value.Errors(ConfigSchema, candidate)) {
+    const key = error.path.replace(/^\//, '').replace(/\//g, '.') || '(root)'
+    problems.push(error.message.startsWith('Unexpected property') ? `${key}: unknown setting` : `${key}: ${error.message}`)
+  }
+  const config = problems.length === 0 ? derive(candidate as ConfigInput, problems) : undefined
+  if (!config || problems.length > 0) throw new ConfigError([...new Set(problems)])
+  return config
+}
+
+/** The 32 raw bytes of the configured master key, if any. */
+export function masterKeyBytes(config: Config): Uint8Array | undefined {
+  if (!config.masterKey) return undefined
+  return /^[0-9a-fA-F]{64}$/.test(config.masterKey)
+    ? Buffer.from(config.masterKey, 'hex')
+    : Buffer.from(config.masterKey, 'base64url')
+}

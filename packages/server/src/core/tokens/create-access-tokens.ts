@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto'
+import { type AccessTokenClaims, signAccessToken, verifyAccessToken } from '@sigil/protocol'
+import type { Clock } from '../clock.js'
+import { AuthError } from '../errors.js'
+import { parseScopeClaim, type Scope } from '../scopes.js'
+import type { KeyRing } from './create-key-ring.js'
+
+export interface AccessTokenOptions {
+  issuer: string
+  audience: string
+  ttlSeconds: number
+  clockToleranceSeconds: number
+}
+
+export interface AccessTokenSubject {
+  accountId: string
+  sessionId: string
+  scopes: readonly Scope[]
+  /** RFC 9068 `client_id`: which API issued it (`native`, later a dialect). */
+  clientId: string
+}
+
+export interface VerifiedAccessToken extends AccessTokenSubject {
+  claims: AccessTokenClaims
+}
+
+export interface AccessTokens {
+  issue(subject: AccessTokenSubject): Promise<{ token: string; expiresIn: number }>
+  /** Signature, claims and the session revocation list; throws TOKEN_* or SESSION_REVOKED. */
+  verify(token: string): Promise<VerifiedAccessToken>
+}
+
+/** RFC 9068 access tokens signed by the key ring's active key. */
+export function createAccessTokens(
+  keyRing: KeyRing,
+  isSessionRevoked: (sessionId: string) => boolean,
+  clock: Clock,
+  options: AccessTokenOptions,
+): AccessTokens {
+  return {
+    async issue(subject) {
+      const iat = Math.floor(clock.now() / 1000)
+      const claims: AccessTokenClaims = {
+        iss: options.issuer,
+        aud: options.audience,
+        sub: subject.accountId,
+        client_id: subject.clientId,
+        iat,
+        exp: iat + options.ttlSeconds,
+        jti: randomUUID(),
+        sid: subject.sessionId,
+        scope: subject.scopes.join(' '),
+      }
+      return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: options.ttlSeconds }
+    },
+
+    async verify(token) {
+      const result = await verifyAccessToken(token, {
+        issuer: options.issuer,
+        audience: options.audience,
+        now: Math.floor(clock.now() / 1000),
+        clockToleranceSeconds: options.clockToleranceSeconds,
+        resolveKey: (kid) => keyRing.resolve(kid),
+      })
+      if (!result.ok) {
+        throw new AuthError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', result.reason)
+      }
+      const claims = result.value
+      if (isSessionRevoked(claims.sid)) throw new AuthError('SESSION_REVOKED')
+      return {
+        claims,
+        accountId: claims.sub,
+        sessionId: claims.sid,
+        scopes: parseScopeClaim(claims.scope),
+        clientId: claims.client_id,
+      }
+    },
+  }
+}

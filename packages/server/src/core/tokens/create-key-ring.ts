@@ -1,0 +1,109 @@
+import {
+  createJwks,
+  generateSigningKey,
+  type ImportedSigningKey,
+  importSigningKey,
+  type JsonWebKeySet,
+  type SigningAlgorithm,
+} from '@sigil/protocol'
+import type { Clock } from '../clock.js'
+import type { SigningKeyStore, StoredSigningKey } from '../ports.js'
+import { openPrivateKey, sealPrivateKey } from './key-envelope.js'
+
+export interface KeyRingOptions {
+  algorithm: SigningAlgorithm
+  masterKey?: Uint8Array
+  /** A retired key stays published (and accepted) this long: longer than any token it signed lives. */
+  retentionMs: number
+}
+
+export interface KeyRing {
+  /** Reads the ring from the store, generating the first key on an empty store. */
+  load(): Promise<void>
+  /** Re-reads the store; a key activated by `sigil keys rotate` starts signing here. */
+  refresh(): Promise<void>
+  /** Generates a new key and makes it the active one in the store (and here). */
+  rotate(): Promise<string>
+  activeKey(): ImportedSigningKey
+  /** Public key for a `kid`, if it is ours and still within retention. */
+  resolve(kid: string): ImportedSigningKey | undefined
+  jwks(): JsonWebKeySet
+}
+
+/**
+ * The signing-key ring (RFC 7517 JWKS publishing, RFC 7638 kids). The store is the source of
+ * truth so that every replica, and the CLI, agree on which key is active.
+ */
+export function createKeyRing(store: SigningKeyStore, clock: Clock, options: KeyRingOptions): KeyRing {
+  let active: ImportedSigningKey | undefined
+  let published = new Map<string, ImportedSigningKey>()
+  let document: JsonWebKeySet = { keys: [] }
+  let fingerprint = ''
+  const imported = new Map<string, ImportedSigningKey>()
+
+  const importStored = async (key: StoredSigningKey) => {
+    const cached = imported.get(key.kid)
+    if (cached) return cached
+    const ready = await importSigningKey({
+      kid: key.kid,
+      alg: key.alg as SigningAlgorithm,
+      publicJwk: JSON.parse(key.publicJwk),
+      privateJwk: JSON.parse(openPrivateKey(key.privateJwk, options.masterKey)),
+    })
+    imported.set(key.kid, ready)
+    return ready
+  }
+
+  const apply = async (keys: StoredSigningKey[]) => {
+    const now = clock.now()
+    const live = keys.filter((k) => k.retiredAt === undefined || k.retiredAt + options.retentionMs > now)
+    const next = live.filter((k) => k.retiredAt === undefined).sort((a, b) => b.createdAt - a.createdAt)[0]
+    const print = live.map((k) => `${k.kid}:${k.retiredAt ?? ''}`).join(',')
+    if (!next) return false
+    if (print === fingerprint) return true
+    const ready = await Promise.all(live.map(importStored))
+    published = new Map(ready.map((k) => [k.kid, k]))
+    active = published.get(next.kid)
+    document = createJwks(live.map((k) => ({ kid: k.kid, alg: k.alg as SigningAlgorithm, publicJwk: JSON.parse(k.publicJwk) })))
+    fingerprint = print
+    return true
+  }
+
+  const rotate = async () => {
+    const pair = await generateSigningKey(options.algorithm)
+    await store.activate(
+      {
+        kid: pair.kid,
+        alg: pair.alg,
+        publicJwk: JSON.stringify(pair.publicJwk),
+        privateJwk: sealPrivateKey(JSON.stringify(pair.privateJwk), options.masterKey),
+        createdAt: clock.now(),
+      },
+      clock.now(),
+    )
+    await apply(await store.list())
+    return pair.kid
+  }
+
+  return {
+    async load() {
+      const loaded = await apply(await store.list())
+      // A changed `jwtAlgorithm` takes effect through a normal rotation: old tokens stay valid.
+      if (!loaded || active?.alg !== options.algorithm) await rotate()
+    },
+    async refresh() {
+      await apply(await store.list())
+    },
+    rotate,
+    activeKey() {
+      if (!active) throw new Error('key ring not loaded')
+      return active
+    },
+    resolve(kid) {
+      return published.get(kid)
+    },
+    jwks() {
+      return document
+    },
+  }
+}

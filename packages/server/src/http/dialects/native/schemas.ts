@@ -1,0 +1,66 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+/** Wire schemas of the native API; they are also the OpenAPI document's components. */
+const Address = Type.String({ pattern: '^0x[0-9a-fA-F]{40}$', description: '20-byte Ethereum address' })
+
+export const NonceRequest = Type.Object(
+  { address: Type.Optional(Address) },
+  { additionalProperties: false, $id: 'NonceRequest' },
+)
+export type NonceRequest = Static<typeof NonceRequest>
+
+export const NonceResponse = Type.Object(
+  {
+    nonce: Type.String(),
+    expiresAt: Type.String({ format: 'date-time' }),
+    domain: Type.String(),
+    uri: Type.String(),
+    chainIds: Type.Array(Type.Integer()),
+  },
+  { $id: 'NonceResponse' },
+)
+
+export const SiweRequest = Type.Object(
+  {
+    message: Type.String({ minLength: 1, maxLength: 8192, description: 'The exact EIP-4361 text that was signed' }),
+    signature: Type.String({ minLength: 1, maxLength: 1024, description: '0x-prefixed 65-byte EIP-191 signature' }),
+  },
+  { additionalProperties: false, $id: 'SiweRequest' },
+)
+export type SiweRequest = Static<typeof SiweRequest>
+
+export const RefreshRequest = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false, $id: 'RefreshRequest' },
+)
+export type RefreshRequest = Static<typeof RefreshRequest>
+
+const AccountView = Type.Object({ id: Type.String(), address: Type.String() })
+
+export const TokenResponse = Type.Object(
+  {
+    accessToken: Type.String(),
+    tokenType: Type.Literal('Bearer'),
+    expiresIn: Type.Integer({ description: 'seconds' }),
+    refreshToken: Type.String(),
+    refreshExpiresIn: Type.Integer({ description: 'seconds' }),
+    account: AccountView,
+  },
+  { $id: 'TokenResponse' },
+)
+
+export const MeResponse = Type.Object(
+  { account: AccountView, sessionId: Type.String(), scopes: Type.Array(Type.String()) },
+  { $id: 'MeResponse' },
+)
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+  },
+  { $id: 'Problem' },
+)

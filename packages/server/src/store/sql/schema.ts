@@ -1,0 +1,59 @@
+import type { Generated } from 'kysely'
+
+/** Row shapes shared by every SQL dialect. Times are epoch milliseconds. */
+export interface AccountRow {
+  id: string
+  /** Lower-case hex of the 20 address bytes: the unique key, so case variants never duplicate. */
+  address_key: string
+  /** EIP-55 form, for display. */
+  address: string
+  created_at: number
+}
+
+export interface ChallengeRow {
+  nonce: string
+  purpose: string
+  address: string | null
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+
+export interface SessionRow {
+  id: string
+  account_id: string
+  kind: string
+  created_at: number
+  expires_at: number
+  last_used_at: number
+  revoked_at: number | null
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface RefreshTokenRow {
+  id: string
+  session_id: string
+  secret_hash: Uint8Array
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+
+export interface SigningKeyRow {
+  kid: string
+  alg: string
+  public_jwk: string
+  private_jwk: string
+  created_at: number
+  retired_at: number | null
+  seq: Generated<number>
+}
+
+export interface Database {
+  accounts: AccountRow
+  challenges: ChallengeRow
+  sessions: SessionRow
+  refresh_tokens: RefreshTokenRow
+  signing_keys: SigningKeyRow
+}

@@ -1,0 +1,127 @@
+import type { Kysely } from 'kysely'
+import type { RefreshToken, Session, SessionStore } from '../../core/ports.js'
+import type { Database, RefreshTokenRow, SessionRow } from './schema.js'
+
+const toSession = (row: SessionRow): Session => ({
+  id: row.id,
+  accountId: row.account_id,
+  kind: 'token',
+  createdAt: Number(row.created_at),
+  expiresAt: Number(row.expires_at),
+  lastUsedAt: Number(row.last_used_at),
+  ...(row.revoked_at === null ? {} : { revokedAt: Number(row.revoked_at) }),
+  ...(row.ip === null ? {} : { ip: row.ip }),
+  ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+})
+
+const toRefreshToken = (row: RefreshTokenRow): RefreshToken => ({
+  id: row.id,
+  sessionId: row.session_id,
+  secretHash: new Uint8Array(row.secret_hash),
+  createdAt: Number(row.created_at),
+  expiresAt: Number(row.expires_at),
+  ...(row.used_at === null ? {} : { usedAt: Number(row.used_at) }),
+})
+
+const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
+  id: token.id,
+  session_id: token.sessionId,
+  secret_hash: token.secretHash,
+  created_at: token.createdAt,
+  expires_at: token.expiresAt,
+  used_at: token.usedAt ?? null,
+})
+
+export function createSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(session, refreshToken) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('sessions')
+          .values({
+            id: session.id,
+            account_id: session.accountId,
+            kind: session.kind,
+            created_at: session.createdAt,
+            expires_at: session.expiresAt,
+            last_used_at: session.lastUsedAt,
+            revoked_at: null,
+            ip: session.ip ?? null,
+            user_agent: session.userAgent ?? null,
+          })
+          .execute()
+        await trx.insertInto('refresh_tokens').values(refreshTokenRow(refreshToken)).execute()
+      })
+    },
+
+    async find(sessionId) {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst()
+      return row && toSession(row)
+    },
+
+    async findRefreshToken(id) {
+      const token = await db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!token) return undefined
+      const session = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', token.session_id)
+        .executeTakeFirstOrThrow()
+      return { token: toRefreshToken(token), session: toSession(session) }
+    },
+
+    async rotateRefreshToken(usedId, next, now) {
+      return db.transaction().execute(async (trx) => {
+        const used = await trx
+          .updateTable('refresh_tokens')
+          .set({ used_at: now })
+          .where('id', '=', usedId)
+          .where('used_at', 'is', null)
+          .executeTakeFirst()
+        if (Number(used.numUpdatedRows) !== 1) return 'already_used' as const
+        // Checked inside the same transaction as the issuance, so a family revoked a moment ago
+        // (reuse detected on another request) can never hand out a new descendant.
+        const touched = await trx
+          .updateTable('sessions')
+          .set({ last_used_at: now })
+          .where('id', '=', next.sessionId)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst()
+        if (Number(touched.numUpdatedRows) !== 1) return 'session_inactive' as const
+        await trx.insertInto('refresh_tokens').values(refreshTokenRow(next)).execute()
+        return 'rotated' as const
+      })
+    },
+
+    async revoke(sessionId, now) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    },
+
+    async revokeAllOfAccount(accountId, now) {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute()
+      return rows.map((r) => r.id)
+    },
+
+    async listRevokedSince(since) {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'revoked_at'])
+        .where('revoked_at', '>=', since)
+        .execute()
+      return rows.map((r) => ({ id: r.id, revokedAt: Number(r.revoked_at) }))
+    },
+  }
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import type { Stores } from '../../core/ports.js'
+import { createAccountStore } from '../sql/account-store.js'
+import { createChallengeStore } from '../sql/challenge-store.js'
+import { migrationProvider } from '../sql/migrations.js'
+import type { Database } from '../sql/schema.js'
+import { createSessionStore } from '../sql/session-store.js'
+import { createSigningKeyStore } from '../sql/signing-key-store.js'
+
+/** `sqlite:<path>` or `sqlite::memory:` → the file path (or `:memory:`). */
+export function sqlitePath(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined
+  const path = databaseUrl.slice('sqlite:'.length)
+  return path.length > 0 ? path : undefined
+}
+
+/**
+ * The embedded default store: one SQLite file (WAL) through Kysely. Kysely's SQLite driver runs
+ * one statement or transaction at a time on its single connection, which is what makes the
+ * conditional UPDATEs in the stores atomic against concurrent requests of this process; the
+ * busy timeout covers a second process (the CLI) writing the same file.
+ */
+export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
+  const path = sqlitePath(databaseUrl)
+  if (!path) throw new Error(`not a sqlite URL: ${databaseUrl.split(':')[0]}:…`)
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SQLite(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('foreign_keys = ON')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+  if (error) {
+    await db.destroy()
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(`database migration ${failed} failed`, { cause: error })
+  }
+
+  return {
+    db,
+    accounts: createAccountStore(db),
+    challenges: createChallengeStore(db),
+    sessions: createSessionStore(db),
+    signingKeys: createSigningKeyStore(db),
+    close: () => db.destroy(),
+  }
+}

@@ -1,0 +1,32 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './support/test-server.js'
+import { getNonce, newWallet, siweMessage } from './support/wallet.js'
+
+describe('single-use nonces under concurrency', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer({ databaseUrl: `sqlite:${process.env.TMPDIR ?? '/tmp'}/sigil-race-${process.pid}-${Date.now()}.db` })
+  })
+  afterEach(() => server.close())
+
+  it('behavior: 20 concurrent sign-ins with one nonce over real sockets: exactly one succeeds', async () => {
+    const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    const wallet = newWallet()
+    const nonce = await getNonce(server.app)
+    const message = siweMessage(wallet, { nonce }, server.clock.now())
+    const signature = await wallet.signMessage({ message })
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${address}/v1/auth/siwe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ message, signature }),
+        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      ),
+    )
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(1)
+    const refused = responses.filter((r) => r.status !== 200)
+    expect(refused).toHaveLength(19)
+    for (const r of refused) expect(r.body.code).toBe('NONCE_USED')
+  })
+})

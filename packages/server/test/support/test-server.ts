@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify'
+import { type Config, loadConfig } from '../../src/config.js'
+import { createGateway, type Gateway } from '../../src/core/gateway.js'
+import type { Stores } from '../../src/core/ports.js'
+import { selectEvmCrypto } from '../../src/crypto/select-evm-crypto.js'
+import { buildApp } from '../../src/http/app.js'
+import { openStores } from '../../src/store/open-stores.js'
+import { createManualClock, type ManualClock } from './manual-clock.js'
+
+export interface TestServer {
+  app: FastifyInstance
+  gateway: Gateway
+  stores: Stores
+  config: Config
+  clock: ManualClock
+  close(): Promise<void>
+}
+
+export const TEST_PUBLIC_URL = 'https://app.example'
+
+/** The real app over a real (in-memory unless told otherwise) SQLite store, with a manual clock. */
+export async function startTestServer(
+  flags: Record<string, unknown> = {},
+  options: { clock?: ManualClock; stores?: Stores } = {},
+): Promise<TestServer> {
+  const config = loadConfig({
+    flags: { publicUrl: TEST_PUBLIC_URL, databaseUrl: 'sqlite::memory:', logLevel: 'silent', ...flags },
+  })
+  const clock = options.clock ?? createManualClock()
+  const stores = options.stores ?? (await openStores(config.databaseUrl))
+  const gateway = await createGateway(config, {
+    stores,
+    clock,
+    evmCrypto: await selectEvmCrypto(config.evmCrypto),
+  })
+  const app = await buildApp(gateway, config)
+  return {
+    app,
+    gateway,
+    stores,
+    config,
+    clock,
+    async close() {
+      await app.close()
+      await gateway.close()
+    },
+  }
+}
