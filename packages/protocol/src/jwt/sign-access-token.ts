@@ -1,0 +1,32 @@
+/**
+ * Signs an RFC 9068 access token: a JWT (RFC 7519) in JWS compact form with the header
+ * `{ alg, kid, typ: 'at+jwt' }`, where `kid` is the RFC 7638 thumbprint the JWKS (RFC 7517) lists.
+ */
+import { SignJWT } from 'jose'
+import type { AccessTokenClaims } from './access-token-claims.js'
+import type { ImportedSigningKey } from './import-signing-key.js'
+
+/**
+ * Signs `claims` with `key`. The header is exactly `{ alg, kid, typ: 'at+jwt' }`: `typ` is the
+ * RFC 9068 §2.1 explicit type that keeps an access token from passing as any other JWT (RFC 8725
+ * §3.11), and nothing else goes in the header because verifiers reject any other member.
+ *
+ * Throws only on programmer error (a non-finite `iat`/`exp`, a key that does not match its `alg`).
+ *
+ * @example
+ * const token = await signAccessToken(
+ *   { iss, aud, sub: accountId, client_id: 'native', iat: now, exp: now + 300, jti, sid, scope: 'read trade' },
+ *   ring.active,
+ * )
+ */
+export async function signAccessToken(
+  claims: AccessTokenClaims,
+  key: Pick<ImportedSigningKey, 'kid' | 'alg' | 'privateKey'>,
+): Promise<string> {
+  // Copy member by member: the type is structural, so a caller could hand over an object with
+  // extra members, and those must not end up signed into a bearer token.
+  const { iss, aud, sub, client_id, iat, exp, jti, sid, scope } = claims
+  return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+    .sign(key.privateKey)
+}
