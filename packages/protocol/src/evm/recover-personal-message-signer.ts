@@ -1,0 +1,39 @@
+/**
+ * Recovers the 20-byte address that signed a message with Ethereum's personal_sign (EIP-191
+ * version 0x45) using a 65-byte r ‖ s ‖ v signature (SEC 1 §4.1.6 recovery, EIP-2 low-s).
+ * Order matters: the signature's shape and ranges are checked before any hashing or curve math
+ * (siwe.md §6 item 9).
+ */
+import { ok, type Result, reject } from '../result.js'
+import type { EvmCrypto } from './evm-crypto.js'
+import { hashPersonalMessage } from './hash-personal-message.js'
+import { nobleEvmCrypto } from './noble-evm-crypto.js'
+import { parseSignature } from './parse-signature.js'
+import { publicKeyToAddress } from './public-key-to-address.js'
+import type { SignatureReason } from './signature-reason.js'
+
+const utf8 = new TextEncoder()
+
+/**
+ * `message` is either the exact bytes received or a string, which is UTF-8 encoded exactly once
+ * (as wallets do). The caller compares the returned address with the claimed one as bytes
+ * (`bytesEqual`); a valid-looking signature by anyone recovers *some* address, so recovery alone
+ * proves nothing.
+ */
+export function recoverPersonalMessageSigner(
+  message: string | Uint8Array,
+  signatureHex: string,
+  crypto: EvmCrypto = nobleEvmCrypto,
+): Result<Uint8Array, SignatureReason> {
+  const signature = parseSignature(signatureHex)
+  if (!signature.ok) return signature
+
+  const bytes = typeof message === 'string' ? utf8.encode(message) : message
+  const hash = hashPersonalMessage(bytes, crypto)
+  const publicKey = crypto.recoverPublicKey(hash, signature.value.compact, signature.value.recovery)
+  if (publicKey === null) return reject('signature_invalid')
+  // A backend that returns anything but 0x04 ‖ x ‖ y breaks the contract: refuse rather than hash it.
+  const address = publicKeyToAddress(publicKey, crypto)
+  if (address === null) return reject('signature_invalid')
+  return ok(address)
+}
