@@ -1,1 +1,41 @@
+export { bytesEqual } from './evm/bytes-equal.js'
+export { addressToBytes, isEip55Address, toChecksumAddress } from './evm/eip55.js'
+export type { EvmCrypto } from './evm/evm-crypto.js'
+export { hashPersonalMessage } from './evm/hash-personal-message.js'
+export { keccak256 } from './evm/keccak256.js'
+export { nobleEvmCrypto } from './evm/noble-evm-crypto.js'
+export { type ParsedSignature, parseSignature } from './evm/parse-signature.js'
+export { publicKeyToAddress } from './evm/public-key-to-address.js'
+export { recoverPersonalMessageSigner } from './evm/recover-personal-message-signer.js'
+export { SECP256K1_HALF_N, SECP256K1_N } from './evm/secp256k1-order.js'
+export type { SignatureReason } from './evm/signature-reason.js'
+export type { AccessTokenClaims } from './jwt/access-token-claims.js'
+export { createJwks, type JsonWebKeySet, type JwksEntry } from './jwt/create-jwks.js'
+export { generateSigningKey, type SigningKeyPair } from './jwt/generate-signing-key.js'
+export { type ImportedSigningKey, importSigningKey } from './jwt/import-signing-key.js'
+export { signAccessToken } from './jwt/sign-access-token.js'
+export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './jwt/signing-algorithm.js'
+export {
+  ACCESS_TOKEN_REASONS,
+  type AccessTokenReason,
+  MAX_ACCESS_TOKEN_LENGTH,
+  type VerificationKey,
+  type VerifyAccessTokenOptions,
+  type VerifyAccessTokenResult,
+  verifyAccessToken,
+} from './jwt/verify-access-token.js'
 export { ok, type Result, reject } from './result.js'
+export { createSiweMessage } from './siwe/create-siwe-message.js'
+export {
+  type ParseSiweMessageOptions,
+  parseSiweMessage,
+  SIWE_PARSE_DEFAULTS,
+} from './siwe/parse-siwe-message.js'
+export { parseRfc3339 } from './siwe/rfc3339.js'
+export { type Authority, isAuthority, isUri, parseAuthority } from './siwe/rfc3986.js'
+export type { SiweMessage, SiweMessageFields, SiweParseReason } from './siwe/siwe-message.js'
+export {
+  type SiweExpectations,
+  type SiweValidationReason,
+  validateSiweMessage,
+} from './siwe/validate-siwe-message.js'

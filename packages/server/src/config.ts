@@ -13,7 +13,12 @@ const Seconds = (defaultValue: number, description: string, minimum = 1) =>
 export const ConfigSchema = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface to listen on.' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port (0: any free port).' }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      description: 'TCP port (0: any free port).',
+    }),
     publicUrl: Type.Optional(
       Type.String({
         description: 'Origin clients use to reach Sigil; default http://localhost:<port>. SIWE binds to it.',
@@ -25,9 +30,14 @@ export const ConfigSchema = Type.Object(
       description: 'sqlite:<path> (embedded default) or sqlite::memory:.',
     }),
     siweDomain: Type.Optional(
-      Type.String({ minLength: 1, description: 'Expected SIWE domain (authority); default: host[:port] of publicUrl.' }),
+      Type.String({
+        minLength: 1,
+        description: 'Expected SIWE domain (authority); default: host[:port] of publicUrl.',
+      }),
     ),
-    siweUri: Type.Optional(Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' })),
+    siweUri: Type.Optional(
+      Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' }),
+    ),
     siweChainIds: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
       minItems: 1,
       default: [1],
@@ -42,8 +52,12 @@ export const ConfigSchema = Type.Object(
       default: 'ES256',
       description: 'Signature algorithm of new signing keys.',
     }),
-    jwtIssuer: Type.Optional(Type.String({ minLength: 1, description: 'JWT iss; default: origin of publicUrl.' })),
-    jwtAudience: Type.Optional(Type.String({ minLength: 1, description: 'JWT aud; default: origin of publicUrl.' })),
+    jwtIssuer: Type.Optional(
+      Type.String({ minLength: 1, description: 'JWT iss; default: origin of publicUrl.' }),
+    ),
+    jwtAudience: Type.Optional(
+      Type.String({ minLength: 1, description: 'JWT aud; default: origin of publicUrl.' }),
+    ),
     jwtClockToleranceSeconds: Seconds(5, 'Leeway for exp/nbf between replicas.', 0),
     keyRingRefreshSeconds: Seconds(5, 'How often a running server re-reads the signing-key ring.'),
     masterKey: Type.Optional(
@@ -106,7 +120,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv, problems: string[]): Record<str
 function fromFile(path: string, problems: string[]): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>
     problems.push(`${path}: must hold a JSON object`)
   } catch (error) {
     problems.push(`${path}: ${error instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`)
@@ -155,7 +170,11 @@ export function loadConfig({ file, env = {}, flags = {} }: ConfigSources = {}): 
   const candidate = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, Value.Clone(merged)))
   for (const error of Value.Errors(ConfigSchema, candidate)) {
     const key = error.path.replace(/^\//, '').replace(/\//g, '.') || '(root)'
-    problems.push(error.message.startsWith('Unexpected property') ? `${key}: unknown setting` : `${key}: ${error.message}`)
+    problems.push(
+      error.message.startsWith('Unexpected property')
+        ? `${key}: unknown setting`
+        : `${key}: ${error.message}`,
+    )
   }
   const config = problems.length === 0 ? derive(candidate as ConfigInput, problems) : undefined
   if (!config || problems.length > 0) throw new ConfigError([...new Set(problems)])

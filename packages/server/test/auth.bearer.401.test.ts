@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { SignJWT, generateKeyPair } from 'jose'
+import { generateKeyPair, SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
@@ -20,7 +20,11 @@ describe('Bearer access tokens: refused', () => {
     server.app.inject({ method: 'GET', url: '/v1/auth/me', headers: authorization ? { authorization } : {} })
   const parts = () => {
     const [header, payload, signature] = valid.accessToken.split('.') as [string, string, string]
-    return { header: JSON.parse(Buffer.from(header, 'base64url').toString()), payload: JSON.parse(Buffer.from(payload, 'base64url').toString()), signature }
+    return {
+      header: JSON.parse(Buffer.from(header, 'base64url').toString()),
+      payload: JSON.parse(Buffer.from(payload, 'base64url').toString()),
+      signature,
+    }
   }
   const expectRefused = async (authorization: string | undefined, code: string) => {
     const response = await me(authorization)
@@ -53,7 +57,9 @@ describe('Bearer access tokens: refused', () => {
     const { header, payload } = parts()
     const { privateKey } = await generateKeyPair('ES256')
     for (const kid of ['attacker', header.kid]) {
-      const forged = await new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(privateKey)
+      const forged = await new SignJWT(payload)
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+        .sign(privateKey)
       await expectRefused(`Bearer ${forged}`, 'TOKEN_INVALID')
     }
   })

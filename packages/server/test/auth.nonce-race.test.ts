@@ -5,7 +5,9 @@ import { getNonce, newWallet, siweMessage } from './support/wallet.js'
 describe('single-use nonces under concurrency', () => {
   let server: TestServer
   beforeEach(async () => {
-    server = await startTestServer({ databaseUrl: `sqlite:${process.env.TMPDIR ?? '/tmp'}/sigil-race-${process.pid}-${Date.now()}.db` })
+    server = await startTestServer({
+      databaseUrl: `sqlite:${process.env.TMPDIR ?? '/tmp'}/sigil-race-${process.pid}-${Date.now()}.db`,
+    })
   })
   afterEach(() => server.close())
 
@@ -21,7 +23,7 @@ describe('single-use nonces under concurrency', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ message, signature }),
-        }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { code?: string } })),
       ),
     )
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1)

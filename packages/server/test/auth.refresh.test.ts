@@ -12,7 +12,11 @@ describe('POST /v1/auth/refresh: rotation and reuse detection', () => {
   const refresh = (refreshToken: string) =>
     server.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken } })
   const me = (accessToken: string) =>
-    server.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } })
+    server.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
 
   it('default: a refresh token buys a new pair once; the new refresh token rotates again', async () => {
     const first = (await signIn(server.app, newWallet(), server.clock.now())).json()
@@ -83,7 +87,11 @@ describe('POST /v1/auth/refresh: rotation and reuse detection', () => {
       let token = (await signIn(short.app, newWallet(), short.clock.now())).json().refreshToken
       for (let i = 0; i < 3; i++) {
         short.clock.advance(1300 * 1000)
-        const next = await short.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: token } })
+        const next = await short.app.inject({
+          method: 'POST',
+          url: '/v1/auth/refresh',
+          payload: { refreshToken: token },
+        })
         if (i < 2) token = next.json().refreshToken
         else expect(next.json().code).toBe('REFRESH_TOKEN_EXPIRED')
       }
@@ -103,7 +111,11 @@ describe('POST /v1/auth/logout and /logout-all', () => {
   const post = (url: string, accessToken: string) =>
     server.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${accessToken}` } })
   const me = (accessToken: string) =>
-    server.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } })
+    server.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
 
   it('default: logout revokes this session at once (access and refresh), not the others', async () => {
     const wallet = newWallet()
@@ -111,7 +123,11 @@ describe('POST /v1/auth/logout and /logout-all', () => {
     const b = (await signIn(server.app, wallet, server.clock.now())).json()
     expect((await post('/v1/auth/logout', a.accessToken)).statusCode).toBe(204)
     expect((await me(a.accessToken)).json().code).toBe('SESSION_REVOKED')
-    const refreshA = await server.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: a.refreshToken } })
+    const refreshA = await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      payload: { refreshToken: a.refreshToken },
+    })
     expect(refreshA.json().code).toBe('SESSION_REVOKED')
     expect((await me(b.accessToken)).statusCode).toBe(200)
   })
@@ -137,6 +153,8 @@ describe('POST /v1/auth/logout and /logout-all', () => {
       clock: server.clock,
       evmCrypto: await selectEvmCrypto('auto'),
     })
-    await expect(restarted.authenticateBearer(a.accessToken)).rejects.toMatchObject({ code: 'SESSION_REVOKED' })
+    await expect(restarted.authenticateBearer(a.accessToken)).rejects.toMatchObject({
+      code: 'SESSION_REVOKED',
+    })
   })
 })

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { newWallet, signIn } from './support/wallet.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
+import { newWallet, signIn } from './support/wallet.js'
 
 describe('POST /v1/auth/siwe: sign-in succeeds', () => {
   let server: TestServer
@@ -65,7 +65,11 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
     const wallet = newWallet()
     const { createSiweMessage } = await import('viem/siwe')
     const nonce = (
-      await server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: { address: wallet.address.toLowerCase() } })
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/nonce',
+        payload: { address: wallet.address.toLowerCase() },
+      })
     ).json().nonce
     const message = createSiweMessage({
       address: wallet.address,
@@ -77,7 +81,11 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
       issuedAt: new Date(server.clock.now()),
     })
     const signature = await wallet.signMessage({ message })
-    const response = await server.app.inject({ method: 'POST', url: '/v1/auth/siwe', payload: { message, signature } })
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/siwe',
+      payload: { message, signature },
+    })
     expect(response.statusCode).toBe(200)
   })
 
@@ -87,7 +95,11 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
       const body = (await signIn(other.app, newWallet(), other.clock.now())).json()
       const jwks = (await other.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json()
       expect(jwks.keys[0].alg).toBe(alg)
-      const me = await other.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } })
+      const me = await other.app.inject({
+        method: 'GET',
+        url: '/v1/auth/me',
+        headers: { authorization: `Bearer ${body.accessToken}` },
+      })
       expect(me.statusCode).toBe(200)
     } finally {
       await other.close()

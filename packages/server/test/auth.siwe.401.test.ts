@@ -53,14 +53,24 @@ describe('POST /v1/auth/siwe: refused', () => {
     await expectNonceStillUsable(nonce)
   })
 
+  it('error: Expiration Time before Issued At is not a message at all (400)', async () => {
+    const now = server.clock.now()
+    const { response } = await attempt({ issuedAt: new Date(now), expirationTime: new Date(now - 1000) })
+    expectProblem(response, 400, 'INVALID_SIWE_MESSAGE')
+  })
+
   it('error: an expired message (Expiration Time 1 s ago)', async () => {
     const now = server.clock.now()
-    const { response } = await attempt({ issuedAt: new Date(now - 60_000), expirationTime: new Date(now - 1000) })
+    const { response } = await attempt({
+      issuedAt: new Date(now - 60_000),
+      expirationTime: new Date(now - 1000),
+    })
     expectProblem(response, 401, 'MESSAGE_EXPIRED')
   })
 
   it('error: a message that expires exactly now', async () => {
-    const { response } = await attempt({ expirationTime: new Date(server.clock.now()) })
+    const now = server.clock.now()
+    const { response } = await attempt({ issuedAt: new Date(now - 60_000), expirationTime: new Date(now) })
     expectProblem(response, 401, 'MESSAGE_EXPIRED')
   })
 
@@ -70,7 +80,11 @@ describe('POST /v1/auth/siwe: refused', () => {
   })
 
   it('error: Issued At ten minutes in the future; 30 s of client clock skew is fine', async () => {
-    expectProblem((await attempt({ issuedAt: new Date(server.clock.now() + 600_000) })).response, 401, 'ISSUED_AT_INVALID')
+    expectProblem(
+      (await attempt({ issuedAt: new Date(server.clock.now() + 600_000) })).response,
+      401,
+      'ISSUED_AT_INVALID',
+    )
     expect((await attempt({ issuedAt: new Date(server.clock.now() + 30_000) })).response.statusCode).toBe(200)
   })
 
@@ -80,7 +94,11 @@ describe('POST /v1/auth/siwe: refused', () => {
   })
 
   it('error: a nonce this server never issued', async () => {
-    expectProblem((await attempt({ nonce: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' })).response, 401, 'NONCE_UNKNOWN')
+    expectProblem(
+      (await attempt({ nonce: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' })).response,
+      401,
+      'NONCE_UNKNOWN',
+    )
   })
 
   it('error: a nonce past its TTL', async () => {
@@ -91,7 +109,11 @@ describe('POST /v1/auth/siwe: refused', () => {
 
   it('error: a nonce bound to another wallet, which the bound wallet can still use', async () => {
     const other = newWallet()
-    const bound = await server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: { address: other.address } })
+    const bound = await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/nonce',
+      payload: { address: other.address },
+    })
     const nonce = bound.json().nonce
     expectProblem((await attempt({ nonce })).response, 401, 'NONCE_MISMATCH')
     const message = siweMessage(other, { nonce }, server.clock.now())
@@ -147,7 +169,11 @@ describe('POST /v1/auth/siwe: refused', () => {
       const message = siweMessage(wallet, { nonce }, other.clock.now())
       const signature = await wallet.signMessage({ message })
       const tampered = message.replace('Chain ID: 1\n', 'Chain ID: 10\n')
-      const response = await other.app.inject({ method: 'POST', url: '/v1/auth/siwe', payload: { message: tampered, signature } })
+      const response = await other.app.inject({
+        method: 'POST',
+        url: '/v1/auth/siwe',
+        payload: { message: tampered, signature },
+      })
       expectProblem(response, 401, 'INVALID_SIGNATURE')
     } finally {
       await other.close()
@@ -157,7 +183,10 @@ describe('POST /v1/auth/siwe: refused', () => {
   it.each([
     ['CRLF line endings', (m: string) => m.replaceAll('\n', '\r\n')],
     ['a trailing LF', (m: string) => `${m}\n`],
-    ['a lower-case (non EIP-55) address', (m: string) => m.replace(wallet.address, wallet.address.toLowerCase())],
+    [
+      'a lower-case (non EIP-55) address',
+      (m: string) => m.replace(wallet.address, wallet.address.toLowerCase()),
+    ],
     ['a duplicated Nonce line', (m: string) => m.replace(/(Nonce: \w+\n)/, '$1$1')],
     ['an RTLO character in the statement', (m: string) => m.replace('Sign in', 'Sign\u202ein')],
     ['an impossible date', (m: string) => m.replace(/Issued At: \d{4}-\d\d-\d\d/, 'Issued At: 2026-02-30')],
@@ -181,11 +210,25 @@ describe('POST /v1/auth/siwe: refused', () => {
 
   it('error: invalid JSON, a foreign media type and an oversized body', async () => {
     const url = '/v1/auth/siwe'
-    const bad = await server.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"message":' })
+    const bad = await server.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"message":',
+    })
     expectProblem(bad, 400, 'VALIDATION_FAILED')
-    const xml = await server.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/xml' }, payload: '<a/>' })
+    const xml = await server.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    })
     expectProblem(xml, 415, 'UNSUPPORTED_MEDIA_TYPE')
-    const huge = await server.app.inject({ method: 'POST', url, payload: { message: 'a'.repeat(20_000), signature: '0x' } })
+    const huge = await server.app.inject({
+      method: 'POST',
+      url,
+      payload: { message: 'a'.repeat(20_000), signature: '0x' },
+    })
     expectProblem(huge, 413, 'PAYLOAD_TOO_LARGE')
   })
 })

@@ -17,11 +17,20 @@ Options (every one also as SIGIL_<NAME> in the environment):
   --port N  --host H  --public-url URL  --database-url URL  --config FILE
 `
 
-const FLAG_KEYS = { port: 'port', host: 'host', 'public-url': 'publicUrl', 'database-url': 'databaseUrl' } as const
+const FLAG_KEYS = {
+  port: 'port',
+  host: 'host',
+  'public-url': 'publicUrl',
+  'database-url': 'databaseUrl',
+} as const
 
 function readConfig(values: Record<string, string | boolean | undefined>): Config {
   const flags = Object.fromEntries(Object.entries(FLAG_KEYS).map(([flag, key]) => [key, values[flag]]))
-  return loadConfig({ env: process.env, flags, ...(typeof values.config === 'string' ? { file: values.config } : {}) })
+  return loadConfig({
+    env: process.env,
+    flags,
+    ...(typeof values.config === 'string' ? { file: values.config } : {}),
+  })
 }
 
 async function withKeyRing<T>(config: Config, work: (ring: ReturnType<typeof createKeyRing>) => Promise<T>) {
@@ -30,7 +39,9 @@ async function withKeyRing<T>(config: Config, work: (ring: ReturnType<typeof cre
     const masterKey = masterKeyBytes(config)
     const ring = createKeyRing(stores.signingKeys, systemClock, {
       algorithm: config.jwtAlgorithm,
-      retentionMs: (config.accessTokenTtlSeconds + config.jwtClockToleranceSeconds + config.keyRingRefreshSeconds) * 1000,
+      retentionMs:
+        (config.accessTokenTtlSeconds + config.jwtClockToleranceSeconds + config.keyRingRefreshSeconds) *
+        1000,
       ...(masterKey ? { masterKey } : {}),
     })
     return await work(ring)
@@ -98,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     return parsed.values.help ? 0 : 2
   }
   try {
-    return await run(parsed.positionals, parsed.values)
+    return await run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`sigil: ${error.message}\n`)

@@ -5,10 +5,14 @@ import type { Clock } from './clock.js'
 import { AuthError } from './errors.js'
 import type { Account, Address, Stores } from './ports.js'
 import { ACCOUNT_SCOPES, type Scope } from './scopes.js'
-import { createRevocationList } from './sessions/revocation-list.js'
 import { createSessionService, type SessionService } from './sessions/create-session-service.js'
+import { createRevocationList } from './sessions/revocation-list.js'
 import { createSiweVerifier, type SiweProof } from './sign-in/create-siwe-verifier.js'
-import { type AccessTokens, createAccessTokens, type VerifiedAccessToken } from './tokens/create-access-tokens.js'
+import {
+  type AccessTokens,
+  createAccessTokens,
+  type VerifiedAccessToken,
+} from './tokens/create-access-tokens.js'
 import { createKeyRing, type KeyRing } from './tokens/create-key-ring.js'
 
 export interface GatewayDeps {
@@ -45,7 +49,7 @@ export interface Gateway {
   challenges: ChallengeService
   sessions: SessionService
   accessTokens: AccessTokens
-  siweBinding: { domain: string; uri: string; chainIds: readonly number[] }
+  siweBinding: { domain: string; scheme: 'https' | 'http'; uri: string; chainIds: readonly number[] }
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
   signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedCredentials>
   refresh(refreshToken: string): Promise<IssuedCredentials>
@@ -80,7 +84,9 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
   })
   await sessions.restoreRevocations()
 
-  const challenges = createChallengeService(stores.challenges, clock, { ttlMs: config.nonceTtlSeconds * 1000 })
+  const challenges = createChallengeService(stores.challenges, clock, {
+    ttlMs: config.nonceTtlSeconds * 1000,
+  })
   const accessTokens = createAccessTokens(keyRing, (sid) => sessions.isRevoked(sid), clock, {
     issuer: config.jwtIssuer,
     audience: config.jwtAudience,
@@ -147,7 +153,13 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
 
     async authenticateBearer(token) {
       const verified = await accessTokens.verify(token)
-      return { accountId: verified.accountId, sessionId: verified.sessionId, scopes: verified.scopes, via: 'jwt', token: verified }
+      return {
+        accountId: verified.accountId,
+        sessionId: verified.sessionId,
+        scopes: verified.scopes,
+        via: 'jwt',
+        token: verified,
+      }
     },
 
     findAccount,

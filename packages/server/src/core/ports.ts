@@ -40,7 +40,10 @@ export interface ChallengeStore {
    * `consumed`. A nonce bound to another address is left unused (`address_mismatch`), so a third
    * party who saw the nonce cannot burn it.
    */
-  consume(nonce: string, expect: { purpose: string; address: Address; now: number }): Promise<ConsumeChallengeOutcome>
+  consume(
+    nonce: string,
+    expect: { purpose: string; address: Address; now: number },
+  ): Promise<ConsumeChallengeOutcome>
   /** Housekeeping: forgets nonces that expired before `now`. */
   deleteExpired(now: number): Promise<number>
 }

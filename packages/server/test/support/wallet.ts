@@ -1,6 +1,6 @@
-import { createSiweMessage } from 'viem/siwe'
-import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import type { FastifyInstance } from 'fastify'
+import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
+import { createSiweMessage } from 'viem/siwe'
 import { TEST_PUBLIC_URL } from './test-server.js'
 
 export const newWallet = (): PrivateKeyAccount => privateKeyToAccount(generatePrivateKey())
@@ -35,7 +35,11 @@ export function siweMessage(wallet: PrivateKeyAccount, fields: SiweFields, now: 
 }
 
 export async function getNonce(app: FastifyInstance, address?: string): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: address ? { address } : {} })
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/nonce',
+    payload: address ? { address } : {},
+  })
   if (response.statusCode !== 200) throw new Error(`nonce: ${response.statusCode} ${response.body}`)
   return response.json().nonce
 }

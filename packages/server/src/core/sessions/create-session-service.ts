@@ -42,7 +42,13 @@ export function createSessionService(
   const nextRefreshToken = (session: Session, now: number) => {
     const token = createSecretToken()
     const expiresAt = Math.min(now + options.refreshTokenTtlMs, session.expiresAt)
-    const record = { id: token.id, sessionId: session.id, secretHash: token.secretHash, createdAt: now, expiresAt }
+    const record = {
+      id: token.id,
+      sessionId: session.id,
+      secretHash: token.secretHash,
+      createdAt: now,
+      expiresAt,
+    }
     return { token, record }
   }
 

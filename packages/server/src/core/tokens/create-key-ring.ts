@@ -64,7 +64,9 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
     const ready = await Promise.all(live.map(importStored))
     published = new Map(ready.map((k) => [k.kid, k]))
     active = published.get(next.kid)
-    document = createJwks(live.map((k) => ({ kid: k.kid, alg: k.alg as SigningAlgorithm, publicJwk: JSON.parse(k.publicJwk) })))
+    document = createJwks(
+      live.map((k) => ({ kid: k.kid, alg: k.alg as SigningAlgorithm, publicJwk: JSON.parse(k.publicJwk) })),
+    )
     fingerprint = print
     return true
   }

@@ -21,7 +21,8 @@ export function sealPrivateKey(plaintext: string, masterKey: Uint8Array | undefi
 
 export function openPrivateKey(stored: string, masterKey: Uint8Array | undefined): string {
   if (!isSealed(stored)) return stored
-  if (!masterKey) throw new Error('signing keys are encrypted: set SIGIL_MASTER_KEY to the key that sealed them')
+  if (!masterKey)
+    throw new Error('signing keys are encrypted: set SIGIL_MASTER_KEY to the key that sealed them')
   const raw = Buffer.from(stored.slice(ENVELOPE_PREFIX.length), 'base64url')
   const decipher = createDecipheriv('aes-256-gcm', masterKey, raw.subarray(0, 12))
   decipher.setAuthTag(raw.subarray(12, 28))

@@ -30,7 +30,8 @@ export function registerAuthentication(app: FastifyInstance, gateway: Gateway) {
   app.decorateRequest('identity', null)
 
   app.addHook('onRoute', (route) => {
-    if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
+    if (!route.config?.auth)
+      throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
   })
 
   app.addHook('onRequest', async (request) => {

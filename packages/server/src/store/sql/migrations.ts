@@ -44,7 +44,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('used_at', 'bigint')
         .execute()
-      await db.schema.createIndex('refresh_tokens_session_id').on('refresh_tokens').column('session_id').execute()
+      await db.schema
+        .createIndex('refresh_tokens_session_id')
+        .on('refresh_tokens')
+        .column('session_id')
+        .execute()
       await db.schema
         .createTable('signing_keys')
         .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())

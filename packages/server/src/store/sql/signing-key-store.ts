@@ -20,7 +20,11 @@ export function createSigningKeyStore(db: Kysely<Database>): SigningKeyStore {
 
     async activate(key, now) {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute()
+        await trx
+          .updateTable('signing_keys')
+          .set({ retired_at: now })
+          .where('retired_at', 'is', null)
+          .execute()
         await trx
           .insertInto('signing_keys')
           .values({

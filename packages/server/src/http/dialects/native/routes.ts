@@ -41,6 +41,7 @@ export async function nativeAuthRoutes(app: FastifyInstance, { gateway }: { gate
         nonce: challenge.nonce,
         expiresAt: new Date(challenge.expiresAt).toISOString(),
         domain: gateway.siweBinding.domain,
+        scheme: gateway.siweBinding.scheme,
         uri: gateway.siweBinding.uri,
         chainIds: gateway.siweBinding.chainIds,
       }

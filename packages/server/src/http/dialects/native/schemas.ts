@@ -14,6 +14,9 @@ export const NonceResponse = Type.Object(
     nonce: Type.String(),
     expiresAt: Type.String({ format: 'date-time' }),
     domain: Type.String(),
+    scheme: Type.Union([Type.Literal('https'), Type.Literal('http')], {
+      description: 'A message without a scheme means https; on an http deployment it must start with http://',
+    }),
     uri: Type.String(),
     chainIds: Type.Array(Type.Integer()),
   },
@@ -22,8 +25,16 @@ export const NonceResponse = Type.Object(
 
 export const SiweRequest = Type.Object(
   {
-    message: Type.String({ minLength: 1, maxLength: 8192, description: 'The exact EIP-4361 text that was signed' }),
-    signature: Type.String({ minLength: 1, maxLength: 1024, description: '0x-prefixed 65-byte EIP-191 signature' }),
+    message: Type.String({
+      minLength: 1,
+      maxLength: 8192,
+      description: 'The exact EIP-4361 text that was signed',
+    }),
+    signature: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: '0x-prefixed 65-byte EIP-191 signature',
+    }),
   },
   { additionalProperties: false, $id: 'SiweRequest' },
 )

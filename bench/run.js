@@ -1,0 +1,224 @@
+// Sigil benchmarks: sign-ins per second (nonce + SIWE verify + token issue) and authenticated
+// requests per second (GET /v1/auth/me with a Bearer JWT), on ONE server process.
+// The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
+// Usage: npm run build && npm run bench [-- --duration 10 --connections 10]
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { createKeccak } from 'hash-wasm'
+import secp256k1 from 'secp256k1'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { createSiweMessage } from 'viem/siwe'
+
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+})
+const duration = Number(values.duration)
+const connections = Number(values.connections)
+const root = new URL('..', import.meta.url).pathname
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
+    return cpus().length >= 2
+  } catch {
+    return false
+  }
+})()
+if (hasTaskset) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+
+async function startSigil(extraEnv) {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'))
+  const args = [
+    join(root, 'packages/server/bin/sigil.js'),
+    'serve',
+    '--port',
+    String(port),
+    '--public-url',
+    'http://localhost:8080',
+  ]
+  const command = hasTaskset ? 'taskset' : process.execPath
+  const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
+    env: {
+      PATH: process.env.PATH,
+      SIGIL_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+      SIGIL_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  // taskset execs node, so the child's pid is the server's own.
+  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') }
+}
+
+const cpuTicks = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100 Hz)
+}
+
+async function measure(server, options) {
+  const before = cpuTicks(server.pid)
+  const result = await autocannon({ url: server.url, connections, duration, ...options })
+  const cpuSeconds = (cpuTicks(server.pid) - before) / 100
+  return { result, cpuSeconds }
+}
+
+const keccak = await createKeccak(256)
+const personalHash = (message) => {
+  const bytes = Buffer.from(message, 'utf8')
+  keccak.init()
+  keccak.update(Buffer.concat([Buffer.from(`\x19Ethereum Signed Message:\n${bytes.length}`), bytes]))
+  return keccak.digest('binary')
+}
+const sign = (privateKey, message) => {
+  const { signature, recid } = secp256k1.ecdsaSign(personalHash(message), privateKey)
+  return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
+}
+
+async function benchSignIn(server) {
+  let signedIn = 0
+  let refused = 0
+  const wallets = Array.from({ length: connections }, () => {
+    const key = generatePrivateKey()
+    return { address: privateKeyToAccount(key).address, privateKey: Buffer.from(key.slice(2), 'hex') }
+  })
+  let next = 0
+  const run = await measure(server, {
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/auth/nonce',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        setupRequest: (request, context) => {
+          context.wallet ??= wallets[next++ % wallets.length]
+          return request
+        },
+        onResponse: (status, body, context) => {
+          context.challenge = status === 200 ? JSON.parse(body) : undefined
+        },
+      },
+      {
+        method: 'POST',
+        path: '/v1/auth/siwe',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request, { wallet, challenge }) => {
+          const message = createSiweMessage({
+            address: wallet.address,
+            scheme: challenge.scheme,
+            domain: challenge.domain,
+            uri: challenge.uri,
+            version: '1',
+            chainId: 1,
+            nonce: challenge.nonce,
+            issuedAt: new Date(),
+          })
+          return {
+            ...request,
+            body: JSON.stringify({ message, signature: sign(wallet.privateKey, message) }),
+          }
+        },
+        onResponse: (status) => {
+          if (status === 200) signedIn++
+          else refused++
+        },
+      },
+    ],
+  })
+  return { ...run, ok: signedIn, refused, perSecond: signedIn / duration }
+}
+
+async function benchMe(server) {
+  const key = generatePrivateKey()
+  const wallet = privateKeyToAccount(key)
+  const challenge = await (
+    await fetch(`${server.url}/v1/auth/nonce`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
+  ).json()
+  const message = createSiweMessage({
+    address: wallet.address,
+    scheme: challenge.scheme,
+    domain: challenge.domain,
+    uri: challenge.uri,
+    version: '1',
+    chainId: 1,
+    nonce: challenge.nonce,
+    issuedAt: new Date(),
+  })
+  const signIn = await fetch(`${server.url}/v1/auth/siwe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
+  })
+  const { accessToken } = await signIn.json()
+  const run = await measure(server, {
+    path: '/v1/auth/me',
+    headers: { authorization: `Bearer ${accessToken}` },
+  })
+  const ok = run.result['2xx']
+  return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
+}
+
+const scenarios = [
+  ['sign-in (nonce + SIWE + tokens), native secp256k1', { SIGIL_EVM_CRYPTO: 'native' }, benchSignIn],
+  ['sign-in (nonce + SIWE + tokens), @noble fallback', { SIGIL_EVM_CRYPTO: 'noble' }, benchSignIn],
+  ['GET /v1/auth/me, Bearer ES256 JWT', {}, benchMe],
+  ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, benchMe],
+]
+
+const rows = []
+for (const [name, env, bench] of scenarios) {
+  const server = await startSigil(env)
+  try {
+    await bench(server) // warm-up run, discarded
+    const { result, cpuSeconds, ok, refused, perSecond } = await bench(server)
+    rows.push({
+      name,
+      perSecond: Math.round(perSecond),
+      perCpuSecond: Math.round(ok / cpuSeconds),
+      serverCpu: `${Math.round((cpuSeconds / duration) * 100)}%`,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      refused,
+      errors: result.errors,
+    })
+    console.error(`done: ${name}`)
+  } finally {
+    server.stop()
+  }
+}
+
+const table = [
+  '| scenario | ok/s | per server-CPU-second | server CPU | p50 / p99 ms | non-2xx | errors |',
+  '|---|---:|---:|---:|---|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.perSecond} | ${r.perCpuSecond} | ${r.serverCpu} | ${r.p50} / ${r.p99} | ${r.refused} | ${r.errors} |`,
+  ),
+].join('\n')
+const header = `${new Date().toISOString()} · ${cpus()[0].model} × ${cpus().length} · Node ${process.version} · ${connections} connections × ${duration} s · ${hasTaskset ? 'server pinned to CPU 0, load on CPU 1' : 'unpinned'}`
+console.log(`${header}\n\n${table}`)
+mkdirSync(join(root, 'bench/out'), { recursive: true })
+writeFileSync(join(root, 'bench/out/latest.json'), JSON.stringify({ header, rows }, null, 2))

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, envName, loadConfig } from './config.js'
+
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('default: every default, with SIWE and JWT bound to the public URL', () => {
+    const config = loadConfig()
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8080',
+      databaseUrl: 'sqlite:./data/sigil.db',
+      siweDomain: 'localhost:8080',
+      siweScheme: 'http',
+      siweUri: 'http://localhost:8080',
+      siweChainIds: [1],
+      accessTokenTtlSeconds: 300,
+      refreshTokenTtlSeconds: 2_592_000,
+      nonceTtlSeconds: 300,
+      issuedAtSkewSeconds: 60,
+      jwtAlgorithm: 'ES256',
+      jwtIssuer: 'http://localhost:8080',
+    })
+  })
+
+  it('behavior: https public URL on the default port binds the bare host', () => {
+    const config = loadConfig({ flags: { publicUrl: 'https://venue.example:443' } })
+    expect(config).toMatchObject({
+      siweDomain: 'venue.example',
+      siweScheme: 'https',
+      siweUri: 'https://venue.example',
+    })
+  })
+
+  it('behavior: precedence is defaults < file < environment < flags, and env values are converted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigil-config-'))
+    const file = join(dir, 'sigil.json')
+    writeFileSync(file, JSON.stringify({ port: 7000, accessTokenTtlSeconds: 120, logLevel: 'warn' }))
+    const config = loadConfig({
+      file,
+      env: { SIGIL_PORT: '7001', SIGIL_SIWE_CHAIN_IDS: '1, 8453', SIGIL_LOG_LEVEL: 'error' },
+      flags: { port: '7002' },
+    })
+    expect(config).toMatchObject({
+      port: 7002,
+      accessTokenTtlSeconds: 120,
+      siweChainIds: [1, 8453],
+      logLevel: 'error',
+    })
+  })
+
+  it('behavior: environment names are SIGIL_ + the key in screaming snake case', () => {
+    expect(envName('accessTokenTtlSeconds')).toBe('SIGIL_ACCESS_TOKEN_TTL_SECONDS')
+    expect(envName('publicUrl')).toBe('SIGIL_PUBLIC_URL')
+  })
+
+  it('error: every bad value is reported at once, naming its key', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          SIGIL_PORT: '99999',
+          SIGIL_JWT_ALGORITHM: 'HS256',
+          SIGIL_NONCE_TTL_SECONDS: 'soon',
+          SIGIL_PROT: '1',
+        },
+      }),
+    )
+    expect(problems.some((p) => p.startsWith('port:'))).toBe(true)
+    expect(problems.some((p) => p.startsWith('jwtAlgorithm:'))).toBe(true)
+    expect(problems.some((p) => p.startsWith('nonceTtlSeconds:'))).toBe(true)
+    expect(problems).toContain('SIGIL_PROT: unknown setting')
+  })
+
+  it.each([
+    ['a path', 'https://venue.example/app'],
+    ['credentials', 'https://user:pw@venue.example'],
+    ['another scheme', 'ftp://venue.example'],
+    ['not a URL', 'venue'],
+  ])('error: a public URL with %s', (_name, publicUrl) => {
+    expect(problemsOf(() => loadConfig({ flags: { publicUrl } })).join()).toMatch(/^publicUrl:/)
+  })
+
+  it('error: unknown keys and bad JSON in the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigil-config-'))
+    const unknown = join(dir, 'a.json')
+    writeFileSync(unknown, JSON.stringify({ prot: 1 }))
+    expect(problemsOf(() => loadConfig({ file: unknown }))).toContain('prot: unknown setting')
+    const broken = join(dir, 'b.json')
+    writeFileSync(broken, '{')
+    expect(problemsOf(() => loadConfig({ file: broken }))[0]).toMatch(/not valid JSON/)
+  })
+
+  it('error: a master key that is not 32 bytes', () => {
+    expect(problemsOf(() => loadConfig({ env: { SIGIL_MASTER_KEY: 'abcd' } }))[0]).toMatch(/^masterKey:/)
+  })
+})

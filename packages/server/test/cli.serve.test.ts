@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { createSiweMessage } from 'viem/siwe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newWallet } from './support/wallet.js'
+
+const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
+const DIST = new URL('../dist/cli/main.js', import.meta.url).pathname
+
+/** The real `sigil` binary as an operator runs it: a child process on a real socket. */
+describe('sigil CLI', () => {
+  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-cli-')), 'sigil.db')}`
+  const env = {
+    PATH: process.env.PATH,
+    SIGIL_DATABASE_URL: databaseUrl,
+    SIGIL_KEY_RING_REFRESH_SECONDS: '1',
+    SIGIL_LOG_LEVEL: 'info',
+  }
+  let child: ChildProcess
+  let url: string
+
+  beforeAll(async () => {
+    if (!existsSync(DIST)) throw new Error('build first: npm test runs `tsc -b` before vitest')
+    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'], {
+      env,
+    })
+    url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`sigil serve exited with ${code}`)))
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
+        if (match) resolve(match[1]!)
+      })
+    })
+  })
+  afterAll(() => {
+    child?.kill('SIGTERM')
+  })
+
+  const jwksKids = async () =>
+    ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map(
+      (k) => k.kid,
+    )
+
+  it('default: `sigil serve` answers /healthz, serves OpenAPI and signs a wallet in over a real socket', async () => {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/auth/nonce',
+        '/v1/auth/siwe',
+        '/v1/auth/refresh',
+        '/v1/auth/me',
+        '/.well-known/jwks.json',
+      ]),
+    )
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const { nonce, domain, scheme, uri } = (await (await post('/v1/auth/nonce', {})).json()) as {
+      nonce: string
+      domain: string
+      scheme: string
+      uri: string
+    }
+    // A plain-http deployment: EIP-4361 reads a message without a scheme as https, so it must say http.
+    expect({ domain, scheme }).toEqual({ domain: 'localhost:9', scheme: 'http' })
+    const wallet = newWallet()
+    const message = createSiweMessage({
+      address: wallet.address,
+      scheme,
+      domain,
+      uri,
+      version: '1',
+      chainId: 1,
+      nonce,
+      issuedAt: new Date(),
+    })
+    const signIn = await post('/v1/auth/siwe', { message, signature: await wallet.signMessage({ message }) })
+    expect([signIn.status, signIn.status === 200 ? null : await signIn.clone().json()]).toEqual([200, null])
+    const { accessToken } = (await signIn.json()) as { accessToken: string }
+    const me = await fetch(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })
+    expect(((await me.json()) as { account: { address: string } }).account.address).toBe(wallet.address)
+  })
+
+  it('behavior: `sigil keys rotate` in another process reaches the running server without a restart', async () => {
+    const before = await jwksKids()
+    const rotate = spawnSync(process.execPath, [BIN, 'keys', 'rotate'], { env, encoding: 'utf8' })
+    expect(rotate.status).toBe(0)
+    const kid = /active signing key: (\S+)/.exec(rotate.stdout)?.[1]
+    expect(kid).toBeDefined()
+    expect(before).not.toContain(kid)
+    // The server re-reads the ring every second here; poll its JWKS (bounded) until the key shows.
+    let kids: string[] = []
+    for (let attempt = 0; attempt < 50 && !kids.includes(kid!); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      kids = await jwksKids()
+    }
+    expect(kids).toEqual([...before, kid])
+  })
+
+  it('error: a bad setting stops the process with a message naming the key (exit 78)', () => {
+    const result = spawnSync(process.execPath, [BIN, 'serve'], {
+      env: { ...env, SIGIL_ACCESS_TOKEN_TTL_SECONDS: 'ten', SIGIL_PORT: '70000' },
+      encoding: 'utf8',
+    })
+    expect(result.status).toBe(78)
+    expect(result.stderr).toMatch(/accessTokenTtlSeconds:/)
+    expect(result.stderr).toMatch(/port:/)
+  })
+
+  it('error: an unknown command prints the usage (exit 2)', () => {
+    const result = spawnSync(process.execPath, [BIN, 'frobnicate'], { env, encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/Usage: sigil/)
+  })
+})

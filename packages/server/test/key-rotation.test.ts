@@ -1,0 +1,121 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { decodeProtectedHeader } from 'jose'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createGateway } from '../src/core/gateway.js'
+import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
+import { selectEvmCrypto } from '../src/crypto/select-evm-crypto.js'
+import { openStores } from '../src/store/open-stores.js'
+import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
+import { startTestServer, type TestServer } from './support/test-server.js'
+import { newWallet, signIn } from './support/wallet.js'
+
+const tempDb = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-keys-')), 'sigil.db')}`
+
+describe('signing-key rotation', () => {
+  let server: TestServer
+  let databaseUrl: string
+  beforeEach(async () => {
+    databaseUrl = tempDb()
+    server = await startTestServer({ databaseUrl })
+  })
+  afterEach(() => server.close())
+
+  /** What `sigil keys rotate` does: another process opens the same store and activates a new key. */
+  async function rotateFromAnotherProcess(): Promise<string> {
+    const stores = await openStores(databaseUrl)
+    try {
+      return await createKeyRing(stores.signingKeys, server.clock, {
+        algorithm: 'ES256',
+        retentionMs: 310_000,
+      }).rotate()
+    } finally {
+      await stores.close()
+    }
+  }
+  const kidOf = (token: string) => decodeProtectedHeader(token).kid
+  const me = (token: string) =>
+    server.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${token}` } })
+  const jwksKids = async () =>
+    (await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' }))
+      .json()
+      .keys.map((k: { kid: string }) => k.kid)
+
+  it('default: the running server signs with the new key after its next refresh; old tokens stay valid', async () => {
+    const before = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    const oldKid = kidOf(before)
+    const newKid = await rotateFromAnotherProcess()
+    expect(newKid).not.toBe(oldKid)
+
+    await server.gateway.tick() // what the server's refresh timer runs every keyRingRefreshSeconds
+    const after = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(after)).toBe(newKid)
+    expect(await jwksKids()).toEqual([oldKid, newKid])
+    expect((await me(before)).statusCode).toBe(200)
+    expect((await me(after)).statusCode).toBe(200)
+  })
+
+  it('behavior: a retired key leaves the JWKS once every token it signed has expired', async () => {
+    const before = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    const newKid = await rotateFromAnotherProcess()
+    await server.gateway.tick()
+    server.clock.advance((300 + 5 + 5) * 1000 + 1)
+    await server.gateway.tick()
+    expect(await jwksKids()).toEqual([newKid])
+    expect((await me(before)).statusCode).toBe(401)
+  })
+
+  it('behavior: the first start generates one key; later starts reuse it', async () => {
+    const kids = await jwksKids()
+    expect(kids).toHaveLength(1)
+    const again = await startTestServer({ databaseUrl })
+    try {
+      expect(again.gateway.keyRing.jwks().keys.map((k) => k.kid)).toEqual(kids)
+    } finally {
+      await again.close()
+    }
+  })
+})
+
+describe('signing keys at rest', () => {
+  const masterKey = Buffer.alloc(32, 7)
+  const config = async (url: string) =>
+    (await import('../src/config.js')).loadConfig({ flags: { databaseUrl: url } })
+
+  it('behavior: with a master key the stored private key is sealed (no JWK "d" in the database)', async () => {
+    const url = tempDb()
+    const stores = await openSqliteStores(url)
+    const gateway = await createGateway(await config(url), {
+      stores,
+      clock: { now: () => Date.now() },
+      evmCrypto: await selectEvmCrypto('noble'),
+      masterKey,
+    })
+    const rows = await stores.db.selectFrom('signing_keys').select('private_jwk').execute()
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.private_jwk).toMatch(/^sigil-aes256gcm:v1:/)
+    expect(rows[0]!.private_jwk).not.toContain('"d"')
+    await gateway.close()
+
+    const withoutKey = await openSqliteStores(url)
+    await expect(
+      createGateway(await config(url), {
+        stores: withoutKey,
+        clock: { now: () => Date.now() },
+        evmCrypto: await selectEvmCrypto('noble'),
+      }),
+    ).rejects.toThrow(/SIGIL_MASTER_KEY/)
+    const wrongKey = await openSqliteStores(url)
+    await expect(
+      createGateway(await config(url), {
+        stores: wrongKey,
+        clock: { now: () => Date.now() },
+        evmCrypto: await selectEvmCrypto('noble'),
+        masterKey: Buffer.alloc(32, 8),
+      }),
+    ).rejects.toThrow(/does not open/)
+    await withoutKey.close()
+    await wrongKey.close()
+  })
+})
