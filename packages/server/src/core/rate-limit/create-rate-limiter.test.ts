@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../../../test/support/manual-clock.js'
+import { createMemoryRateLimitStore } from '../../store/memory/rate-limit-store.js'
+import type { Identity } from '../identity.js'
+import { createRateLimiter, type RateLimitRequest } from './create-rate-limiter.js'
+
+const policy = { signInPerMinute: 3, anonymousPerMinute: 2, accountPerMinute: 4, apiKeyPerMinute: 6 }
+
+const jwt: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'jwt', sessionId: 's-1' }
+const cookie: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'cookie', sessionId: 's-2' }
+const apiKey: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'api_key', apiKeyId: 'k-1' }
+const otherKey: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'api_key', apiKeyId: 'k-2' }
+
+function setup() {
+  const clock = createManualClock()
+  const limiter = createRateLimiter(createMemoryRateLimitStore(), clock, policy)
+  const hits = async (request: RateLimitRequest, n: number) => {
+    const outcomes = []
+    for (let i = 0; i < n; i++) outcomes.push(await limiter.check(request))
+    return outcomes
+  }
+  return { clock, limiter, hits }
+}
+
+const signIn = (ip: string): RateLimitRequest => ({ group: 'sign-in', ip, identity: null })
+const api = (identity: Identity | null, ip = '203.0.113.7'): RateLimitRequest => ({
+  group: 'api',
+  ip,
+  identity,
+})
+
+describe('createRateLimiter', () => {
+  it('default', async () => {
+    const { limiter } = setup()
+    expect(await limiter.check(signIn('203.0.113.7'))).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      resetSeconds: 60,
+      policyName: 'sign-in',
+      bucket: 'sign-in:ip:203.0.113.7',
+      windowSeconds: 60,
+    })
+  })
+
+  it('behavior: the sign-in budget is per IP, and denied requests count', async () => {
+    const { hits } = setup()
+    const outcomes = await hits(signIn('203.0.113.7'), 5)
+    expect(outcomes.map((o) => [o.allowed, o.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+      [false, 0],
+    ])
+    // 4 counted at 0 s: they must decay to 2 in the next window, 4 * (60 - f)/60 <= 2 at f = 30 s.
+    expect(outcomes[3]?.retryAfterSeconds).toBe(90)
+  })
+
+  it('behavior: two IPs are independent, and sign-in and api budgets of one IP too', async () => {
+    const { hits, limiter } = setup()
+    await hits(signIn('203.0.113.7'), 3)
+    expect((await limiter.check(signIn('203.0.113.7'))).allowed).toBe(false)
+    expect(await limiter.check(signIn('2001:db8::1'))).toMatchObject({ allowed: true, remaining: 2 })
+    expect(await limiter.check(api(null, '203.0.113.7'))).toMatchObject({
+      allowed: true,
+      remaining: 1,
+      policyName: 'anonymous',
+      bucket: 'api:ip:203.0.113.7',
+    })
+  })
+
+  it('behavior: a sign-in request counts by IP even when it carries an identity', async () => {
+    const { limiter } = setup()
+    const outcome = await limiter.check({ group: 'sign-in', ip: '203.0.113.7', identity: jwt })
+    expect(outcome).toMatchObject({ policyName: 'sign-in', bucket: 'sign-in:ip:203.0.113.7' })
+  })
+
+  it('behavior: JWTs, cookies and API keys of one account share one budget', async () => {
+    const { limiter } = setup()
+    const seen = [
+      await limiter.check(api(jwt)),
+      await limiter.check(api(apiKey, '198.51.100.1')),
+      await limiter.check(api(cookie)),
+      await limiter.check(api(otherKey)),
+    ]
+    expect(seen.map((o) => o.bucket)).toEqual(Array(4).fill('api:account:acc-1'))
+    // The 4th request on the account: a JWT (limit 4) is now at 0, a key (limit 6) still has 1 left.
+    expect(seen.map((o) => [o.policyName, o.limit, o.remaining])).toEqual([
+      ['account', 4, 3],
+      ['api-key', 6, 4],
+      ['account', 4, 1],
+      ['api-key', 6, 2],
+    ])
+    expect((await limiter.check(api(jwt))).allowed).toBe(false)
+    // The 5th was denied for the JWT; the key tier's higher limit still admits the 6th on the same count.
+    expect(await limiter.check(api(apiKey))).toMatchObject({ allowed: true, remaining: 0 })
+    expect(await limiter.check(api(otherKey))).toMatchObject({ allowed: false, remaining: 0 })
+  })
+
+  it('behavior: another account has its own budget', async () => {
+    const { hits, limiter } = setup()
+    await hits(api(jwt), 5)
+    const other = await limiter.check(api({ ...jwt, accountId: 'acc-2' }))
+    expect(other).toMatchObject({ allowed: true, remaining: 3, bucket: 'api:account:acc-2' })
+  })
+
+  it('behavior: the budget comes back as the window slides over', async () => {
+    const { clock, hits, limiter } = setup()
+    clock.advance(30_000)
+    await hits(signIn('203.0.113.7'), 3)
+    const denied = await limiter.check(signIn('203.0.113.7'))
+    // 4 counted at 30 s; next window at +30 s, then 4 * (60 - f)/60 <= 2 needs f >= 30 s.
+    expect(denied).toMatchObject({ allowed: false, resetSeconds: 30, retryAfterSeconds: 60 })
+    // At the roll-over the 4 still weigh fully (the estimate slides, it does not reset to the limit),
+    // and this early retry is counted too.
+    clock.advance(30_000)
+    expect(await limiter.check(signIn('203.0.113.7'))).toMatchObject({ allowed: false, resetSeconds: 60 })
+    // One window later only that retry weighs (1 * 1), plus this request: 2 of 3.
+    clock.advance(60_000)
+    expect(await limiter.check(signIn('203.0.113.7'))).toMatchObject({ allowed: true, remaining: 1 })
+    // Two quiet windows later the budget is whole again.
+    clock.advance(120_000)
+    expect(await limiter.check(signIn('203.0.113.7'))).toMatchObject({ allowed: true, remaining: 2 })
+  })
+
+  it('behavior: honouring retry-after is enough', async () => {
+    const { clock, hits, limiter } = setup()
+    clock.advance(30_000)
+    const last = (await hits(signIn('203.0.113.7'), 4))[3]!
+    clock.advance(last.retryAfterSeconds! * 1000)
+    expect((await limiter.check(signIn('203.0.113.7'))).allowed).toBe(true)
+  })
+})
