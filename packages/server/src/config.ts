@@ -75,6 +75,60 @@ export const ConfigSchema = Type.Object(
       { default: 'info', description: 'Log level.' },
     ),
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_384, description: 'Largest request body.' }),
+    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',
+    }),
+    trustedProxies: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed (right to left).',
+    }),
+    sessionCookieName: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'Session cookie name; default __Host-sigil_session (https) or sigil_session (http).',
+      }),
+    ),
+    sessionCookieMaxAgeSeconds: Seconds(604_800, 'Lifetime of a session cookie (7 days).'),
+    sessionCookieSliding: Type.Boolean({
+      default: false,
+      description: 'Renew the cookie lifetime on use (at most hourly), up to sessionMaxAgeSeconds.',
+    }),
+    invitesRequired: Type.Boolean({
+      default: false,
+      description: 'New accounts are pending (no trading) until they redeem an invite code.',
+    }),
+    apiKeysPerAccountMax: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description: 'Most active API keys per account.',
+    }),
+    rateLimits: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+      default: 'on',
+      description:
+        'Switch rate limiting off (for upstream limiting or benchmarks); a warning says so at start.',
+    }),
+    rateLimitSignInPerMinute: Type.Integer({
+      minimum: 1,
+      default: 300,
+      description: 'Sign-in routes (nonce, SIWE, refresh), per client IP.',
+    }),
+    rateLimitAnonymousPerMinute: Type.Integer({
+      minimum: 1,
+      default: 120,
+      description: 'Other routes without a valid credential, per client IP.',
+    }),
+    rateLimitAccountPerMinute: Type.Integer({
+      minimum: 1,
+      default: 600,
+      description:
+        "Session and JWT requests, per account (one budget shared by all the account's credentials).",
+    }),
+    rateLimitApiKeyPerMinute: Type.Integer({
+      minimum: 1,
+      default: 1200,
+      description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
+    }),
   },
   { additionalProperties: false },
 )
@@ -89,6 +143,9 @@ export type Config = ConfigInput & {
   siweUri: string
   jwtIssuer: string
   jwtAudience: string
+  sessionCookieName: string
+  /** Cookies get `Secure` and the `__Host-` prefix only on an https public URL. */
+  sessionCookieSecure: boolean
 }
 
 export class ConfigError extends Error {
@@ -150,6 +207,10 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     siweUri: input.siweUri ?? url.origin,
     jwtIssuer: input.jwtIssuer ?? url.origin,
     jwtAudience: input.jwtAudience ?? url.origin,
+    allowedOrigins: input.allowedOrigins.length > 0 ? input.allowedOrigins : [url.origin],
+    sessionCookieName:
+      input.sessionCookieName ?? (url.protocol === 'https:' ? '__Host-sigil_session' : 'sigil_session'),
+    sessionCookieSecure: url.protocol === 'https:',
   }
 }
 

@@ -153,7 +153,7 @@ describe('POST /v1/auth/logout and /logout-all', () => {
       clock: server.clock,
       evmCrypto: await selectEvmCrypto('auto'),
     })
-    await expect(restarted.authenticateBearer(a.accessToken)).rejects.toMatchObject({
+    await expect(restarted.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
       code: 'SESSION_REVOKED',
     })
   })

@@ -1,18 +1,24 @@
 import type { EvmCrypto } from '@sigil/protocol'
 import type { Config } from '../config.js'
+import { type ApiKeyService, createApiKeyService } from './api-keys/create-api-key-service.js'
+import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
 import { type ChallengeService, createChallengeService } from './challenges/create-challenge-service.js'
 import type { Clock } from './clock.js'
-import { AuthError } from './errors.js'
+import { type AccountActions, createAccountActions } from './create-account-actions.js'
+import { AuthError, isAuthError } from './errors.js'
+import type { Identity } from './identity.js'
+import { createInviteService, type InviteService } from './invites/create-invite-service.js'
 import type { Account, Address, Stores } from './ports.js'
-import { ACCOUNT_SCOPES, type Scope } from './scopes.js'
-import { createSessionService, type SessionService } from './sessions/create-session-service.js'
-import { createRevocationList } from './sessions/revocation-list.js'
-import { createSiweVerifier, type SiweProof } from './sign-in/create-siwe-verifier.js'
+import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
+import { signInScopes } from './scopes.js'
 import {
-  type AccessTokens,
-  createAccessTokens,
-  type VerifiedAccessToken,
-} from './tokens/create-access-tokens.js'
+  createSessionService,
+  type SessionService,
+  type StartedSession,
+} from './sessions/create-session-service.js'
+import { createRevocationList } from './sessions/revocation-list.js'
+import { createSiweVerifier, type SiweBinding, type SiweProof } from './sign-in/create-siwe-verifier.js'
+import { type AccessTokens, createAccessTokens } from './tokens/create-access-tokens.js'
 import { createKeyRing, type KeyRing } from './tokens/create-key-ring.js'
 
 export interface GatewayDeps {
@@ -23,11 +29,11 @@ export interface GatewayDeps {
 }
 
 export interface RequestContext {
-  ip?: string
+  ip: string
   userAgent?: string
 }
 
-export interface IssuedCredentials {
+export interface IssuedTokens {
   account: Account
   sessionId: string
   accessToken: string
@@ -36,24 +42,33 @@ export interface IssuedCredentials {
   refreshExpiresIn: number
 }
 
-/** Who is calling, once a credential checked out. */
-export interface Identity {
-  accountId: string
+export interface IssuedCookie {
+  account: Account
   sessionId: string
-  scopes: readonly Scope[]
-  via: 'jwt'
+  cookieValue: string
+  expiresAt: number
 }
 
 export interface Gateway {
+  clock: Clock
   keyRing: KeyRing
   challenges: ChallengeService
   sessions: SessionService
   accessTokens: AccessTokens
-  siweBinding: { domain: string; scheme: 'https' | 'http'; uri: string; chainIds: readonly number[] }
+  apiKeys: ApiKeyService
+  invites: InviteService
+  audit: AuditLog
+  rateLimiter: RateLimiter
+  /** Audited changes an account makes to its own credentials (logout, keys, invites). */
+  actions: AccountActions
+  siweBinding: Omit<SiweBinding, 'issuedAtSkewMs' | 'maxAgeMs'>
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
-  signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedCredentials>
-  refresh(refreshToken: string): Promise<IssuedCredentials>
-  authenticateBearer(token: string): Promise<Identity & { token: VerifiedAccessToken }>
+  signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
+  signInWithEthereumForCookie(proof: SiweProof, context: RequestContext): Promise<IssuedCookie>
+  refresh(refreshToken: string): Promise<IssuedTokens>
+  authenticateAccessToken(token: string): Promise<Identity & { sessionId: string }>
+  authenticateCookie(cookieValue: string): Promise<Identity & { sessionId: string; renewedUntil?: number }>
+  authenticateApiKey(secret: string, ip: string): Promise<Identity & { apiKeyId: string }>
   findAccount(accountId: string): Promise<Account>
   /** Periodic work: key-ring refresh, revocation pruning, expired nonces. */
   tick(): Promise<void>
@@ -81,9 +96,12 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
     sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
     accessTokenLifetimeMs,
+    cookieMaxAgeMs: config.sessionCookieMaxAgeSeconds * 1000,
+    cookieSliding: config.sessionCookieSliding,
   })
   await sessions.restoreRevocations()
 
+  const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
   const challenges = createChallengeService(stores.challenges, clock, {
     ttlMs: config.nonceTtlSeconds * 1000,
   })
@@ -93,7 +111,12 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     ttlSeconds: config.accessTokenTtlSeconds,
     clockToleranceSeconds: config.jwtClockToleranceSeconds,
   })
-  const siweBinding = {
+  const apiKeys = createApiKeyService(stores.apiKeys, clock, {
+    maxPerAccount: config.apiKeysPerAccountMax,
+    recordUseEveryMs: 60_000,
+  })
+  const invites = createInviteService(stores.invites, clock)
+  const siweBinding: SiweBinding = {
     domain: config.siweDomain,
     scheme: config.siweScheme,
     uri: config.siweUri,
@@ -108,6 +131,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     clock,
     binding: siweBinding,
     purpose: NATIVE,
+    newAccountStatus: config.invitesRequired ? 'pending' : 'active',
   })
 
   const findAccount = async (accountId: string) => {
@@ -116,11 +140,38 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     return account
   }
 
-  const credentialsFor = async (account: Account, started: Awaited<ReturnType<SessionService['start']>>) => {
+  /** Runs a sign-in and writes its outcome, success or refusal code, to the audit log. */
+  const audited = async <T extends { account: Account; sessionId: string }>(
+    context: RequestContext,
+    credential: string,
+    signIn: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      const result = await signIn()
+      await audit.record({
+        type: 'sign_in.succeeded',
+        accountId: result.account.id,
+        ip: context.ip,
+        detail: { session: result.sessionId, credential },
+      })
+      return result
+    } catch (error) {
+      if (isAuthError(error)) {
+        await audit.record({
+          type: 'sign_in.failed',
+          ip: context.ip,
+          detail: { code: error.code, credential },
+        })
+      }
+      throw error
+    }
+  }
+
+  const tokensFor = async (account: Account, started: StartedSession): Promise<IssuedTokens> => {
     const access = await accessTokens.issue({
       accountId: account.id,
       sessionId: started.session.id,
-      scopes: ACCOUNT_SCOPES,
+      scopes: signInScopes(account.status),
       clientId: NATIVE,
     })
     return {
@@ -134,34 +185,73 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
   }
 
   return {
+    clock,
     keyRing,
     challenges,
     sessions,
     accessTokens,
+    apiKeys,
+    invites,
+    audit,
+    rateLimiter: createRateLimiter(stores.rateLimits, clock, {
+      signInPerMinute: config.rateLimitSignInPerMinute,
+      anonymousPerMinute: config.rateLimitAnonymousPerMinute,
+      accountPerMinute: config.rateLimitAccountPerMinute,
+      apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
+    }),
+    actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     siweBinding,
     issueNonce: (address) => challenges.issue({ purpose: NATIVE, ...(address ? { address } : {}) }),
 
-    async signInWithEthereum(proof, context) {
-      const account = await siwe.verify(proof)
-      return credentialsFor(account, await sessions.start({ accountId: account.id, ...context }))
-    },
+    signInWithEthereum: (proof, context) =>
+      audited(context, 'token', async () => {
+        const account = await siwe.verify(proof)
+        return tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
+      }),
+
+    signInWithEthereumForCookie: (proof, context) =>
+      audited(context, 'cookie', async () => {
+        const account = await siwe.verify(proof)
+        const { session, cookieValue } = await sessions.startCookie({ accountId: account.id, ...context })
+        return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt }
+      }),
 
     async refresh(refreshToken) {
-      const started = await sessions.refresh(refreshToken)
-      return credentialsFor(await findAccount(started.session.accountId), started)
+      try {
+        const started = await sessions.refresh(refreshToken)
+        return await tokensFor(await findAccount(started.session.accountId), started)
+      } catch (error) {
+        if (isAuthError(error) && error.code === 'REFRESH_TOKEN_REUSED') {
+          await audit.record({ type: 'refresh.reused', detail: { family: error.internal ?? '' } })
+        }
+        throw error
+      }
     },
 
-    async authenticateBearer(token) {
+    async authenticateAccessToken(token) {
       const verified = await accessTokens.verify(token)
       return {
         accountId: verified.accountId,
         sessionId: verified.sessionId,
         scopes: verified.scopes,
         via: 'jwt',
-        token: verified,
       }
     },
 
+    async authenticateCookie(cookieValue) {
+      const { session, renewedUntil } = await sessions.authenticateCookie(cookieValue)
+      // Scopes follow the account's current status, so a redeemed invite counts at once.
+      const account = await findAccount(session.accountId)
+      return {
+        accountId: account.id,
+        sessionId: session.id,
+        scopes: signInScopes(account.status),
+        via: 'cookie',
+        ...(renewedUntil === undefined ? {} : { renewedUntil }),
+      }
+    },
+
+    authenticateApiKey: (secret, ip) => apiKeys.authenticate(secret, ip),
     findAccount,
 
     async tick() {

@@ -4,18 +4,25 @@
  * same conformance suite. Times are epoch milliseconds. Secrets arrive here only as SHA-256 hashes.
  */
 
+import type { AccountStatus, ApiKeyScope } from './scopes.js'
+
 export type Address = `0x${string}`
 
 export interface Account {
   id: string
   /** EIP-55 form; the store keys accounts on the 20 bytes, so case variants never duplicate. */
   address: Address
+  /** `pending` until an invite is redeemed, when invites are required; then `active`. */
+  status: AccountStatus
   createdAt: number
 }
 
 export interface AccountStore {
-  /** Returns the account of this address, creating it on first sign-in (idempotent under races). */
-  findOrCreateByAddress(address: Address, now: number): Promise<Account>
+  /**
+   * Returns the account of this address, creating it with `statusIfNew` on first sign-in
+   * (idempotent under races: two first sign-ins end in one account).
+   */
+  findOrCreateByAddress(address: Address, now: number, statusIfNew: AccountStatus): Promise<Account>
   findById(id: string): Promise<Account | undefined>
 }
 
@@ -51,8 +58,8 @@ export interface ChallengeStore {
 export interface Session {
   id: string
   accountId: string
-  /** How it was created: `token` (JWT + refresh token) now; `cookie` later. */
-  kind: 'token'
+  /** `token`: access JWTs + a refresh-token family; `cookie`: an httpOnly session cookie. */
+  kind: 'token' | 'cookie'
   createdAt: number
   /** Absolute end of the session, whatever its refresh tokens say. */
   expiresAt: number
@@ -60,6 +67,8 @@ export interface Session {
   revokedAt?: number
   ip?: string
   userAgent?: string
+  /** Cookie sessions only: SHA-256 of the secret half of the cookie value `id.secret`. */
+  secretHash?: Uint8Array
 }
 
 /** One link of a refresh-token family; the family is the session. */
@@ -77,8 +86,11 @@ export interface RefreshToken {
 export type RotateRefreshTokenOutcome = 'rotated' | 'already_used' | 'session_inactive'
 
 export interface SessionStore {
-  /** Creates the session and its first refresh token together (never one without the other). */
-  create(session: Session, refreshToken: RefreshToken): Promise<void>
+  /**
+   * Creates the session and, for a token session, its first refresh token, together (never one
+   * without the other).
+   */
+  create(session: Session, refreshToken?: RefreshToken): Promise<void>
   find(sessionId: string): Promise<Session | undefined>
   findRefreshToken(id: string): Promise<{ token: RefreshToken; session: Session } | undefined>
   /**
@@ -93,6 +105,121 @@ export interface SessionStore {
   revokeAllOfAccount(accountId: string, now: number): Promise<string[]>
   /** Sessions revoked at or after `since`, to seed the in-memory revocation list at start. */
   listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>
+  /** Sessions of the account that are neither revoked nor expired, newest first. */
+  listActiveOfAccount(accountId: string, now: number): Promise<Session[]>
+  /** Records use (at most as often as the caller decides) and, for sliding cookies, a new expiry. */
+  touch(sessionId: string, now: number, expiresAt?: number): Promise<void>
+}
+
+export interface ApiKey {
+  id: string
+  accountId: string
+  name: string
+  scope: ApiKeyScope
+  /** SHA-256 of the secret part; the secret itself is shown once and never stored. */
+  secretHash: Uint8Array
+  /** After a rotation with a grace period: the old secret's hash, valid until `previousExpiresAt`. */
+  previousSecretHash?: Uint8Array
+  previousExpiresAt?: number
+  /** Last four characters of the secret, for the masked form in lists. */
+  secretTail: string
+  /** IPv4/IPv6 addresses and CIDR ranges, normalised; empty means any IP. */
+  allowedIps: string[]
+  createdAt: number
+  expiresAt?: number
+  revokedAt?: number
+  lastUsedAt?: number
+  lastUsedIp?: string
+}
+
+export interface ApiKeyStore {
+  insert(key: ApiKey): Promise<void>
+  findById(id: string): Promise<ApiKey | undefined>
+  listOfAccount(accountId: string): Promise<ApiKey[]>
+  /** Revokes the account's key; false when it has no such active key. */
+  revoke(id: string, accountId: string, now: number): Promise<boolean>
+  /**
+   * Replaces the secret of the account's active key; the old hash stays valid until
+   * `previousExpiresAt` (grace), or not at all when that is `now`. False when no such active key.
+   */
+  replaceSecret(
+    id: string,
+    accountId: string,
+    next: { secretHash: Uint8Array; secretTail: string; previousExpiresAt: number },
+    now: number,
+  ): Promise<boolean>
+  recordUse(id: string, now: number, ip: string): Promise<void>
+}
+
+export interface Invite {
+  /** SHA-256 of the code; codes are shown once by `sigil invites create`. */
+  codeHash: Uint8Array
+  maxUses: number
+  uses: number
+  createdAt: number
+  expiresAt?: number
+}
+
+export interface InviteStore {
+  insert(invite: Invite): Promise<void>
+  /**
+   * In one transaction: takes one use of the code if it has uses left and has not expired, and
+   * activates the pending account. `invalid` when the code cannot be used; `already_active`
+   * when the account needs no invite (no use is taken then).
+   */
+  redeem(
+    codeHash: Uint8Array,
+    accountId: string,
+    now: number,
+  ): Promise<'redeemed' | 'invalid' | 'already_active'>
+}
+
+export type AuditEventType =
+  | 'sign_in.succeeded'
+  | 'sign_in.failed'
+  | 'refresh.reused'
+  | 'session.revoked'
+  | 'logout'
+  | 'logout_all'
+  | 'api_key.created'
+  | 'api_key.rotated'
+  | 'api_key.revoked'
+  | 'invite.redeemed'
+  | 'rate_limit.denied'
+
+export interface AuditEvent {
+  at: number
+  type: AuditEventType
+  accountId?: string
+  ip?: string
+  /** Non-secret facts: error codes, key and session ids, counts. Never a token or a secret. */
+  detail?: Record<string, string | number | boolean>
+}
+
+export interface AuditStore {
+  /** Appends; events are never updated or deleted through this port. */
+  append(event: AuditEvent): Promise<void>
+  query(filter: {
+    accountId?: string
+    since?: number
+    limit: number
+  }): Promise<(AuditEvent & { id: number })[]>
+}
+
+/** One window of a sliding-window counter, as the rate limiter reads it. */
+export interface WindowCounts {
+  current: number
+  previous: number
+  windowStart: number
+}
+
+export interface RateLimitStore {
+  /**
+   * Atomically adds `cost` to the counter of `key` in the fixed window containing `now` and
+   * returns that window's and the previous window's counts. One call, one round trip: this is the
+   * operation a Redis script replaces.
+   */
+  hit(key: string, windowMs: number, now: number, cost: number): Promise<WindowCounts>
 }
 
 export interface StoredSigningKey {
@@ -118,5 +245,9 @@ export interface Stores {
   challenges: ChallengeStore
   sessions: SessionStore
   signingKeys: SigningKeyStore
+  apiKeys: ApiKeyStore
+  invites: InviteStore
+  audit: AuditStore
+  rateLimits: RateLimitStore
   close(): Promise<void>
 }

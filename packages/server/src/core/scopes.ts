@@ -1,11 +1,22 @@
 /**
- * What a credential may do. A wallet sign-in (JWT or session) holds the whole account; API keys
- * (a later issue) hold `read` or `read trade`. `account` guards credential management.
+ * What a credential may do. `read`: reads; `trade`: trading actions (never withdrawals);
+ * `account`: managing the account's own credentials (API keys, sessions), which only a wallet
+ * sign-in (JWT or session cookie) holds: an API key can never mint or manage keys.
  */
 export const SCOPES = ['read', 'trade', 'account'] as const
 export type Scope = (typeof SCOPES)[number]
 
-export const ACCOUNT_SCOPES: readonly Scope[] = ['read', 'trade', 'account']
+export type AccountStatus = 'active' | 'pending'
+export type ApiKeyScope = 'read' | 'trade'
+
+/** A wallet sign-in holds the whole account; a pending account (invite not redeemed) cannot trade. */
+export function signInScopes(status: AccountStatus): readonly Scope[] {
+  return status === 'active' ? ['read', 'trade', 'account'] : ['read', 'account']
+}
+
+export function apiKeyScopes(scope: ApiKeyScope): readonly Scope[] {
+  return scope === 'trade' ? ['read', 'trade'] : ['read']
+}
 
 export function parseScopeClaim(claim: string): Scope[] {
   return claim.split(' ').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s))

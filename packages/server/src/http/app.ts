@@ -1,10 +1,15 @@
+import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
-import { nativeAuthRoutes } from './dialects/native/routes.js'
-import { registerAuthentication } from './plugins/authentication.js'
+import { nativeApiKeyRoutes } from './dialects/native/api-key-routes.js'
+import { nativeAuthRoutes } from './dialects/native/auth-routes.js'
+import { nativeSessionRoutes } from './dialects/native/session-routes.js'
+import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
+import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { registerProblemDetails } from './plugins/problem-details.js'
+import { registerRateLimit } from './plugins/rate-limit.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -19,9 +24,12 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
+    // The client IP is the socket's unless the peer is a configured proxy; then X-Forwarded-For is
+    // read right to left, skipping trusted hops (proxy-addr). A spoofed header from anyone else
+    // changes nothing.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Strict bodies: an unknown property is an error, not something to strip; no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    disableRequestLogging: false,
   })
 
   await app.register(swagger, {
@@ -33,23 +41,54 @@ export async function buildApp(
         description: 'Wallet sign-in and credentials for trading APIs',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An access JWT, or an API key (sgl_sk_…)' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: config.sessionCookieName },
+        },
+      },
     },
   })
+  await app.register(cookie)
   registerProblemDetails(app)
-  registerAuthentication(app, gateway)
+  // Hook order is the security order: identify → count (429 before any work) → authorize.
+  registerIdentification(app, gateway, config)
+  registerRateLimit(app, {
+    limiter: gateway.rateLimiter,
+    enabled: config.rateLimits === 'on',
+    onDenied: (request, outcome) => {
+      void gateway.audit
+        .recordSampled(outcome.bucket, {
+          type: 'rate_limit.denied',
+          ip: request.ip,
+          ...(request.identity ? { accountId: request.identity.accountId } : {}),
+          detail: { policy: outcome.policyName, route: request.routeOptions.url ?? 'unknown' },
+        })
+        .catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'))
+    },
+  })
+  registerAuthorization(app, config)
 
-  app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }))
-  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger())
+  const publicRoute = { auth: 'public' as const }
+  app.get(
+    '/healthz',
+    { config: { ...publicRoute, rateLimit: 'none' }, schema: { hide: true } },
+    async () => ({ status: 'ok' }),
+  )
+  app.get('/openapi.json', { config: publicRoute, schema: { hide: true } }, async () => app.swagger())
   app.get(
     '/.well-known/jwks.json',
-    { config: { auth: 'public' }, schema: { tags: ['keys'] } },
+    { config: { ...publicRoute, rateLimit: 'none' }, schema: { tags: ['keys'] } },
     async (_request, reply) => {
       // Short cache: verifiers pick up a rotation within a minute, and refetch at once on an unknown kid.
       reply.header('cache-control', 'public, max-age=60')
       return gateway.keyRing.jwks()
     },
   )
-  await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway })
+  await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
+  await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway })
+  await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
+  await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
   return app
 }

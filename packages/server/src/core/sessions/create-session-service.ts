@@ -11,7 +11,20 @@ export interface SessionServiceOptions {
   sessionMaxAgeMs: number
   /** How long a revoked session id must stay in the revocation list: the access-token TTL plus skew. */
   accessTokenLifetimeMs: number
+  /** Lifetime of a session cookie; with `cookieSliding`, renewed on use up to `sessionMaxAgeMs`. */
+  cookieMaxAgeMs: number
+  cookieSliding: boolean
 }
+
+export interface StartedCookieSession {
+  session: Session
+  /** `id.secret`: the cookie value, shown to the client once; only SHA-256(secret) is stored. */
+  cookieValue: string
+}
+
+/** How often use of a cookie session is written back (last used; sliding renewal). */
+const TOUCH_EVERY_MS = 60_000
+const RENEW_EVERY_MS = 3_600_000
 
 export interface StartedSession {
   session: Session
@@ -21,6 +34,16 @@ export interface StartedSession {
 
 export interface SessionService {
   start(request: { accountId: string; ip?: string; userAgent?: string }): Promise<StartedSession>
+  /** A cookie session: a fresh id at every sign-in, so a client-chosen id can never be fixed. */
+  startCookie(request: { accountId: string; ip?: string; userAgent?: string }): Promise<StartedCookieSession>
+  /**
+   * Checks a presented cookie value; returns the session and, when sliding renewal moved its
+   * expiry, the new expiry (the transport re-sets the cookie then).
+   */
+  authenticateCookie(cookieValue: string): Promise<{ session: Session; renewedUntil?: number }>
+  listActive(accountId: string): Promise<Session[]>
+  /** Revokes one of the account's sessions; throws SESSION_NOT_FOUND for anything else. */
+  revokeOwn(accountId: string, sessionId: string): Promise<void>
   /** Exchanges a refresh token for a new one (rotation). A superseded token revokes its family. */
   refresh(refreshToken: string): Promise<StartedSession>
   revoke(sessionId: string): Promise<void>
@@ -57,19 +80,86 @@ export function createSessionService(
     markRevoked(sessionId, now)
   }
 
+  const newSession = (
+    kind: Session['kind'],
+    id: string,
+    expiresAt: number,
+    now: number,
+    request: { accountId: string; ip?: string; userAgent?: string },
+  ): Session => ({
+    id,
+    accountId: request.accountId,
+    kind,
+    createdAt: now,
+    expiresAt,
+    lastUsedAt: now,
+    ...(request.ip ? { ip: request.ip } : {}),
+    ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+  })
+
   return {
-    async start({ accountId, ip, userAgent }) {
+    async startCookie(request) {
       const now = clock.now()
-      const session: Session = {
-        id: randomId(16),
-        accountId,
-        kind: 'token',
-        createdAt: now,
-        expiresAt: now + options.sessionMaxAgeMs,
-        lastUsedAt: now,
-        ...(ip ? { ip } : {}),
-        ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}),
+      const token = createSecretToken()
+      const session = {
+        ...newSession(
+          'cookie',
+          token.id,
+          now + Math.min(options.cookieMaxAgeMs, options.sessionMaxAgeMs),
+          now,
+          request,
+        ),
+        secretHash: token.secretHash,
       }
+      await store.create(session)
+      return { session, cookieValue: token.value }
+    },
+
+    async authenticateCookie(cookieValue) {
+      const parts = parseSecretToken(cookieValue)
+      if (!parts) throw new AuthError('TOKEN_INVALID', 'malformed session cookie')
+      const session = await store.find(parts.id)
+      if (
+        !session ||
+        session.kind !== 'cookie' ||
+        !session.secretHash ||
+        !secretMatches(parts.secret, session.secretHash)
+      ) {
+        throw new AuthError('TOKEN_INVALID', 'unknown session cookie')
+      }
+      const now = clock.now()
+      if (session.revokedAt !== undefined || revocations.has(session.id, now))
+        throw new AuthError('SESSION_REVOKED')
+      if (session.expiresAt <= now) throw new AuthError('TOKEN_EXPIRED', 'session cookie expired')
+      const absoluteEnd = session.createdAt + options.sessionMaxAgeMs
+      const renew = options.cookieSliding && now - session.lastUsedAt >= RENEW_EVERY_MS
+      const renewedUntil = renew ? Math.min(now + options.cookieMaxAgeMs, absoluteEnd) : undefined
+      if (renewedUntil !== undefined || now - session.lastUsedAt >= TOUCH_EVERY_MS) {
+        await store.touch(session.id, now, renewedUntil)
+      }
+      return renewedUntil === undefined
+        ? { session }
+        : { session: { ...session, expiresAt: renewedUntil }, renewedUntil }
+    },
+
+    listActive(accountId) {
+      return store.listActiveOfAccount(accountId, clock.now())
+    },
+
+    async revokeOwn(accountId, sessionId) {
+      const session = await store.find(sessionId)
+      // Another account's session is "not found", never "forbidden": ids must not be probeable.
+      if (!session || session.accountId !== accountId || session.revokedAt !== undefined) {
+        throw new AuthError('SESSION_NOT_FOUND')
+      }
+      const now = clock.now()
+      await store.revoke(sessionId, now)
+      markRevoked(sessionId, now)
+    },
+
+    async start(request) {
+      const now = clock.now()
+      const session = newSession('token', randomId(16), now + options.sessionMaxAgeMs, now, request)
       const { token, record } = nextRefreshToken(session, now)
       await store.create(session, record)
       return { session, refreshToken: token.value, refreshExpiresAt: record.expiresAt }

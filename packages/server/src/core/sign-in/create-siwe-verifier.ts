@@ -11,6 +11,7 @@ import type { ChallengeService } from '../challenges/create-challenge-service.js
 import type { Clock } from '../clock.js'
 import { AuthError, type AuthErrorCode } from '../errors.js'
 import type { Account, AccountStore, Address } from '../ports.js'
+import type { AccountStatus } from '../scopes.js'
 
 /** What a SIWE message must say to sign in here; from configuration only, never from the request. */
 export interface SiweBinding {
@@ -65,6 +66,8 @@ export function createSiweVerifier(deps: {
   clock: Clock
   binding: SiweBinding
   purpose: string
+  /** `pending` when invites are required: the account exists but cannot trade yet. */
+  newAccountStatus: AccountStatus
 }): SiweVerifier {
   const { binding } = deps
   return {
@@ -87,7 +90,7 @@ export function createSiweVerifier(deps: {
       if (Buffer.from(signer.value).toString('hex') !== address.slice(2).toLowerCase()) {
         throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
       }
-      return deps.accounts.findOrCreateByAddress(address, deps.clock.now())
+      return deps.accounts.findOrCreateByAddress(address, deps.clock.now(), deps.newAccountStatus)
     },
   }
 }

@@ -1,7 +1,12 @@
-import type { FastifyInstance } from 'fastify'
-import { AuthError } from '../../core/errors.js'
-import type { Gateway, Identity } from '../../core/gateway.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../../config.js'
+import { looksLikeApiKey } from '../../core/api-keys/api-key-secret.js'
+import { AuthError, isAuthError } from '../../core/errors.js'
+import type { Gateway } from '../../core/gateway.js'
+import type { Identity } from '../../core/identity.js'
 import type { Scope } from '../../core/scopes.js'
+import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
+import { setSessionCookie } from './session-cookie.js'
 
 /** What a route needs, declared once in its options: the only way a route can exist. */
 export type RouteAuth = 'public' | { scopes: readonly Scope[] }
@@ -12,6 +17,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity: Identity | null
+    /** Why the presented credential was refused; raised after rate limiting has counted the request. */
+    credentialError: AuthError | null
   }
 }
 
@@ -22,26 +29,78 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Resolves the credential once per request in `onRequest` (before the body is even read) and
- * enforces the route's declared scopes. A route without a declaration fails at start-up, so a new
- * endpoint cannot ship unprotected by omission.
+ * Which credential the request carries, in precedence order: the Authorization header (a JWT, or
+ * an API key recognised by its prefix), then `x-api-key`, then the session cookie. A header wins
+ * over a cookie, so a client that sends both is never subject to the cookie's CSRF rules.
  */
-export function registerAuthentication(app: FastifyInstance, gateway: Gateway) {
-  app.decorateRequest('identity', null)
+async function identify(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  gateway: Gateway,
+  config: Config,
+): Promise<Identity | null> {
+  const authorization = request.headers.authorization
+  if (authorization !== undefined) {
+    const token = bearerToken(authorization)
+    if (!token) throw new AuthError('CREDENTIAL_MISSING', 'unsupported authorization scheme')
+    return looksLikeApiKey(token)
+      ? gateway.authenticateApiKey(token, request.ip)
+      : gateway.authenticateAccessToken(token)
+  }
+  const apiKey = request.headers['x-api-key']
+  if (typeof apiKey === 'string') return gateway.authenticateApiKey(apiKey, request.ip)
+  const cookie = request.cookies[config.sessionCookieName]
+  if (cookie === undefined) return null
+  const { renewedUntil, ...identity } = await gateway.authenticateCookie(cookie)
+  if (renewedUntil !== undefined) setSessionCookie(reply, config, cookie, renewedUntil, gateway.clock.now())
+  return identity
+}
 
+/**
+ * First hook: resolves the credential (before the body is read). A refused credential does not
+ * end the request here: the rate limiter runs next and counts it by IP, so guessing keys or
+ * tokens spends the attacker's anonymous budget.
+ */
+export function registerIdentification(app: FastifyInstance, gateway: Gateway, config: Config) {
+  app.decorateRequest('identity', null)
+  app.decorateRequest('credentialError', null)
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
   })
+  app.addHook('onRequest', async (request, reply) => {
+    const auth = request.routeOptions.config.auth
+    if (!auth || auth === 'public') return
+    try {
+      request.identity = await identify(request, reply, gateway, config)
+    } catch (error) {
+      if (!isAuthError(error)) throw error
+      request.credentialError = error
+    }
+  })
+}
 
+/** Last hook before the handler: the route's declared scopes, and CSRF for cookie sessions. */
+export function registerAuthorization(app: FastifyInstance, config: Config) {
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
     if (!auth || auth === 'public') return
-    const token = bearerToken(request.headers.authorization)
-    if (!token) throw new AuthError('CREDENTIAL_MISSING')
-    const identity = await gateway.authenticateBearer(token)
+    if (request.credentialError) throw request.credentialError
+    const identity = request.identity
+    if (!identity) throw new AuthError('CREDENTIAL_MISSING')
+    if (
+      identity.via === 'cookie' &&
+      UNSAFE_METHODS.has(request.method) &&
+      !isSameOriginRequest(request.headers, config.allowedOrigins)
+    ) {
+      throw new AuthError('CSRF_REJECTED', `origin ${request.headers.origin ?? '(none)'}`)
+    }
     const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
-    if (missing.length > 0) throw new AuthError('SCOPE_MISSING', `needs ${missing.join(' ')}`)
-    request.identity = identity
+    if (missing.length > 0) {
+      // A pending account lacks `trade` only because its invite is not redeemed: say so.
+      const code =
+        identity.via !== 'api_key' && missing.includes('trade') ? 'INVITE_REQUIRED' : 'SCOPE_MISSING'
+      throw new AuthError(code, `needs ${missing.join(' ')}`)
+    }
   })
 }

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Account, AccountStore, Address } from '../../core/ports.js'
+import type { AccountStatus } from '../../core/scopes.js'
 import type { AccountRow, Database } from './schema.js'
 
 const toAccount = (row: AccountRow): Account => ({
   id: row.id,
   address: row.address as Address,
+  status: row.status as AccountStatus,
   createdAt: Number(row.created_at),
 })
 
 export function createAccountStore(db: Kysely<Database>): AccountStore {
   return {
-    async findOrCreateByAddress(address, now) {
+    async findOrCreateByAddress(address, now, statusIfNew) {
       const addressKey = address.toLowerCase()
       // Insert-or-ignore then read: two first sign-ins of one wallet racing end in one account.
       await db
         .insertInto('accounts')
-        .values({ id: randomUUID(), address_key: addressKey, address, created_at: now })
+        .values({ id: randomUUID(), address_key: addressKey, address, status: statusIfNew, created_at: now })
         .onConflict((oc) => oc.column('address_key').doNothing())
         .execute()
       const row = await db

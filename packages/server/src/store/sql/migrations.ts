@@ -61,6 +61,56 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0002_credentials': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('accounts')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+        .execute()
+      await db.schema.alterTable('sessions').addColumn('secret_hash', 'blob').execute()
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'blob', (c) => c.notNull())
+        .addColumn('previous_secret_hash', 'blob')
+        .addColumn('previous_expires_at', 'bigint')
+        .addColumn('secret_tail', 'text', (c) => c.notNull())
+        .addColumn('allowed_ips', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('last_used_ip', 'text')
+        .execute()
+      await db.schema.createIndex('api_keys_account_id').on('api_keys').column('account_id').execute()
+      await db.schema
+        .createTable('invites')
+        .addColumn('code_hash', 'blob', (c) => c.primaryKey())
+        .addColumn('max_uses', 'integer', (c) => c.notNull())
+        .addColumn('uses', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .execute()
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('detail', 'text')
+        .execute()
+      await db.schema
+        .createIndex('audit_events_account_at')
+        .on('audit_events')
+        .columns(['account_id', 'at'])
+        .execute()
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

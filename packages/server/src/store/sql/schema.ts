@@ -7,6 +7,7 @@ export interface AccountRow {
   address_key: string
   /** EIP-55 form, for display. */
   address: string
+  status: string
   created_at: number
 }
 
@@ -29,6 +30,7 @@ export interface SessionRow {
   revoked_at: number | null
   ip: string | null
   user_agent: string | null
+  secret_hash: Uint8Array | null
 }
 
 export interface RefreshTokenRow {
@@ -50,10 +52,49 @@ export interface SigningKeyRow {
   seq: Generated<number>
 }
 
+export interface ApiKeyRow {
+  id: string
+  account_id: string
+  name: string
+  scope: string
+  secret_hash: Uint8Array
+  previous_secret_hash: Uint8Array | null
+  previous_expires_at: number | null
+  secret_tail: string
+  /** JSON array of normalised addresses and CIDR ranges. */
+  allowed_ips: string
+  created_at: number
+  expires_at: number | null
+  revoked_at: number | null
+  last_used_at: number | null
+  last_used_ip: string | null
+}
+
+export interface InviteRow {
+  code_hash: Uint8Array
+  max_uses: number
+  uses: number
+  created_at: number
+  expires_at: number | null
+}
+
+export interface AuditEventRow {
+  id: Generated<number>
+  at: number
+  type: string
+  account_id: string | null
+  ip: string | null
+  /** JSON object of non-secret facts. */
+  detail: string | null
+}
+
 export interface Database {
   accounts: AccountRow
   challenges: ChallengeRow
   sessions: SessionRow
   refresh_tokens: RefreshTokenRow
   signing_keys: SigningKeyRow
+  api_keys: ApiKeyRow
+  invites: InviteRow
+  audit_events: AuditEventRow
 }

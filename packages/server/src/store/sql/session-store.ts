@@ -5,13 +5,14 @@ import type { Database, RefreshTokenRow, SessionRow } from './schema.js'
 const toSession = (row: SessionRow): Session => ({
   id: row.id,
   accountId: row.account_id,
-  kind: 'token',
+  kind: row.kind as Session['kind'],
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
   lastUsedAt: Number(row.last_used_at),
   ...(row.revoked_at === null ? {} : { revokedAt: Number(row.revoked_at) }),
   ...(row.ip === null ? {} : { ip: row.ip }),
   ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+  ...(row.secret_hash === null ? {} : { secretHash: new Uint8Array(row.secret_hash) }),
 })
 
 const toRefreshToken = (row: RefreshTokenRow): RefreshToken => ({
@@ -48,9 +49,11 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
             revoked_at: null,
             ip: session.ip ?? null,
             user_agent: session.userAgent ?? null,
+            secret_hash: session.secretHash ?? null,
           })
           .execute()
-        await trx.insertInto('refresh_tokens').values(refreshTokenRow(refreshToken)).execute()
+        if (refreshToken)
+          await trx.insertInto('refresh_tokens').values(refreshTokenRow(refreshToken)).execute()
       })
     },
 
@@ -122,6 +125,27 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .where('revoked_at', '>=', since)
         .execute()
       return rows.map((r) => ({ id: r.id, revokedAt: Number(r.revoked_at) }))
+    },
+
+    async listActiveOfAccount(accountId, now) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .execute()
+      return rows.map(toSession)
+    },
+
+    async touch(sessionId, now, expiresAt) {
+      await db
+        .updateTable('sessions')
+        .set(expiresAt === undefined ? { last_used_at: now } : { last_used_at: now, expires_at: expiresAt })
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .execute()
     },
   }
 }

@@ -3,8 +3,12 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import type { Stores } from '../../core/ports.js'
+import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createAccountStore } from '../sql/account-store.js'
+import { createApiKeyStore } from '../sql/api-key-store.js'
+import { createAuditStore } from '../sql/audit-store.js'
 import { createChallengeStore } from '../sql/challenge-store.js'
+import { createInviteStore } from '../sql/invite-store.js'
 import { migrationProvider } from '../sql/migrations.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
@@ -47,6 +51,10 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db),
+    apiKeys: createApiKeyStore(db),
+    invites: createInviteStore(db),
+    audit: createAuditStore(db),
+    rateLimits: createMemoryRateLimitStore(),
     close: () => db.destroy(),
   }
 }

@@ -35,6 +35,12 @@ export const SiweRequest = Type.Object(
       maxLength: 1024,
       description: '0x-prefixed 65-byte EIP-191 signature',
     }),
+    credential: Type.Optional(
+      Type.Union([Type.Literal('token'), Type.Literal('session')], {
+        description:
+          '`token` (default): access + refresh tokens in the body; `session`: an httpOnly session cookie',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'SiweRequest' },
 )
@@ -60,8 +66,49 @@ export const TokenResponse = Type.Object(
   { $id: 'TokenResponse' },
 )
 
+export const SessionCookieResponse = Type.Object(
+  { account: AccountView, sessionId: Type.String(), expiresAt: Type.String({ format: 'date-time' }) },
+  { $id: 'SessionCookieResponse' },
+)
+
+export const RedeemInviteRequest = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false, $id: 'RedeemInviteRequest' },
+)
+export type RedeemInviteRequest = Static<typeof RedeemInviteRequest>
+
+export const SessionList = Type.Object(
+  {
+    sessions: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        kind: Type.Union([Type.Literal('token'), Type.Literal('cookie')]),
+        current: Type.Boolean(),
+        createdAt: Type.String({ format: 'date-time' }),
+        lastUsedAt: Type.String({ format: 'date-time' }),
+        expiresAt: Type.String({ format: 'date-time' }),
+        ip: Type.Optional(Type.String()),
+        userAgent: Type.Optional(Type.String()),
+      }),
+    ),
+  },
+  { $id: 'SessionList' },
+)
+
+export const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+)
+export type IdParams = Static<typeof IdParams>
+
 export const MeResponse = Type.Object(
-  { account: AccountView, sessionId: Type.String(), scopes: Type.Array(Type.String()) },
+  {
+    account: Type.Object({ id: Type.String(), address: Type.String(), status: Type.String() }),
+    credential: Type.Union([Type.Literal('jwt'), Type.Literal('cookie'), Type.Literal('api_key')]),
+    sessionId: Type.Optional(Type.String()),
+    apiKeyId: Type.Optional(Type.String()),
+    scopes: Type.Array(Type.String()),
+  },
   { $id: 'MeResponse' },
 )
 
@@ -75,3 +122,18 @@ export const Problem = Type.Object(
   },
   { $id: 'Problem' },
 )
+
+/** Error responses every native route can give, for the OpenAPI document. */
+export const problemResponses = {
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  409: Problem,
+  413: Problem,
+  415: Problem,
+  429: Problem,
+  500: Problem,
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString()

@@ -1,0 +1,41 @@
+import { randomBase62 } from '../random-base62.js'
+import { hashSecret } from '../secret-token.js'
+
+/**
+ * API key secrets: `sgl_sk_` + a 16-character public key id + 43 characters of secret (≈256
+ * bits), all base62 so a double-click selects the whole key. The prefix makes leaked keys easy to
+ * find in logs and repositories (secret scanners); the id finds the record without a hash index;
+ * only SHA-256 of the secret part is stored.
+ */
+export const API_KEY_PREFIX = 'sgl_sk_'
+const KEY_SHAPE = /^sgl_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
+
+export interface NewApiKeySecret {
+  id: string
+  secret: string
+  secretHash: Uint8Array
+  secretTail: string
+}
+
+export function createApiKeySecret(id = randomBase62(16)): NewApiKeySecret {
+  const secretPart = randomBase62(43)
+  return {
+    id,
+    secret: `${API_KEY_PREFIX}${id}${secretPart}`,
+    secretHash: hashSecret(secretPart),
+    secretTail: secretPart.slice(-4),
+  }
+}
+
+export function looksLikeApiKey(value: string): boolean {
+  return value.startsWith(API_KEY_PREFIX)
+}
+
+export function parseApiKeySecret(value: string): { id: string; secretPart: string } | undefined {
+  const match = KEY_SHAPE.exec(value)
+  return match ? { id: match[1]!, secretPart: match[2]! } : undefined
+}
+
+export function maskApiKey(id: string, secretTail: string): string {
+  return `${API_KEY_PREFIX}${id}…${secretTail}`
+}

@@ -1,0 +1,152 @@
+import type { Clock } from '../clock.js'
+import { AuthError } from '../errors.js'
+import type { Identity } from '../identity.js'
+import { createIpAllowlist, normalizeIpRange } from '../network/ip-allowlist.js'
+import type { Account, ApiKey, ApiKeyStore } from '../ports.js'
+import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
+import { secretMatches } from '../secret-token.js'
+import { createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
+
+export type ApiKeyStatus = 'active' | 'expired' | 'revoked'
+
+/** What lists show: metadata only, never the secret or its hash. */
+export interface ApiKeyView {
+  id: string
+  name: string
+  scope: ApiKeyScope
+  allowedIps: string[]
+  status: ApiKeyStatus
+  masked: string
+  createdAt: number
+  expiresAt?: number
+  lastUsedAt?: number
+  lastUsedIp?: string
+}
+
+export interface NewApiKeyRequest {
+  name: string
+  scope: ApiKeyScope
+  allowedIps?: readonly string[]
+  expiresInDays?: number
+}
+
+export interface ApiKeyServiceOptions {
+  maxPerAccount: number
+  /** Last-use writes happen at most this often per key, so the hot path rarely writes. */
+  recordUseEveryMs: number
+}
+
+const DAY_MS = 86_400_000
+
+export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: ApiKeyServiceOptions) {
+  const lastRecorded = new Map<string, number>()
+
+  const statusOf = (key: ApiKey, now: number): ApiKeyStatus =>
+    key.revokedAt !== undefined
+      ? 'revoked'
+      : key.expiresAt !== undefined && key.expiresAt <= now
+        ? 'expired'
+        : 'active'
+
+  const view = (key: ApiKey, now: number): ApiKeyView => ({
+    id: key.id,
+    name: key.name,
+    scope: key.scope,
+    allowedIps: key.allowedIps,
+    status: statusOf(key, now),
+    masked: maskApiKey(key.id, key.secretTail),
+    createdAt: key.createdAt,
+    ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
+    ...(key.lastUsedAt === undefined ? {} : { lastUsedAt: key.lastUsedAt }),
+    ...(key.lastUsedIp === undefined ? {} : { lastUsedIp: key.lastUsedIp }),
+  })
+
+  const normalizeAllowlist = (ranges: readonly string[]) =>
+    ranges.map((range, i) => {
+      const normal = normalizeIpRange(range)
+      if (!normal)
+        throw new AuthError('VALIDATION_FAILED', 'bad allowedIps entry', {
+          detail: `allowedIps/${i} is not an IP address or CIDR range`,
+        })
+      return normal
+    })
+
+  return {
+    /** Mints a key for a signed-in account; the secret is returned here once and never again. */
+    async create(account: Account, request: NewApiKeyRequest): Promise<{ key: ApiKeyView; secret: string }> {
+      if (request.scope === 'trade' && account.status !== 'active')
+        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
+      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
+      const now = clock.now()
+      const active = (await store.listOfAccount(account.id)).filter((k) => statusOf(k, now) === 'active')
+      if (active.length >= options.maxPerAccount) throw new AuthError('API_KEY_LIMIT_REACHED')
+      const secret = createApiKeySecret()
+      const key: ApiKey = {
+        id: secret.id,
+        accountId: account.id,
+        name: request.name,
+        scope: request.scope,
+        secretHash: secret.secretHash,
+        secretTail: secret.secretTail,
+        allowedIps,
+        createdAt: now,
+        ...(request.expiresInDays === undefined ? {} : { expiresAt: now + request.expiresInDays * DAY_MS }),
+      }
+      await store.insert(key)
+      return { key: view(key, now), secret: secret.secret }
+    },
+
+    async list(accountId: string): Promise<ApiKeyView[]> {
+      const now = clock.now()
+      return (await store.listOfAccount(accountId)).map((key) => view(key, now))
+    },
+
+    async revoke(accountId: string, id: string): Promise<void> {
+      if (!(await store.revoke(id, accountId, clock.now()))) throw new AuthError('API_KEY_NOT_FOUND')
+    },
+
+    /** New secret for the same key id; the old one keeps working for `graceSeconds` (0: stops now). */
+    async rotate(
+      accountId: string,
+      id: string,
+      graceSeconds: number,
+    ): Promise<{ key: ApiKeyView; secret: string }> {
+      const now = clock.now()
+      const secret = createApiKeySecret(id)
+      const next = {
+        secretHash: secret.secretHash,
+        secretTail: secret.secretTail,
+        previousExpiresAt: now + graceSeconds * 1000,
+      }
+      if (!(await store.replaceSecret(id, accountId, next, now))) throw new AuthError('API_KEY_NOT_FOUND')
+      const key = await store.findById(id)
+      return { key: view(key!, now), secret: secret.secret }
+    },
+
+    /** Checks a presented key from a client IP; never says more than the codes below. */
+    async authenticate(presented: string, ip: string): Promise<Identity & { apiKeyId: string }> {
+      const parts = parseApiKeySecret(presented)
+      if (!parts) throw new AuthError('API_KEY_INVALID', 'not an API key')
+      const key = await store.findById(parts.id)
+      const now = clock.now()
+      const current = key !== undefined && secretMatches(parts.secretPart, key.secretHash)
+      const previous =
+        key?.previousSecretHash !== undefined &&
+        (key.previousExpiresAt ?? 0) > now &&
+        secretMatches(parts.secretPart, key.previousSecretHash)
+      // Unknown id and wrong secret are the same answer: the id alone proves nothing.
+      if (!key || !(current || previous)) throw new AuthError('API_KEY_INVALID')
+      if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')
+      if (key.expiresAt !== undefined && key.expiresAt <= now) throw new AuthError('API_KEY_EXPIRED')
+      if (!createIpAllowlist(key.allowedIps).allows(ip))
+        throw new AuthError('IP_NOT_ALLOWED', `key ${key.id}`)
+      if (now - (lastRecorded.get(key.id) ?? 0) >= options.recordUseEveryMs) {
+        lastRecorded.set(key.id, now)
+        await store.recordUse(key.id, now, ip)
+      }
+      return { accountId: key.accountId, scopes: apiKeyScopes(key.scope), via: 'api_key', apiKeyId: key.id }
+    },
+  }
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>

@@ -1,0 +1,93 @@
+import type { ApiKeyService, NewApiKeyRequest } from './api-keys/create-api-key-service.js'
+import type { AuditLog } from './audit/create-audit-log.js'
+import { AuthError } from './errors.js'
+import type { Identity } from './identity.js'
+import type { InviteService } from './invites/create-invite-service.js'
+import type { Account } from './ports.js'
+import type { SessionService } from './sessions/create-session-service.js'
+
+/**
+ * What a signed-in account does to its own credentials, each step written to the audit log.
+ * Transports call these with the request's identity; the rules (own resources only, audit, the
+ * one-time secret) live here, not in handlers.
+ */
+export function createAccountActions(deps: {
+  sessions: SessionService
+  apiKeys: ApiKeyService
+  invites: InviteService
+  audit: AuditLog
+  findAccount(accountId: string): Promise<Account>
+}) {
+  const { sessions, apiKeys, invites, audit } = deps
+  const sessionOf = (identity: Identity) => {
+    if (!identity.sessionId) throw new AuthError('SCOPE_MISSING', 'needs a session credential')
+    return identity.sessionId
+  }
+
+  return {
+    async logout(identity: Identity, ip: string) {
+      const sessionId = sessionOf(identity)
+      await sessions.revoke(sessionId)
+      await audit.record({
+        type: 'logout',
+        accountId: identity.accountId,
+        ip,
+        detail: { session: sessionId },
+      })
+    },
+
+    async logoutAll(identity: Identity, ip: string) {
+      await sessions.revokeAllOfAccount(identity.accountId)
+      await audit.record({ type: 'logout_all', accountId: identity.accountId, ip })
+    },
+
+    async revokeSession(identity: Identity, sessionId: string, ip: string) {
+      await sessions.revokeOwn(identity.accountId, sessionId)
+      await audit.record({
+        type: 'session.revoked',
+        accountId: identity.accountId,
+        ip,
+        detail: { session: sessionId },
+      })
+    },
+
+    async createApiKey(identity: Identity, request: NewApiKeyRequest, ip: string) {
+      const created = await apiKeys.create(await deps.findAccount(identity.accountId), request)
+      await audit.record({
+        type: 'api_key.created',
+        accountId: identity.accountId,
+        ip,
+        detail: { key: created.key.id, scope: created.key.scope },
+      })
+      return created
+    },
+
+    async rotateApiKey(identity: Identity, keyId: string, graceSeconds: number, ip: string) {
+      const rotated = await apiKeys.rotate(identity.accountId, keyId, graceSeconds)
+      await audit.record({
+        type: 'api_key.rotated',
+        accountId: identity.accountId,
+        ip,
+        detail: { key: keyId, graceSeconds },
+      })
+      return rotated
+    },
+
+    async revokeApiKey(identity: Identity, keyId: string, ip: string) {
+      await apiKeys.revoke(identity.accountId, keyId)
+      await audit.record({
+        type: 'api_key.revoked',
+        accountId: identity.accountId,
+        ip,
+        detail: { key: keyId },
+      })
+    },
+
+    async redeemInvite(identity: Identity, code: string, ip: string) {
+      await invites.redeem(identity.accountId, code)
+      await audit.record({ type: 'invite.redeemed', accountId: identity.accountId, ip })
+    },
+  }
+}
+
+export type AccountActions = ReturnType<typeof createAccountActions>

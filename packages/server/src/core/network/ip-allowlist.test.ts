@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { createIpAllowlist, normalizeIp, normalizeIpRange } from './ip-allowlist.js'
+
+describe('normalizeIpRange', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['203.0.113.0/24', '203.0.113.0/24'],
+    [' 2001:DB8::1 ', '2001:db8::1'],
+    ['2001:db8::/32', '2001:db8::/32'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+  ])('default: %s → %s', (input, output) => {
+    expect(normalizeIpRange(input)).toBe(output)
+  })
+
+  it.each([
+    '',
+    'example.com',
+    '203.0.113.7/33',
+    '2001:db8::/129',
+    '10.0.0.0/-1',
+    '10.0.0.0/8/8',
+    '10.0.0.256',
+    '10.0.0.0/ 8',
+    '::ffff:10.0.0.0/95',
+  ])('error: %j is not an address or range', (input) => {
+    expect(normalizeIpRange(input)).toBeUndefined()
+  })
+})
+
+describe('createIpAllowlist', () => {
+  const list = createIpAllowlist(['203.0.113.0/24', '2001:db8::/32', '198.51.100.9'])
+
+  it('behavior: CIDR v4, CIDR v6 and single addresses match; others do not', () => {
+    expect(list.allows('203.0.113.200')).toBe(true)
+    expect(list.allows('203.0.114.1')).toBe(false)
+    expect(list.allows('2001:db8:ffff::1')).toBe(true)
+    expect(list.allows('2001:db9::1')).toBe(false)
+    expect(list.allows('198.51.100.9')).toBe(true)
+    expect(list.allows('198.51.100.10')).toBe(false)
+  })
+
+  it('behavior: an IPv4-mapped IPv6 peer is matched as IPv4', () => {
+    expect(list.allows('::ffff:203.0.113.5')).toBe(true)
+    expect(list.allows('::FFFF:198.51.100.9')).toBe(true)
+    expect(list.allows('::ffff:192.0.2.1')).toBe(false)
+  })
+
+  it('behavior: an empty list allows everything; garbage never matches a non-empty list', () => {
+    expect(createIpAllowlist([]).allows('192.0.2.1')).toBe(true)
+    expect(list.allows('not-an-ip')).toBe(false)
+    expect(list.allows('')).toBe(false)
+    expect(normalizeIp('127.0.0.1')).toBe('127.0.0.1')
+  })
+})

@@ -1,0 +1,53 @@
+import { BlockList, isIP } from 'node:net'
+
+/**
+ * IP allowlists of API keys: IPv4 and IPv6 addresses and CIDR ranges, matched with Node's own
+ * BlockList. IPv4-mapped IPv6 (`::ffff:203.0.113.7`, what a dual-stack socket reports for an IPv4
+ * peer) is folded to IPv4 on both sides, so `203.0.113.0/24` matches such a peer.
+ */
+export interface IpAllowlist {
+  allows(ip: string): boolean
+}
+
+const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i
+
+/** The address as a plain IPv4 when it is IPv4-mapped, lower-case otherwise; undefined if not an IP. */
+export function normalizeIp(ip: string): string | undefined {
+  const mapped = MAPPED_V4.exec(ip)
+  const address = mapped ? mapped[1]! : ip.toLowerCase()
+  return isIP(address) ? address : undefined
+}
+
+/** `address` or `address/prefix` in canonical text, or undefined when it is neither. */
+export function normalizeIpRange(text: string): string | undefined {
+  const [rawAddress, rawPrefix, extra] = text.trim().split('/')
+  if (rawAddress === undefined || extra !== undefined) return undefined
+  const mappedPrefix = rawPrefix !== undefined && MAPPED_V4.test(rawAddress)
+  const address = normalizeIp(rawAddress)
+  if (!address) return undefined
+  if (rawPrefix === undefined) return address
+  if (!/^\d{1,3}$/.test(rawPrefix)) return undefined
+  const max = isIP(address) === 4 ? 32 : 128
+  // A mapped range like ::ffff:10.0.0.0/104 is the IPv4 range 10.0.0.0/8.
+  const prefix = mappedPrefix ? Number(rawPrefix) - 96 : Number(rawPrefix)
+  if (prefix < 0 || prefix > max) return undefined
+  return `${address}/${prefix}`
+}
+
+/** Ranges must already be normalised (normalizeIpRange); an empty list allows every IP. */
+export function createIpAllowlist(ranges: readonly string[]): IpAllowlist {
+  if (ranges.length === 0) return { allows: () => true }
+  const list = new BlockList()
+  for (const range of ranges) {
+    const [address, prefix] = range.split('/') as [string, string | undefined]
+    const family = isIP(address) === 4 ? 'ipv4' : 'ipv6'
+    if (prefix === undefined) list.addAddress(address, family)
+    else list.addSubnet(address, Number(prefix), family)
+  }
+  return {
+    allows(ip) {
+      const address = normalizeIp(ip)
+      return address !== undefined && list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6')
+    },
+  }
+}

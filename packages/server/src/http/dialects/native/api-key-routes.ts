@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify'
+import type { ApiKeyView as View } from '../../../core/api-keys/create-api-key-service.js'
+import type { Gateway } from '../../../core/gateway.js'
+import { ApiKeyList, ApiKeyWithSecret, CreateApiKeyRequest, RotateApiKeyRequest } from './api-key-schemas.js'
+import { IdParams, iso, problemResponses } from './schemas.js'
+
+// Key management needs the `account` scope, which only a wallet sign-in holds: an API key can
+// never create, list, rotate or revoke keys (a leaked key cannot entrench itself).
+const manage = { auth: { scopes: ['account'] as const } }
+const security = [{ bearer: [] }, { sessionCookie: [] }]
+
+const render = (key: View) => ({
+  id: key.id,
+  name: key.name,
+  scope: key.scope,
+  allowedIps: key.allowedIps,
+  status: key.status,
+  masked: key.masked,
+  createdAt: iso(key.createdAt),
+  expiresAt: key.expiresAt === undefined ? null : iso(key.expiresAt),
+  lastUsedAt: key.lastUsedAt === undefined ? null : iso(key.lastUsedAt),
+  lastUsedIp: key.lastUsedIp ?? null,
+})
+
+export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { gateway: Gateway }) {
+  app.post<{ Body: CreateApiKeyRequest }>(
+    '/',
+    {
+      config: manage,
+      schema: {
+        tags: ['api-keys'],
+        security,
+        body: CreateApiKeyRequest,
+        response: { 201: ApiKeyWithSecret, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { key, secret } = await gateway.actions.createApiKey(request.identity!, request.body, request.ip)
+      reply.header('cache-control', 'no-store')
+      return reply.code(201).send({ ...render(key), secret })
+    },
+  )
+
+  app.get(
+    '/',
+    {
+      config: manage,
+      schema: { tags: ['api-keys'], security, response: { 200: ApiKeyList, ...problemResponses } },
+    },
+    async (request) => ({ apiKeys: (await gateway.apiKeys.list(request.identity!.accountId)).map(render) }),
+  )
+
+  app.delete<{ Params: IdParams }>(
+    '/:id',
+    {
+      config: manage,
+      schema: {
+        tags: ['api-keys'],
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await gateway.actions.revokeApiKey(request.identity!, request.params.id, request.ip)
+      return reply.code(204).send()
+    },
+  )
+
+  app.post<{ Params: IdParams; Body: RotateApiKeyRequest | undefined }>(
+    '/:id/rotate',
+    {
+      config: manage,
+      schema: {
+        tags: ['api-keys'],
+        security,
+        params: IdParams,
+        body: RotateApiKeyRequest,
+        response: { 200: ApiKeyWithSecret, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const grace = request.body?.gracePeriodSeconds ?? 0
+      const { key, secret } = await gateway.actions.rotateApiKey(
+        request.identity!,
+        request.params.id,
+        grace,
+        request.ip,
+      )
+      reply.header('cache-control', 'no-store')
+      return { ...render(key), secret }
+    },
+  )
+}

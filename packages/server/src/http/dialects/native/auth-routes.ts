@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../../../config.js'
+import { AuthError } from '../../../core/errors.js'
+import type { Gateway, IssuedTokens, RequestContext } from '../../../core/gateway.js'
+import type { Address } from '../../../core/ports.js'
+import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
+import { clearSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
+import {
+  iso,
+  MeResponse,
+  NonceRequest,
+  NonceResponse,
+  problemResponses,
+  RedeemInviteRequest,
+  RefreshRequest,
+  SessionCookieResponse,
+  SiweRequest,
+  TokenResponse,
+} from './schemas.js'
+
+const bearer = [{ bearer: [] }, { apiKey: [] }, { sessionCookie: [] }]
+
+export function requestContext(request: FastifyRequest): RequestContext {
+  const userAgent = request.headers['user-agent']
+  return { ip: request.ip, ...(userAgent ? { userAgent } : {}) }
+}
+
+function sendTokens(reply: FastifyReply, issued: IssuedTokens) {
+  // RFC 6749 §5.1: responses carrying tokens must not be cached anywhere.
+  reply.header('cache-control', 'no-store')
+  return {
+    accessToken: issued.accessToken,
+    tokenType: 'Bearer' as const,
+    expiresIn: issued.expiresIn,
+    refreshToken: issued.refreshToken,
+    refreshExpiresIn: issued.refreshExpiresIn,
+    account: { id: issued.account.id, address: issued.account.address },
+  }
+}
+
+/** Sigil's own sign-in API under /v1/auth: each handler parses, calls the gateway, renders. */
+export async function nativeAuthRoutes(
+  app: FastifyInstance,
+  { gateway, config }: { gateway: Gateway; config: Config },
+) {
+  app.post<{ Body: NonceRequest | undefined }>(
+    '/nonce',
+    {
+      config: { auth: 'public', rateLimit: 'sign-in' },
+      schema: { tags: ['auth'], body: NonceRequest, response: { 200: NonceResponse, ...problemResponses } },
+    },
+    async (request, reply) => {
+      const challenge = await gateway.issueNonce(request.body?.address as Address | undefined)
+      reply.header('cache-control', 'no-store')
+      return {
+        nonce: challenge.nonce,
+        expiresAt: iso(challenge.expiresAt),
+        domain: gateway.siweBinding.domain,
+        scheme: gateway.siweBinding.scheme,
+        uri: gateway.siweBinding.uri,
+        chainIds: gateway.siweBinding.chainIds,
+      }
+    },
+  )
+
+  app.post<{ Body: SiweRequest }>(
+    '/siwe',
+    {
+      config: { auth: 'public', rateLimit: 'sign-in' },
+      schema: {
+        tags: ['auth'],
+        body: SiweRequest,
+        response: { 200: { anyOf: [TokenResponse, SessionCookieResponse] }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { message, signature, credential = 'token' } = request.body
+      if (credential === 'token')
+        return sendTokens(
+          reply,
+          await gateway.signInWithEthereum({ message, signature }, requestContext(request)),
+        )
+      if (isCrossSiteBrowserRequest(request.headers, config.allowedOrigins)) {
+        throw new AuthError('CSRF_REJECTED', 'cross-site cookie sign-in (login CSRF)')
+      }
+      const issued = await gateway.signInWithEthereumForCookie(
+        { message, signature },
+        requestContext(request),
+      )
+      setSessionCookie(reply, config, issued.cookieValue, issued.expiresAt, gateway.clock.now())
+      reply.header('cache-control', 'no-store')
+      return {
+        account: { id: issued.account.id, address: issued.account.address },
+        sessionId: issued.sessionId,
+        expiresAt: iso(issued.expiresAt),
+      }
+    },
+  )
+
+  app.post<{ Body: RefreshRequest }>(
+    '/refresh',
+    {
+      config: { auth: 'public', rateLimit: 'sign-in' },
+      schema: { tags: ['auth'], body: RefreshRequest, response: { 200: TokenResponse, ...problemResponses } },
+    },
+    async (request, reply) => sendTokens(reply, await gateway.refresh(request.body.refreshToken)),
+  )
+
+  app.get(
+    '/me',
+    {
+      config: { auth: { scopes: ['read'] } },
+      schema: { tags: ['auth'], security: bearer, response: { 200: MeResponse, ...problemResponses } },
+    },
+    async (request) => {
+      const identity = request.identity!
+      const account = await gateway.findAccount(identity.accountId)
+      return {
+        account: { id: account.id, address: account.address, status: account.status },
+        credential: identity.via,
+        ...(identity.sessionId ? { sessionId: identity.sessionId } : {}),
+        ...(identity.apiKeyId ? { apiKeyId: identity.apiKeyId } : {}),
+        scopes: identity.scopes,
+      }
+    },
+  )
+
+  app.post(
+    '/logout',
+    {
+      config: { auth: { scopes: ['account'] } },
+      schema: { tags: ['auth'], security: bearer, response: { 204: { type: 'null' }, ...problemResponses } },
+    },
+    async (request, reply) => {
+      await gateway.actions.logout(request.identity!, request.ip)
+      if (request.identity!.via === 'cookie') clearSessionCookie(reply, config)
+      return reply.code(204).send()
+    },
+  )
+
+  app.post(
+    '/logout-all',
+    {
+      config: { auth: { scopes: ['account'] } },
+      schema: { tags: ['auth'], security: bearer, response: { 204: { type: 'null' }, ...problemResponses } },
+    },
+    async (request, reply) => {
+      await gateway.actions.logoutAll(request.identity!, request.ip)
+      if (request.identity!.via === 'cookie') clearSessionCookie(reply, config)
+      return reply.code(204).send()
+    },
+  )
+
+  app.post<{ Body: RedeemInviteRequest }>(
+    '/redeem-invite',
+    {
+      config: { auth: { scopes: ['account'] } },
+      schema: {
+        tags: ['auth'],
+        security: bearer,
+        body: RedeemInviteRequest,
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await gateway.actions.redeemInvite(request.identity!, request.body.code, request.ip)
+      return reply.code(204).send()
+    },
+  )
+}
