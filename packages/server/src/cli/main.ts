@@ -3,6 +3,7 @@ import { CONFIG_KEYS, type Config, ConfigError, envName, loadConfig, masterKeyBy
 import { systemClock } from '../core/clock.js'
 import { createKeyRing } from '../core/tokens/create-key-ring.js'
 import { openStores } from '../store/open-stores.js'
+import { createInvites, printAudit } from './operator-commands.js'
 import { startServer } from './serve.js'
 
 const USAGE = `Usage: sigil <command> [options]
@@ -11,6 +12,8 @@ Commands:
   serve            start the server
   keys rotate      make a new signing key active (running servers switch within seconds)
   keys list        list signing keys (kid, alg, created, retired)
+  invites create   print new invite codes [--uses N] [--expires-in DAYS] [--count K]
+  audit            security events as JSON lines [--account ID|0xADDRESS] [--since ISO] [--limit N]
   config print     print the effective configuration (secrets redacted)
 
 Options (every one also as SIGIL_<NAME> in the environment):
@@ -74,6 +77,10 @@ async function run(command: string[], values: Record<string, string | boolean | 
         for (const key of ring.jwks().keys) console.log(`${key.kid}  ${key.alg}`)
         return 0
       })
+    case 'invites create':
+      return createInvites(config, values)
+    case 'audit':
+      return printAudit(config, values)
     case 'config print': {
       const shown = { ...config, ...(config.masterKey ? { masterKey: '[redacted]' } : {}) }
       console.log(JSON.stringify(shown, null, 2))
@@ -97,6 +104,12 @@ export async function main(argv: string[]): Promise<number> {
         'public-url': { type: 'string' },
         'database-url': { type: 'string' },
         config: { type: 'string' },
+        uses: { type: 'string' },
+        'expires-in': { type: 'string' },
+        count: { type: 'string' },
+        account: { type: 'string' },
+        since: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })

@@ -31,6 +31,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     },
   })
+  if (config.rateLimits === 'off')
+    app.log.warn('rate limiting is OFF (SIGIL_RATE_LIMITS=off): limit requests upstream')
   if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
   app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
 

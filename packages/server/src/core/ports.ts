@@ -24,6 +24,7 @@ export interface AccountStore {
    */
   findOrCreateByAddress(address: Address, now: number, statusIfNew: AccountStatus): Promise<Account>
   findById(id: string): Promise<Account | undefined>
+  findByAddress(address: Address): Promise<Account | undefined>
 }
 
 export interface Challenge {

@@ -29,6 +29,15 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
       return toAccount(row)
     },
 
+    async findByAddress(address) {
+      const row = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('address_key', '=', address.toLowerCase())
+        .executeTakeFirst()
+      return row && toAccount(row)
+    },
+
     async findById(id) {
       const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
       return row && toAccount(row)

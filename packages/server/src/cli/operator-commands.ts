@@ -1,0 +1,62 @@
+import type { Config } from '../config.js'
+import { systemClock } from '../core/clock.js'
+import { createInviteService } from '../core/invites/create-invite-service.js'
+import type { Address, Stores } from '../core/ports.js'
+import { openStores } from '../store/open-stores.js'
+
+export type CliValues = Record<string, string | boolean | undefined>
+
+async function withStores<T>(config: Config, work: (stores: Stores) => Promise<T>): Promise<T> {
+  const stores = await openStores(config.databaseUrl)
+  try {
+    return await work(stores)
+  } finally {
+    await stores.close()
+  }
+}
+
+function positiveInteger(values: CliValues, flag: string): number | undefined {
+  const raw = values[flag]
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1)
+    throw new Error(`--${flag} must be a whole number ≥ 1`)
+  return n
+}
+
+/** `sigil invites create [--uses N] [--expires-in DAYS] [--count K]`: prints one code a line, once. */
+export function createInvites(config: Config, values: CliValues): Promise<number> {
+  const uses = positiveInteger(values, 'uses') ?? 1
+  const expiresInDays = positiveInteger(values, 'expires-in')
+  const count = positiveInteger(values, 'count') ?? 1
+  return withStores(config, async (stores) => {
+    const invites = createInviteService(stores.invites, systemClock)
+    for (let i = 0; i < count; i++) {
+      console.log(await invites.create({ uses, ...(expiresInDays === undefined ? {} : { expiresInDays }) }))
+    }
+    return 0
+  })
+}
+
+/** `sigil audit [--account ID|0xADDRESS] [--since ISO-8601] [--limit N]`: JSON lines, oldest first. */
+export function printAudit(config: Config, values: CliValues): Promise<number> {
+  const since = typeof values.since === 'string' ? Date.parse(values.since) : undefined
+  if (Number.isNaN(since)) throw new Error('--since must be an ISO 8601 date or date-time')
+  const limit = positiveInteger(values, 'limit') ?? 1000
+  return withStores(config, async (stores) => {
+    let accountId = typeof values.account === 'string' ? values.account : undefined
+    if (accountId?.startsWith('0x')) {
+      const account = await stores.accounts.findByAddress(accountId as Address)
+      if (!account) throw new Error('no account has that address')
+      accountId = account.id
+    }
+    const events = await stores.audit.query({
+      limit,
+      ...(accountId === undefined ? {} : { accountId }),
+      ...(since === undefined ? {} : { since }),
+    })
+    for (const event of events)
+      console.log(JSON.stringify({ ...event, at: new Date(event.at).toISOString() }))
+    return 0
+  })
+}
