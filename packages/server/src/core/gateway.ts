@@ -91,17 +91,23 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
   })
   await keyRing.load()
 
+  const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
   const revocations = createRevocationList()
-  const sessions = createSessionService(stores.sessions, revocations, clock, {
-    refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
-    sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
-    accessTokenLifetimeMs,
-    cookieMaxAgeMs: config.sessionCookieMaxAgeSeconds * 1000,
-    cookieSliding: config.sessionCookieSliding,
-  })
+  const sessions = createSessionService(
+    stores.sessions,
+    revocations,
+    clock,
+    {
+      refreshTokenTtlMs: config.refreshTokenTtlSeconds * 1000,
+      sessionMaxAgeMs: config.sessionMaxAgeSeconds * 1000,
+      accessTokenLifetimeMs,
+      cookieMaxAgeMs: config.sessionCookieMaxAgeSeconds * 1000,
+      cookieSliding: config.sessionCookieSliding,
+    },
+    audit,
+  )
   await sessions.restoreRevocations()
 
-  const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
   const challenges = createChallengeService(stores.challenges, clock, {
     ttlMs: config.nonceTtlSeconds * 1000,
   })
@@ -217,15 +223,8 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       }),
 
     async refresh(refreshToken) {
-      try {
-        const started = await sessions.refresh(refreshToken)
-        return await tokensFor(await findAccount(started.session.accountId), started)
-      } catch (error) {
-        if (isAuthError(error) && error.code === 'REFRESH_TOKEN_REUSED') {
-          await audit.record({ type: 'refresh.reused', detail: { family: error.internal ?? '' } })
-        }
-        throw error
-      }
+      const started = await sessions.refresh(refreshToken)
+      return tokensFor(await findAccount(started.session.accountId), started)
     },
 
     async authenticateAccessToken(token) {

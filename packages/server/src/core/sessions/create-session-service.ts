@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Session, SessionStore } from '../ports.js'
@@ -58,6 +59,7 @@ export function createSessionService(
   revocations: RevocationList,
   clock: Clock,
   options: SessionServiceOptions,
+  audit?: AuditLog,
 ): SessionService {
   const markRevoked = (sessionId: string, at: number) =>
     revocations.add(sessionId, at + options.accessTokenLifetimeMs)
@@ -75,9 +77,15 @@ export function createSessionService(
     return { token, record }
   }
 
-  const revokeFamily = async (sessionId: string, now: number) => {
-    await store.revoke(sessionId, now)
-    markRevoked(sessionId, now)
+  /** Reuse of a spent refresh token: the family (the session) is presumed stolen and ends. */
+  const revokeFamily = async (session: Session, now: number) => {
+    await store.revoke(session.id, now)
+    markRevoked(session.id, now)
+    await audit?.record({
+      type: 'refresh.reused',
+      accountId: session.accountId,
+      detail: { session: session.id },
+    })
   }
 
   const newSession = (
@@ -177,7 +185,7 @@ export function createSessionService(
       const { token, session } = found
       const now = clock.now()
       if (token.usedAt !== undefined) {
-        await revokeFamily(session.id, now)
+        await revokeFamily(session, now)
         throw new AuthError('REFRESH_TOKEN_REUSED', `family ${session.id} revoked`)
       }
       if (session.revokedAt !== undefined) throw new AuthError('SESSION_REVOKED')
@@ -187,7 +195,7 @@ export function createSessionService(
       const outcome = await store.rotateRefreshToken(token.id, next.record, now)
       if (outcome === 'already_used') {
         // Lost a race against another presentation of the same token: that is reuse too.
-        await revokeFamily(session.id, now)
+        await revokeFamily(session, now)
         throw new AuthError('REFRESH_TOKEN_REUSED', `family ${session.id} revoked (concurrent)`)
       }
       if (outcome === 'session_inactive') throw new AuthError('SESSION_REVOKED')

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { startTestServer } from './support/test-server.js'
+import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
+
+const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
+
+/** `sigil invites create` and `sigil audit`, run as the operator runs them, against one database. */
+describe('operator commands', () => {
+  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-ops-')), 'sigil.db')}`
+  const sigil = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+    })
+
+  it('default: invites created by the CLI are redeemable through the API, each use once', async () => {
+    const created = sigil('invites', 'create', '--uses', '1', '--count', '2')
+    expect(created.status).toBe(0)
+    const codes = created.stdout.trim().split('\n')
+    expect(codes).toHaveLength(2)
+    for (const code of codes) expect(code).toMatch(/^sgl_inv_[0-9A-Za-z]{20}$/)
+
+    const server = await startTestServer({ databaseUrl, invitesRequired: true })
+    try {
+      const token = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+      const redeem = (code: string) =>
+        server.app.inject({
+          method: 'POST',
+          url: '/v1/auth/redeem-invite',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { code },
+        })
+      expect((await redeem(codes[0]!)).statusCode).toBe(204)
+      const second = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+      const reuse = await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/redeem-invite',
+        headers: { authorization: `Bearer ${second}` },
+        payload: { code: codes[0] },
+      })
+      expect(reuse.json().code).toBe('INVITE_INVALID')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('behavior: `sigil audit` prints the security events of an account as JSON lines, with no secret in them', async () => {
+    const server = await startTestServer({ databaseUrl })
+    const wallet = newWallet()
+    const secrets: string[] = []
+    try {
+      const session = (await signIn(server.app, wallet, server.clock.now())).json()
+      secrets.push(session.accessToken, session.refreshToken.split('.')[1])
+      const bearer = { authorization: `Bearer ${session.accessToken}` }
+      const key = await server.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: bearer,
+        payload: { name: 'b', scope: 'read' },
+      })
+      secrets.push(key.json().secret)
+      await server.app.inject({ method: 'DELETE', url: `/v1/api-keys/${key.json().id}`, headers: bearer })
+      const nonce = await getNonce(server.app)
+      const message = siweMessage(wallet, { nonce, domain: 'evil.example' }, server.clock.now())
+      const signature = await wallet.signMessage({ message })
+      secrets.push(signature)
+      await server.app.inject({ method: 'POST', url: '/v1/auth/siwe', payload: { message, signature } })
+      const refreshed = (
+        await server.app.inject({
+          method: 'POST',
+          url: '/v1/auth/refresh',
+          payload: { refreshToken: session.refreshToken },
+        })
+      ).json()
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/refresh',
+        payload: { refreshToken: session.refreshToken },
+      })
+      secrets.push(refreshed.refreshToken.split('.')[1])
+      await server.app.inject({ method: 'POST', url: '/v1/auth/logout-all', headers: bearer })
+    } finally {
+      await server.close()
+    }
+
+    const all = sigil('audit')
+    expect(all.status).toBe(0)
+    const events = all.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    const types = events.map((e) => e.type)
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'sign_in.succeeded',
+        'api_key.created',
+        'api_key.revoked',
+        'sign_in.failed',
+        'refresh.reused',
+      ]),
+    )
+    expect(events.find((e) => e.type === 'sign_in.failed').detail).toMatchObject({ code: 'DOMAIN_MISMATCH' })
+    for (const secret of secrets) expect(all.stdout).not.toContain(secret)
+
+    const mine = sigil('audit', '--account', wallet.address)
+    expect(mine.status).toBe(0)
+    const own = mine.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(new Set(own.map((e) => e.accountId)).size).toBe(1)
+    expect(own.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['sign_in.succeeded', 'api_key.created', 'refresh.reused']),
+    )
+
+    const future = sigil('audit', '--since', '2100-01-01T00:00:00Z')
+    expect([future.status, future.stdout]).toEqual([0, ''])
+    const bad = sigil('audit', '--since', 'yesterday')
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toMatch(/--since/)
+  })
+})
