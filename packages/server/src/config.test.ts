@@ -106,3 +106,52 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ env: { SIGIL_MASTER_KEY: 'abcd' } }))[0]).toMatch(/^masterKey:/)
   })
 })
+
+describe('loadConfig: strict values', () => {
+  it.each([
+    ['SIGIL_SIWE_CHAIN_IDS', '1e2', 'siweChainIds'],
+    ['SIGIL_SIWE_CHAIN_IDS', '137.99', 'siweChainIds'],
+    ['SIGIL_SIWE_CHAIN_IDS', '0x89', 'siweChainIds'],
+    ['SIGIL_NONCE_TTL_SECONDS', 'true', 'nonceTtlSeconds'],
+    ['SIGIL_PORT', '8080.9', 'port'],
+    ['SIGIL_PORT', ' 8080', 'port'],
+    ['SIGIL_INVITES_REQUIRED', 'yes', 'invitesRequired'],
+  ])('error: %s=%j is refused, not rounded into another value', (name, value, key) => {
+    expect(problemsOf(() => loadConfig({ env: { [name]: value } })).join('\n')).toMatch(
+      new RegExp(`^${key}`, 'm'),
+    )
+  })
+
+  it('behavior: booleans and integers in text are read exactly', () => {
+    expect(
+      loadConfig({
+        env: { SIGIL_INVITES_REQUIRED: 'true', SIGIL_PORT: '0', SIGIL_PUBLIC_URL: 'http://localhost:1' },
+      }),
+    ).toMatchObject({
+      invitesRequired: true,
+      port: 0,
+    })
+  })
+
+  it.each([
+    ['SIGIL_SIWE_DOMAIN', 'app.example/login', 'siweDomain'],
+    ['SIGIL_SIWE_DOMAIN', 'evil@app.example', 'siweDomain'],
+    ['SIGIL_SIWE_DOMAIN', 'app.example:99999', 'siweDomain'],
+    ['SIGIL_SIWE_URI', 'not a uri', 'siweUri'],
+    ['SIGIL_SIWE_URI', 'https://localhost:8080', 'siweUri'],
+    ['SIGIL_TRUSTED_PROXIES', '10.0.0.0/8,proxy.internal', 'trustedProxies/1'],
+  ])('error: a SIWE binding or proxy list no request can meet stops the boot (%s=%j)', (name, value, key) => {
+    expect(problemsOf(() => loadConfig({ env: { [name]: value } })).join('\n')).toMatch(
+      new RegExp(`^${key}`, 'm'),
+    )
+  })
+
+  it('error: port 0 needs an explicit public URL; a public URL with a password is refused', () => {
+    expect(problemsOf(() => loadConfig({ flags: { port: '0' } }))[0]).toMatch(
+      /^publicUrl: required with port 0/,
+    )
+    expect(problemsOf(() => loadConfig({ flags: { publicUrl: 'http://:pw@host' } }))[0]).toMatch(
+      /^publicUrl:/,
+    )
+  })
+})

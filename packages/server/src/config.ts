@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
+import { isUri, parseAuthority } from '@sigil/protocol'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { normalizeIpRange } from './core/network/ip-allowlist.js'
 
 /**
  * Sigil's whole configuration: one schema for defaults, validation, the `SIGIL_*` environment
@@ -159,6 +161,23 @@ export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof Config
 
 export const envName = (key: string) => `SIGIL_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
 
+const INTEGER_TEXT = /^(0|[1-9]\d*)$/
+
+/**
+ * Text (environment, flags) to the schema's type, strictly: `8080.9`, `1e2`, `0x89` or `true`
+ * for a number stay text and fail validation, instead of being rounded into a different setting.
+ */
+function fromText(key: keyof ConfigInput, raw: string): unknown {
+  const schema = ConfigSchema.properties[key] as { type?: string; items?: { type?: string } }
+  const scalar = (type: string | undefined, text: string): unknown => {
+    if (type === 'integer') return INTEGER_TEXT.test(text) ? Number(text) : text
+    if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
+    return text
+  }
+  if (schema.type === 'array') return raw.split(',').map((part) => scalar(schema.items?.type, part.trim()))
+  return scalar(schema.type, raw)
+}
+
 function fromEnvironment(env: NodeJS.ProcessEnv, problems: string[]): Record<string, unknown> {
   const byName = new Map(CONFIG_KEYS.map((k) => [envName(k), k]))
   const values: Record<string, unknown> = {}
@@ -169,7 +188,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv, problems: string[]): Record<str
       problems.push(`${name}: unknown setting`)
       continue
     }
-    values[key] = ConfigSchema.properties[key].type === 'array' ? raw.split(',').map((s) => s.trim()) : raw
+    values[key] = fromText(key, raw)
   }
   return values
 }
@@ -187,7 +206,11 @@ function fromFile(path: string, problems: string[]): Record<string, unknown> {
 }
 
 function derive(input: ConfigInput, problems: string[]): Config | undefined {
-  const publicUrl = input.publicUrl ?? `http://localhost:${input.port || 8080}`
+  if (input.publicUrl === undefined && input.port === 0) {
+    problems.push('publicUrl: required with port 0 (the origin SIWE binds to cannot be guessed)')
+    return undefined
+  }
+  const publicUrl = input.publicUrl ?? `http://localhost:${input.port}`
   let url: URL
   try {
     url = new URL(publicUrl)
@@ -196,15 +219,36 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     return undefined
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('publicUrl: must be http or https')
-  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
     problems.push('publicUrl: must be an origin (scheme://host[:port]) without path, query or credentials')
+  }
+  const siweScheme = url.protocol === 'https:' ? 'https' : 'http'
+  const siweDomain = input.siweDomain ?? url.host
+  const siweUri = input.siweUri ?? url.origin
+  // A binding that no message can satisfy must stop the server, not refuse every sign-in.
+  const authority = parseAuthority(siweDomain)
+  const port = authority?.port
+  if (
+    !authority ||
+    authority.userinfo !== undefined ||
+    authority.host === '' ||
+    port === '' ||
+    Number(port) > 65535
+  ) {
+    problems.push('siweDomain: must be an RFC 3986 authority (host[:port]) without userinfo or path')
+  }
+  if (!isUri(siweUri)) problems.push('siweUri: must be an RFC 3986 URI')
+  else if (!siweUri.startsWith(`${siweScheme}:`))
+    problems.push(`siweUri: must use the public URL's scheme (${siweScheme})`)
+  for (const [i, proxy] of input.trustedProxies.entries()) {
+    if (!normalizeIpRange(proxy)) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
   }
   return {
     ...input,
     publicUrl: url.origin,
-    siweScheme: url.protocol === 'https:' ? 'https' : 'http',
-    siweDomain: input.siweDomain ?? url.host,
-    siweUri: input.siweUri ?? url.origin,
+    siweScheme,
+    siweDomain,
+    siweUri,
     jwtIssuer: input.jwtIssuer ?? url.origin,
     jwtAudience: input.jwtAudience ?? url.origin,
     allowedOrigins: input.allowedOrigins.length > 0 ? input.allowedOrigins : [url.origin],
@@ -226,9 +270,16 @@ export function loadConfig({ file, env = {}, flags = {} }: ConfigSources = {}): 
   const merged = {
     ...(file ? fromFile(file, problems) : {}),
     ...fromEnvironment(env, problems),
-    ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+    ...Object.fromEntries(
+      Object.entries(flags)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [
+          k,
+          typeof v === 'string' && k in ConfigSchema.properties ? fromText(k as keyof ConfigInput, v) : v,
+        ]),
+    ),
   }
-  const candidate = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, Value.Clone(merged)))
+  const candidate = Value.Default(ConfigSchema, Value.Clone(merged))
   for (const error of Value.Errors(ConfigSchema, candidate)) {
     const key = error.path.replace(/^\//, '').replace(/\//g, '.') || '(root)'
     problems.push(

@@ -67,7 +67,7 @@ describe('POST /v1/auth/refresh: rotation and reuse detection', () => {
 
   it('error: an access token presented as a refresh token, and garbage', async () => {
     const first = (await signIn(server.app, newWallet(), server.clock.now())).json()
-    for (const token of [first.accessToken.slice(0, 256), 'x', `${first.refreshToken}x`]) {
+    for (const token of [first.accessToken, 'x', `${first.refreshToken}x`]) {
       const response = await refresh(token)
       expect(response.statusCode).toBe(401)
       expect(response.json().code).toBe('REFRESH_TOKEN_INVALID')

@@ -106,3 +106,47 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
     }
   })
 })
+
+describe('POST /v1/auth/nonce: input', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer()
+  })
+  afterEach(() => server.close())
+
+  it('behavior: a POST with no body at all is the same as {}', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/v1/auth/nonce' })
+    expect(response.statusCode).toBe(200)
+    expect(response.json().nonce).toMatch(/^[0-9a-f]{32}$/)
+  })
+
+  it('error: a text/plain body is 415; a mixed-case address with a wrong checksum is 400', async () => {
+    const text = await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/nonce',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    })
+    expect([text.statusCode, text.json().code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE'])
+    const address = newWallet().address
+    const flipped = address.replace(/[a-f]/, (c) => c.toUpperCase())
+    const bad = await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/nonce',
+      payload: { address: flipped },
+    })
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'VALIDATION_FAILED'])
+    for (const ok of [address, address.toLowerCase()]) {
+      expect(
+        (await server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: { address: ok } }))
+          .statusCode,
+      ).toBe(200)
+    }
+  })
+
+  it('error: a malformed URL gets a problem document, not a framework error', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/%' })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED' })
+  })
+})

@@ -53,10 +53,18 @@ describe('POST /v1/auth/siwe: refused', () => {
     await expectNonceStillUsable(nonce)
   })
 
-  it('error: Expiration Time before Issued At is not a message at all (400)', async () => {
+  it('error: Expiration Time before Issued At is a window already closed', async () => {
     const now = server.clock.now()
     const { response } = await attempt({ issuedAt: new Date(now), expirationTime: new Date(now - 1000) })
-    expectProblem(response, 400, 'INVALID_SIWE_MESSAGE')
+    expectProblem(response, 401, 'MESSAGE_EXPIRED')
+  })
+
+  it('error: Issued At before the nonce existed (beyond the skew)', async () => {
+    const nonce = await getNonce(server.app)
+    server.clock.advance(200_000)
+    const { response } = await attempt({ nonce, issuedAt: new Date(server.clock.now() - 200_000 - 61_000) })
+    expectProblem(response, 401, 'ISSUED_AT_INVALID')
+    expect(response.json().detail).toBe('issued_at_before_nonce')
   })
 
   it('error: an expired message (Expiration Time 1 s ago)', async () => {

@@ -51,9 +51,13 @@ describe('signing-key rotation', () => {
     await server.gateway.tick() // what the server's refresh timer runs every keyRingRefreshSeconds
     const after = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
     expect(kidOf(after)).toBe(newKid)
-    expect(await jwksKids()).toEqual([oldKid, newKid])
-    expect((await me(before)).statusCode).toBe(200)
+    expect(await jwksKids()).toEqual([newKid, oldKid])
     expect((await me(after)).statusCode).toBe(200)
+    // Most of the old token's life later, and after another refresh, its retired key still verifies it.
+    server.clock.advance(290_000)
+    await server.gateway.tick()
+    expect(await jwksKids()).toEqual([newKid, oldKid])
+    expect((await me(before)).statusCode).toBe(200)
   })
 
   it('behavior: a retired key leaves the JWKS once every token it signed has expired', async () => {
@@ -117,5 +121,38 @@ describe('signing keys at rest', () => {
     ).rejects.toThrow(/does not open/)
     await withoutKey.close()
     await wrongKey.close()
+  })
+})
+
+describe('sigil keys rotate with the wrong master key', () => {
+  it('error: changes nothing: no plaintext key, no orphaned active key', async () => {
+    const url = tempDb()
+    const masterKey = Buffer.alloc(32, 7)
+    const stores = await openSqliteStores(url)
+    const clock = { now: () => Date.now() }
+    await createKeyRing(stores.signingKeys, clock, {
+      algorithm: 'ES256',
+      retentionMs: 310_000,
+      masterKey,
+    }).load()
+    const before = await stores.signingKeys.list()
+    for (const wrong of [undefined, Buffer.alloc(32, 8)]) {
+      const ring = createKeyRing(stores.signingKeys, clock, {
+        algorithm: 'ES256',
+        retentionMs: 310_000,
+        ...(wrong ? { masterKey: wrong } : {}),
+      })
+      await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)
+    }
+    expect(await stores.signingKeys.list()).toEqual(before)
+    await stores.close()
+  })
+
+  it('error: an envelope moved to another key row does not open (the kid is authenticated)', async () => {
+    const { sealPrivateKey, openPrivateKey } = await import('../src/core/tokens/key-envelope.js')
+    const masterKey = Buffer.alloc(32, 1)
+    const sealed = sealPrivateKey('{"d":"x"}', masterKey, 'kid-a')
+    expect(openPrivateKey(sealed, masterKey, 'kid-a')).toBe('{"d":"x"}')
+    expect(() => openPrivateKey(sealed, masterKey, 'kid-b')).toThrow(/does not open/)
   })
 })

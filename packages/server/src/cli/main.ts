@@ -3,7 +3,7 @@ import { CONFIG_KEYS, type Config, ConfigError, envName, loadConfig, masterKeyBy
 import { systemClock } from '../core/clock.js'
 import { createKeyRing } from '../core/tokens/create-key-ring.js'
 import { openStores } from '../store/open-stores.js'
-import { createInvites, printAudit } from './operator-commands.js'
+import { createInvites, listKeys, printAudit, redactUrlCredentials } from './operator-commands.js'
 import { startServer } from './serve.js'
 
 const USAGE = `Usage: sigil <command> [options]
@@ -72,17 +72,17 @@ async function run(command: string[], values: Record<string, string | boolean | 
         return 0
       })
     case 'keys list':
-      return withKeyRing(config, async (ring) => {
-        await ring.load()
-        for (const key of ring.jwks().keys) console.log(`${key.kid}  ${key.alg}`)
-        return 0
-      })
+      return listKeys(config)
     case 'invites create':
       return createInvites(config, values)
     case 'audit':
       return printAudit(config, values)
     case 'config print': {
-      const shown = { ...config, ...(config.masterKey ? { masterKey: '[redacted]' } : {}) }
+      const shown = {
+        ...config,
+        databaseUrl: redactUrlCredentials(config.databaseUrl),
+        ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
+      }
       console.log(JSON.stringify(shown, null, 2))
       return 0
     }

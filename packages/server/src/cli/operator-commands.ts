@@ -60,3 +60,21 @@ export function printAudit(config: Config, values: CliValues): Promise<number> {
     return 0
   })
 }
+
+/** `sigil keys list`: read-only (it never generates or rotates), one key a line, newest first. */
+export function listKeys(config: Config): Promise<number> {
+  return withStores(config, async (stores) => {
+    const keys = await stores.signingKeys.list()
+    for (const key of keys.reverse()) {
+      const state =
+        key.retiredAt === undefined ? 'active' : `retired ${new Date(key.retiredAt).toISOString()}`
+      console.log(`${key.kid}  ${key.alg}  created ${new Date(key.createdAt).toISOString()}  ${state}`)
+    }
+    return 0
+  })
+}
+
+/** `scheme://user:password@host/db` → `scheme://***@host/db`, for printing. */
+export function redactUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@')
+}

@@ -36,10 +36,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
   app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
 
-  const ticker = setInterval(() => {
-    gateway.tick().catch((error: unknown) => app.log.error({ err: error }, 'periodic refresh failed'))
-  }, config.keyRingRefreshSeconds * 1000)
-  ticker.unref()
+  // Chained timeouts, not an interval: a slow tick never overlaps the next one.
+  let ticker: NodeJS.Timeout
+  const schedule = () => {
+    ticker = setTimeout(async () => {
+      await gateway.tick().catch((error: unknown) => app.log.error({ err: error }, 'periodic refresh failed'))
+      schedule()
+    }, config.keyRingRefreshSeconds * 1000)
+    ticker.unref()
+  }
+  schedule()
 
   const url = await app.listen({ host: config.host, port: config.port })
   return {
@@ -47,7 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     gateway,
     url,
     async close() {
-      clearInterval(ticker)
+      clearTimeout(ticker)
       await app.close()
       await gateway.close()
     },

@@ -254,9 +254,14 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     findAccount,
 
     async tick() {
-      await keyRing.refresh()
-      revocations.prune(clock.now())
-      await stores.challenges.deleteExpired(clock.now() - config.nonceTtlSeconds * 1000)
+      // Independent chores: one failing (say, a key ring that cannot be read) stops none of the others.
+      const results = await Promise.allSettled([
+        keyRing.refresh(),
+        Promise.resolve(revocations.prune(clock.now())),
+        stores.challenges.deleteExpired(clock.now() - config.nonceTtlSeconds * 1000),
+      ])
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed) throw failed.reason
     },
 
     close: () => stores.close(),

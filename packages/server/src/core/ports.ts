@@ -45,8 +45,9 @@ export interface ChallengeStore {
   insert(challenge: Challenge): Promise<void>
   /**
    * Atomically marks the nonce used and returns it: of N concurrent callers exactly one gets
-   * `consumed`. A nonce bound to another address is left unused (`address_mismatch`), so a third
-   * party who saw the nonce cannot burn it.
+   * `consumed`. A nonce bound to another address is left unused (`address_mismatch`). (Anyone may
+   * still burn a bound nonce by naming its address with a bad signature, since the nonce is spent
+   * before the signature is checked: the cost of that order is one retry for the wallet.)
    */
   consume(
     nonce: string,

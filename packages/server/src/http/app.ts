@@ -8,7 +8,7 @@ import { nativeAuthRoutes } from './dialects/native/auth-routes.js'
 import { nativeSessionRoutes } from './dialects/native/session-routes.js'
 import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
-import { registerProblemDetails } from './plugins/problem-details.js'
+import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 
 export interface BuildAppOptions {
@@ -30,7 +30,13 @@ export async function buildApp(
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Strict bodies: an unknown property is an error, not something to strip; no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors Fastify raises before routing (a malformed URL, say) are problems like any other.
+    frameworkErrors: (error, _request, reply) => {
+      sendProblem(reply, error.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED')
+    },
   })
+  // JSON only: a text/plain body is a 415, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(swagger, {
     openapi: {

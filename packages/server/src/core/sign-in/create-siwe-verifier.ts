@@ -1,4 +1,6 @@
 import {
+  addressToBytes,
+  bytesEqual,
   type EvmCrypto,
   parseSignature,
   parseSiweMessage,
@@ -44,7 +46,8 @@ const validationCode = {
   not_yet_valid: 'MESSAGE_NOT_YET_VALID',
   issued_at_in_future: 'ISSUED_AT_INVALID',
   issued_at_too_old: 'ISSUED_AT_INVALID',
-  time_window_invalid: 'INVALID_SIWE_MESSAGE',
+  // Issued At or Not Before at or after Expiration Time: a window that is already closed.
+  time_window_invalid: 'MESSAGE_EXPIRED',
 } as const satisfies Record<SiweValidationReason, AuthErrorCode>
 
 const signatureCode = {
@@ -83,11 +86,17 @@ export function createSiweVerifier(deps: {
       if (!shape.ok) throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
 
       const address = fields.address as Address
-      await deps.challenges.consume(fields.nonce, { purpose: deps.purpose, address })
+      const challenge = await deps.challenges.consume(fields.nonce, { purpose: deps.purpose, address })
+      // A message cannot have been written before its nonce existed (allowing for clock skew).
+      if (fields.issuedAtMs < challenge.createdAt - binding.issuedAtSkewMs) {
+        throw new AuthError('ISSUED_AT_INVALID', 'issued before its nonce', {
+          detail: 'issued_at_before_nonce',
+        })
+      }
 
       const signer = recoverPersonalMessageSigner(message, signature, deps.evmCrypto)
       if (!signer.ok) throw new AuthError(signatureCode[signer.reason], signer.reason)
-      if (Buffer.from(signer.value).toString('hex') !== address.slice(2).toLowerCase()) {
+      if (!bytesEqual(signer.value, addressToBytes(address))) {
         throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
       }
       return deps.accounts.findOrCreateByAddress(address, deps.clock.now(), deps.newAccountStatus)

@@ -48,7 +48,7 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
       kid: key.kid,
       alg: key.alg as SigningAlgorithm,
       publicJwk: JSON.parse(key.publicJwk),
-      privateJwk: JSON.parse(openPrivateKey(key.privateJwk, options.masterKey)),
+      privateJwk: JSON.parse(openPrivateKey(key.privateJwk, options.masterKey, key.kid)),
     })
     imported.set(key.kid, ready)
     return ready
@@ -64,21 +64,32 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
     const ready = await Promise.all(live.map(importStored))
     published = new Map(ready.map((k) => [k.kid, k]))
     active = published.get(next.kid)
+    // The active key first, then the others newest first: clients that take keys[0] get the signer.
+    const ordered = [next, ...live.filter((k) => k !== next).sort((a, b) => b.createdAt - a.createdAt)]
     document = createJwks(
-      live.map((k) => ({ kid: k.kid, alg: k.alg as SigningAlgorithm, publicJwk: JSON.parse(k.publicJwk) })),
+      ordered.map((k) => ({
+        kid: k.kid,
+        alg: k.alg as SigningAlgorithm,
+        publicJwk: JSON.parse(k.publicJwk),
+      })),
     )
     fingerprint = print
     return true
   }
 
   const rotate = async () => {
+    // Prove first that this process holds the right master key for every stored key: a rotation
+    // run with a missing or wrong key must change nothing (not leave a plaintext or orphaned key).
+    const existing = await store.list()
+    for (const key of existing) openPrivateKey(key.privateJwk, options.masterKey, key.kid)
+    await apply(existing)
     const pair = await generateSigningKey(options.algorithm)
     await store.activate(
       {
         kid: pair.kid,
         alg: pair.alg,
         publicJwk: JSON.stringify(pair.publicJwk),
-        privateJwk: sealPrivateKey(JSON.stringify(pair.privateJwk), options.masterKey),
+        privateJwk: sealPrivateKey(JSON.stringify(pair.privateJwk), options.masterKey, pair.kid),
         createdAt: clock.now(),
       },
       clock.now(),

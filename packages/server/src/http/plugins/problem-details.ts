@@ -5,15 +5,31 @@ import { errorCatalog } from '../error-catalog.js'
 /** RFC 9457 problem details: every error leaves as `{type, title, status, code, detail?}`. */
 export function sendProblem(reply: FastifyReply, code: AuthErrorCode, detail?: string) {
   const [status, title] = errorCatalog[code]
-  if (status === 401) reply.header('www-authenticate', bearerChallenge(code))
+  const challenge = bearerChallenge(code)
+  if (challenge) reply.header('www-authenticate', challenge)
   return reply
     .code(status)
     .type('application/problem+json')
     .send({ type: `urn:sigil:error:${code}`, title, status, code, ...(detail ? { detail } : {}) })
 }
 
-function bearerChallenge(code: AuthErrorCode): string {
-  return code === 'CREDENTIAL_MISSING' ? 'Bearer' : `Bearer error="invalid_token"`
+/** RFC 6750 §3: only refusals of the credential that protects a route carry a challenge. */
+function bearerChallenge(code: AuthErrorCode): string | undefined {
+  switch (code) {
+    case 'CREDENTIAL_MISSING':
+      return 'Bearer'
+    case 'TOKEN_INVALID':
+    case 'TOKEN_EXPIRED':
+    case 'SESSION_REVOKED':
+    case 'API_KEY_INVALID':
+    case 'API_KEY_EXPIRED':
+    case 'API_KEY_REVOKED':
+      return 'Bearer error="invalid_token"'
+    case 'SCOPE_MISSING':
+      return 'Bearer error="insufficient_scope"'
+    default:
+      return undefined
+  }
 }
 
 /** Fastify's own errors (schema, body size, media type) mapped to our codes; the rest is a 500. */

@@ -1,3 +1,4 @@
+import { isEip55Address } from '@sigil/protocol'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
@@ -43,6 +44,10 @@ export async function nativeAuthRoutes(
   app: FastifyInstance,
   { gateway, config }: { gateway: Gateway; config: Config },
 ) {
+  // `POST /nonce` with no body at all is the same as `{}` (its one field is optional).
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.url === '/v1/auth/nonce' && request.body === undefined) request.body = {}
+  })
   app.post<{ Body: NonceRequest | undefined }>(
     '/nonce',
     {
@@ -50,7 +55,14 @@ export async function nativeAuthRoutes(
       schema: { tags: ['auth'], body: NonceRequest, response: { 200: NonceResponse, ...problemResponses } },
     },
     async (request, reply) => {
-      const challenge = await gateway.issueNonce(request.body?.address as Address | undefined)
+      const address = request.body?.address as Address | undefined
+      // Mixed case means the client claims an EIP-55 checksum: it must be right.
+      if (address && /[a-f]/.test(address.slice(2)) && /[A-F]/.test(address) && !isEip55Address(address)) {
+        throw new AuthError('VALIDATION_FAILED', 'bad checksum', {
+          detail: 'address is not a valid EIP-55 checksum address',
+        })
+      }
+      const challenge = await gateway.issueNonce(address)
       reply.header('cache-control', 'no-store')
       return {
         nonce: challenge.nonce,

@@ -47,7 +47,8 @@ export const SiweRequest = Type.Object(
 export type SiweRequest = Static<typeof SiweRequest>
 
 export const RefreshRequest = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  // Generous on purpose: a wrong token (an access JWT, say) is a 401 of the refresh check, not a 400.
+  { refreshToken: Type.String({ minLength: 1, maxLength: 4096 }) },
   { additionalProperties: false, $id: 'RefreshRequest' },
 )
 export type RefreshRequest = Static<typeof RefreshRequest>
