@@ -93,7 +93,7 @@ export async function buildApp(
     },
   )
   await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
-  await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway })
+  await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
   await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
   await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
   return app

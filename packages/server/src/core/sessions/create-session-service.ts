@@ -140,8 +140,11 @@ export function createSessionService(
         throw new AuthError('SESSION_REVOKED')
       if (session.expiresAt <= now) throw new AuthError('TOKEN_EXPIRED', 'session cookie expired')
       const absoluteEnd = session.createdAt + options.sessionMaxAgeMs
-      const renew = options.cookieSliding && now - session.lastUsedAt >= RENEW_EVERY_MS
-      const renewedUntil = renew ? Math.min(now + options.cookieMaxAgeMs, absoluteEnd) : undefined
+      // Renew once the cookie has spent an hour of its lifetime since it was last (re)issued, and
+      // only when that actually extends it (the absolute end caps every renewal).
+      const extended = Math.min(now + options.cookieMaxAgeMs, absoluteEnd)
+      const renew = options.cookieSliding && extended - session.expiresAt >= RENEW_EVERY_MS
+      const renewedUntil = renew ? extended : undefined
       if (renewedUntil !== undefined || now - session.lastUsedAt >= TOUCH_EVERY_MS) {
         await store.touch(session.id, now, renewedUntil)
       }
@@ -157,7 +160,8 @@ export function createSessionService(
     async revokeOwn(accountId, sessionId) {
       const session = await store.find(sessionId)
       // Another account's session is "not found", never "forbidden": ids must not be probeable.
-      if (!session || session.accountId !== accountId || session.revokedAt !== undefined) {
+      const gone = !session || session.revokedAt !== undefined || session.expiresAt <= clock.now()
+      if (gone || session.accountId !== accountId) {
         throw new AuthError('SESSION_NOT_FOUND')
       }
       const now = clock.now()

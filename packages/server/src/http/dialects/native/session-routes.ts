@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../../config.js'
 import type { Gateway } from '../../../core/gateway.js'
+import { clearSessionCookie } from '../../plugins/session-cookie.js'
 import { IdParams, iso, problemResponses, SessionList } from './schemas.js'
 
 const security = [{ bearer: [] }, { sessionCookie: [] }]
 
 /** The account's sign-ins (cookie and token alike): list them, end one. */
-export async function nativeSessionRoutes(app: FastifyInstance, { gateway }: { gateway: Gateway }) {
+export async function nativeSessionRoutes(
+  app: FastifyInstance,
+  { gateway, config }: { gateway: Gateway; config: Config },
+) {
   app.get(
     '/',
     {
@@ -42,7 +47,10 @@ export async function nativeSessionRoutes(app: FastifyInstance, { gateway }: { g
       },
     },
     async (request, reply) => {
-      await gateway.actions.revokeSession(request.identity!, request.params.id, request.ip)
+      const identity = request.identity!
+      await gateway.actions.revokeSession(identity, request.params.id, request.ip)
+      if (identity.via === 'cookie' && identity.sessionId === request.params.id)
+        clearSessionCookie(reply, config)
       return reply.code(204).send()
     },
   )
