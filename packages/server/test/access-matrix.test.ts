@@ -1,0 +1,319 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Scope } from '../src/core/scopes.js'
+import { createKey, type SignedIn, signedIn } from './support/api-keys.js'
+import { startTestServer, type TestServer } from './support/test-server.js'
+import { signIn } from './support/wallet.js'
+
+/**
+ * Every route the app declares, read where Fastify announces it: an `onRoute` hook installed on
+ * each new Fastify instance before buildApp registers anything (an `onRoute` hook added after the
+ * build would never see the routes).
+ */
+const declared = vi.hoisted(() => ({ routes: [] as { route: string; auth: unknown }[] }))
+vi.mock('fastify', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('fastify')>()
+  const original = actual.default
+  const withRouteCapture = ((options?: Parameters<typeof original>[0]) => {
+    const app = original(options)
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        declared.routes.push({ route: `${method} ${route.url}`, auth: route.config?.auth })
+      }
+    })
+    return app
+  }) as typeof original
+  return { ...actual, default: withRouteCapture, fastify: withRouteCapture }
+})
+
+type Need = 'public' | readonly Scope[]
+const PUBLIC = 'public'
+const READ = ['read'] as const
+const TRADE = ['trade'] as const
+const ACCOUNT = ['account'] as const
+
+/**
+ * THE access matrix: every route of the app, and what it needs. A route that is not listed here
+ * fails this file; so does a route whose declaration differs. Add new routes here on purpose.
+ */
+const MATRIX: Record<string, Need> = {
+  'GET /healthz': PUBLIC,
+  'HEAD /healthz': PUBLIC,
+  'GET /openapi.json': PUBLIC,
+  'HEAD /openapi.json': PUBLIC,
+  'GET /.well-known/jwks.json': PUBLIC,
+  'HEAD /.well-known/jwks.json': PUBLIC,
+  'POST /v1/auth/nonce': PUBLIC,
+  'POST /v1/auth/siwe': PUBLIC,
+  'POST /v1/auth/refresh': PUBLIC,
+  'GET /v1/auth/me': READ,
+  'HEAD /v1/auth/me': READ,
+  'POST /v1/auth/logout': ACCOUNT,
+  'POST /v1/auth/logout-all': ACCOUNT,
+  'POST /v1/auth/redeem-invite': ACCOUNT,
+  'GET /v1/auth/sessions': ACCOUNT,
+  'HEAD /v1/auth/sessions': ACCOUNT,
+  'GET /v1/auth/sessions/': ACCOUNT,
+  'HEAD /v1/auth/sessions/': ACCOUNT,
+  'DELETE /v1/auth/sessions/:id': ACCOUNT,
+  'POST /v1/api-keys': ACCOUNT,
+  'POST /v1/api-keys/': ACCOUNT,
+  'GET /v1/api-keys': ACCOUNT,
+  'HEAD /v1/api-keys': ACCOUNT,
+  'GET /v1/api-keys/': ACCOUNT,
+  'HEAD /v1/api-keys/': ACCOUNT,
+  'DELETE /v1/api-keys/:id': ACCOUNT,
+  'POST /v1/api-keys/:id/rotate': ACCOUNT,
+  'GET /v1/verify/read': READ,
+  'HEAD /v1/verify/read': READ,
+  'GET /v1/verify/trade': TRADE,
+  'HEAD /v1/verify/trade': TRADE,
+}
+/** Routes kept out of the OpenAPI document (`schema.hide`). */
+const HIDDEN = ['GET /healthz', 'GET /openapi.json']
+
+/** `app.printRoutes()` tree → `METHOD /url` for every route the router holds. */
+function routesOfTree(tree: string): string[] {
+  const out: string[] = []
+  const stack: string[] = []
+  for (const line of tree.split('\n')) {
+    const match = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/u.exec(line)
+    if (!match) continue
+    const depth = match[1]!.length / 4
+    stack.length = depth
+    stack.push(match[2]!)
+    for (const method of match[3]?.split(', ') ?? []) out.push(`${method} ${stack.join('')}`)
+  }
+  return out
+}
+
+const normalise = (auth: unknown): Need | undefined =>
+  auth === 'public' ? PUBLIC : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
+
+describe('access matrix: the route table', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    declared.routes = []
+    server = await startTestServer()
+    await server.app.ready()
+  })
+  afterEach(() => server.close())
+
+  it('behavior: the router holds exactly the routes of the matrix (a new route fails here)', () => {
+    const routes = routesOfTree(server.app.printRoutes({ commonPrefix: false }))
+    expect(routes.length).toBeGreaterThan(20)
+    expect(new Set(routes).size).toBe(routes.length)
+    expect(routes.sort()).toEqual(Object.keys(MATRIX).sort())
+  })
+
+  it('behavior: the check is live: a route the matrix does not list shows up as extra', async () => {
+    const other = await startTestServer()
+    try {
+      other.app.get('/v1/orders', { config: { auth: { scopes: ['trade'] } } }, async () => ({}))
+      await other.app.ready()
+      const routes = routesOfTree(other.app.printRoutes({ commonPrefix: false }))
+      expect(routes.filter((route) => !(route in MATRIX))).toEqual(['GET /v1/orders', 'HEAD /v1/orders'])
+      expect(declared.routes.map((r) => r.route)).toContain('GET /v1/orders')
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('behavior: every route declares the requirement the matrix gives it', () => {
+    const seen = Object.fromEntries(declared.routes.map(({ route, auth }) => [route, normalise(auth)]))
+    expect(declared.routes).toHaveLength(Object.keys(seen).length)
+    for (const route of Object.keys(seen)) expect(Object.keys(MATRIX)).toContain(route)
+    // A prefixed '/' route is announced once (as '/prefix') and routed at '/prefix' and '/prefix/'
+    // with the same options: the twin inherits the declaration.
+    const effective = Object.fromEntries(
+      Object.keys(MATRIX).map((route) => [
+        route,
+        route in seen ? seen[route] : seen[route.replace(/\/$/, '')],
+      ]),
+    )
+    expect(effective).toEqual(MATRIX)
+  })
+
+  it('behavior: the OpenAPI document lists every route but the hidden ones, with security exactly on protected ones', () => {
+    const paths = server.app.swagger().paths ?? {}
+    const documented = new Map<string, boolean>()
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item as Record<string, { security?: unknown[] }>)) {
+        documented.set(
+          `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
+          !!operation.security?.length,
+        )
+      }
+    }
+    // Swagger folds '/prefix' and '/prefix/' into one path and leaves HEAD out.
+    const expected = new Map<string, boolean>()
+    for (const [route, need] of Object.entries(MATRIX)) {
+      if (route.startsWith('HEAD ') || HIDDEN.includes(route)) continue
+      const [method, url] = route.split(' ') as [string, string]
+      const path = `${method} ${url}/` in MATRIX ? `${url}/` : url
+      expected.set(`${method} ${path}`, need !== PUBLIC)
+    }
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(expected))
+  })
+})
+
+/** The credentials a caller can hold, and the scopes each one carries. */
+type CredentialName =
+  | 'read key (x-api-key)'
+  | 'read key (Bearer)'
+  | 'trade key (x-api-key)'
+  | 'trade key (Bearer)'
+  | 'JWT'
+const HOLDS: Record<CredentialName, readonly Scope[]> = {
+  'read key (x-api-key)': ['read'],
+  'read key (Bearer)': ['read'],
+  'trade key (x-api-key)': ['read', 'trade'],
+  'trade key (Bearer)': ['read', 'trade'],
+  // Last: a JWT passes the account routes, some of which end its own session.
+  JWT: ['read', 'trade', 'account'],
+}
+
+interface Fixture {
+  account: SignedIn
+  headers: Record<CredentialName, Record<string, string>>
+  targetKeyId: string
+  freshRefreshToken(): Promise<string>
+}
+
+async function fixture(server: TestServer): Promise<Fixture> {
+  const account = await signedIn(server)
+  const read = await createKey(server, account, { name: 'read', scope: 'read' })
+  const trade = await createKey(server, account, { name: 'trade', scope: 'trade' })
+  const target = await createKey(server, account, { name: 'target', scope: 'read' })
+  return {
+    account,
+    targetKeyId: target.id,
+    headers: {
+      'read key (x-api-key)': { 'x-api-key': read.secret },
+      'read key (Bearer)': { authorization: `Bearer ${read.secret}` },
+      'trade key (x-api-key)': { 'x-api-key': trade.secret },
+      'trade key (Bearer)': { authorization: `Bearer ${trade.secret}` },
+      JWT: account.headers,
+    },
+    async freshRefreshToken() {
+      return (await signIn(server.app, account.wallet, server.clock.now())).json().refreshToken
+    },
+  }
+}
+
+/** A plausible request for each route, so an allowed call reaches its handler. */
+async function requestFor(
+  route: string,
+  f: Fixture,
+): Promise<{ method: string; url: string; payload?: unknown }> {
+  const [method, pattern] = route.split(' ') as [string, string]
+  const url = pattern.replace(':id', pattern.startsWith('/v1/api-keys') ? f.targetKeyId : 'no-such-session')
+  const payloads: Record<string, () => Promise<unknown> | unknown> = {
+    'POST /v1/auth/nonce': () => ({}),
+    'POST /v1/auth/siwe': () => ({ message: 'not a SIWE message', signature: `0x${'1'.repeat(130)}` }),
+    'POST /v1/auth/refresh': async () => ({ refreshToken: await f.freshRefreshToken() }),
+    'POST /v1/auth/redeem-invite': () => ({ code: 'no-such-invite' }),
+    'POST /v1/api-keys': () => ({ name: 'matrix', scope: 'read' }),
+    'POST /v1/api-keys/': () => ({ name: 'matrix', scope: 'read' }),
+    'POST /v1/api-keys/:id/rotate': () => ({}),
+  }
+  const payload = await payloads[route]?.()
+  return { method, url, ...(payload === undefined ? {} : { payload }) }
+}
+
+const send = (
+  app: FastifyInstance,
+  request: { method: string; url: string; payload?: unknown },
+  headers: Record<string, string>,
+) => app.inject({ ...request, headers } as InjectOptions)
+
+const codeOf = (response: LightMyRequestResponse) =>
+  response.body && response.headers['content-type']?.toString().includes('json')
+    ? response.json().code
+    : undefined
+
+/** Reached the handler: no credential or authorization refusal, no fault, and the route existed. */
+function expectAllowed(label: string, response: LightMyRequestResponse) {
+  expect([
+    label,
+    response.statusCode === 401 || response.statusCode === 403 || response.statusCode >= 500,
+  ]).toEqual([label, false])
+  expect([label, codeOf(response)]).not.toEqual([label, 'NOT_FOUND'])
+}
+
+function expectRefused(label: string, response: LightMyRequestResponse, status: number, code: string) {
+  expect([label, response.statusCode]).toEqual([label, status])
+  // A HEAD answer has no body to read a code from.
+  if (!label.startsWith('HEAD ')) expect([label, codeOf(response)]).toEqual([label, code])
+}
+
+describe('access matrix: every route against every credential', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer()
+  })
+  afterEach(() => server.close())
+
+  const protectedRoutes = Object.entries(MATRIX).filter(([, need]) => need !== PUBLIC) as [
+    string,
+    readonly Scope[],
+  ][]
+  const publicRoutes = Object.keys(MATRIX).filter((route) => MATRIX[route] === PUBLIC)
+
+  // Cookie sessions on unsafe methods (CSRF) are covered by the cookie tests.
+  it.for(protectedRoutes)(
+    'behavior: %s — none 401, keys and JWT 403 or through per the matrix',
+    async ([route, needs]) => {
+      const f = await fixture(server)
+      const anonymous = await send(server.app, await requestFor(route, f), {})
+      expectRefused(route, anonymous, 401, 'CREDENTIAL_MISSING')
+      if (!route.startsWith('HEAD ')) expect(anonymous.headers['www-authenticate']).toBe('Bearer')
+
+      for (const [credential, holds] of Object.entries(HOLDS) as [CredentialName, readonly Scope[]][]) {
+        const label = `${route} with ${credential}`
+        const response = await send(server.app, await requestFor(route, f), f.headers[credential])
+        if (needs.every((scope) => holds.includes(scope))) expectAllowed(label, response)
+        else expectRefused(label, response, 403, 'SCOPE_MISSING')
+      }
+    },
+  )
+
+  it.for(publicRoutes)(
+    'behavior: %s — public: no credential needed, and a bad one is ignored',
+    async (route) => {
+      const f = await fixture(server)
+      expectAllowed(`${route} anonymous`, await send(server.app, await requestFor(route, f), {}))
+      const bad = { 'x-api-key': `sgl_sk_${'A'.repeat(59)}`, authorization: 'Bearer not.a.jwt' }
+      expectAllowed(`${route} with bad credentials`, await send(server.app, await requestFor(route, f), bad))
+    },
+  )
+
+  it('behavior: a pending account (invites required): its JWT reads and manages, and gets 403 INVITE_REQUIRED on trade routes', async () => {
+    await server.close()
+    server = await startTestServer({ invitesRequired: true })
+    for (const [route, needs] of protectedRoutes) {
+      const account = await signedIn(server)
+      const target = await createKey(server, account, { name: 'target', scope: 'read' })
+      const f: Fixture = {
+        account,
+        targetKeyId: target.id,
+        headers: {} as Fixture['headers'],
+        freshRefreshToken: async () => '',
+      }
+      const response = await send(server.app, await requestFor(route, f), account.headers)
+      if (needs.includes('trade')) expectRefused(route, response, 403, 'INVITE_REQUIRED')
+      else expectAllowed(`${route} with a pending JWT`, response)
+    }
+  })
+
+  it('behavior: policy: every credential-management route needs `account` (never held by a key); trading needs `trade`', () => {
+    // Guards the matrix itself: relaxing a route in the code AND here still fails.
+    const management = Object.keys(MATRIX).filter((route) =>
+      /^[A-Z]+ \/v1\/(api-keys|auth\/(sessions|logout|redeem-invite))/.test(route),
+    )
+    expect(management).toHaveLength(16)
+    for (const route of management) expect([route, MATRIX[route]]).toEqual([route, ACCOUNT])
+    for (const route of ['GET /v1/verify/trade', 'HEAD /v1/verify/trade'])
+      expect(MATRIX[route]).toEqual(TRADE)
+  })
+})
