@@ -241,7 +241,10 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
   else if (!siweUri.startsWith(`${siweScheme}:`))
     problems.push(`siweUri: must use the public URL's scheme (${siweScheme})`)
   for (const [i, proxy] of input.trustedProxies.entries()) {
-    if (!normalizeIpRange(proxy)) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
+    const range = normalizeIpRange(proxy)
+    if (!range) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
+    // Trusting every address is believing X-Forwarded-For from anyone: the header would pick the IP.
+    else if (range.endsWith('/0')) problems.push(`trustedProxies/${i}: a /0 range would trust every client`)
   }
   return {
     ...input,

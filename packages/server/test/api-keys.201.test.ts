@@ -13,6 +13,7 @@ import {
   useKey,
 } from './support/api-keys.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
+import { newWallet, signIn } from './support/wallet.js'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -310,5 +311,42 @@ describe('API keys: create, list, use, rotate, revoke', () => {
       },
       { type: 'api_key.revoked', account: owner.accountId, ip: '127.0.0.1', detail: { key: key.id } },
     ])
+  })
+})
+
+describe('API key edges found in review', () => {
+  it('behavior: rotate with no body at all uses the default grace (0); revoking an expired key is 404', async () => {
+    const server = await startTestServer()
+    try {
+      const wallet = newWallet()
+      const bearer = async () => ({
+        authorization: `Bearer ${(await signIn(server.app, wallet, server.clock.now())).json().accessToken}`,
+      })
+      const headers = await bearer()
+      const created = await server.app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers,
+        payload: { name: 'k', scope: 'read', expiresInDays: 1 },
+      })
+      const id = created.json().id
+      expect(
+        (await server.app.inject({ method: 'POST', url: `/v1/api-keys/${id}/rotate`, headers })).statusCode,
+      ).toBe(200)
+      const old = await server.app.inject({
+        url: '/v1/verify/read',
+        headers: { 'x-api-key': created.json().secret },
+      })
+      expect(old.statusCode).toBe(401)
+      server.clock.advance(86_400_000)
+      const revoke = await server.app.inject({
+        method: 'DELETE',
+        url: `/v1/api-keys/${id}`,
+        headers: await bearer(),
+      })
+      expect([revoke.statusCode, revoke.json().code]).toEqual([404, 'API_KEY_NOT_FOUND'])
+    } finally {
+      await server.close()
+    }
   })
 })

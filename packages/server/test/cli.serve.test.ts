@@ -101,7 +101,7 @@ describe('sigil CLI', () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
       kids = await jwksKids()
     }
-    expect(kids).toEqual([...before, kid])
+    expect(kids).toEqual([kid, ...before]) // the active key first
   })
 
   it('error: a bad setting stops the process with a message naming the key (exit 78)', () => {

@@ -138,7 +138,7 @@ export interface ApiKeyStore {
   insert(key: ApiKey): Promise<void>
   findById(id: string): Promise<ApiKey | undefined>
   listOfAccount(accountId: string): Promise<ApiKey[]>
-  /** Revokes the account's key; false when it has no such active key. */
+  /** Revokes the account's active (unexpired, unrevoked) key; false when it has no such key. */
   revoke(id: string, accountId: string, now: number): Promise<boolean>
   /**
    * Replaces the secret of the account's active key; the old hash stays valid until

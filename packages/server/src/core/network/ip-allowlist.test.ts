@@ -46,6 +46,18 @@ describe('createIpAllowlist', () => {
     expect(list.allows('::ffff:192.0.2.1')).toBe(false)
   })
 
+  it('behavior: an IPv6 range never admits IPv4 peers, not even ::/0 or the mapped /96', () => {
+    for (const range of ['::/0', '::/64', '0:0:0:0:0:ffff::/96']) {
+      const v6 = createIpAllowlist([normalizeIpRange(range)!])
+      expect([range, v6.allows('203.0.113.5'), v6.allows('::ffff:203.0.113.5')]).toEqual([
+        range,
+        false,
+        false,
+      ])
+      expect(v6.allows('2001:db8::1')).toBe(range === '::/0')
+    }
+  })
+
   it('behavior: an empty list allows everything; garbage never matches a non-empty list', () => {
     expect(createIpAllowlist([]).allows('192.0.2.1')).toBe(true)
     expect(list.allows('not-an-ip')).toBe(false)

@@ -34,20 +34,26 @@ export function normalizeIpRange(text: string): string | undefined {
   return `${address}/${prefix}`
 }
 
-/** Ranges must already be normalised (normalizeIpRange); an empty list allows every IP. */
+/**
+ * Ranges must already be normalised (normalizeIpRange); an empty list allows every IP. IPv4 and
+ * IPv6 entries live in separate lists: BlockList would otherwise match an IPv4 peer against an
+ * IPv6 range through the mapped form, so `::/0` ("any IPv6") would admit every IPv4 client.
+ */
 export function createIpAllowlist(ranges: readonly string[]): IpAllowlist {
   if (ranges.length === 0) return { allows: () => true }
-  const list = new BlockList()
+  const byFamily = { ipv4: new BlockList(), ipv6: new BlockList() }
   for (const range of ranges) {
     const [address, prefix] = range.split('/') as [string, string | undefined]
     const family = isIP(address) === 4 ? 'ipv4' : 'ipv6'
-    if (prefix === undefined) list.addAddress(address, family)
-    else list.addSubnet(address, Number(prefix), family)
+    if (prefix === undefined) byFamily[family].addAddress(address, family)
+    else byFamily[family].addSubnet(address, Number(prefix), family)
   }
   return {
     allows(ip) {
       const address = normalizeIp(ip)
-      return address !== undefined && list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6')
+      if (address === undefined) return false
+      const family = isIP(address) === 4 ? 'ipv4' : 'ipv6'
+      return byFamily[family].check(address, family)
     },
   }
 }

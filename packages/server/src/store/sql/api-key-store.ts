@@ -68,6 +68,7 @@ export function createApiKeyStore(db: Kysely<Database>): ApiKeyStore {
         .where('id', '=', id)
         .where('account_id', '=', accountId)
         .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
         .executeTakeFirst()
       return Number(result.numUpdatedRows) === 1
     },

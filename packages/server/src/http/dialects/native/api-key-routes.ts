@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiKeyView as View } from '../../../core/api-keys/create-api-key-service.js'
 import type { Gateway } from '../../../core/gateway.js'
+import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { ApiKeyList, ApiKeyWithSecret, CreateApiKeyRequest, RotateApiKeyRequest } from './api-key-schemas.js'
 import { IdParams, iso, problemResponses } from './schemas.js'
 
@@ -47,7 +48,10 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
       config: manage,
       schema: { tags: ['api-keys'], security, response: { 200: ApiKeyList, ...problemResponses } },
     },
-    async (request) => ({ apiKeys: (await gateway.apiKeys.list(request.identity!.accountId)).map(render) }),
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { apiKeys: (await gateway.apiKeys.list(request.identity!.accountId)).map(render) }
+    },
   )
 
   app.delete<{ Params: IdParams }>(
@@ -71,6 +75,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
     '/:id/rotate',
     {
       config: manage,
+      preValidation: bodyDefaultsToEmptyObject,
       schema: {
         tags: ['api-keys'],
         security,

@@ -5,6 +5,7 @@ import { AuthError } from '../../../core/errors.js'
 import type { Gateway, IssuedTokens, RequestContext } from '../../../core/gateway.js'
 import type { Address } from '../../../core/ports.js'
 import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
+import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { clearSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
 import {
   iso,
@@ -44,14 +45,11 @@ export async function nativeAuthRoutes(
   app: FastifyInstance,
   { gateway, config }: { gateway: Gateway; config: Config },
 ) {
-  // `POST /nonce` with no body at all is the same as `{}` (its one field is optional).
-  app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.url === '/v1/auth/nonce' && request.body === undefined) request.body = {}
-  })
   app.post<{ Body: NonceRequest | undefined }>(
     '/nonce',
     {
       config: { auth: 'public', rateLimit: 'sign-in' },
+      preValidation: bodyDefaultsToEmptyObject,
       schema: { tags: ['auth'], body: NonceRequest, response: { 200: NonceResponse, ...problemResponses } },
     },
     async (request, reply) => {
