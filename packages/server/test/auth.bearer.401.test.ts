@@ -80,6 +80,24 @@ describe('Bearer access tokens: refused', () => {
     await expectRefused(`Bearer ${b64(header)}.${b64(raised)}.${signature}`, 'TOKEN_INVALID')
   })
 
+  it('error: a token already verified (and cached) expires at the same instant as a fresh one', async () => {
+    expect((await me(`Bearer ${valid.accessToken}`)).statusCode).toBe(200)
+    server.clock.advance(300_000 + 5_000 - 1000)
+    expect((await me(`Bearer ${valid.accessToken}`)).statusCode).toBe(200)
+    server.clock.advance(1000)
+    await expectRefused(`Bearer ${valid.accessToken}`, 'TOKEN_EXPIRED')
+  })
+
+  it('error: a cached token of a revoked session is refused at once', async () => {
+    expect((await me(`Bearer ${valid.accessToken}`)).statusCode).toBe(200)
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/auth/logout',
+      headers: { authorization: `Bearer ${valid.accessToken}` },
+    })
+    await expectRefused(`Bearer ${valid.accessToken}`, 'SESSION_REVOKED')
+  })
+
   it('error: expired once the access TTL has passed', async () => {
     server.clock.advance(300_000 + 5_000)
     await expectRefused(`Bearer ${valid.accessToken}`, 'TOKEN_EXPIRED')

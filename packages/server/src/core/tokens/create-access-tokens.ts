@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import { parseScopeClaim, type Scope } from '../scopes.js'
 import type { KeyRing } from './create-key-ring.js'
+import { createVerifiedTokenCache } from './verified-token-cache.js'
 
 export interface AccessTokenOptions {
   issuer: string
@@ -37,6 +38,7 @@ export function createAccessTokens(
   clock: Clock,
   options: AccessTokenOptions,
 ): AccessTokens {
+  const verified = createVerifiedTokenCache<AccessTokenClaims>(10_000)
   return {
     async issue(subject) {
       const iat = Math.floor(clock.now() / 1000)
@@ -55,17 +57,25 @@ export function createAccessTokens(
     },
 
     async verify(token) {
-      const result = await verifyAccessToken(token, {
-        issuer: options.issuer,
-        audience: options.audience,
-        now: Math.floor(clock.now() / 1000),
-        clockToleranceSeconds: options.clockToleranceSeconds,
-        resolveKey: (kid) => keyRing.resolve(kid),
-      })
-      if (!result.ok) {
-        throw new AuthError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', result.reason)
+      const now = Math.floor(clock.now() / 1000)
+      let claims = verified.get(token)
+      if (claims) {
+        // Same check as jose's on a fresh verification: expired once now >= exp + tolerance.
+        if (now >= claims.exp + options.clockToleranceSeconds) throw new AuthError('TOKEN_EXPIRED', 'expired')
+      } else {
+        const result = await verifyAccessToken(token, {
+          issuer: options.issuer,
+          audience: options.audience,
+          now,
+          clockToleranceSeconds: options.clockToleranceSeconds,
+          resolveKey: (kid) => keyRing.resolve(kid),
+        })
+        if (!result.ok) {
+          throw new AuthError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', result.reason)
+        }
+        claims = result.value
+        verified.set(token, claims)
       }
-      const claims = result.value
       if (isSessionRevoked(claims.sid)) throw new AuthError('SESSION_REVOKED')
       return {
         claims,

@@ -13,6 +13,7 @@ import { migrationProvider } from '../sql/migrations.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
 import { createSigningKeyStore } from '../sql/signing-key-store.js'
+import { withCachedStatements } from './cached-statements.js'
 
 /** `sqlite:<path>` or `sqlite::memory:` → the file path (or `:memory:`). */
 export function sqlitePath(databaseUrl: string): string | undefined {
@@ -36,7 +37,7 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) })
 
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
   if (error) {
