@@ -114,6 +114,23 @@ describe('sigil CLI', () => {
     expect(result.stderr).toMatch(/port:/)
   })
 
+  it('behavior: `SIGIL_RATE_LIMITS=off` is said out loud at start', async () => {
+    const quiet = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'], {
+      env: { ...env, SIGIL_RATE_LIMITS: 'off' },
+    })
+    try {
+      const warning = await new Promise<string>((resolve, reject) => {
+        quiet.once('exit', (code) => reject(new Error(`exited with ${code}`)))
+        createInterface({ input: quiet.stdout! }).on('line', (line) => {
+          if (line.includes('rate limiting is OFF')) resolve(line)
+        })
+      })
+      expect(JSON.parse(warning)).toMatchObject({ level: 40 })
+    } finally {
+      quiet.kill('SIGTERM')
+    }
+  })
+
   it('error: an unknown command prints the usage (exit 2)', () => {
     const result = spawnSync(process.execPath, [BIN, 'frobnicate'], { env, encoding: 'utf8' })
     expect(result.status).toBe(2)
