@@ -115,9 +115,13 @@ describe('sigil CLI', () => {
   })
 
   it('behavior: `SIGIL_RATE_LIMITS=off` is said out loud at start', async () => {
-    const quiet = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'], {
-      env: { ...env, SIGIL_RATE_LIMITS: 'off' },
-    })
+    const quiet = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'],
+      {
+        env: { ...env, SIGIL_RATE_LIMITS: 'off' },
+      },
+    )
     try {
       const warning = await new Promise<string>((resolve, reject) => {
         quiet.once('exit', (code) => reject(new Error(`exited with ${code}`)))

@@ -10,6 +10,7 @@ import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
+import { nativeSessionCookie } from './plugins/session-cookie.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -59,7 +60,7 @@ export async function buildApp(
   await app.register(cookie)
   registerProblemDetails(app)
   // Hook order is the security order: identify → count (429 before any work) → authorize.
-  registerIdentification(app, gateway, config)
+  registerIdentification(app, gateway, [nativeSessionCookie(config)])
   registerRateLimit(app, {
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',

@@ -5,11 +5,15 @@ import { AuthError, isAuthError } from '../../core/errors.js'
 import type { Gateway } from '../../core/gateway.js'
 import type { Identity } from '../../core/identity.js'
 import type { Scope } from '../../core/scopes.js'
+import { parseSecretToken } from '../../core/secret-token.js'
 import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
-import { setSessionCookie } from './session-cookie.js'
+import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
-/** What a route needs, declared once in its options: the only way a route can exist. */
-export type RouteAuth = 'public' | { scopes: readonly Scope[] }
+/**
+ * What a route needs, declared once in its options: the only way a route can exist. `optional`:
+ * the caller is identified when a credential checks out, and anonymous otherwise (never refused).
+ */
+export type RouteAuth = 'public' | 'optional' | { scopes: readonly Scope[] }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,23 +41,31 @@ async function identify(
   request: FastifyRequest,
   reply: FastifyReply,
   gateway: Gateway,
-  config: Config,
+  cookies: readonly SessionCookie[],
 ): Promise<Identity | null> {
   const authorization = request.headers.authorization
   if (authorization !== undefined) {
     const token = bearerToken(authorization)
     if (!token) throw new AuthError('CREDENTIAL_MISSING', 'unsupported authorization scheme')
-    return looksLikeApiKey(token)
-      ? gateway.authenticateApiKey(token, request.ip)
-      : gateway.authenticateAccessToken(token)
+    if (looksLikeApiKey(token)) return gateway.authenticateApiKey(token, request.ip)
+    // A session value in the header (venues such as OCX accept their session cookie as Bearer):
+    // the same session, but a header the browser never attaches by itself, so no CSRF rules.
+    if (parseSecretToken(token)) {
+      const { renewedUntil: _ignored, ...identity } = await gateway.authenticateCookie(token)
+      return { ...identity, via: 'session' }
+    }
+    return gateway.authenticateAccessToken(token)
   }
   const apiKey = request.headers['x-api-key']
   if (typeof apiKey === 'string') return gateway.authenticateApiKey(apiKey, request.ip)
-  const cookie = request.cookies[config.sessionCookieName]
-  if (cookie === undefined) return null
-  const { renewedUntil, ...identity } = await gateway.authenticateCookie(cookie)
-  if (renewedUntil !== undefined) setSessionCookie(reply, config, cookie, renewedUntil, gateway.clock.now())
-  return identity
+  for (const cookie of cookies) {
+    const value = request.cookies[cookie.name]
+    if (value === undefined) continue
+    const { renewedUntil, ...identity } = await gateway.authenticateCookie(value)
+    if (renewedUntil !== undefined) setSessionCookie(reply, cookie, value, renewedUntil, gateway.clock.now())
+    return identity
+  }
+  return null
 }
 
 /**
@@ -61,7 +73,11 @@ async function identify(
  * end the request here: the rate limiter runs next and counts it by IP, so guessing keys or
  * tokens spends the attacker's anonymous budget.
  */
-export function registerIdentification(app: FastifyInstance, gateway: Gateway, config: Config) {
+export function registerIdentification(
+  app: FastifyInstance,
+  gateway: Gateway,
+  cookies: readonly SessionCookie[],
+) {
   app.decorateRequest('identity', null)
   app.decorateRequest('credentialError', null)
   app.addHook('onRoute', (route) => {
@@ -72,7 +88,7 @@ export function registerIdentification(app: FastifyInstance, gateway: Gateway, c
     const auth = request.routeOptions.config.auth
     if (!auth || auth === 'public') return
     try {
-      request.identity = await identify(request, reply, gateway, config)
+      request.identity = await identify(request, reply, gateway, cookies)
     } catch (error) {
       if (!isAuthError(error)) throw error
       request.credentialError = error
@@ -85,16 +101,19 @@ export function registerAuthorization(app: FastifyInstance, config: Config) {
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
     if (!auth || auth === 'public') return
-    if (request.credentialError) throw request.credentialError
     const identity = request.identity
-    if (!identity) throw new AuthError('CREDENTIAL_MISSING')
-    if (
-      identity.via === 'cookie' &&
+    const crossSite =
+      identity?.via === 'cookie' &&
       UNSAFE_METHODS.has(request.method) &&
       !isSameOriginRequest(request.headers, config.allowedOrigins)
-    ) {
-      throw new AuthError('CSRF_REJECTED', `origin ${request.headers.origin ?? '(none)'}`)
+    if (auth === 'optional') {
+      // Anonymous unless a credential checked out; a cross-site cookie counts as none.
+      if (request.credentialError || crossSite) request.identity = null
+      return
     }
+    if (request.credentialError) throw request.credentialError
+    if (!identity) throw new AuthError('CREDENTIAL_MISSING')
+    if (crossSite) throw new AuthError('CSRF_REJECTED', `origin ${request.headers.origin ?? '(none)'}`)
     const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
     if (missing.length > 0) {
       // A pending account lacks `trade` only because its invite is not redeemed: say so.

@@ -10,12 +10,12 @@
  * A denied request gets 429 `RATE_LIMITED` as problem details, with `Retry-After` in whole seconds.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AuthError } from '../../core/errors.js'
 import type {
   RateLimiter,
   RateLimitGroup,
   RateLimitOutcome,
 } from '../../core/rate-limit/create-rate-limiter.js'
-import { sendProblem } from './problem-details.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -77,7 +77,8 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitPlugin
       request.log.error({ err: error }, 'rate-limit onDenied failed')
     }
     reply.header('retry-after', outcome.retryAfterSeconds ?? 1)
-    // Returning the reply ends the request here: Fastify runs no later hook, body parser or handler.
-    return sendProblem(reply, 'RATE_LIMITED')
+    // Throwing ends the request here (no later hook, body parser or handler runs) and lets the
+    // route's own error handler render the 429: problem details natively, a venue's body in a dialect.
+    throw new AuthError('RATE_LIMITED', outcome.bucket)
   })
 }

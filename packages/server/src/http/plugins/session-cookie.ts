@@ -1,33 +1,44 @@
 import type { FastifyReply } from 'fastify'
 import type { Config } from '../../config.js'
 
+/** How one API's session cookie is named and flagged (native, or a venue dialect's). */
+export interface SessionCookie {
+  name: string
+  secure: boolean
+  sameSite: 'lax' | 'none'
+}
+
 /**
- * The session cookie's attributes, in one place. On https: `__Host-` prefix (so no Domain and
- * Path=/ are enforced by the browser), Secure, HttpOnly, SameSite=Lax. On plain http (local
- * development only) browsers refuse `Secure` and `__Host-`, so the cookie is named without the
- * prefix and sent without Secure: documented in docs/api.md.
+ * The native session cookie. On https: `__Host-` prefix (so no Domain and Path=/ are enforced by
+ * the browser), Secure, HttpOnly, SameSite=Lax. On plain http (local development only) browsers
+ * refuse `Secure` and `__Host-`, so the cookie is named without the prefix and sent without
+ * Secure: documented in docs/api.md.
  */
+export function nativeSessionCookie(config: Config): SessionCookie {
+  return { name: config.sessionCookieName, secure: config.sessionCookieSecure, sameSite: 'lax' }
+}
+
 export function setSessionCookie(
   reply: FastifyReply,
-  config: Config,
+  cookie: SessionCookie,
   value: string,
   expiresAt: number,
   now: number,
 ) {
-  reply.setCookie(config.sessionCookieName, value, {
+  reply.setCookie(cookie.name, value, {
     httpOnly: true,
-    secure: config.sessionCookieSecure,
-    sameSite: 'lax',
+    secure: cookie.secure,
+    sameSite: cookie.sameSite,
     path: '/',
     maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
   })
 }
 
-export function clearSessionCookie(reply: FastifyReply, config: Config) {
-  reply.clearCookie(config.sessionCookieName, {
+export function clearSessionCookie(reply: FastifyReply, cookie: SessionCookie) {
+  reply.clearCookie(cookie.name, {
     path: '/',
-    secure: config.sessionCookieSecure,
+    secure: cookie.secure,
     httpOnly: true,
-    sameSite: 'lax',
+    sameSite: cookie.sameSite,
   })
 }

@@ -16,7 +16,11 @@ export function createAccountStore(db: Kysely<Database>): AccountStore {
     async findOrCreateByAddress(address, now, statusIfNew) {
       const addressKey = address.toLowerCase()
       // Returning wallets (the common case) cost one indexed read and no write transaction.
-      const existing = await db.selectFrom('accounts').selectAll().where('address_key', '=', addressKey).executeTakeFirst()
+      const existing = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('address_key', '=', addressKey)
+        .executeTakeFirst()
       if (existing) return toAccount(existing)
       // Insert-or-ignore then read: two first sign-ins of one wallet racing end in one account.
       await db

@@ -6,7 +6,7 @@ import type { Gateway, IssuedTokens, RequestContext } from '../../../core/gatewa
 import type { Address } from '../../../core/ports.js'
 import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
-import { clearSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
+import { clearSessionCookie, nativeSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
 import {
   iso,
   MeResponse,
@@ -97,7 +97,13 @@ export async function nativeAuthRoutes(
         { message, signature },
         requestContext(request),
       )
-      setSessionCookie(reply, config, issued.cookieValue, issued.expiresAt, gateway.clock.now())
+      setSessionCookie(
+        reply,
+        nativeSessionCookie(config),
+        issued.cookieValue,
+        issued.expiresAt,
+        gateway.clock.now(),
+      )
       reply.header('cache-control', 'no-store')
       return {
         account: { id: issued.account.id, address: issued.account.address },
@@ -143,7 +149,7 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       await gateway.actions.logout(request.identity!, request.ip)
-      if (request.identity!.via === 'cookie') clearSessionCookie(reply, config)
+      if (request.identity!.via === 'cookie') clearSessionCookie(reply, nativeSessionCookie(config))
       return reply.code(204).send()
     },
   )
@@ -156,7 +162,7 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       await gateway.actions.logoutAll(request.identity!, request.ip)
-      if (request.identity!.via === 'cookie') clearSessionCookie(reply, config)
+      if (request.identity!.via === 'cookie') clearSessionCookie(reply, nativeSessionCookie(config))
       return reply.code(204).send()
     },
   )

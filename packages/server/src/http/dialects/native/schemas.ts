@@ -105,7 +105,12 @@ export type IdParams = Static<typeof IdParams>
 export const MeResponse = Type.Object(
   {
     account: Type.Object({ id: Type.String(), address: Type.String(), status: Type.String() }),
-    credential: Type.Union([Type.Literal('jwt'), Type.Literal('cookie'), Type.Literal('api_key')]),
+    credential: Type.Union([
+      Type.Literal('jwt'),
+      Type.Literal('cookie'),
+      Type.Literal('session'),
+      Type.Literal('api_key'),
+    ]),
     sessionId: Type.Optional(Type.String()),
     apiKeyId: Type.Optional(Type.String()),
     scopes: Type.Array(Type.String()),
