@@ -1,141 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { isUri, parseAuthority } from '@sigil/protocol'
-import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { type ConfigInput, ConfigSchema } from './config-schema.js'
 import { normalizeIpRange } from './core/network/ip-allowlist.js'
 
-/**
- * Sigil's whole configuration: one schema for defaults, validation, the `SIGIL_*` environment
- * mapping and docs/configuration.md. Sources merge as defaults < config file < environment <
- * command-line flags; every violation is reported at once, naming the key, and the process stops.
+export { type ConfigInput, ConfigSchema } from './config-schema.js'
+
+/*
+ * Loading the configuration (schema in config-schema.ts): sources merge as defaults < config file
+ * < environment < command-line flags; every violation is reported at once, naming the key, and
+ * the process stops. Derived values (SIWE bindings, cookie names) are filled in and checked here.
  */
-const Seconds = (defaultValue: number, description: string, minimum = 1) =>
-  Type.Integer({ minimum, default: defaultValue, description })
-
-export const ConfigSchema = Type.Object(
-  {
-    host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface to listen on.' }),
-    port: Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      default: 8080,
-      description: 'TCP port (0: any free port).',
-    }),
-    publicUrl: Type.Optional(
-      Type.String({
-        description: 'Origin clients use to reach Sigil; default http://localhost:<port>. SIWE binds to it.',
-      }),
-    ),
-    databaseUrl: Type.String({
-      default: 'sqlite:./data/sigil.db',
-      minLength: 1,
-      description: 'sqlite:<path> (embedded default) or sqlite::memory:.',
-    }),
-    siweDomain: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'Expected SIWE domain (authority); default: host[:port] of publicUrl.',
-      }),
-    ),
-    siweUri: Type.Optional(
-      Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' }),
-    ),
-    siweChainIds: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
-      minItems: 1,
-      default: [1],
-      description: 'EIP-155 chain ids a SIWE message may name.',
-    }),
-    nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
-    issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
-    accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),
-    refreshTokenTtlSeconds: Seconds(2_592_000, 'Idle lifetime of a refresh token (30 days).'),
-    sessionMaxAgeSeconds: Seconds(7_776_000, 'Absolute lifetime of a session, refreshed or not (90 days).'),
-    jwtAlgorithm: Type.Union([Type.Literal('ES256'), Type.Literal('ES384'), Type.Literal('EdDSA')], {
-      default: 'ES256',
-      description: 'Signature algorithm of new signing keys.',
-    }),
-    jwtIssuer: Type.Optional(
-      Type.String({ minLength: 1, description: 'JWT iss; default: origin of publicUrl.' }),
-    ),
-    jwtAudience: Type.Optional(
-      Type.String({ minLength: 1, description: 'JWT aud; default: origin of publicUrl.' }),
-    ),
-    jwtClockToleranceSeconds: Seconds(5, 'Leeway for exp/nbf between replicas.', 0),
-    keyRingRefreshSeconds: Seconds(5, 'How often a running server re-reads the signing-key ring.'),
-    masterKey: Type.Optional(
-      Type.String({
-        pattern: '^(?:[0-9a-fA-F]{64}|[A-Za-z0-9_-]{43}=?)$',
-        description: '32-byte key (64 hex chars or base64url) that encrypts signing keys at rest.',
-      }),
-    ),
-    evmCrypto: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('noble')], {
-      default: 'auto',
-      description: 'secp256k1 backend: native libsecp256k1 with @noble fallback (auto), or one of them.',
-    }),
-    logLevel: Type.Union(
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-      { default: 'info', description: 'Log level.' },
-    ),
-    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_384, description: 'Largest request body.' }),
-    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
-      default: [],
-      description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',
-    }),
-    trustedProxies: Type.Array(Type.String({ minLength: 1 }), {
-      default: [],
-      description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed (right to left).',
-    }),
-    sessionCookieName: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9_-]+$',
-        description: 'Session cookie name; default __Host-sigil_session (https) or sigil_session (http).',
-      }),
-    ),
-    sessionCookieMaxAgeSeconds: Seconds(604_800, 'Lifetime of a session cookie (7 days).'),
-    sessionCookieSliding: Type.Boolean({
-      default: false,
-      description: 'Renew the cookie lifetime on use (at most hourly), up to sessionMaxAgeSeconds.',
-    }),
-    invitesRequired: Type.Boolean({
-      default: false,
-      description: 'New accounts are pending (no trading) until they redeem an invite code.',
-    }),
-    apiKeysPerAccountMax: Type.Integer({
-      minimum: 1,
-      default: 50,
-      description: 'Most active API keys per account.',
-    }),
-    rateLimits: Type.Union([Type.Literal('on'), Type.Literal('off')], {
-      default: 'on',
-      description:
-        'Switch rate limiting off (for upstream limiting or benchmarks); a warning says so at start.',
-    }),
-    rateLimitSignInPerMinute: Type.Integer({
-      minimum: 1,
-      default: 300,
-      description: 'Sign-in routes (nonce, SIWE, refresh), per client IP.',
-    }),
-    rateLimitAnonymousPerMinute: Type.Integer({
-      minimum: 1,
-      default: 120,
-      description: 'Other routes without a valid credential, per client IP.',
-    }),
-    rateLimitAccountPerMinute: Type.Integer({
-      minimum: 1,
-      default: 600,
-      description:
-        "Session and JWT requests, per account (one budget shared by all the account's credentials).",
-    }),
-    rateLimitApiKeyPerMinute: Type.Integer({
-      minimum: 1,
-      default: 1200,
-      description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
-    }),
-  },
-  { additionalProperties: false },
-)
-
-export type ConfigInput = Static<typeof ConfigSchema>
 
 /** The validated configuration with every derived value filled in. */
 export type Config = ConfigInput & {
@@ -148,6 +23,10 @@ export type Config = ConfigInput & {
   sessionCookieName: string
   /** Cookies get `Secure` and the `__Host-` prefix only on an https public URL. */
   sessionCookieSecure: boolean
+  evedexSiweDomain: string
+  evedexSiweUri: string
+  ocxSiweDomain: string
+  ocxSiweUri: string
 }
 
 export class ConfigError extends Error {
@@ -205,6 +84,24 @@ function fromFile(path: string, problems: string[]): Record<string, unknown> {
   return {}
 }
 
+/** A SIWE binding that no message can satisfy must stop the server, not refuse every sign-in. */
+function checkBinding(name: string, domain: string, uri: string, scheme: string, problems: string[]) {
+  const authority = parseAuthority(domain)
+  const port = authority?.port
+  if (
+    !authority ||
+    authority.userinfo !== undefined ||
+    authority.host === '' ||
+    port === '' ||
+    Number(port) > 65535
+  ) {
+    problems.push(`${name}Domain: must be an RFC 3986 authority (host[:port]) without userinfo or path`)
+  }
+  if (!isUri(uri)) problems.push(`${name}Uri: must be an RFC 3986 URI`)
+  else if (!uri.startsWith(`${scheme}:`))
+    problems.push(`${name}Uri: must use the public URL's scheme (${scheme})`)
+}
+
 function derive(input: ConfigInput, problems: string[]): Config | undefined {
   if (input.publicUrl === undefined && input.port === 0) {
     problems.push('publicUrl: required with port 0 (the origin SIWE binds to cannot be guessed)')
@@ -225,21 +122,13 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
   const siweScheme = url.protocol === 'https:' ? 'https' : 'http'
   const siweDomain = input.siweDomain ?? url.host
   const siweUri = input.siweUri ?? url.origin
-  // A binding that no message can satisfy must stop the server, not refuse every sign-in.
-  const authority = parseAuthority(siweDomain)
-  const port = authority?.port
-  if (
-    !authority ||
-    authority.userinfo !== undefined ||
-    authority.host === '' ||
-    port === '' ||
-    Number(port) > 65535
-  ) {
-    problems.push('siweDomain: must be an RFC 3986 authority (host[:port]) without userinfo or path')
-  }
-  if (!isUri(siweUri)) problems.push('siweUri: must be an RFC 3986 URI')
-  else if (!siweUri.startsWith(`${siweScheme}:`))
-    problems.push(`siweUri: must use the public URL's scheme (${siweScheme})`)
+  const bindings = {
+    siwe: [siweDomain, siweUri],
+    evedexSiwe: [input.evedexSiweDomain ?? siweDomain, input.evedexSiweUri ?? siweUri],
+    ocxSiwe: [input.ocxSiweDomain ?? siweDomain, input.ocxSiweUri ?? siweUri],
+  } as const
+  for (const [name, [domain, uri]] of Object.entries(bindings))
+    checkBinding(name, domain, uri, siweScheme, problems)
   for (const [i, proxy] of input.trustedProxies.entries()) {
     const range = normalizeIpRange(proxy)
     if (!range) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
@@ -252,6 +141,10 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     siweScheme,
     siweDomain,
     siweUri,
+    evedexSiweDomain: bindings.evedexSiwe[0],
+    evedexSiweUri: bindings.evedexSiwe[1],
+    ocxSiweDomain: bindings.ocxSiwe[0],
+    ocxSiweUri: bindings.ocxSiwe[1],
     jwtIssuer: input.jwtIssuer ?? url.origin,
     jwtAudience: input.jwtAudience ?? url.origin,
     allowedOrigins: input.allowedOrigins.length > 0 ? input.allowedOrigins : [url.origin],

@@ -1,3 +1,4 @@
+import type { ApiKeyBrand } from './api-keys/api-key-secret.js'
 import type { ApiKeyService, NewApiKeyRequest } from './api-keys/create-api-key-service.js'
 import type { AuditLog } from './audit/create-audit-log.js'
 import { AuthError } from './errors.js'
@@ -62,8 +63,14 @@ export function createAccountActions(deps: {
       return created
     },
 
-    async rotateApiKey(identity: Identity, keyId: string, graceSeconds: number, ip: string) {
-      const rotated = await apiKeys.rotate(identity.accountId, keyId, graceSeconds)
+    async rotateApiKey(
+      identity: Identity,
+      keyId: string,
+      graceSeconds: number,
+      ip: string,
+      brand?: ApiKeyBrand,
+    ) {
+      const rotated = await apiKeys.rotate(identity.accountId, keyId, graceSeconds, brand)
       await audit.record({
         type: 'api_key.rotated',
         accountId: identity.accountId,

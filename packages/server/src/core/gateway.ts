@@ -5,7 +5,7 @@ import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
 import { type ChallengeService, createChallengeService } from './challenges/create-challenge-service.js'
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
-import { AuthError, isAuthError } from './errors.js'
+import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
 import type { Account, Address, Stores } from './ports.js'
@@ -17,7 +17,15 @@ import {
   type StartedSession,
 } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
-import { createSiweVerifier, type SiweBinding, type SiweProof } from './sign-in/create-siwe-verifier.js'
+import {
+  createSignInApi,
+  type IssuedCookie,
+  type IssuedTokens,
+  type RequestContext,
+  type SignInApi,
+  type SignInPurpose,
+} from './sign-in/create-sign-in-api.js'
+import type { SiweBinding, SiweProof } from './sign-in/create-siwe-verifier.js'
 import { type AccessTokens, createAccessTokens } from './tokens/create-access-tokens.js'
 import { createKeyRing, type KeyRing } from './tokens/create-key-ring.js'
 
@@ -28,26 +36,7 @@ export interface GatewayDeps {
   masterKey?: Uint8Array
 }
 
-export interface RequestContext {
-  ip: string
-  userAgent?: string
-}
-
-export interface IssuedTokens {
-  account: Account
-  sessionId: string
-  accessToken: string
-  expiresIn: number
-  refreshToken: string
-  refreshExpiresIn: number
-}
-
-export interface IssuedCookie {
-  account: Account
-  sessionId: string
-  cookieValue: string
-  expiresAt: number
-}
+export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
 
 export interface Gateway {
   clock: Clock
@@ -61,7 +50,9 @@ export interface Gateway {
   rateLimiter: RateLimiter
   /** Audited changes an account makes to its own credentials (logout, keys, invites). */
   actions: AccountActions
-  siweBinding: Omit<SiweBinding, 'issuedAtSkewMs' | 'maxAgeMs'>
+  /** Sign-In with Ethereum per API: the native one, and one per venue dialect. */
+  signIns: Record<SignInPurpose, SignInApi>
+  siweBinding: SiweBinding
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
   signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
   signInWithEthereumForCookie(proof: SiweProof, context: RequestContext): Promise<IssuedCookie>
@@ -74,8 +65,6 @@ export interface Gateway {
   tick(): Promise<void>
   close(): Promise<void>
 }
-
-const NATIVE = 'native'
 
 /** The one composition root: every transport and the CLI get their services from here. */
 export async function createGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
@@ -122,72 +111,53 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     recordUseEveryMs: 60_000,
   })
   const invites = createInviteService(stores.invites, clock)
-  const siweBinding: SiweBinding = {
-    domain: config.siweDomain,
-    scheme: config.siweScheme,
-    uri: config.siweUri,
-    chainIds: config.siweChainIds,
-    issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
-    maxAgeMs: config.nonceTtlSeconds * 1000,
-  }
-  const siwe = createSiweVerifier({
-    challenges,
-    accounts: stores.accounts,
-    evmCrypto: deps.evmCrypto,
-    clock,
-    binding: siweBinding,
-    purpose: NATIVE,
-    newAccountStatus: config.invitesRequired ? 'pending' : 'active',
-  })
-
   const findAccount = async (accountId: string) => {
     const account = await stores.accounts.findById(accountId)
     if (!account) throw new AuthError('TOKEN_INVALID', 'subject has no account')
     return account
   }
 
-  /** Runs a sign-in and writes its outcome, success or refusal code, to the audit log. */
-  const audited = async <T extends { account: Account; sessionId: string }>(
-    context: RequestContext,
-    credential: string,
-    signIn: () => Promise<T>,
-  ): Promise<T> => {
-    try {
-      const result = await signIn()
-      await audit.record({
-        type: 'sign_in.succeeded',
-        accountId: result.account.id,
-        ip: context.ip,
-        detail: { session: result.sessionId, credential },
-      })
-      return result
-    } catch (error) {
-      if (isAuthError(error)) {
-        await audit.record({
-          type: 'sign_in.failed',
-          ip: context.ip,
-          detail: { code: error.code, credential },
-        })
-      }
-      throw error
-    }
-  }
-
-  const tokensFor = async (account: Account, started: StartedSession): Promise<IssuedTokens> => {
-    const access = await accessTokens.issue({
-      accountId: account.id,
-      sessionId: started.session.id,
-      scopes: signInScopes(account.status),
-      clientId: NATIVE,
+  const binding = (
+    domain: string,
+    uri: string,
+    chainIds: readonly number[],
+    extra: Partial<SiweBinding> = {},
+  ): SiweBinding => ({
+    domain,
+    scheme: config.siweScheme,
+    uri,
+    chainIds,
+    issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+    maxAgeMs: config.nonceTtlSeconds * 1000,
+    ...extra,
+  })
+  const signInApi = (purpose: SignInPurpose, siweBinding: SiweBinding) =>
+    createSignInApi({
+      purpose,
+      binding: siweBinding,
+      newAccountStatus: config.invitesRequired ? 'pending' : 'active',
+      challenges,
+      accounts: stores.accounts,
+      evmCrypto: deps.evmCrypto,
+      sessions,
+      accessTokens,
+      audit,
+      clock,
+      findAccount,
     })
-    return {
-      account,
-      sessionId: started.session.id,
-      accessToken: access.token,
-      expiresIn: access.expiresIn,
-      refreshToken: started.refreshToken,
-      refreshExpiresIn: Math.max(0, Math.floor((started.refreshExpiresAt - clock.now()) / 1000)),
-    }
+  const signIns: Record<SignInPurpose, SignInApi> = {
+    native: signInApi('native', binding(config.siweDomain, config.siweUri, config.siweChainIds)),
+    evedex: signInApi(
+      'evedex',
+      binding(config.evedexSiweDomain, config.evedexSiweUri, config.evedexChainIds),
+    ),
+    // OCX requires an Expiration Time within its window ("a signature for later" is refused).
+    ocx: signInApi(
+      'ocx',
+      binding(config.ocxSiweDomain, config.ocxSiweUri, config.ocxChainIds, {
+        expirationRequiredWithinMs: config.ocxMaxExpirationSeconds * 1000,
+      }),
+    ),
   }
 
   return {
@@ -206,26 +176,12 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
     }),
     actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
-    siweBinding,
-    issueNonce: (address) => challenges.issue({ purpose: NATIVE, ...(address ? { address } : {}) }),
-
-    signInWithEthereum: (proof, context) =>
-      audited(context, 'token', async () => {
-        const account = await siwe.verify(proof)
-        return tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
-      }),
-
-    signInWithEthereumForCookie: (proof, context) =>
-      audited(context, 'cookie', async () => {
-        const account = await siwe.verify(proof)
-        const { session, cookieValue } = await sessions.startCookie({ accountId: account.id, ...context })
-        return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt }
-      }),
-
-    async refresh(refreshToken) {
-      const started = await sessions.refresh(refreshToken)
-      return tokensFor(await findAccount(started.session.accountId), started)
-    },
+    signIns,
+    siweBinding: signIns.native.binding,
+    issueNonce: signIns.native.issueNonce,
+    signInWithEthereum: signIns.native.signIn,
+    signInWithEthereumForCookie: signIns.native.signInForCookie,
+    refresh: signIns.native.refresh,
 
     async authenticateAccessToken(token) {
       const verified = await accessTokens.verify(token)

@@ -8,7 +8,14 @@ import { hashSecret } from '../secret-token.js'
  * only SHA-256 of the secret part is stored.
  */
 export const API_KEY_PREFIX = 'sgl_sk_'
-const KEY_SHAPE = /^sgl_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
+/**
+ * The brands a key may be printed with: Sigil's own, and the venues' whose clients expect theirs
+ * (OCX: `ocx_sk_`). The brand is only the prefix: the id and the secret decide, so a key works
+ * wherever it is presented.
+ */
+export type ApiKeyBrand = 'sgl' | 'ocx'
+const KEY_SHAPE = /^(?:sgl|ocx)_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
+const BRANDED = /^(?:sgl|ocx)_sk_/
 
 export interface NewApiKeySecret {
   id: string
@@ -17,18 +24,18 @@ export interface NewApiKeySecret {
   secretTail: string
 }
 
-export function createApiKeySecret(id = randomBase62(16)): NewApiKeySecret {
+export function createApiKeySecret(id = randomBase62(16), brand: ApiKeyBrand = 'sgl'): NewApiKeySecret {
   const secretPart = randomBase62(43)
   return {
     id,
-    secret: `${API_KEY_PREFIX}${id}${secretPart}`,
+    secret: `${brand}_sk_${id}${secretPart}`,
     secretHash: hashSecret(secretPart),
     secretTail: secretPart.slice(-4),
   }
 }
 
 export function looksLikeApiKey(value: string): boolean {
-  return value.startsWith(API_KEY_PREFIX)
+  return BRANDED.test(value)
 }
 
 export function parseApiKeySecret(value: string): { id: string; secretPart: string } | undefined {

@@ -5,7 +5,7 @@ import { createIpAllowlist, normalizeIpRange } from '../network/ip-allowlist.js'
 import type { Account, ApiKey, ApiKeyStore } from '../ports.js'
 import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
 import { secretMatches } from '../secret-token.js'
-import { createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
+import { type ApiKeyBrand, createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked'
 
@@ -24,6 +24,8 @@ export interface ApiKeyView {
 }
 
 export interface NewApiKeyRequest {
+  /** The prefix the secret is printed with (a venue dialect's, e.g. `ocx`); Sigil's by default. */
+  brand?: ApiKeyBrand
   name: string
   scope: ApiKeyScope
   allowedIps?: readonly string[]
@@ -80,7 +82,7 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       const now = clock.now()
       const active = (await store.listOfAccount(account.id)).filter((k) => statusOf(k, now) === 'active')
       if (active.length >= options.maxPerAccount) throw new AuthError('API_KEY_LIMIT_REACHED')
-      const secret = createApiKeySecret()
+      const secret = createApiKeySecret(undefined, request.brand)
       const key: ApiKey = {
         id: secret.id,
         accountId: account.id,
@@ -110,9 +112,10 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       accountId: string,
       id: string,
       graceSeconds: number,
+      brand?: ApiKeyBrand,
     ): Promise<{ key: ApiKeyView; secret: string }> {
       const now = clock.now()
-      const secret = createApiKeySecret(id)
+      const secret = createApiKeySecret(id, brand)
       const next = {
         secretHash: secret.secretHash,
         secretTail: secret.secretTail,

@@ -25,6 +25,8 @@ export interface SiweBinding {
   issuedAtSkewMs: number
   /** Oldest acceptable Issued At: the nonce TTL, since no valid message can predate its nonce. */
   maxAgeMs: number
+  /** When set, a message must carry an Expiration Time at most this long after Issued At (OCX). */
+  expirationRequiredWithinMs?: number
 }
 
 export interface SiweProof {
@@ -81,6 +83,17 @@ export function createSiweVerifier(deps: {
 
       const valid = validateSiweMessage(fields, { ...binding, now: deps.clock.now() })
       if (!valid.ok) throw new AuthError(validationCode[valid.reason], valid.reason, { detail: valid.reason })
+      if (binding.expirationRequiredWithinMs !== undefined) {
+        const { expirationTimeMs, issuedAtMs } = fields
+        if (expirationTimeMs === undefined) {
+          throw new AuthError('INVALID_SIWE_MESSAGE', 'no expiration', { detail: 'expiration_time_required' })
+        }
+        if (expirationTimeMs - issuedAtMs > binding.expirationRequiredWithinMs) {
+          throw new AuthError('INVALID_SIWE_MESSAGE', 'expiration too far', {
+            detail: 'expiration_time_too_far',
+          })
+        }
+      }
 
       const shape = parseSignature(signature)
       if (!shape.ok) throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })

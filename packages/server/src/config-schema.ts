@@ -1,0 +1,174 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+/**
+ * Sigil's whole configuration: one schema for defaults, validation, the `SIGIL_*` environment
+ * mapping and docs/configuration.md. Sources merge as defaults < config file < environment <
+ * command-line flags; every violation is reported at once, naming the key, and the process stops.
+ */
+
+const Seconds = (defaultValue: number, description: string, minimum = 1) =>
+  Type.Integer({ minimum, default: defaultValue, description })
+
+const ChainIds = (defaultValue: number[], description: string) =>
+  Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
+    minItems: 1,
+    default: defaultValue,
+    description,
+  })
+
+const Prefix = (defaultValue: string, description: string) =>
+  Type.String({ default: defaultValue, pattern: '^(/[A-Za-z0-9._~-]+)*$', description })
+
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface to listen on.' }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      description: 'TCP port (0: any free port).',
+    }),
+    publicUrl: Type.Optional(
+      Type.String({
+        description: 'Origin clients use to reach Sigil; default http://localhost:<port>. SIWE binds to it.',
+      }),
+    ),
+    databaseUrl: Type.String({
+      default: 'sqlite:./data/sigil.db',
+      minLength: 1,
+      description: 'sqlite:<path> (embedded default) or sqlite::memory:.',
+    }),
+    siweDomain: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Expected SIWE domain (authority); default: host[:port] of publicUrl.',
+      }),
+    ),
+    siweUri: Type.Optional(
+      Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' }),
+    ),
+    siweChainIds: ChainIds([1], 'EIP-155 chain ids a SIWE message may name.'),
+    nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
+    issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
+    accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),
+    refreshTokenTtlSeconds: Seconds(2_592_000, 'Idle lifetime of a refresh token (30 days).'),
+    sessionMaxAgeSeconds: Seconds(7_776_000, 'Absolute lifetime of a session, refreshed or not (90 days).'),
+    jwtAlgorithm: Type.Union([Type.Literal('ES256'), Type.Literal('ES384'), Type.Literal('EdDSA')], {
+      default: 'ES256',
+      description: 'Signature algorithm of new signing keys.',
+    }),
+    jwtIssuer: Type.Optional(
+      Type.String({ minLength: 1, description: 'JWT iss; default: origin of publicUrl.' }),
+    ),
+    jwtAudience: Type.Optional(
+      Type.String({ minLength: 1, description: 'JWT aud; default: origin of publicUrl.' }),
+    ),
+    jwtClockToleranceSeconds: Seconds(5, 'Leeway for exp/nbf between replicas.', 0),
+    keyRingRefreshSeconds: Seconds(5, 'How often a running server re-reads the signing-key ring.'),
+    masterKey: Type.Optional(
+      Type.String({
+        pattern: '^(?:[0-9a-fA-F]{64}|[A-Za-z0-9_-]{43}=?)$',
+        description: '32-byte key (64 hex chars or base64url) that encrypts signing keys at rest.',
+      }),
+    ),
+    evmCrypto: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('noble')], {
+      default: 'auto',
+      description: 'secp256k1 backend: native libsecp256k1 with @noble fallback (auto), or one of them.',
+    }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info', description: 'Log level.' },
+    ),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_384, description: 'Largest request body.' }),
+    allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',
+    }),
+    trustedProxies: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed (right to left).',
+    }),
+    sessionCookieName: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'Session cookie name; default __Host-sigil_session (https) or sigil_session (http).',
+      }),
+    ),
+    sessionCookieMaxAgeSeconds: Seconds(604_800, 'Lifetime of a session cookie (7 days).'),
+    sessionCookieSliding: Type.Boolean({
+      default: false,
+      description: 'Renew the cookie lifetime on use (at most hourly), up to sessionMaxAgeSeconds.',
+    }),
+    invitesRequired: Type.Boolean({
+      default: false,
+      description: 'New accounts are pending (no trading) until they redeem an invite code.',
+    }),
+    apiKeysPerAccountMax: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description: 'Most active API keys per account.',
+    }),
+    rateLimits: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+      default: 'on',
+      description:
+        'Switch rate limiting off (for upstream limiting or benchmarks); a warning says so at start.',
+    }),
+    rateLimitSignInPerMinute: Type.Integer({
+      minimum: 1,
+      default: 300,
+      description: 'Sign-in routes (nonce, SIWE, refresh), per client IP.',
+    }),
+    rateLimitAnonymousPerMinute: Type.Integer({
+      minimum: 1,
+      default: 120,
+      description: 'Other routes without a valid credential, per client IP.',
+    }),
+    rateLimitAccountPerMinute: Type.Integer({
+      minimum: 1,
+      default: 600,
+      description:
+        "Session and JWT requests, per account (one budget shared by all the account's credentials).",
+    }),
+    dialects: Type.Array(Type.Union([Type.Literal('evedex'), Type.Literal('ocx')]), {
+      default: ['evedex', 'ocx'],
+      uniqueItems: true,
+      description: 'Venue protocols spoken besides the native API.',
+    }),
+    evedexPrefix: Prefix('/evedex', 'Mount point of the EVEDEX dialect ("" = root).'),
+    evedexSiweDomain: Type.Optional(
+      Type.String({ minLength: 1, description: 'SIWE domain for EVEDEX clients; default: siweDomain.' }),
+    ),
+    evedexSiweUri: Type.Optional(
+      Type.String({ minLength: 1, description: 'SIWE URI for EVEDEX clients; default: siweUri.' }),
+    ),
+    evedexChainIds: ChainIds(
+      [161803, 16182],
+      'Chain ids EVEDEX messages may name (mainnet 161803, demo/dev 16182).',
+    ),
+    ocxPrefix: Prefix('/ocx', 'Mount point of the OCX dialect ("" = root).'),
+    ocxSiweDomain: Type.Optional(
+      Type.String({ minLength: 1, description: 'SIWE domain for OCX clients; default: siweDomain.' }),
+    ),
+    ocxSiweUri: Type.Optional(
+      Type.String({ minLength: 1, description: 'SIWE URI for OCX clients; default: siweUri.' }),
+    ),
+    ocxChainIds: ChainIds([8453, 84532], 'Chain ids OCX messages may name (Base 8453, Base Sepolia 84532).'),
+    ocxSessionCookieName: Type.String({
+      default: 'astra_session',
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'Name of the OCX session cookie.',
+    }),
+    ocxMaxExpirationSeconds: Seconds(
+      3600,
+      'OCX messages must carry an Expiration Time at most this long after Issued At.',
+    ),
+    rateLimitApiKeyPerMinute: Type.Integer({
+      minimum: 1,
+      default: 1200,
+      description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export type ConfigInput = Static<typeof ConfigSchema>

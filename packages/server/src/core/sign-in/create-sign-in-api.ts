@@ -1,0 +1,130 @@
+import type { EvmCrypto } from '@sigil/protocol'
+import type { AuditLog } from '../audit/create-audit-log.js'
+import type { ChallengeService } from '../challenges/create-challenge-service.js'
+import type { Clock } from '../clock.js'
+import { isAuthError } from '../errors.js'
+import type { Account, AccountStore, Address, Challenge } from '../ports.js'
+import { type AccountStatus, signInScopes } from '../scopes.js'
+import type { SessionService, StartedSession } from '../sessions/create-session-service.js'
+import type { AccessTokens } from '../tokens/create-access-tokens.js'
+import { createSiweVerifier, type SiweBinding, type SiweProof } from './create-siwe-verifier.js'
+
+/** Which API a sign-in came through: nonces, tokens (`client_id`) and audit entries carry it. */
+export type SignInPurpose = 'native' | 'evedex' | 'ocx'
+
+export interface RequestContext {
+  ip: string
+  userAgent?: string
+}
+
+export interface IssuedTokens {
+  account: Account
+  sessionId: string
+  accessToken: string
+  expiresIn: number
+  refreshToken: string
+  refreshExpiresIn: number
+}
+
+export interface IssuedCookie {
+  account: Account
+  sessionId: string
+  cookieValue: string
+  expiresAt: number
+}
+
+/** Sign-In with Ethereum as one API speaks it: its own nonces, its own binding, one account store. */
+export interface SignInApi {
+  purpose: SignInPurpose
+  binding: SiweBinding
+  issueNonce(address?: Address): Promise<Challenge>
+  signIn(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
+  signInForCookie(proof: SiweProof, context: RequestContext): Promise<IssuedCookie>
+  /** Rotates a refresh token (any session's: sessions are not tied to the API that made them). */
+  refresh(refreshToken: string): Promise<IssuedTokens>
+}
+
+export function createSignInApi(deps: {
+  purpose: SignInPurpose
+  binding: SiweBinding
+  newAccountStatus: AccountStatus
+  challenges: ChallengeService
+  accounts: AccountStore
+  evmCrypto: EvmCrypto
+  sessions: SessionService
+  accessTokens: AccessTokens
+  audit: AuditLog
+  clock: Clock
+  findAccount(accountId: string): Promise<Account>
+}): SignInApi {
+  const { purpose, sessions, audit, clock } = deps
+  const siwe = createSiweVerifier({ ...deps, purpose })
+
+  /** Runs a sign-in and writes its outcome, success or refusal code, to the audit log. */
+  const audited = async <T extends { account: Account; sessionId: string }>(
+    context: RequestContext,
+    credential: string,
+    signIn: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      const result = await signIn()
+      await audit.record({
+        type: 'sign_in.succeeded',
+        accountId: result.account.id,
+        ip: context.ip,
+        detail: { session: result.sessionId, credential, via: purpose },
+      })
+      return result
+    } catch (error) {
+      if (isAuthError(error)) {
+        await audit.record({
+          type: 'sign_in.failed',
+          ip: context.ip,
+          detail: { code: error.code, credential, via: purpose },
+        })
+      }
+      throw error
+    }
+  }
+
+  const tokensFor = async (account: Account, started: StartedSession): Promise<IssuedTokens> => {
+    const access = await deps.accessTokens.issue({
+      accountId: account.id,
+      sessionId: started.session.id,
+      scopes: signInScopes(account.status),
+      clientId: purpose,
+    })
+    return {
+      account,
+      sessionId: started.session.id,
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: started.refreshToken,
+      refreshExpiresIn: Math.max(0, Math.floor((started.refreshExpiresAt - clock.now()) / 1000)),
+    }
+  }
+
+  return {
+    purpose,
+    binding: deps.binding,
+    issueNonce: (address) => deps.challenges.issue({ purpose, ...(address ? { address } : {}) }),
+
+    signIn: (proof, context) =>
+      audited(context, 'token', async () => {
+        const account = await siwe.verify(proof)
+        return tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
+      }),
+
+    signInForCookie: (proof, context) =>
+      audited(context, 'cookie', async () => {
+        const account = await siwe.verify(proof)
+        const { session, cookieValue } = await sessions.startCookie({ accountId: account.id, ...context })
+        return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt }
+      }),
+
+    async refresh(refreshToken) {
+      const started = await sessions.refresh(refreshToken)
+      return tokensFor(await deps.findAccount(started.session.accountId), started)
+    },
+  }
+}
