@@ -3,10 +3,12 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
+import { evedexRoutes } from './dialects/evedex/routes.js'
 import { nativeApiKeyRoutes } from './dialects/native/api-key-routes.js'
 import { nativeAuthRoutes } from './dialects/native/auth-routes.js'
 import { nativeSessionRoutes } from './dialects/native/session-routes.js'
 import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
+import { ocxRoutes, ocxSessionCookie } from './dialects/ocx/routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
@@ -60,7 +62,12 @@ export async function buildApp(
   await app.register(cookie)
   registerProblemDetails(app)
   // Hook order is the security order: identify → count (429 before any work) → authorize.
-  registerIdentification(app, gateway, [nativeSessionCookie(config)])
+  // The native cookie, then each dialect's: a session is a session whichever API made it.
+  const cookies = [
+    nativeSessionCookie(config),
+    ...(config.dialects.includes('ocx') ? [ocxSessionCookie(config)] : []),
+  ]
+  registerIdentification(app, gateway, cookies)
   registerRateLimit(app, {
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',
@@ -97,5 +104,9 @@ export async function buildApp(
   await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
   await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
   await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
+  if (config.dialects.includes('evedex'))
+    await app.register(evedexRoutes, { prefix: config.evedexPrefix, gateway, config })
+  if (config.dialects.includes('ocx'))
+    await app.register(ocxRoutes, { prefix: config.ocxPrefix, gateway, config })
   return app
 }
