@@ -95,3 +95,20 @@ describe('refresh-token rotation under races', () => {
     expect(sessions.isRevoked(started.session.id)).toBe(true)
   })
 })
+
+describe('session housekeeping', () => {
+  it('behavior: ended sessions and expired refresh tokens are deleted once their access tokens are dead', async () => {
+    const { stores, clock, account, sessions } = await setup()
+    const revoked = await sessions.start({ accountId: account.id })
+    const live = await sessions.start({ accountId: account.id })
+    await sessions.revoke(revoked.session.id)
+    expect(await stores.sessions.deleteEndedBefore(clock.now() - 305_000)).toBe(0)
+    clock.advance(306_000)
+    expect(await stores.sessions.deleteEndedBefore(clock.now() - 305_000)).toBe(1)
+    expect(await stores.sessions.find(revoked.session.id)).toBeUndefined()
+    expect(await stores.sessions.find(live.session.id)).toBeDefined()
+    expect(await stores.sessions.findRefreshToken(revoked.refreshToken.split('.')[0]!)).toBeUndefined()
+    clock.advance(86_400_000)
+    expect(await stores.sessions.deleteEndedBefore(clock.now() - 305_000)).toBe(1)
+  })
+})

@@ -215,6 +215,8 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
         keyRing.refresh(),
         Promise.resolve(revocations.prune(clock.now())),
         stores.challenges.deleteExpired(clock.now() - config.nonceTtlSeconds * 1000),
+        // A revoked session must outlive its access tokens (the revocation list is rebuilt from it).
+        stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
       ])
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason

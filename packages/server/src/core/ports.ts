@@ -109,6 +109,11 @@ export interface SessionStore {
   listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>
   /** Sessions of the account that are neither revoked nor expired, newest first. */
   listActiveOfAccount(accountId: string, now: number): Promise<Session[]>
+  /**
+   * Housekeeping: forgets refresh tokens that expired before `before`, and sessions that ended
+   * (expired or revoked) before it, with their tokens. Returns how many sessions went.
+   */
+  deleteEndedBefore(before: number): Promise<number>
   /** Records use (at most as often as the caller decides) and, for sliding cookies, a new expiry. */
   touch(sessionId: string, now: number, expiresAt?: number): Promise<void>
 }

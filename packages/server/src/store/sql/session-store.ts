@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { RefreshToken, Session, SessionStore } from '../../core/ports.js'
 import type { Database, RefreshTokenRow, SessionRow } from './schema.js'
 
@@ -125,6 +125,20 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .where('revoked_at', '>=', since)
         .execute()
       return rows.map((r) => ({ id: r.id, revokedAt: Number(r.revoked_at) }))
+    },
+
+    async deleteEndedBefore(before) {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('refresh_tokens').where('expires_at', '<', before).execute()
+        const ended = (eb: ExpressionBuilder<Database, 'sessions'>) =>
+          eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)])
+        await trx
+          .deleteFrom('refresh_tokens')
+          .where('session_id', 'in', trx.selectFrom('sessions').select('id').where(ended))
+          .execute()
+        const result = await trx.deleteFrom('sessions').where(ended).executeTakeFirst()
+        return Number(result.numDeletedRows)
+      })
     },
 
     async listActiveOfAccount(accountId, now) {
