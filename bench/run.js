@@ -97,6 +97,19 @@ const signPersonal = (privateKey, message) => {
   return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
 }
 
+/** The EIP-4361 message a dApp builds from Sigil's nonce response. */
+const messageFor = (address, challenge) =>
+  createSiweMessage({
+    address,
+    scheme: challenge.scheme,
+    domain: challenge.domain,
+    uri: challenge.uri,
+    version: '1',
+    chainId: challenge.chainIds[0],
+    nonce: challenge.nonce,
+    issuedAt: new Date(),
+  })
+
 async function benchSignIn(server) {
   let signedIn = 0
   let refused = 0
@@ -125,16 +138,7 @@ async function benchSignIn(server) {
         path: '/v1/auth/siwe',
         headers: { 'content-type': 'application/json' },
         setupRequest: (request, { wallet, challenge }) => {
-          const message = createSiweMessage({
-            address: wallet.address,
-            scheme: challenge.scheme,
-            domain: challenge.domain,
-            uri: challenge.uri,
-            version: '1',
-            chainId: 1,
-            nonce: challenge.nonce,
-            issuedAt: new Date(),
-          })
+          const message = messageFor(wallet.address, challenge)
           return {
             ...request,
             body: JSON.stringify({ message, signature: signPersonal(wallet.privateKey, message) }),
@@ -160,16 +164,7 @@ async function benchMe(server) {
       body: '{}',
     })
   ).json()
-  const message = createSiweMessage({
-    address: wallet.address,
-    scheme: challenge.scheme,
-    domain: challenge.domain,
-    uri: challenge.uri,
-    version: '1',
-    chainId: 1,
-    nonce: challenge.nonce,
-    issuedAt: new Date(),
-  })
+  const message = messageFor(wallet.address, challenge)
   const signIn = await fetch(`${server.url}/v1/auth/siwe`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
