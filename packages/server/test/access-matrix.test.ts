@@ -68,6 +68,17 @@ const MATRIX: Record<string, Need> = {
   'HEAD /v1/verify/read': READ,
   'GET /v1/verify/trade': TRADE,
   'HEAD /v1/verify/trade': TRADE,
+  'POST /ocx/auth/nonce': PUBLIC,
+  'POST /ocx/auth/siwe': PUBLIC,
+  // `auth: 'optional'` (OCX answers null, never 401): Need and normalise have no such kind yet.
+  'GET /ocx/auth/me': 'optional' as unknown as Need,
+  'HEAD /ocx/auth/me': 'optional' as unknown as Need,
+  'POST /ocx/auth/logout': ACCOUNT,
+  'POST /ocx/auth/redeem-invite': ACCOUNT,
+  'GET /ocx/perps/me/api-keys': ACCOUNT,
+  'HEAD /ocx/perps/me/api-keys': ACCOUNT,
+  'POST /ocx/perps/me/api-keys': ACCOUNT,
+  'DELETE /ocx/perps/me/api-keys/:id': ACCOUNT,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
 const HIDDEN = ['GET /healthz', 'GET /openapi.json']

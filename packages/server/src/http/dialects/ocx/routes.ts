@@ -1,12 +1,194 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.js'
+import { AuthError } from '../../../core/errors.js'
 import type { Gateway } from '../../../core/gateway.js'
-import type { SessionCookie } from '../../plugins/session-cookie.js'
+import type { Address } from '../../../core/ports.js'
+import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
+import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
+import { clearSessionCookie, type SessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
+import { requestContext } from '../native/auth-routes.js'
+import { registerOcxErrors } from './errors.js'
+import {
+  OcxApiKeyList,
+  OcxCreateApiKeyRequest,
+  OcxCreatedApiKey,
+  OcxKeyIdParams,
+  OcxLogoutRequest,
+  OcxMeResponse,
+  OcxNonceRequest,
+  OcxNonceResponse,
+  OcxRedeemInviteRequest,
+  OcxSiweRequest,
+  OcxUser,
+  ocxErrorResponses,
+} from './schemas.js'
+import {
+  fromOcxKeyId,
+  toNewApiKeyRequest,
+  toOcxCreatedKey,
+  toOcxKey,
+  toOcxUser,
+  toSiweProof,
+} from './wire.js'
 
-/** OCX's session cookie: `astra_session` by default, `SameSite=None; Secure` as OCX sets it. */
+/**
+ * OCX's session cookie, with the attributes OCX documents (`HttpOnly; Secure; SameSite=None;
+ * Path=/`). SameSite=None lets browsers send it cross-site, so the shared authorization hook's
+ * Origin check (the cookie is identified `via: 'cookie'`) is the CSRF control, not the flag.
+ */
 export function ocxSessionCookie(config: Config): SessionCookie {
   return { name: config.ocxSessionCookieName, secure: true, sameSite: 'none' }
 }
 
-/** The OCX dialect (stub: routes follow). */
-export async function ocxRoutes(_app: FastifyInstance, _options: { gateway: Gateway; config: Config }) {}
+const tags = ['ocx']
+const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
+// Credential management needs `account`, which only a wallet sign-in holds: never an API key.
+const manage = { auth: { scopes: ['account'] as const } }
+const session = [{ bearer: [] }]
+
+/**
+ * The OCX dialect: OCX's routes and bodies over the same core services as the native API. Each
+ * handler parses, calls the gateway, renders; the rules (binding, nonces, scopes, CSRF) are not here.
+ */
+export async function ocxRoutes(
+  app: FastifyInstance,
+  { gateway, config }: { gateway: Gateway; config: Config },
+) {
+  const api = gateway.signIns.ocx
+  const cookie = ocxSessionCookie(config)
+  registerOcxErrors(app, app.prefix === '')
+
+  app.post<{ Body: OcxNonceRequest }>(
+    '/auth/nonce',
+    {
+      config: signIn,
+      schema: { tags, body: OcxNonceRequest, response: { 200: OcxNonceResponse, ...ocxErrorResponses } },
+    },
+    async (request, reply) => {
+      // Bound to the wallet: the nonce signs in only that address (NONCE_MISMATCH otherwise).
+      const challenge = await api.issueNonce(request.body.walletAddress as Address)
+      reply.header('cache-control', 'no-store')
+      return { nonce: challenge.nonce }
+    },
+  )
+
+  app.post<{ Body: OcxSiweRequest }>(
+    '/auth/siwe',
+    {
+      config: signIn,
+      schema: { tags, body: OcxSiweRequest, response: { 200: OcxUser, ...ocxErrorResponses } },
+    },
+    async (request, reply) => {
+      // Login CSRF: this sign-in sets a cookie, so another site must not be able to trigger it.
+      if (isCrossSiteBrowserRequest(request.headers, config.allowedOrigins)) {
+        throw new AuthError('CSRF_REJECTED', 'cross-site cookie sign-in (login CSRF)')
+      }
+      const issued = await api.signInForCookie(toSiweProof(request.body), requestContext(request))
+      setSessionCookie(reply, cookie, issued.cookieValue, issued.expiresAt, gateway.clock.now())
+      reply.header('cache-control', 'no-store')
+      return toOcxUser(issued.account)
+    },
+  )
+
+  app.get(
+    '/auth/me',
+    // `optional`: OCX answers `null` with 200, never 401, when nobody (or a refused credential) calls.
+    {
+      config: { auth: 'optional' },
+      schema: { tags, security: session, response: { 200: OcxMeResponse, ...ocxErrorResponses } },
+    },
+    async (request) => {
+      if (!request.identity) return null
+      return toOcxUser(await gateway.findAccount(request.identity.accountId))
+    },
+  )
+
+  app.post<{ Body: OcxLogoutRequest | undefined }>(
+    '/auth/logout',
+    {
+      config: manage,
+      preValidation: bodyDefaultsToEmptyObject,
+      schema: {
+        tags,
+        security: session,
+        body: OcxLogoutRequest,
+        response: { 204: { type: 'null' }, ...ocxErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const identity = request.identity!
+      if (request.body?.all) await gateway.actions.logoutAll(identity, request.ip)
+      else await gateway.actions.logout(identity, request.ip)
+      if (identity.via === 'cookie') clearSessionCookie(reply, cookie)
+      return reply.code(204).send()
+    },
+  )
+
+  app.post<{ Body: OcxRedeemInviteRequest }>(
+    '/auth/redeem-invite',
+    {
+      config: manage,
+      schema: {
+        tags,
+        security: session,
+        body: OcxRedeemInviteRequest,
+        response: { 204: { type: 'null' }, ...ocxErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await gateway.actions.redeemInvite(request.identity!, request.body.code, request.ip)
+      return reply.code(204).send()
+    },
+  )
+
+  app.get(
+    '/perps/me/api-keys',
+    {
+      config: manage,
+      schema: { tags, security: session, response: { 200: OcxApiKeyList, ...ocxErrorResponses } },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { keys: (await gateway.apiKeys.list(request.identity!.accountId)).map(toOcxKey) }
+    },
+  )
+
+  app.post<{ Body: OcxCreateApiKeyRequest }>(
+    '/perps/me/api-keys',
+    {
+      config: manage,
+      schema: {
+        tags,
+        security: session,
+        body: OcxCreateApiKeyRequest,
+        response: { 201: OcxCreatedApiKey, ...ocxErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const created = await gateway.actions.createApiKey(
+        request.identity!,
+        toNewApiKeyRequest(request.body),
+        request.ip,
+      )
+      reply.header('cache-control', 'no-store')
+      return reply.code(201).send(toOcxCreatedKey(created))
+    },
+  )
+
+  app.delete<{ Params: OcxKeyIdParams }>(
+    '/perps/me/api-keys/:id',
+    {
+      config: manage,
+      schema: {
+        tags,
+        security: session,
+        params: OcxKeyIdParams,
+        response: { 204: { type: 'null' }, ...ocxErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await gateway.actions.revokeApiKey(request.identity!, fromOcxKeyId(request.params.id), request.ip)
+      return reply.code(204).send()
+    },
+  )
+}
