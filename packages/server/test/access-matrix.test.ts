@@ -26,8 +26,9 @@ vi.mock('fastify', async (importOriginal) => {
   return { ...actual, default: withRouteCapture, fastify: withRouteCapture }
 })
 
-type Need = 'public' | readonly Scope[]
+type Need = 'public' | 'optional' | readonly Scope[]
 const PUBLIC = 'public'
+const OPTIONAL = 'optional'
 const READ = ['read'] as const
 const TRADE = ['trade'] as const
 const ACCOUNT = ['account'] as const
@@ -84,9 +85,8 @@ const MATRIX: Record<string, Need> = {
   'PUT /evedex/auth/api-key/:id/regenerate': ACCOUNT,
   'POST /ocx/auth/nonce': PUBLIC,
   'POST /ocx/auth/siwe': PUBLIC,
-  // `auth: 'optional'` (OCX answers null, never 401): Need and normalise have no such kind yet.
-  'GET /ocx/auth/me': 'optional' as unknown as Need,
-  'HEAD /ocx/auth/me': 'optional' as unknown as Need,
+  'GET /ocx/auth/me': OPTIONAL,
+  'HEAD /ocx/auth/me': OPTIONAL,
   'POST /ocx/auth/logout': ACCOUNT,
   'POST /ocx/auth/redeem-invite': ACCOUNT,
   'GET /ocx/perps/me/api-keys': ACCOUNT,
@@ -113,7 +113,9 @@ function routesOfTree(tree: string): string[] {
 }
 
 const normalise = (auth: unknown): Need | undefined =>
-  auth === 'public' ? PUBLIC : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
+  auth === 'public' || auth === 'optional'
+    ? auth
+    : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
 
 describe('access matrix: the route table', () => {
   let server: TestServer
@@ -230,9 +232,10 @@ async function fixture(server: TestServer): Promise<Fixture> {
 async function requestFor(
   route: string,
   f: Fixture,
-): Promise<{ method: string; url: string; payload?: unknown }> {
+): Promise<{ method: string; url: string; payload?: unknown; headers?: Record<string, string> }> {
   const [method, pattern] = route.split(' ') as [string, string]
-  const url = pattern.replace(':id', pattern.startsWith('/v1/api-keys') ? f.targetKeyId : 'no-such-session')
+  const keyId = pattern.startsWith('/ocx/') ? `ocx_kid_${f.targetKeyId}` : f.targetKeyId
+  const url = pattern.replace(':id', pattern.includes('api-keys') ? keyId : 'no-such-session')
   const payloads: Record<string, () => Promise<unknown> | unknown> = {
     'POST /v1/auth/nonce': () => ({}),
     'POST /v1/auth/siwe': () => ({ message: 'not a SIWE message', signature: `0x${'1'.repeat(130)}` }),
@@ -241,20 +244,28 @@ async function requestFor(
     'POST /v1/api-keys': () => ({ name: 'matrix', scope: 'read' }),
     'POST /v1/api-keys/': () => ({ name: 'matrix', scope: 'read' }),
     'POST /v1/api-keys/:id/rotate': () => ({}),
+    'POST /ocx/auth/redeem-invite': () => ({ code: 'no-such-invite' }),
+    'POST /ocx/perps/me/api-keys': () => ({ name: 'matrix', scope: 'read' }),
+  }
+  // Routes whose input is itself a header: it wins over the credential headers of the call.
+  const ownHeaders: Record<string, () => Promise<Record<string, string>>> = {
+    'POST /evedex/auth/refresh': async () => ({ authorization: `Bearer ${await f.freshRefreshToken()}` }),
   }
   const payload = await payloads[route]?.()
-  return { method, url, ...(payload === undefined ? {} : { payload }) }
+  const headers = await ownHeaders[route]?.()
+  return { method, url, ...(payload === undefined ? {} : { payload }), ...(headers ? { headers } : {}) }
 }
 
 const send = (
   app: FastifyInstance,
-  request: { method: string; url: string; payload?: unknown },
+  request: { method: string; url: string; payload?: unknown; headers?: Record<string, string> },
   headers: Record<string, string>,
-) => app.inject({ ...request, headers } as InjectOptions)
+) => app.inject({ ...request, headers: { ...headers, ...request.headers } } as InjectOptions)
 
+// Native problems carry `code`; dialect bodies (OCX `{error, message}`) their own field.
 const codeOf = (response: LightMyRequestResponse) =>
   response.body && response.headers['content-type']?.toString().includes('json')
-    ? response.json().code
+    ? (response.json()?.code ?? response.json()?.error)
     : undefined
 
 /** Reached the handler: no credential or authorization refusal, no fault, and the route existed. */
@@ -279,11 +290,13 @@ describe('access matrix: every route against every credential', () => {
   })
   afterEach(() => server.close())
 
-  const protectedRoutes = Object.entries(MATRIX).filter(([, need]) => need !== PUBLIC) as [
-    string,
-    readonly Scope[],
-  ][]
-  const publicRoutes = Object.keys(MATRIX).filter((route) => MATRIX[route] === PUBLIC)
+  const protectedRoutes = Object.entries(MATRIX).filter(
+    ([, need]) => need !== PUBLIC && need !== OPTIONAL,
+  ) as [string, readonly Scope[]][]
+  // `optional` routes answer anyone like public ones (OCX /auth/me: null when anonymous).
+  const publicRoutes = Object.keys(MATRIX).filter(
+    (route) => MATRIX[route] === PUBLIC || MATRIX[route] === OPTIONAL,
+  )
 
   // Cookie sessions on unsafe methods (CSRF) are covered by the cookie tests.
   it.for(protectedRoutes)(
@@ -292,7 +305,8 @@ describe('access matrix: every route against every credential', () => {
       const f = await fixture(server)
       const anonymous = await send(server.app, await requestFor(route, f), {})
       expectRefused(route, anonymous, 401, 'CREDENTIAL_MISSING')
-      if (!route.startsWith('HEAD ')) expect(anonymous.headers['www-authenticate']).toBe('Bearer')
+      if (route.includes(' /v1/') && !route.startsWith('HEAD '))
+        expect(anonymous.headers['www-authenticate']).toBe('Bearer')
 
       for (const [credential, holds] of Object.entries(HOLDS) as [CredentialName, readonly Scope[]][]) {
         const label = `${route} with ${credential}`

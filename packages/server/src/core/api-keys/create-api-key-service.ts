@@ -19,6 +19,7 @@ export interface ApiKeyView {
   masked: string
   createdAt: number
   expiresAt?: number
+  revokedAt?: number
   lastUsedAt?: number
   lastUsedIp?: string
 }
@@ -59,6 +60,7 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     masked: maskApiKey(key.id, key.secretTail),
     createdAt: key.createdAt,
     ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
+    ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
     ...(key.lastUsedAt === undefined ? {} : { lastUsedAt: key.lastUsedAt }),
     ...(key.lastUsedIp === undefined ? {} : { lastUsedIp: key.lastUsedIp }),
   })

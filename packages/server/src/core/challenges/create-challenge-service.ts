@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isEip55Address } from '@sigil/protocol'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Address, Challenge, ChallengeStore } from '../ports.js'
@@ -23,6 +24,13 @@ export function createChallengeService(
 ): ChallengeService {
   return {
     async issue({ purpose, address }) {
+      // Mixed case means the client claims an EIP-55 checksum: it must be right (a typo'd address
+      // would bind the nonce to a wallet nobody controls).
+      if (address && /[a-f]/.test(address.slice(2)) && /[A-F]/.test(address) && !isEip55Address(address)) {
+        throw new AuthError('VALIDATION_FAILED', 'bad checksum', {
+          detail: 'address is not a valid EIP-55 checksum address',
+        })
+      }
       const now = clock.now()
       const challenge: Challenge = {
         nonce: randomBytes(NONCE_BYTES).toString('hex'),

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { AuthError, type AuthErrorCode } from '../../core/errors.js'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { AuthErrorCode } from '../../core/errors.js'
 import { errorCatalog } from '../error-catalog.js'
+import { renderErrorsWith } from './error-renderer.js'
 
 /** RFC 9457 problem details: every error leaves as `{type, title, status, code, detail?}`. */
 export function sendProblem(reply: FastifyReply, code: AuthErrorCode, detail?: string) {
@@ -14,7 +15,7 @@ export function sendProblem(reply: FastifyReply, code: AuthErrorCode, detail?: s
 }
 
 /** RFC 6750 §3: only refusals of the credential that protects a route carry a challenge. */
-function bearerChallenge(code: AuthErrorCode): string | undefined {
+export function bearerChallenge(code: AuthErrorCode): string | undefined {
   switch (code) {
     case 'CREDENTIAL_MISSING':
       return 'Bearer'
@@ -32,36 +33,7 @@ function bearerChallenge(code: AuthErrorCode): string | undefined {
   }
 }
 
-/** Fastify's own errors (schema, body size, media type) mapped to our codes; the rest is a 500. */
-function codeOfFrameworkError(error: FastifyError): AuthErrorCode | undefined {
-  if (error.validation) return 'VALIDATION_FAILED'
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'PAYLOAD_TOO_LARGE'
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'UNSUPPORTED_MEDIA_TYPE'
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'VALIDATION_FAILED'
-    default:
-      return error.statusCode === 400 ? 'VALIDATION_FAILED' : undefined
-  }
-}
-
 export function registerProblemDetails(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AuthError) {
-      request.log.info({ code: error.code, reason: error.internal }, 'request refused')
-      return sendProblem(reply, error.code, error.detail)
-    }
-    const code = codeOfFrameworkError(error)
-    if (code) {
-      const detail = error.validation ? error.message.slice(0, 200) : undefined
-      return sendProblem(reply, code, detail)
-    }
-    // An outage (database, RPC) is never turned into a 401: it is ours, logged, and opaque.
-    request.log.error({ err: error }, 'unhandled error')
-    return sendProblem(reply, 'INTERNAL_ERROR')
-  })
+  renderErrorsWith(app, sendProblem)
   app.setNotFoundHandler((_request, reply) => sendProblem(reply, 'NOT_FOUND'))
 }

@@ -1,19 +1,19 @@
 import { STATUS_CODES } from 'node:http'
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { AuthError, type AuthErrorCode } from '../../../core/errors.js'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { AuthErrorCode } from '../../../core/errors.js'
 import { errorCatalog } from '../../error-catalog.js'
+import { renderErrorsWith } from '../../plugins/error-renderer.js'
+import { bearerChallenge } from '../../plugins/problem-details.js'
 
 /**
  * EVEDEX errors. Their API is NestJS: every error in their specs is `{message}`, which NestJS
  * writes as `{statusCode, message, error}`. Sigil's stable `code` (and `detail`, when core gave one)
  * ride along, so a client can branch on the code instead of the prose.
  *
- * Status and the RFC 6750 challenge of every code. `satisfies` makes the compiler refuse a new
- * AuthErrorCode until it is mapped here. Statuses are Sigil's: EVEDEX clients refresh on any 401,
+ * Status of every code (the RFC 6750 challenge is the native one). `satisfies` makes the compiler
+ * refuse a new AuthErrorCode until it is mapped here. Statuses are Sigil's: EVEDEX clients refresh on any 401,
  * and a 401 from the refresh route tells them to sign in again, which is what Sigil's 401s mean.
  */
-const BEARER = 'Bearer'
-const INVALID_TOKEN = 'Bearer error="invalid_token"'
 export const evedexErrors = {
   VALIDATION_FAILED: [400],
   PAYLOAD_TOO_LARGE: [413],
@@ -34,18 +34,18 @@ export const evedexErrors = {
   NONCE_USED: [401],
   NONCE_EXPIRED: [401],
   NONCE_MISMATCH: [401],
-  CREDENTIAL_MISSING: [401, BEARER],
-  TOKEN_INVALID: [401, INVALID_TOKEN],
-  TOKEN_EXPIRED: [401, INVALID_TOKEN],
-  SESSION_REVOKED: [401, INVALID_TOKEN],
+  CREDENTIAL_MISSING: [401],
+  TOKEN_INVALID: [401],
+  TOKEN_EXPIRED: [401],
+  SESSION_REVOKED: [401],
   REFRESH_TOKEN_INVALID: [401],
   REFRESH_TOKEN_EXPIRED: [401],
   REFRESH_TOKEN_REUSED: [401],
-  SCOPE_MISSING: [403, 'Bearer error="insufficient_scope"'],
+  SCOPE_MISSING: [403],
   CSRF_REJECTED: [403],
-  API_KEY_INVALID: [401, INVALID_TOKEN],
-  API_KEY_EXPIRED: [401, INVALID_TOKEN],
-  API_KEY_REVOKED: [401, INVALID_TOKEN],
+  API_KEY_INVALID: [401],
+  API_KEY_EXPIRED: [401],
+  API_KEY_REVOKED: [401],
   IP_NOT_ALLOWED: [403],
   INVITE_REQUIRED: [403],
   INVITE_INVALID: [400],
@@ -55,10 +55,11 @@ export const evedexErrors = {
   API_KEY_LIMIT_REACHED: [409],
   RATE_LIMITED: [429],
   INTERNAL_ERROR: [500],
-} as const satisfies Record<AuthErrorCode, readonly [status: number, challenge?: string]>
+} as const satisfies Record<AuthErrorCode, readonly [status: number]>
 
 export function sendEvedexError(reply: FastifyReply, code: AuthErrorCode, detail?: string) {
-  const [statusCode, challenge] = evedexErrors[code] as readonly [number, string?]
+  const [statusCode] = evedexErrors[code]
+  const challenge = bearerChallenge(code)
   if (challenge) reply.header('www-authenticate', challenge)
   return reply
     .code(statusCode)
@@ -73,35 +74,12 @@ export function sendEvedexError(reply: FastifyReply, code: AuthErrorCode, detail
     })
 }
 
-/** Fastify's own errors (schema, body size, media type, JSON) as codes; anything else is ours: 500. */
-function codeOfFrameworkError(error: FastifyError): AuthErrorCode | undefined {
-  if (error.validation) return 'VALIDATION_FAILED'
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'PAYLOAD_TOO_LARGE'
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'UNSUPPORTED_MEDIA_TYPE'
-    default:
-      return error.statusCode === 400 ? 'VALIDATION_FAILED' : undefined
-  }
-}
-
 /**
  * Every error under the dialect's prefix leaves in the EVEDEX body: refusals from the shared
  * hooks (credential, rate limit) too, since Fastify runs the route's own error handler for them.
  */
 export function registerEvedexErrors(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AuthError) {
-      request.log.info({ code: error.code, reason: error.internal }, 'request refused')
-      return sendEvedexError(reply, error.code, error.detail)
-    }
-    const code = codeOfFrameworkError(error)
-    if (code) return sendEvedexError(reply, code, error.validation ? error.message.slice(0, 200) : undefined)
-    // An outage (database, RPC) is never turned into a 401: it is ours, logged, and opaque.
-    request.log.error({ err: error }, 'unhandled error')
-    return sendEvedexError(reply, 'INTERNAL_ERROR')
-  })
+  renderErrorsWith(app, sendEvedexError)
   // Mounted at the root (prefix ""), unknown paths belong to the app's own 404 (problem details):
   // Fastify allows one not-found handler per prefix, and the root's is the native API's.
   if (app.prefix !== '') app.setNotFoundHandler((_request, reply) => sendEvedexError(reply, 'NOT_FOUND'))

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../../../config.js'
 import type { Gateway } from '../../../core/gateway.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
-import { requestContext } from '../native/auth-routes.js'
+import { requestContext } from '../../plugins/request-context.js'
 import { registerEvedexErrors } from './errors.js'
 import {
   ApiKeyCreateBody,

@@ -1,4 +1,3 @@
-import { isEip55Address } from '@sigil/protocol'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
@@ -6,6 +5,7 @@ import type { Gateway, IssuedTokens, RequestContext } from '../../../core/gatewa
 import type { Address } from '../../../core/ports.js'
 import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
+import { requestContext } from '../../plugins/request-context.js'
 import { clearSessionCookie, nativeSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
 import {
   iso,
@@ -21,11 +21,6 @@ import {
 } from './schemas.js'
 
 const bearer = [{ bearer: [] }, { apiKey: [] }, { sessionCookie: [] }]
-
-export function requestContext(request: FastifyRequest): RequestContext {
-  const userAgent = request.headers['user-agent']
-  return { ip: request.ip, ...(userAgent ? { userAgent } : {}) }
-}
 
 function sendTokens(reply: FastifyReply, issued: IssuedTokens) {
   // RFC 6749 §5.1: responses carrying tokens must not be cached anywhere.
@@ -54,12 +49,6 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       const address = request.body?.address as Address | undefined
-      // Mixed case means the client claims an EIP-55 checksum: it must be right.
-      if (address && /[a-f]/.test(address.slice(2)) && /[A-F]/.test(address) && !isEip55Address(address)) {
-        throw new AuthError('VALIDATION_FAILED', 'bad checksum', {
-          detail: 'address is not a valid EIP-55 checksum address',
-        })
-      }
       const challenge = await gateway.issueNonce(address)
       reply.header('cache-control', 'no-store')
       return {

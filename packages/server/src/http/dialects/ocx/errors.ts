@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { type AuthErrorCode, isAuthError } from '../../../core/errors.js'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { AuthErrorCode } from '../../../core/errors.js'
 import { errorCatalog } from '../../error-catalog.js'
+import { renderErrorsWith } from '../../plugins/error-renderer.js'
 
 /**
  * OCX documents three sign-in codes: 400 `INVALID_SIWE_MESSAGE`, 400 `NONCE_MISMATCH`, 401
@@ -81,37 +82,12 @@ export function sendOcxError(reply: FastifyReply, code: AuthErrorCode, detail?: 
     .send({ ...body, ...extra })
 }
 
-/** Fastify's own refusals (schema, body size, media type), by status; anything else is ours: 500. */
-function codeOfFrameworkError(error: FastifyError): AuthErrorCode | undefined {
-  if (error.validation) return 'VALIDATION_FAILED'
-  switch (error.statusCode) {
-    case 400:
-      return 'VALIDATION_FAILED'
-    case 413:
-      return 'PAYLOAD_TOO_LARGE'
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE'
-    default:
-      return undefined
-  }
-}
-
 /**
  * OCX's error body for every route of the dialect (Fastify scopes both handlers to this plugin).
  * At the root mount (`ocxPrefix: ""`) the app's not-found handler stays: an unknown path there
  * belongs to no dialect in particular.
  */
 export function registerOcxErrors(app: FastifyInstance, mountedAtRoot: boolean) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isAuthError(error)) {
-      request.log.info({ code: error.code, reason: error.internal }, 'request refused')
-      return sendOcxError(reply, error.code, error.detail)
-    }
-    const code = codeOfFrameworkError(error)
-    if (code) return sendOcxError(reply, code, error.validation ? error.message.slice(0, 200) : undefined)
-    // An outage is never a 401: logged here, opaque to the client.
-    request.log.error({ err: error }, 'unhandled error')
-    return sendOcxError(reply, 'INTERNAL_ERROR')
-  })
+  renderErrorsWith(app, sendOcxError)
   if (!mountedAtRoot) app.setNotFoundHandler((_request, reply) => sendOcxError(reply, 'NOT_FOUND'))
 }

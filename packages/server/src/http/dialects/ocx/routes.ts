@@ -5,8 +5,8 @@ import type { Gateway } from '../../../core/gateway.js'
 import type { Address } from '../../../core/ports.js'
 import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
+import { requestContext } from '../../plugins/request-context.js'
 import { clearSessionCookie, type SessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
-import { requestContext } from '../native/auth-routes.js'
 import { registerOcxErrors } from './errors.js'
 import {
   OcxApiKeyList,
