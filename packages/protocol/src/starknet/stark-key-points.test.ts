@@ -1,0 +1,37 @@
+import { Point } from '@scure/starknet'
+import { describe, expect, it } from 'vitest'
+import { STARK_P } from './felt.js'
+import { preferStarkKeyPoint, starkKeyPoints } from './stark-key-points.js'
+
+// A2's stark key (§11): its signatures verify with the odd-y point.
+const X = 0x8857491dd4065910836e3b02bd51c93f1c3c1e2289accb0bc02123555569c1n
+const coordinates = (point: string) => Point.fromHex(point).toAffine()
+
+describe('starkKeyPoints', () => {
+  it('default: the even-y point first, then its negation, both valid curve points', () => {
+    const points = starkKeyPoints(0x6474150249eab5cd37f421f36b2750ad8fb226530dcef499bfa21fd73120e18n)
+    if (points === null) throw new Error('expected points')
+    const [first, second] = points.map(coordinates)
+    expect(first?.y !== undefined && first.y % 2n).toBe(0n)
+    expect(second?.x).toBe(first?.x)
+    expect(second?.y).toBe(STARK_P - (first?.y ?? 0n))
+  })
+
+  it('behavior: the point preferred last comes first next time', () => {
+    const points = starkKeyPoints(X)
+    if (points === null) throw new Error('expected points')
+    preferStarkKeyPoint(points[1])
+    expect(starkKeyPoints(X)).toEqual([points[1], points[0]])
+    preferStarkKeyPoint(points[0])
+    expect(starkKeyPoints(X)).toEqual(points)
+  })
+
+  it.each([
+    ['0', 0n],
+    ['P', STARK_P],
+    ['negative', -1n],
+    ['an x with no curve point (5)', 5n],
+  ])('error: %s → null', (_name, x) => {
+    expect(starkKeyPoints(x)).toBeNull()
+  })
+})

@@ -1,0 +1,170 @@
+import { invert } from '@noble/curves/abstract/modular.js'
+import { Signature, verify as scureVerify } from '@scure/starknet'
+import { ec } from 'starknet'
+import { describe, expect, it } from 'vitest'
+import { STARK_P } from './felt.js'
+import { STARK_N, STARK_SIGNATURE_BOUND } from './stark-curve.js'
+import { verifyStarkSignature } from './verify-stark-signature.js'
+
+// §11 vectors.
+const A2 = {
+  publicKey: 0x8857491dd4065910836e3b02bd51c93f1c3c1e2289accb0bc02123555569c1n,
+  onboarding: {
+    msgHash: 0x6c975a8f9d37ee1632ca3b53610d4fd5b9c65121b5c3c9c226050b5a3dab32an,
+    signature: {
+      r: 1207364183912744849924911083485796864406020986672792697362829146565411517339n,
+      s: 1275160622661831729622329897340354498844008076747286145210697156983869765487n,
+    },
+  },
+  auth: {
+    msgHash: 0x3e8b176d63cda7a3a0f8b1a3ef02441b3ac411a84061790b6b3284f205c3461n,
+    signature: {
+      r: 2105589238283978953080427307731392135090848422537080262268331518568937875300n,
+      s: 190964525520992596907203432662760360283918865423507051678346357635921895607n,
+    },
+  },
+}
+const A1 = {
+  publicKey: 0x6474150249eab5cd37f421f36b2750ad8fb226530dcef499bfa21fd73120e18n,
+  onboarding: {
+    msgHash: 0x6e7cbfc8b6caf4b1bab34099375de41faf356e49faa269bde1ea600c9ca066en,
+    signature: {
+      r: 2461900340842626584063066948425663763459676092437229186077760961749458938402n,
+      s: 562707615619301489525157539908280059902728572349298834201676705539063114036n,
+    },
+  },
+  auth: {
+    msgHash: 0x236dbd6a9bc4620119cf51817e3699555ccf3064bf282a89855a5ca9c5659b4n,
+    signature: {
+      r: 1526224300376965922570256861186951068900143424422399327995720490221142299301n,
+      s: 3061633600934913189981496033928111255703242599548694030083902074285894802531n,
+    },
+  },
+}
+const A2_PRIVATE_KEY = 0x2482c217d9d4f7cab57ca16f93d64edcfeff9aa1874a1dc57fa1c28dafcd0aan
+
+const valid = { ok: true, value: undefined }
+const invalid = { ok: false, reason: 'signature_invalid' }
+const hex64 = (x: bigint) => x.toString(16).padStart(64, '0')
+const withSignature = (r: bigint, s: bigint) => ({ ...A2.auth, publicKey: A2.publicKey, signature: { r, s } })
+
+/** A private key as starknet.js takes it. */
+const key = (d: bigint) => `0x${hex64(d)}`
+const starkKey = (d: bigint) => BigInt(ec.starkCurve.getStarkKey(key(d)))
+
+describe('verifyStarkSignature', () => {
+  it('default: the A1 and A2 onboarding and auth signatures verify (§11)', () => {
+    for (const account of [A1, A2]) {
+      for (const message of [account.onboarding, account.auth]) {
+        expect(verifyStarkSignature({ ...message, publicKey: account.publicKey })).toEqual(valid)
+      }
+    }
+  })
+
+  it('behavior: A2 auth verifies with the odd-y point only, so both parities must be tried (§2, §11)', () => {
+    const sig = new Signature(A2.auth.signature.r, A2.auth.signature.s)
+    const hash = hex64(A2.auth.msgHash)
+    expect(scureVerify(sig, hash, `03${hex64(A2.publicKey)}`)).toBe(true)
+    expect(scureVerify(sig, hash, `02${hex64(A2.publicKey)}`)).toBe(false)
+    expect(verifyStarkSignature({ ...A2.auth, publicKey: A2.publicKey })).toEqual(valid)
+  })
+
+  it('behavior: the keys d and n − d share a stark key, and signatures by either verify', () => {
+    const twin = STARK_N - A2_PRIVATE_KEY
+    expect(starkKey(twin)).toBe(A2.publicKey)
+    const msgHash = 0x123456789abcdefn
+    for (const d of [A2_PRIVATE_KEY, twin]) {
+      const { r, s } = ec.starkCurve.sign(hex64(msgHash), key(d))
+      expect(verifyStarkSignature({ msgHash, signature: { r, s }, publicKey: A2.publicKey })).toEqual(valid)
+    }
+  })
+
+  it('behavior: high-s is allowed; the twin (r, n − s) of a valid signature verifies too', () => {
+    const { r, s } = A2.auth.signature
+    expect(verifyStarkSignature(withSignature(r, STARK_N - s))).toEqual(valid)
+  })
+
+  it('behavior: signatures made by starknet.js verify, for varied keys and hashes', () => {
+    // Deterministic spread of full-size keys and hashes, so that a failure reproduces.
+    for (let i = 2n; i < 10n; i++) {
+      const d = A2_PRIVATE_KEY ** i % STARK_N
+      const msgHash = (d * 0x9e3779b97f4a7c15n) % STARK_SIGNATURE_BOUND
+      const { r, s } = ec.starkCurve.sign(hex64(msgHash), key(d))
+      const publicKey = starkKey(d)
+      expect(verifyStarkSignature({ msgHash, signature: { r, s }, publicKey })).toEqual(valid)
+      expect(verifyStarkSignature({ msgHash: msgHash ^ 1n, signature: { r, s }, publicKey })).toEqual(invalid)
+    }
+  })
+
+  it('error: a hash changed by one bit fails (§11)', () => {
+    for (const bit of [0n, 100n, 250n]) {
+      expect(
+        verifyStarkSignature({ ...A2.auth, msgHash: A2.auth.msgHash ^ (1n << bit), publicKey: A2.publicKey }),
+      ).toEqual(invalid)
+    }
+  })
+
+  it('error: another account’s signature or key fails', () => {
+    expect(verifyStarkSignature({ ...A1.auth, publicKey: A2.publicKey })).toEqual(invalid)
+    expect(
+      verifyStarkSignature({ ...A2.auth, signature: A1.auth.signature, publicKey: A2.publicKey }),
+    ).toEqual(invalid)
+  })
+
+  it.each([
+    ['r = 0', 0n, A2.auth.signature.s],
+    ['r = 2^251', STARK_SIGNATURE_BOUND, A2.auth.signature.s],
+    ['r = n', STARK_N, A2.auth.signature.s],
+    ['r negative', -A2.auth.signature.r, A2.auth.signature.s],
+    ['s = 0', A2.auth.signature.r, 0n],
+    ['s = n', A2.auth.signature.r, STARK_N],
+    ['s = n + s', A2.auth.signature.r, STARK_N + A2.auth.signature.s],
+    ['s with w = s⁻¹ = 2^251', A2.auth.signature.r, invert(STARK_SIGNATURE_BOUND, STARK_N)],
+    ['s = n − 1 (w = n − 1 ≥ 2^251)', A2.auth.signature.r, STARK_N - 1n],
+    ['s = 2^256', A2.auth.signature.r, 2n ** 256n],
+  ])('error: %s → signature_invalid, without throwing', (_name, r, s) => {
+    expect(verifyStarkSignature(withSignature(r, s))).toEqual(invalid)
+  })
+
+  it('error: w = s⁻¹ just below 2^251 passes the range check (then fails as a signature)', () => {
+    const s = invert(STARK_SIGNATURE_BOUND - 1n, STARK_N)
+    expect(verifyStarkSignature(withSignature(A2.auth.signature.r, s))).toEqual(invalid)
+  })
+
+  it.each([
+    ['2^251', STARK_SIGNATURE_BOUND],
+    ['P − 1', STARK_P - 1n],
+    ['2^256', 2n ** 256n],
+    ['negative', -1n],
+  ])('error: msgHash = %s → signature_invalid, without throwing', (_name, msgHash) => {
+    expect(verifyStarkSignature({ ...A2.auth, msgHash, publicKey: A2.publicKey })).toEqual(invalid)
+  })
+
+  it('error: msgHash = 2^251 − 1 and 0 are in range and simply fail', () => {
+    for (const msgHash of [STARK_SIGNATURE_BOUND - 1n, 0n]) {
+      expect(verifyStarkSignature({ ...A2.auth, msgHash, publicKey: A2.publicKey })).toEqual(invalid)
+    }
+  })
+
+  it.each([
+    ['0', 0n],
+    ['P', STARK_P],
+    ['2^256', 2n ** 256n],
+    ['negative', -A2.publicKey],
+    ['an x with no curve point (5)', 5n],
+  ])('error: public key %s → signature_invalid, without throwing', (_name, publicKey) => {
+    expect(verifyStarkSignature({ ...A2.auth, publicKey })).toEqual(invalid)
+  })
+
+  it('error: scalars that are not bigints (untyped input) → signature_malformed', () => {
+    for (const signature of [{ r: 1, s: 2 }, { r: '1', s: '2' }, null, undefined, {}]) {
+      expect(
+        verifyStarkSignature({
+          ...A2.auth,
+          signature: signature as unknown as { r: bigint; s: bigint },
+          publicKey: A2.publicKey,
+        }),
+      ).toEqual({ ok: false, reason: 'signature_malformed' })
+    }
+  })
+})
