@@ -39,3 +39,54 @@ export {
   type SiweValidationReason,
   validateSiweMessage,
 } from './siwe/validate-siwe-message.js'
+export {
+  type DeriveParadexAccountAddressInput,
+  deriveParadexAccountAddress,
+  PARADEX_TESTNET_ACCOUNT_CLASS_HASHES,
+  type ParadexAccountClassHashes,
+} from './starknet/account-address.js'
+export {
+  type FeltInput,
+  feltToHex,
+  parseHexFelt,
+  STARK_P,
+  shortString,
+  toFelt,
+  toFelts,
+} from './starknet/felt.js'
+export {
+  PARADEX_AUTH_REQUEST,
+  PARADEX_DOMAIN_NAME,
+  PARADEX_DOMAIN_VERSION,
+  PARADEX_ONBOARDING_TYPE,
+  PARADEX_REQUEST_TYPE,
+  type ParadexOnboardingHashInput,
+  type ParadexRequestHashInput,
+  paradexOnboardingHash,
+  paradexRequestHash,
+} from './starknet/paradex-typed-data.js'
+export {
+  MAX_SIGNATURE_HEADER_LENGTH,
+  parseParadexSignatureHeader,
+} from './starknet/parse-paradex-signature-header.js'
+export { parseStarkKey } from './starknet/parse-stark-key.js'
+export { STARK_N, STARK_SIGNATURE_BOUND } from './starknet/stark-curve.js'
+export {
+  domainHash,
+  foldPedersen,
+  hashOnElements,
+  type MessageHashInput,
+  messageHash,
+  pedersen,
+  STARKNET_DOMAIN_TYPE,
+  STARKNET_MESSAGE_PREFIX,
+  type StarknetDomain,
+  structHash,
+  typeHash,
+} from './starknet/typed-data-hash.js'
+export {
+  type StarkSignature,
+  type StarkSignatureReason,
+  type VerifyStarkSignatureInput,
+  verifyStarkSignature,
+} from './starknet/verify-stark-signature.js'

@@ -155,3 +155,21 @@ describe('loadConfig: strict values', () => {
     )
   })
 })
+
+describe('loadConfig: dialect mounts', () => {
+  it.each([
+    [{ ocxPrefix: '/x', evedexPrefix: '/x' }, /^ocxPrefix: the same prefix as evedexPrefix/],
+    [{ ocxPrefix: '/v1' }, /^ocxPrefix: \/v1 overlaps the native API/],
+    [{ evedexPrefix: '/v1/auth' }, /^evedexPrefix: \/v1\/auth overlaps the native API/],
+    [{ ocxSessionCookieName: 'sigil_session' }, /^ocxSessionCookieName: the same name as sessionCookieName/],
+  ])('error: %j would collide at start', (flags, problem) => {
+    expect(problemsOf(() => loadConfig({ flags })).join('\n')).toMatch(problem)
+  })
+
+  it('behavior: both dialects may share the root with the native API', () => {
+    expect(loadConfig({ flags: { ocxPrefix: '', evedexPrefix: '' } })).toMatchObject({
+      ocxPrefix: '',
+      evedexPrefix: '',
+    })
+  })
+})

@@ -84,6 +84,29 @@ function fromFile(path: string, problems: string[]): Record<string, unknown> {
   return {}
 }
 
+/** Dialects must not mount over each other or over the native API; cookies must not share a name. */
+function checkMounts(input: ConfigInput, sessionCookieName: string, problems: string[]) {
+  const reserved = ['/v1', '/.well-known', '/healthz', '/openapi.json']
+  const mounts = input.dialects.map(
+    (d) => [d, d === 'evedex' ? input.evedexPrefix : input.ocxPrefix] as const,
+  )
+  for (const [dialect, prefix] of mounts) {
+    if (
+      prefix !== '' &&
+      reserved.some((r) => prefix === r || prefix.startsWith(`${r}/`) || r.startsWith(`${prefix}/`))
+    ) {
+      problems.push(`${dialect}Prefix: ${prefix} overlaps the native API`)
+    }
+  }
+  const [first, second] = mounts
+  if (first && second && first[1] === second[1] && first[1] !== '') {
+    problems.push(`${second[0]}Prefix: the same prefix as ${first[0]}Prefix`)
+  }
+  if (input.dialects.includes('ocx') && input.ocxSessionCookieName === sessionCookieName) {
+    problems.push('ocxSessionCookieName: the same name as sessionCookieName')
+  }
+}
+
 /** A SIWE binding that no message can satisfy must stop the server, not refuse every sign-in. */
 function checkBinding(name: string, domain: string, uri: string, scheme: string, problems: string[]) {
   const authority = parseAuthority(domain)
@@ -129,6 +152,9 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
   } as const
   for (const [name, [domain, uri]] of Object.entries(bindings))
     checkBinding(name, domain, uri, siweScheme, problems)
+  const sessionCookieName =
+    input.sessionCookieName ?? (siweScheme === 'https' ? '__Host-sigil_session' : 'sigil_session')
+  checkMounts(input, sessionCookieName, problems)
   for (const [i, proxy] of input.trustedProxies.entries()) {
     const range = normalizeIpRange(proxy)
     if (!range) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
@@ -148,8 +174,7 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     jwtIssuer: input.jwtIssuer ?? url.origin,
     jwtAudience: input.jwtAudience ?? url.origin,
     allowedOrigins: input.allowedOrigins.length > 0 ? input.allowedOrigins : [url.origin],
-    sessionCookieName:
-      input.sessionCookieName ?? (url.protocol === 'https:' ? '__Host-sigil_session' : 'sigil_session'),
+    sessionCookieName,
     sessionCookieSecure: url.protocol === 'https:',
   }
 }

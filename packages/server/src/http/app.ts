@@ -10,6 +10,7 @@ import { nativeSessionRoutes } from './dialects/native/session-routes.js'
 import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
 import { ocxRoutes, ocxSessionCookie } from './dialects/ocx/routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
+import { registerJsonBody } from './plugins/json-body.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import { nativeSessionCookie } from './plugins/session-cookie.js'
@@ -40,6 +41,7 @@ export async function buildApp(
   })
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
+  registerJsonBody(app)
 
   await app.register(swagger, {
     openapi: {

@@ -18,9 +18,13 @@ export type RouteAuth = 'public' | 'optional' | { scopes: readonly Scope[] }
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth
+    /** The session cookie this route's API reads first (a dialect's own), by name. */
+    sessionCookie?: string
   }
   interface FastifyRequest {
     identity: Identity | null
+    /** The cookie that authenticated the request, if one did: logout clears exactly that one. */
+    sessionCookie: SessionCookie | null
     /** Why the presented credential was refused; raised after rate limiting has counted the request. */
     credentialError: AuthError | null
   }
@@ -58,11 +62,16 @@ async function identify(
   }
   const apiKey = request.headers['x-api-key']
   if (typeof apiKey === 'string') return gateway.authenticateApiKey(apiKey, request.ip)
-  for (const cookie of cookies) {
+  // An API reads its own cookie first: in a browser holding both a native and an OCX session,
+  // OCX routes act on the OCX one (and OCX logout ends the session it then clears).
+  const preferred = request.routeOptions.config.sessionCookie
+  const ordered = preferred ? [...cookies].sort((a) => (a.name === preferred ? -1 : 0)) : cookies
+  for (const cookie of ordered) {
     const value = request.cookies[cookie.name]
     if (value === undefined) continue
     const { renewedUntil, ...identity } = await gateway.authenticateCookie(value)
     if (renewedUntil !== undefined) setSessionCookie(reply, cookie, value, renewedUntil, gateway.clock.now())
+    request.sessionCookie = cookie
     return identity
   }
   return null
@@ -80,6 +89,7 @@ export function registerIdentification(
 ) {
   app.decorateRequest('identity', null)
   app.decorateRequest('credentialError', null)
+  app.decorateRequest('sessionCookie', null)
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)

@@ -30,7 +30,8 @@ export function setSessionCookie(
     secure: cookie.secure,
     sameSite: cookie.sameSite,
     path: '/',
-    maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+    // Rounded: a lifetime computed a few ms before sending is still the whole 604800 s.
+    maxAge: Math.max(0, Math.round((expiresAt - now) / 1000)),
   })
 }
 

@@ -53,14 +53,6 @@ const noStore = <T>(reply: FastifyReply, body: T): T => {
  */
 export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway: Gateway; config: Config }) {
   registerEvedexErrors(app)
-  // EVEDEX's SDK posts its refresh with `Content-Type: application/json` and no body at all: that
-  // is "no body" here (Fastify's own parser refuses it), and any other JSON is parsed as usual.
-  const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') done(null, undefined)
-    else parseJson(request, body as string, done)
-  })
   const evedex = gateway.signIns.evedex
 
   app.get(
@@ -103,7 +95,7 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
   app.get(
     '/auth/user/me',
     { config: read, schema: { tags, security: bearer, response: { 200: User, ...errorResponses } } },
-    async (request) => toUser(await gateway.findAccount(request.identity!.accountId)),
+    async (request, reply) => noStore(reply, toUser(await gateway.findAccount(request.identity!.accountId))),
   )
 
   app.post(
@@ -126,8 +118,11 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
         response: { 200: SessionList, ...errorResponses },
       },
     },
-    async (request) =>
-      toSessionList(await gateway.sessions.listActive(request.identity!.accountId), request.query),
+    async (request, reply) =>
+      noStore(
+        reply,
+        toSessionList(await gateway.sessions.listActive(request.identity!.accountId), request.query),
+      ),
   )
 
   app.post<{ Body: ApiKeyCreateBody }>(

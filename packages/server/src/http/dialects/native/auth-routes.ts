@@ -138,7 +138,7 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       await gateway.actions.logout(request.identity!, request.ip)
-      if (request.identity!.via === 'cookie') clearSessionCookie(reply, nativeSessionCookie(config))
+      if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
   )
@@ -151,7 +151,7 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       await gateway.actions.logoutAll(request.identity!, request.ip)
-      if (request.identity!.via === 'cookie') clearSessionCookie(reply, nativeSessionCookie(config))
+      if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
   )

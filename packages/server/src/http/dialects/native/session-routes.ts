@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../config.js'
 import type { Gateway } from '../../../core/gateway.js'
-import { clearSessionCookie, nativeSessionCookie } from '../../plugins/session-cookie.js'
+import { clearSessionCookie } from '../../plugins/session-cookie.js'
 import { IdParams, iso, problemResponses, SessionList } from './schemas.js'
 
 const security = [{ bearer: [] }, { sessionCookie: [] }]
@@ -49,8 +49,9 @@ export async function nativeSessionRoutes(
     async (request, reply) => {
       const identity = request.identity!
       await gateway.actions.revokeSession(identity, request.params.id, request.ip)
-      if (identity.via === 'cookie' && identity.sessionId === request.params.id)
-        clearSessionCookie(reply, nativeSessionCookie(config))
+      if (request.sessionCookie && identity.sessionId === request.params.id) {
+        clearSessionCookie(reply, request.sessionCookie)
+      }
       return reply.code(204).send()
     },
   )

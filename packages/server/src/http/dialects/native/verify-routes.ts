@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
-import { isSameOriginRequest, UNSAFE_METHODS } from '../../plugins/csrf.js'
+import { isCrossSiteBrowserRequest, isSameOriginRequest, UNSAFE_METHODS } from '../../plugins/csrf.js'
 import { problemResponses } from './schemas.js'
 
 const Verified = Type.Object(
@@ -20,16 +20,17 @@ export async function nativeVerifyRoutes(app: FastifyInstance, { config }: { con
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity!
     // The proxy asks with GET whatever the client sent: judge CSRF on the original method, which
-    // Traefik sends as X-Forwarded-Method and an nginx config as X-Original-Method.
-    const original =
-      request.headers['x-forwarded-method'] ?? request.headers['x-original-method'] ?? request.method
-    const method = (Array.isArray(original) ? original[0]! : original).toUpperCase()
-    if (
-      identity.via === 'cookie' &&
-      UNSAFE_METHODS.has(method) &&
-      !isSameOriginRequest(request.headers, config.allowedOrigins)
-    ) {
-      throw new AuthError('CSRF_REJECTED', `proxied ${method}`)
+    // Traefik sends as X-Forwarded-Method and an nginx config as X-Original-Method. Without either,
+    // the original may have been a POST: refuse whatever a browser marks as cross-site.
+    const original = request.headers['x-forwarded-method'] ?? request.headers['x-original-method']
+    if (identity.via === 'cookie') {
+      const method =
+        original === undefined ? undefined : (Array.isArray(original) ? original[0]! : original).toUpperCase()
+      const crossSite =
+        method === undefined
+          ? isCrossSiteBrowserRequest(request.headers, config.allowedOrigins)
+          : UNSAFE_METHODS.has(method) && !isSameOriginRequest(request.headers, config.allowedOrigins)
+      if (crossSite) throw new AuthError('CSRF_REJECTED', `proxied ${method ?? 'unknown method'}`)
     }
     reply.header('x-sigil-account-id', identity.accountId)
     reply.header('x-sigil-credential', identity.via)

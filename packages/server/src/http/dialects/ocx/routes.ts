@@ -57,6 +57,10 @@ export async function ocxRoutes(
   const api = gateway.signIns.ocx
   const cookie = ocxSessionCookie(config)
   registerOcxErrors(app, app.prefix === '')
+  // Every OCX route reads the OCX cookie first (see the identification hook).
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, sessionCookie: cookie.name }
+  })
 
   app.post<{ Body: OcxNonceRequest }>(
     '/auth/nonce',
@@ -97,7 +101,9 @@ export async function ocxRoutes(
       config: { auth: 'optional' },
       schema: { tags, security: session, response: { 200: OcxMeResponse, ...ocxErrorResponses } },
     },
-    async (request) => {
+    async (request, reply) => {
+      // Who is signed in, read with a cookie: no cache between the browser and us may keep it.
+      reply.header('cache-control', 'no-store')
       if (!request.identity) return null
       return toOcxUser(await gateway.findAccount(request.identity.accountId))
     },
@@ -119,7 +125,7 @@ export async function ocxRoutes(
       const identity = request.identity!
       if (request.body?.all) await gateway.actions.logoutAll(identity, request.ip)
       else await gateway.actions.logout(identity, request.ip)
-      if (identity.via === 'cookie') clearSessionCookie(reply, cookie)
+      if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
   )
