@@ -129,8 +129,8 @@ export const ConfigSchema = Type.Object(
       description:
         "Session and JWT requests, per account (one budget shared by all the account's credentials).",
     }),
-    dialects: Type.Array(Type.Union([Type.Literal('evedex'), Type.Literal('ocx')]), {
-      default: ['evedex', 'ocx'],
+    dialects: Type.Array(Type.Union([Type.Literal('evedex'), Type.Literal('ocx'), Type.Literal('paradex')]), {
+      default: ['evedex', 'ocx', 'paradex'],
       uniqueItems: true,
       description: 'Venue protocols spoken besides the native API.',
     }),
@@ -162,6 +162,32 @@ export const ConfigSchema = Type.Object(
       3600,
       'OCX messages must carry an Expiration Time at most this long after Issued At.',
     ),
+    paradexPrefix: Prefix(
+      '/paradex',
+      'Mount point of the Paradex dialect (not the root: its paths start with /v1).',
+    ),
+    paradexStarknetChainId: Type.String({
+      default: 'PRIVATE_SN_POTC_SEPOLIA',
+      pattern: '^[\\x20-\\x7e]{1,31}$',
+      description: 'starknet_chain_id of the Paradex typed-data domain (a short string).',
+    }),
+    paradexL1ChainId: Type.String({
+      default: '11155111',
+      pattern: '^[1-9][0-9]{0,15}$',
+      description: 'l1_chain_id published in the Paradex system config (clients derive keys with it).',
+    }),
+    paradexAccountClassHash: Type.String({
+      default: '0x41cb0280ebadaa75f996d8d92c6f265f6d040bb3ba442e5f86a554f1765244e',
+      pattern: '^0x[0-9a-fA-F]{1,64}$',
+      description: 'paraclear_account_hash: account class Paradex addresses derive from (testnet default).',
+    }),
+    paradexProxyClassHash: Type.String({
+      default: '0x3530cc4759d78042f1b543bf797f5f3d647cde0388c33734cf91b7f7b9314a9',
+      pattern: '^0x[0-9a-fA-F]{1,64}$',
+      description:
+        'paraclear_account_proxy_hash: proxy class Paradex addresses derive from (testnet default).',
+    }),
+    paradexJwtTtlSeconds: Seconds(300, 'Lifetime of a JWT from the Paradex /v1/auth (Paradex: 300 s).'),
     rateLimitApiKeyPerMinute: Type.Integer({
       minimum: 1,
       default: 1200,

@@ -87,9 +87,8 @@ function fromFile(path: string, problems: string[]): Record<string, unknown> {
 /** Dialects must not mount over each other or over the native API; cookies must not share a name. */
 function checkMounts(input: ConfigInput, sessionCookieName: string, problems: string[]) {
   const reserved = ['/v1', '/.well-known', '/healthz', '/openapi.json']
-  const mounts = input.dialects.map(
-    (d) => [d, d === 'evedex' ? input.evedexPrefix : input.ocxPrefix] as const,
-  )
+  const prefixOf = { evedex: input.evedexPrefix, ocx: input.ocxPrefix, paradex: input.paradexPrefix }
+  const mounts = input.dialects.map((d) => [d, prefixOf[d]] as const)
   for (const [dialect, prefix] of mounts) {
     if (
       prefix !== '' &&
@@ -98,9 +97,13 @@ function checkMounts(input: ConfigInput, sessionCookieName: string, problems: st
       problems.push(`${dialect}Prefix: ${prefix} overlaps the native API`)
     }
   }
-  const [first, second] = mounts
-  if (first && second && first[1] === second[1] && first[1] !== '') {
-    problems.push(`${second[0]}Prefix: the same prefix as ${first[0]}Prefix`)
+  // Paradex paths start with /v1 like the native API's, so the root mount would shadow it.
+  if (input.dialects.includes('paradex') && input.paradexPrefix === '') {
+    problems.push('paradexPrefix: "" would mount Paradex over the native /v1 API')
+  }
+  for (const [index, [dialect, prefix]] of mounts.entries()) {
+    const earlier = mounts.slice(0, index).find(([, other]) => other === prefix && prefix !== '')
+    if (earlier) problems.push(`${dialect}Prefix: the same prefix as ${earlier[0]}Prefix`)
   }
   if (input.dialects.includes('ocx') && input.ocxSessionCookieName === sessionCookieName) {
     problems.push('ocxSessionCookieName: the same name as sessionCookieName')

@@ -93,6 +93,13 @@ const MATRIX: Record<string, Need> = {
   'HEAD /ocx/perps/me/api-keys': ACCOUNT,
   'POST /ocx/perps/me/api-keys': ACCOUNT,
   'DELETE /ocx/perps/me/api-keys/:id': ACCOUNT,
+  'GET /paradex/v1/system/config': PUBLIC,
+  'HEAD /paradex/v1/system/config': PUBLIC,
+  'POST /paradex/v1/onboarding': PUBLIC,
+  'GET /paradex/v1/onboarding': PUBLIC,
+  'HEAD /paradex/v1/onboarding': PUBLIC,
+  'POST /paradex/v1/auth': PUBLIC,
+  'POST /paradex/v1/auth/:publicKey': PUBLIC,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
 const HIDDEN = ['GET /healthz', 'GET /openapi.json']

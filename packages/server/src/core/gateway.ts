@@ -8,6 +8,7 @@ import { type AccountActions, createAccountActions } from './create-account-acti
 import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
+import { createParadexService, type ParadexService } from './paradex/create-paradex-service.js'
 import type { Account, Address, Stores } from './ports.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { signInScopes } from './scopes.js'
@@ -52,6 +53,8 @@ export interface Gateway {
   actions: AccountActions
   /** Sign-In with Ethereum per API: the native one, and one per venue dialect. */
   signIns: Record<SignInPurpose, SignInApi>
+  /** Paradex: Starknet onboarding and Stark-signed auth (no SIWE). */
+  paradex: ParadexService
   siweBinding: SiweBinding
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
   signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
@@ -69,7 +72,9 @@ export interface Gateway {
 /** The one composition root: every transport and the CLI get their services from here. */
 export async function createGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
   const { stores, clock } = deps
-  const accessTokenLifetimeMs = (config.accessTokenTtlSeconds + config.jwtClockToleranceSeconds) * 1000
+  // The longest-lived access token any API issues decides how long a retired key keeps verifying.
+  const accessTokenTtlSeconds = Math.max(config.accessTokenTtlSeconds, config.paradexJwtTtlSeconds)
+  const accessTokenLifetimeMs = (accessTokenTtlSeconds + config.jwtClockToleranceSeconds) * 1000
 
   const keyRing = createKeyRing(stores.signingKeys, clock, {
     algorithm: config.jwtAlgorithm,
@@ -174,6 +179,23 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       anonymousPerMinute: config.rateLimitAnonymousPerMinute,
       accountPerMinute: config.rateLimitAccountPerMinute,
       apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
+    }),
+    paradex: createParadexService({
+      starknetAccounts: stores.starknetAccounts,
+      accessTokens,
+      audit,
+      clock,
+      findStatus: async (accountId) => (await findAccount(accountId)).status,
+      options: {
+        chainId: config.paradexStarknetChainId,
+        classHashes: {
+          accountClassHash: config.paradexAccountClassHash,
+          proxyClassHash: config.paradexProxyClassHash,
+        },
+        tokenTtlSeconds: config.paradexJwtTtlSeconds,
+        timestampSkewSeconds: config.issuedAtSkewSeconds,
+        newAccountStatus: config.invitesRequired ? 'pending' : 'active',
+      },
     }),
     actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     signIns,

@@ -247,8 +247,42 @@ export interface SigningKeyStore {
   activate(key: StoredSigningKey, now: number): Promise<void>
 }
 
+/**
+ * A Starknet (Paradex) account and its onboarded stark key. Felts are in canonical text
+ * (`feltToHex`: 0x, lower case, no leading zeros), so header spellings never duplicate a row.
+ */
+export interface StarknetAccount {
+  account: string
+  publicKey: string
+  /** PARADEX-ETHEREUM-ACCOUNT as sent at onboarding: unauthenticated metadata (no signature covers it). */
+  ethAddress?: Address
+  /** The Sigil account it is linked to: its id is `account` itself (see docs/dialects.md, Paradex). */
+  accountId: string
+  createdAt: number
+}
+
+export type RegisterStarknetAccountOutcome =
+  | { status: 'registered' | 'existing'; record: StarknetAccount }
+  /** The account is onboarded with another key; nothing changed. */
+  | { status: 'key_mismatch' }
+
+export interface StarknetAccountStore {
+  /**
+   * Onboards `account` with `publicKey`, creating its Sigil account (status `statusIfNew`) in the
+   * same transaction. Idempotent for the same key (`existing`, the first eth address kept);
+   * refuses another key for an onboarded account.
+   */
+  register(
+    input: { account: string; publicKey: string; ethAddress?: Address },
+    now: number,
+    statusIfNew: AccountStatus,
+  ): Promise<RegisterStarknetAccountOutcome>
+  find(account: string): Promise<StarknetAccount | undefined>
+}
+
 export interface Stores {
   accounts: AccountStore
+  starknetAccounts: StarknetAccountStore
   challenges: ChallengeStore
   sessions: SessionStore
   signingKeys: SigningKeyStore

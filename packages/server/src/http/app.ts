@@ -9,6 +9,7 @@ import { nativeAuthRoutes } from './dialects/native/auth-routes.js'
 import { nativeSessionRoutes } from './dialects/native/session-routes.js'
 import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
 import { ocxRoutes, ocxSessionCookie } from './dialects/ocx/routes.js'
+import { paradexRoutes } from './dialects/paradex/routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
@@ -110,5 +111,7 @@ export async function buildApp(
     await app.register(evedexRoutes, { prefix: config.evedexPrefix, gateway, config })
   if (config.dialects.includes('ocx'))
     await app.register(ocxRoutes, { prefix: config.ocxPrefix, gateway, config })
+  if (config.dialects.includes('paradex'))
+    await app.register(paradexRoutes, { prefix: config.paradexPrefix, gateway, config })
   return app
 }

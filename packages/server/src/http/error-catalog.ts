@@ -43,6 +43,11 @@ export const errorCatalog = {
   SESSION_NOT_FOUND: [404, 'No such session'],
   API_KEY_NOT_FOUND: [404, 'No such API key'],
   API_KEY_LIMIT_REACHED: [409, 'The account has as many active API keys as it may'],
+  STARKNET_ADDRESS_INVALID: [400, 'The Starknet account is not a hex felt'],
+  STARKNET_SIGNATURE_MALFORMED: [400, 'The Starknet signature is not ["r","s"]'],
+  PUBLIC_KEY_INVALID: [400, 'The public key is not a stark key of this account'],
+  NOT_ONBOARDED: [400, 'User has never called /onboarding endpoint'],
+  TIMESTAMP_INVALID: [400, 'The timestamp or signature expiration is invalid'],
   RATE_LIMITED: [429, 'Too many requests'],
   INTERNAL_ERROR: [500, 'Internal error'],
 } as const satisfies Record<AuthErrorCode, readonly [number, string]>

@@ -19,6 +19,8 @@ export interface AccessTokenSubject {
   scopes: readonly Scope[]
   /** RFC 9068 `client_id`: which API issued it (`native`, later a dialect). */
   clientId: string
+  /** A dialect's own lifetime (Paradex: 300 s); default the configured one. */
+  ttlSeconds?: number
 }
 
 export interface VerifiedAccessToken extends AccessTokenSubject {
@@ -42,18 +44,19 @@ export function createAccessTokens(
   return {
     async issue(subject) {
       const iat = Math.floor(clock.now() / 1000)
+      const ttlSeconds = subject.ttlSeconds ?? options.ttlSeconds
       const claims: AccessTokenClaims = {
         iss: options.issuer,
         aud: options.audience,
         sub: subject.accountId,
         client_id: subject.clientId,
         iat,
-        exp: iat + options.ttlSeconds,
+        exp: iat + ttlSeconds,
         jti: randomUUID(),
         sid: subject.sessionId,
         scope: subject.scopes.join(' '),
       }
-      return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: options.ttlSeconds }
+      return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
 
     async verify(token) {

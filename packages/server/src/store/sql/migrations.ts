@@ -111,6 +111,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute()
     },
   },
+  '0003_starknet_accounts': {
+    async up(db: Kysely<unknown>) {
+      // One row per onboarded Starknet account; its Sigil account row has the same id.
+      await db.schema
+        .createTable('starknet_accounts')
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('eth_address', 'text')
+        .addColumn('account_id', 'text', (c) => c.notNull().unique().references('accounts.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -11,6 +11,15 @@ export interface AccountRow {
   created_at: number
 }
 
+export interface StarknetAccountRow {
+  /** Canonical felt hex of the Starknet account address: the key. */
+  account: string
+  public_key: string
+  eth_address: string | null
+  account_id: string
+  created_at: number
+}
+
 export interface ChallengeRow {
   nonce: string
   purpose: string
@@ -90,6 +99,7 @@ export interface AuditEventRow {
 
 export interface Database {
   accounts: AccountRow
+  starknet_accounts: StarknetAccountRow
   challenges: ChallengeRow
   sessions: SessionRow
   refresh_tokens: RefreshTokenRow

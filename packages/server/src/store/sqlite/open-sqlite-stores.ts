@@ -13,6 +13,7 @@ import { migrationProvider } from '../sql/migrations.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
 import { createSigningKeyStore } from '../sql/signing-key-store.js'
+import { createStarknetAccountStore } from '../sql/starknet-account-store.js'
 import { withCachedStatements } from './cached-statements.js'
 
 /** `sqlite:<path>` or `sqlite::memory:` → the file path (or `:memory:`). */
@@ -49,6 +50,7 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
   return {
     db,
     accounts: createAccountStore(db),
+    starknetAccounts: createStarknetAccountStore(db),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db),

@@ -53,6 +53,11 @@ export const evedexErrors = {
   SESSION_NOT_FOUND: [404],
   API_KEY_NOT_FOUND: [404],
   API_KEY_LIMIT_REACHED: [409],
+  STARKNET_ADDRESS_INVALID: [400],
+  STARKNET_SIGNATURE_MALFORMED: [400],
+  PUBLIC_KEY_INVALID: [400],
+  NOT_ONBOARDED: [400],
+  TIMESTAMP_INVALID: [400],
   RATE_LIMITED: [429],
   INTERNAL_ERROR: [500],
 } as const satisfies Record<AuthErrorCode, readonly [status: number]>

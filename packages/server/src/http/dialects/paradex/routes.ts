@@ -1,0 +1,112 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Config } from '../../../config.js'
+import { AuthError } from '../../../core/errors.js'
+import type { Gateway } from '../../../core/gateway.js'
+import { requestContext } from '../../plugins/request-context.js'
+import { registerParadexErrors } from './errors.js'
+import { paradexSystemConfig } from './system-config.js'
+
+const tags = ['paradex']
+const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
+
+/** Onboarding body: only `public_key` matters; referral and marketing fields are accepted and ignored. */
+const OnboardingBody = Type.Object(
+  { public_key: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: true },
+)
+const OnboardingQuery = Type.Object(
+  {
+    account_signer_type: Type.Optional(Type.String({ maxLength: 20 })),
+    public_key: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: true },
+)
+const PublicKeyParams = Type.Object({ publicKey: Type.String({ maxLength: 100 }) })
+
+/** A header as one string: a repeated header is refused rather than joined or picked from. */
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  if (Array.isArray(value)) throw new AuthError('VALIDATION_FAILED', 'repeated header', { detail: name })
+  return value
+}
+
+const authHeaders = (request: FastifyRequest) => ({
+  account: header(request, 'paradex-starknet-account'),
+  signature: header(request, 'paradex-starknet-signature'),
+  timestamp: header(request, 'paradex-timestamp'),
+  expiration: header(request, 'paradex-signature-expiration'),
+})
+
+/**
+ * The Paradex dialect (Starknet half): system config, onboarding and `/v1/auth`. Handlers read
+ * headers and render; parsing, the time window, address derivation and signatures are core's.
+ * The auth body is never read: it is not signed (the typed data always has `body: ""`).
+ */
+export async function paradexRoutes(
+  app: FastifyInstance,
+  { gateway, config }: { gateway: Gateway; config: Config },
+) {
+  registerParadexErrors(app)
+  const systemConfig = paradexSystemConfig(config)
+
+  app.get('/v1/system/config', { config: { auth: 'public' }, schema: { tags } }, async () => systemConfig)
+
+  app.post<{ Body: { public_key?: string } | undefined }>(
+    '/v1/onboarding',
+    { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
+    async (request, reply) => {
+      await gateway.paradex.onboard({
+        account: header(request, 'paradex-starknet-account'),
+        signature: header(request, 'paradex-starknet-signature'),
+        ethAddress: header(request, 'paradex-ethereum-account'),
+        publicKey: request.body?.public_key,
+      })
+      // Paradex answers an empty 200; ccxt and paradex-py both accept it.
+      return reply.code(200).send()
+    },
+  )
+
+  app.get<{ Querystring: { account_signer_type?: string; public_key?: string } }>(
+    '/v1/onboarding',
+    { config: { auth: 'public' }, schema: { tags, querystring: OnboardingQuery } },
+    async (request) => {
+      // Only Starknet signers exist here; eip191 (EVM v2 accounts) is a later slice.
+      if (request.query.account_signer_type !== 'starknet') {
+        throw new AuthError('VALIDATION_FAILED', 'signer type', { detail: 'account_signer_type' })
+      }
+      const { address, exists } = await gateway.paradex.status(request.query.public_key)
+      return {
+        account_signer_type: 'starknet',
+        address,
+        exists,
+        derivation_info: {
+          class_hash: config.paradexAccountClassHash,
+          proxy_class_hash: config.paradexProxyClassHash,
+        },
+      }
+    },
+  )
+
+  const auth = async (request: FastifyRequest, publicKey?: string) => {
+    const issued = await gateway.paradex.signIn(
+      { ...authHeaders(request), ...(publicKey === undefined ? {} : { publicKey }) },
+      requestContext(request),
+    )
+    return { jwt_token: issued.token }
+  }
+
+  app.post('/v1/auth', { config: signIn, schema: { tags } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return auth(request)
+  })
+
+  app.post<{ Params: { publicKey: string } }>(
+    '/v1/auth/:publicKey',
+    { config: signIn, schema: { tags, params: PublicKeyParams } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return auth(request, request.params.publicKey)
+    },
+  )
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely'
+import type { Address, StarknetAccount, StarknetAccountStore } from '../../core/ports.js'
+import type { Database, StarknetAccountRow } from './schema.js'
+
+const toStarknetAccount = (row: StarknetAccountRow): StarknetAccount => ({
+  account: row.account,
+  publicKey: row.public_key,
+  ...(row.eth_address ? { ethAddress: row.eth_address as Address } : {}),
+  accountId: row.account_id,
+  createdAt: Number(row.created_at),
+})
+
+/**
+ * Onboarded Starknet accounts. The Sigil account of a Starknet account has the canonical felt as
+ * its id (so the access JWT's `sub` is the Paradex address) and `starknet:<felt>` as its address
+ * key, which no EVM address (`0x` + 40 hex) can take: a Paradex account and a SIWE wallet never merge.
+ * Its display `address` is the eth address sent at onboarding, or the Starknet address without one.
+ */
+export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccountStore {
+  const find = async (account: string) => {
+    const row = await db
+      .selectFrom('starknet_accounts')
+      .selectAll()
+      .where('account', '=', account)
+      .executeTakeFirst()
+    return row && toStarknetAccount(row)
+  }
+
+  return {
+    find,
+
+    async register({ account, publicKey, ethAddress }, now, statusIfNew) {
+      const existing = await find(account)
+      if (!existing) {
+        // Insert-or-ignore both rows in one transaction: concurrent onboardings end in one pair.
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('accounts')
+            .values({
+              id: account,
+              address_key: `starknet:${account}`,
+              address: ethAddress ?? account,
+              status: statusIfNew,
+              created_at: now,
+            })
+            .onConflict((oc) => oc.doNothing())
+            .execute()
+          await trx
+            .insertInto('starknet_accounts')
+            .values({
+              account,
+              public_key: publicKey,
+              eth_address: ethAddress ?? null,
+              account_id: account,
+              created_at: now,
+            })
+            .onConflict((oc) => oc.column('account').doNothing())
+            .execute()
+        })
+      }
+      const record = existing ?? (await find(account))
+      if (!record || record.publicKey !== publicKey) return { status: 'key_mismatch' }
+      return { status: existing ? 'existing' : 'registered', record }
+    },
+  }
+}
