@@ -1,0 +1,51 @@
+import { ec, hash, typedData } from 'starknet'
+
+const felt = (name: string) => ({ name, type: 'felt' })
+const StarkNetDomain = [felt('name'), felt('chainId'), felt('version')]
+const TESTNET = {
+  accountClassHash: '0x41cb0280ebadaa75f996d8d92c6f265f6d040bb3ba442e5f86a554f1765244e',
+  proxyClassHash: '0x3530cc4759d78042f1b543bf797f5f3d647cde0388c33734cf91b7f7b9314a9',
+}
+
+/**
+ * A Paradex client built on starknet.js alone, as ccxt does it: the address from
+ * `calculateContractAddressFromHash`, the hashes from `typedData.getMessageHash`, signatures from
+ * `ec.starkCurve.sign`. Independent of @sigil/protocol, so the server is checked against a peer.
+ */
+export function paradexSigner(privateKey: string, chainId = 'PRIVATE_SN_POTC_SEPOLIA') {
+  const publicKey = ec.starkCurve.getStarkKey(privateKey)
+  const calldata = [TESTNET.accountClassHash, hash.getSelectorFromName('initialize'), '2', publicKey, '0']
+  const account = `0x${BigInt(hash.calculateContractAddressFromHash(publicKey, TESTNET.proxyClassHash, calldata, 0)).toString(16)}`
+  const domain = { name: 'Paradex', chainId, version: '1' }
+  const sign = (msgHash: string) => {
+    const { r, s } = ec.starkCurve.sign(msgHash, privateKey)
+    return { r, s }
+  }
+  return {
+    account,
+    publicKey,
+    onboarding: sign(
+      typedData.getMessageHash(
+        {
+          types: { StarkNetDomain, Constant: [felt('action')] },
+          primaryType: 'Constant',
+          domain,
+          message: { action: 'Onboarding' },
+        },
+        account,
+      ),
+    ),
+    auth(timestamp: number, expiration: number) {
+      const message = { method: 'POST', path: '/v1/auth', body: '', timestamp, expiration }
+      const types = {
+        StarkNetDomain,
+        Request: ['method', 'path', 'body', 'timestamp', 'expiration'].map(felt),
+      }
+      return {
+        timestamp,
+        expiration,
+        ...sign(typedData.getMessageHash({ types, primaryType: 'Request', domain, message }, account)),
+      }
+    },
+  }
+}
