@@ -12,11 +12,7 @@ import { createParadexService, type ParadexService } from './paradex/create-para
 import type { Account, Address, Stores } from './ports.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { signInScopes } from './scopes.js'
-import {
-  createSessionService,
-  type SessionService,
-  type StartedSession,
-} from './sessions/create-session-service.js'
+import { createSessionService, type SessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
 import {
   createSignInApi,

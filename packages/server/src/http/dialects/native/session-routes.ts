@@ -9,7 +9,7 @@ const security = [{ bearer: [] }, { sessionCookie: [] }]
 /** The account's sign-ins (cookie and token alike): list them, end one. */
 export async function nativeSessionRoutes(
   app: FastifyInstance,
-  { gateway, config }: { gateway: Gateway; config: Config },
+  { gateway }: { gateway: Gateway; config: Config },
 ) {
   app.get(
     '/',
