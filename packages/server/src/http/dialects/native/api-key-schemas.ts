@@ -1,19 +1,22 @@
 import { type Static, Type } from '@sinclair/typebox'
 
-export const CreateApiKeyRequest = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 64 }),
-    scope: Type.Union([Type.Literal('read'), Type.Literal('trade')]),
-    allowedIps: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
-        maxItems: 50,
-        description: 'IPv4/IPv6 addresses and CIDR ranges; empty or absent: any IP',
-      }),
-    ),
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-  },
-  { additionalProperties: false, $id: 'CreateApiKeyRequest' },
-)
+/** The fields of a new API key: one contract, which OCX's create-key body shares word for word. */
+export const createApiKeyFields = {
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  scope: Type.Union([Type.Literal('read'), Type.Literal('trade')]),
+  allowedIps: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      maxItems: 50,
+      description: 'IPv4/IPv6 addresses and CIDR ranges; empty or absent: any IP',
+    }),
+  ),
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+}
+
+export const CreateApiKeyRequest = Type.Object(createApiKeyFields, {
+  additionalProperties: false,
+  $id: 'CreateApiKeyRequest',
+})
 export type CreateApiKeyRequest = Static<typeof CreateApiKeyRequest>
 
 export const RotateApiKeyRequest = Type.Object(

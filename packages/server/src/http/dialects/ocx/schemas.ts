@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { createApiKeyFields } from '../native/api-key-schemas.js'
 
 /**
  * OCX's wire shapes (spec/siwe.md §4), as its clients send and read them. Bodies are strict like
@@ -60,20 +61,10 @@ export const OcxRedeemInviteRequest = Type.Object(
 )
 export type OcxRedeemInviteRequest = Static<typeof OcxRedeemInviteRequest>
 
-export const OcxCreateApiKeyRequest = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 64 }),
-    scope: KeyScope,
-    allowedIps: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
-        maxItems: 50,
-        description: 'IPv4/IPv6 addresses and CIDR ranges; empty or absent: any IP',
-      }),
-    ),
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-  },
-  { additionalProperties: false, $id: 'OcxCreateApiKeyRequest' },
-)
+export const OcxCreateApiKeyRequest = Type.Object(createApiKeyFields, {
+  additionalProperties: false,
+  $id: 'OcxCreateApiKeyRequest',
+})
 export type OcxCreateApiKeyRequest = Static<typeof OcxCreateApiKeyRequest>
 
 export const OcxCreatedApiKey = Type.Object(
