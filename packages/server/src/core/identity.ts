@@ -15,4 +15,15 @@ export interface Identity {
   sessionId?: string
   /** The key behind an API-key request. */
   apiKeyId?: string
+  /**
+   * Other accounts this credential may act for: a Paradex JWT issued with
+   * PARADEX-AUTHORIZE-ISOLATED-MARKETS covers the account's isolated-market sub-accounts.
+   */
+  isolatedAccountIds?: readonly string[]
 }
+
+/** Every account an identity may act for: its own first, then any it was authorized for. */
+export const actingAccountIds = (identity: Identity): readonly string[] => [
+  identity.accountId,
+  ...(identity.isolatedAccountIds ?? []),
+]
