@@ -46,6 +46,11 @@ export {
   type ParadexAccountClassHashes,
 } from './starknet/account-address.js'
 export {
+  type DeriveParadexEvmAccountAddressInput,
+  deriveParadexEvmAccountAddress,
+  PARADEX_TESTNET_EVM_ACCOUNT_CLASS_HASH,
+} from './starknet/evm-account-address.js'
+export {
   type FeltInput,
   feltToHex,
   parseHexFelt,
