@@ -1,33 +1,12 @@
-import {
-  addressToBytes,
-  bytesEqual,
-  type EvmCrypto,
-  parseSignature,
-  parseSiweMessage,
-  recoverPersonalMessageSigner,
-  type SignatureReason,
-  type SiweValidationReason,
-  validateSiweMessage,
-} from '@sigil/protocol'
+import type { EvmCrypto } from '@sigil/protocol'
 import type { ChallengeService } from '../challenges/create-challenge-service.js'
 import type { Clock } from '../clock.js'
-import { AuthError, type AuthErrorCode } from '../errors.js'
+import { AuthError } from '../errors.js'
 import type { Account, AccountStore, Address } from '../ports.js'
 import type { AccountStatus } from '../scopes.js'
+import { checkSiweMessage, type SiweBinding, verifySiweSigner } from './siwe-checks.js'
 
-/** What a SIWE message must say to sign in here; from configuration only, never from the request. */
-export interface SiweBinding {
-  /** RFC 3986 authority, with the port when it is not the scheme's default. */
-  domain: string
-  scheme: 'https' | 'http'
-  uri: string
-  chainIds: readonly number[]
-  issuedAtSkewMs: number
-  /** Oldest acceptable Issued At: the nonce TTL, since no valid message can predate its nonce. */
-  maxAgeMs: number
-  /** When set, a message must carry an Expiration Time at most this long after Issued At (OCX). */
-  expirationRequiredWithinMs?: number
-}
+export type { SiweBinding } from './siwe-checks.js'
 
 export interface SiweProof {
   message: string
@@ -38,25 +17,6 @@ export interface SiweVerifier {
   /** Checks the proof and returns the signer's account (created at first sign-in). */
   verify(proof: SiweProof): Promise<Account>
 }
-
-const validationCode = {
-  domain_mismatch: 'DOMAIN_MISMATCH',
-  scheme_mismatch: 'SCHEME_MISMATCH',
-  uri_mismatch: 'URI_MISMATCH',
-  chain_not_allowed: 'CHAIN_NOT_ALLOWED',
-  expired: 'MESSAGE_EXPIRED',
-  not_yet_valid: 'MESSAGE_NOT_YET_VALID',
-  issued_at_in_future: 'ISSUED_AT_INVALID',
-  issued_at_too_old: 'ISSUED_AT_INVALID',
-  // Issued At or Not Before at or after Expiration Time: a window that is already closed.
-  time_window_invalid: 'MESSAGE_EXPIRED',
-} as const satisfies Record<SiweValidationReason, AuthErrorCode>
-
-const signatureCode = {
-  signature_malformed: 'SIGNATURE_MALFORMED',
-  signature_invalid: 'INVALID_SIGNATURE',
-  signature_not_canonical: 'SIGNATURE_NOT_CANONICAL',
-} as const satisfies Record<SignatureReason, AuthErrorCode>
 
 /**
  * Sign-In with Ethereum (EIP-4361 over EIP-191), in the order that keeps it cheap and unforgeable:
@@ -77,26 +37,7 @@ export function createSiweVerifier(deps: {
   const { binding } = deps
   return {
     async verify({ message, signature }) {
-      const parsed = parseSiweMessage(message)
-      if (!parsed.ok) throw new AuthError('INVALID_SIWE_MESSAGE', parsed.reason, { detail: parsed.reason })
-      const fields = parsed.value
-
-      const valid = validateSiweMessage(fields, { ...binding, now: deps.clock.now() })
-      if (!valid.ok) throw new AuthError(validationCode[valid.reason], valid.reason, { detail: valid.reason })
-      if (binding.expirationRequiredWithinMs !== undefined) {
-        const { expirationTimeMs, issuedAtMs } = fields
-        if (expirationTimeMs === undefined) {
-          throw new AuthError('INVALID_SIWE_MESSAGE', 'no expiration', { detail: 'expiration_time_required' })
-        }
-        if (expirationTimeMs - issuedAtMs > binding.expirationRequiredWithinMs) {
-          throw new AuthError('INVALID_SIWE_MESSAGE', 'expiration too far', {
-            detail: 'expiration_time_too_far',
-          })
-        }
-      }
-
-      const shape = parseSignature(signature)
-      if (!shape.ok) throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
+      const fields = checkSiweMessage(message, signature, binding, deps.clock.now())
 
       const address = fields.address as Address
       const challenge = await deps.challenges.consume(fields.nonce, { purpose: deps.purpose, address })
@@ -107,11 +48,7 @@ export function createSiweVerifier(deps: {
         })
       }
 
-      const signer = recoverPersonalMessageSigner(message, signature, deps.evmCrypto)
-      if (!signer.ok) throw new AuthError(signatureCode[signer.reason], signer.reason)
-      if (!bytesEqual(signer.value, addressToBytes(address))) {
-        throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
-      }
+      verifySiweSigner(message, signature, address, deps.evmCrypto)
       return deps.accounts.findOrCreateByAddress(address, deps.clock.now(), deps.newAccountStatus)
     },
   }

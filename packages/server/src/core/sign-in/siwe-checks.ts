@@ -1,0 +1,91 @@
+import {
+  addressToBytes,
+  bytesEqual,
+  type EvmCrypto,
+  parseSignature,
+  parseSiweMessage,
+  recoverPersonalMessageSigner,
+  type SignatureReason,
+  type SiweMessage,
+  type SiweValidationReason,
+  validateSiweMessage,
+} from '@sigil/protocol'
+import { AuthError, type AuthErrorCode } from '../errors.js'
+import type { Address } from '../ports.js'
+
+/** What a SIWE message must say to sign in here; from configuration only, never from the request. */
+export interface SiweBinding {
+  /** RFC 3986 authority, with the port when it is not the scheme's default. */
+  domain: string
+  scheme: 'https' | 'http'
+  uri: string
+  chainIds: readonly number[]
+  issuedAtSkewMs: number
+  /** Oldest acceptable Issued At: the nonce TTL, since no valid message can predate its nonce. */
+  maxAgeMs: number
+  /** When set, a message must carry an Expiration Time at most this long after Issued At (OCX). */
+  expirationRequiredWithinMs?: number
+}
+
+const validationCode = {
+  domain_mismatch: 'DOMAIN_MISMATCH',
+  scheme_mismatch: 'SCHEME_MISMATCH',
+  uri_mismatch: 'URI_MISMATCH',
+  chain_not_allowed: 'CHAIN_NOT_ALLOWED',
+  expired: 'MESSAGE_EXPIRED',
+  not_yet_valid: 'MESSAGE_NOT_YET_VALID',
+  issued_at_in_future: 'ISSUED_AT_INVALID',
+  issued_at_too_old: 'ISSUED_AT_INVALID',
+  // Issued At or Not Before at or after Expiration Time: a window that is already closed.
+  time_window_invalid: 'MESSAGE_EXPIRED',
+} as const satisfies Record<SiweValidationReason, AuthErrorCode>
+
+const signatureCode = {
+  signature_malformed: 'SIGNATURE_MALFORMED',
+  signature_invalid: 'INVALID_SIGNATURE',
+  signature_not_canonical: 'SIGNATURE_NOT_CANONICAL',
+} as const satisfies Record<SignatureReason, AuthErrorCode>
+
+/**
+ * The stateless half of SIWE verification, shared by every API that takes a SIWE message (the
+ * nonce-based sign-in and Paradex's nonce-less v2 auth): strict parse, the binding and time
+ * window from configuration, the Expiration Time rule, and the signature's shape. No curve math
+ * and no store access, so callers can spend a nonce or look up an account before recovery.
+ */
+export function checkSiweMessage(
+  message: string,
+  signature: string,
+  binding: SiweBinding,
+  now: number,
+): SiweMessage {
+  const parsed = parseSiweMessage(message)
+  if (!parsed.ok) throw new AuthError('INVALID_SIWE_MESSAGE', parsed.reason, { detail: parsed.reason })
+  const fields = parsed.value
+
+  const valid = validateSiweMessage(fields, { ...binding, now })
+  if (!valid.ok) throw new AuthError(validationCode[valid.reason], valid.reason, { detail: valid.reason })
+  if (binding.expirationRequiredWithinMs !== undefined) {
+    const { expirationTimeMs, issuedAtMs } = fields
+    if (expirationTimeMs === undefined) {
+      throw new AuthError('INVALID_SIWE_MESSAGE', 'no expiration', { detail: 'expiration_time_required' })
+    }
+    if (expirationTimeMs - issuedAtMs > binding.expirationRequiredWithinMs) {
+      throw new AuthError('INVALID_SIWE_MESSAGE', 'expiration too far', {
+        detail: 'expiration_time_too_far',
+      })
+    }
+  }
+
+  const shape = parseSignature(signature)
+  if (!shape.ok) throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
+  return fields
+}
+
+/** EIP-191 recovery over the exact bytes received; the signer must be the message's address. */
+export function verifySiweSigner(message: string, signature: string, address: Address, evmCrypto: EvmCrypto) {
+  const signer = recoverPersonalMessageSigner(message, signature, evmCrypto)
+  if (!signer.ok) throw new AuthError(signatureCode[signer.reason], signer.reason)
+  if (!bytesEqual(signer.value, addressToBytes(address))) {
+    throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
+  }
+}
