@@ -11,7 +11,11 @@ describe('Starknet account store', () => {
   afterEach(() => server.close())
 
   const register = (publicKey: string, now = 1000) =>
-    server.stores.starknetAccounts.register({ account: A2.account, publicKey }, now, 'active')
+    server.stores.starknetAccounts.register(
+      { account: A2.account, signerType: 'starknet', publicKey },
+      now,
+      'active',
+    )
 
   it('behavior: registers once, links a Sigil account whose id is the Starknet account, and is idempotent', async () => {
     const first = await register(A2.publicKey)
@@ -36,6 +40,17 @@ describe('Starknet account store', () => {
     expect((await server.stores.starknetAccounts.find(A2.account))?.publicKey).toBe(A2.publicKey)
   })
 
+  it('attack: the same value as another signer type is another signer', async () => {
+    await register(A2.publicKey)
+    const asEvm = await server.stores.starknetAccounts.register(
+      { account: A2.account, signerType: 'eip191', publicKey: A2.publicKey },
+      1000,
+      'active',
+    )
+    expect(asEvm).toEqual({ status: 'key_mismatch' })
+    expect((await server.stores.starknetAccounts.find(A2.account))?.signerType).toBe('starknet')
+  })
+
   it('behavior: concurrent onboardings of one account end in one pair of rows', async () => {
     const outcomes = await Promise.all([
       register(A2.publicKey),
@@ -44,6 +59,76 @@ describe('Starknet account store', () => {
     ])
     expect(outcomes.every((o) => o.status !== 'key_mismatch')).toBe(true)
     expect(await server.stores.starknetAccounts.find(A2.account)).toBeDefined()
+  })
+})
+
+describe('Signature use store (strictReplay)', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer()
+  })
+  afterEach(() => server.close())
+
+  it('behavior: a key is claimed once while live, and again once its use has expired', async () => {
+    const uses = server.stores.signatureUses
+    expect(await uses.claim('k', 2000, 1000)).toBe(true)
+    expect(await uses.claim('k', 3000, 1500)).toBe(false)
+    expect(await uses.claim('other', 3000, 1500)).toBe(true)
+    expect(await uses.claim('k', 4000, 2000)).toBe(true)
+    expect(await uses.claim('k', 5000, 3999)).toBe(false)
+  })
+
+  it('behavior: of concurrent claims on one key exactly one wins', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () => server.stores.signatureUses.claim('k', 2000, 1000)),
+    )
+    expect(claims.filter(Boolean)).toHaveLength(1)
+  })
+
+  it('behavior: deleteExpired removes only expired uses', async () => {
+    const uses = server.stores.signatureUses
+    await uses.claim('old', 1000, 0)
+    await uses.claim('live', 5000, 0)
+    expect(await uses.deleteExpired(2000)).toBe(1)
+    expect(await uses.claim('live', 6000, 2000)).toBe(false)
+  })
+})
+
+describe('Isolated account store', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer()
+    await server.stores.starknetAccounts.register(
+      { account: A2.account, signerType: 'starknet', publicKey: A2.publicKey },
+      1000,
+      'active',
+    )
+  })
+  afterEach(() => server.close())
+
+  it('behavior: links, lists by parent, is idempotent and refuses a second parent or market', async () => {
+    const isolated = server.stores.isolatedAccounts
+    expect(
+      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }, 5),
+    ).toBe('added')
+    expect(
+      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }, 6),
+    ).toBe('exists')
+    expect(
+      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'ETH-USD-PERP' }, 6),
+    ).toBe('taken')
+    expect(await isolated.listByParent(A2.account)).toEqual([
+      { account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP', createdAt: 5 },
+    ])
+    expect(await isolated.remove('0xa1')).toBe(true)
+    expect(await isolated.remove('0xa1')).toBe(false)
+    expect(await isolated.listByParent(A2.account)).toEqual([])
+  })
+
+  it('attack: a parent that is not an account is refused by the store (foreign key)', async () => {
+    await expect(
+      server.stores.isolatedAccounts.add({ account: '0xa2', parentAccountId: '0xnope', market: 'X' }, 5),
+    ).rejects.toThrow()
   })
 })
 

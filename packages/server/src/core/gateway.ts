@@ -233,6 +233,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
         keyRing.refresh(),
         Promise.resolve(revocations.prune(clock.now())),
         stores.challenges.deleteExpired(clock.now() - config.nonceTtlSeconds * 1000),
+        stores.signatureUses.deleteExpired(clock.now()),
         // A revoked session must outlive its access tokens (the revocation list is rebuilt from it).
         stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
       ])

@@ -247,14 +247,22 @@ export interface SigningKeyStore {
   activate(key: StoredSigningKey, now: number): Promise<void>
 }
 
+/** How a Paradex account proves control: a Stark key, or an Ethereum key through SIWE (v2). */
+export type ParadexSignerType = 'starknet' | 'eip191'
+
 /**
- * A Starknet (Paradex) account and its onboarded stark key. Felts are in canonical text
+ * A Starknet (Paradex) account and its onboarded signer. Felts are in canonical text
  * (`feltToHex`: 0x, lower case, no leading zeros), so header spellings never duplicate a row.
  */
 export interface StarknetAccount {
   account: string
+  signerType: ParadexSignerType
+  /** `starknet`: the stark key (canonical felt). `eip191`: the signer's Ethereum address, lower case. */
   publicKey: string
-  /** PARADEX-ETHEREUM-ACCOUNT as sent at onboarding: unauthenticated metadata (no signature covers it). */
+  /**
+   * `starknet`: PARADEX-ETHEREUM-ACCOUNT as sent at onboarding, unauthenticated metadata (no
+   * signature covers it). `eip191`: the recovered SIWE signer (EIP-55).
+   */
   ethAddress?: Address
   /** The Sigil account it is linked to: its id is `account` itself (see docs/dialects.md, Paradex). */
   accountId: string
@@ -263,26 +271,53 @@ export interface StarknetAccount {
 
 export type RegisterStarknetAccountOutcome =
   | { status: 'registered' | 'existing'; record: StarknetAccount }
-  /** The account is onboarded with another key; nothing changed. */
+  /** The account is onboarded with another signer; nothing changed. */
   | { status: 'key_mismatch' }
 
 export interface StarknetAccountStore {
   /**
-   * Onboards `account` with `publicKey`, creating its Sigil account (status `statusIfNew`) in the
-   * same transaction. Idempotent for the same key (`existing`, the first eth address kept);
-   * refuses another key for an onboarded account.
+   * Onboards `account` with its signer, creating its Sigil account (status `statusIfNew`) in the
+   * same transaction. Idempotent for the same signer (`existing`, the first eth address kept);
+   * refuses another signer for an onboarded account.
    */
   register(
-    input: { account: string; publicKey: string; ethAddress?: Address },
+    input: { account: string; signerType: ParadexSignerType; publicKey: string; ethAddress?: Address },
     now: number,
     statusIfNew: AccountStatus,
   ): Promise<RegisterStarknetAccountOutcome>
   find(account: string): Promise<StarknetAccount | undefined>
 }
 
+/** Signed messages already exchanged for a token (Paradex `strictReplay`). */
+export interface SignatureUseStore {
+  /**
+   * Records `key` as used until `expiresAt`. True for the first use (or once an earlier use has
+   * expired); false while an earlier use is live. Atomic: of concurrent claims, one wins.
+   */
+  claim(key: string, expiresAt: number, now: number): Promise<boolean>
+  deleteExpired(now: number): Promise<number>
+}
+
+/** An isolated-market account: a separate trading account that belongs to one main account. */
+export interface IsolatedAccount {
+  account: string
+  parentAccountId: string
+  market: string
+  createdAt: number
+}
+
+export interface IsolatedAccountStore {
+  /** `exists` when the same link is already there; `taken` when the account has another parent or market. */
+  add(input: Omit<IsolatedAccount, 'createdAt'>, now: number): Promise<'added' | 'exists' | 'taken'>
+  listByParent(parentAccountId: string): Promise<IsolatedAccount[]>
+  remove(account: string): Promise<boolean>
+}
+
 export interface Stores {
   accounts: AccountStore
   starknetAccounts: StarknetAccountStore
+  signatureUses: SignatureUseStore
+  isolatedAccounts: IsolatedAccountStore
   challenges: ChallengeStore
   sessions: SessionStore
   signingKeys: SigningKeyStore

@@ -125,7 +125,7 @@ export function createParadexService(deps: {
       if (!hash.ok) throw new AuthError('STARKNET_ADDRESS_INVALID', hash.reason)
       verify(hash.value, signature, publicKey.felt)
       const outcome = await starknetAccounts.register(
-        { account: account.hex, publicKey: publicKey.hex, ...(ethAddress ? { ethAddress } : {}) },
+        { account: account.hex, signerType: 'starknet', publicKey: publicKey.hex, ...(ethAddress ? { ethAddress } : {}) },
         clock.now(),
         options.newAccountStatus,
       )

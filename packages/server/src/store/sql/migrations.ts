@@ -124,6 +124,47 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0004_paradex_evm_signers': {
+    async up(db: Kysely<unknown>) {
+      // `starknet`: public_key is the stark key; `eip191`: it is the signer's Ethereum address.
+      await db.schema
+        .alterTable('starknet_accounts')
+        .addColumn('signer_type', 'text', (c) => c.notNull().defaultTo('starknet'))
+        .execute()
+    },
+  },
+  '0005_signature_uses': {
+    async up(db: Kysely<unknown>) {
+      // Paradex strictReplay: each signed message may mint one token until it expires.
+      await db.schema
+        .createTable('signature_uses')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('signature_uses_expires_at')
+        .on('signature_uses')
+        .column('expires_at')
+        .execute()
+    },
+  },
+  '0006_isolated_accounts': {
+    async up(db: Kysely<unknown>) {
+      // An isolated-market account belongs to exactly one main account.
+      await db.schema
+        .createTable('isolated_accounts')
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('parent_account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('market', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('isolated_accounts_parent')
+        .on('isolated_accounts')
+        .column('parent_account_id')
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

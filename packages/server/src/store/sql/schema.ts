@@ -18,6 +18,19 @@ export interface StarknetAccountRow {
   eth_address: string | null
   account_id: string
   created_at: number
+  signer_type: string
+}
+
+export interface SignatureUseRow {
+  key: string
+  expires_at: number
+}
+
+export interface IsolatedAccountRow {
+  account: string
+  parent_account_id: string
+  market: string
+  created_at: number
 }
 
 export interface ChallengeRow {
@@ -100,6 +113,8 @@ export interface AuditEventRow {
 export interface Database {
   accounts: AccountRow
   starknet_accounts: StarknetAccountRow
+  signature_uses: SignatureUseRow
+  isolated_accounts: IsolatedAccountRow
   challenges: ChallengeRow
   sessions: SessionRow
   refresh_tokens: RefreshTokenRow

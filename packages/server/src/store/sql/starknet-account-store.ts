@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
-import type { Address, StarknetAccount, StarknetAccountStore } from '../../core/ports.js'
+import type { Address, ParadexSignerType, StarknetAccount, StarknetAccountStore } from '../../core/ports.js'
 import type { Database, StarknetAccountRow } from './schema.js'
 
 const toStarknetAccount = (row: StarknetAccountRow): StarknetAccount => ({
   account: row.account,
+  signerType: row.signer_type as ParadexSignerType,
   publicKey: row.public_key,
   ...(row.eth_address ? { ethAddress: row.eth_address as Address } : {}),
   accountId: row.account_id,
@@ -11,7 +12,7 @@ const toStarknetAccount = (row: StarknetAccountRow): StarknetAccount => ({
 })
 
 /**
- * Onboarded Starknet accounts. The Sigil account of a Starknet account has the canonical felt as
+ * Onboarded Starknet accounts (a Stark key or, for Paradex v2, an Ethereum signer). The Sigil account of a Starknet account has the canonical felt as
  * its id (so the access JWT's `sub` is the Paradex address) and `starknet:<felt>` as its address
  * key, which no EVM address (`0x` + 40 hex) can take: a Paradex account and a SIWE wallet never merge.
  * Its display `address` is the eth address sent at onboarding, or the Starknet address without one.
@@ -29,7 +30,7 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
   return {
     find,
 
-    async register({ account, publicKey, ethAddress }, now, statusIfNew) {
+    async register({ account, signerType, publicKey, ethAddress }, now, statusIfNew) {
       const existing = await find(account)
       if (!existing) {
         // Insert-or-ignore both rows in one transaction: concurrent onboardings end in one pair.
@@ -49,6 +50,7 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
             .insertInto('starknet_accounts')
             .values({
               account,
+              signer_type: signerType,
               public_key: publicKey,
               eth_address: ethAddress ?? null,
               account_id: account,
@@ -59,7 +61,8 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
         })
       }
       const record = existing ?? (await find(account))
-      if (!record || record.publicKey !== publicKey) return { status: 'key_mismatch' }
+      if (!record || record.signerType !== signerType || record.publicKey !== publicKey)
+        return { status: 'key_mismatch' }
       return { status: existing ? 'existing' : 'registered', record }
     },
   }

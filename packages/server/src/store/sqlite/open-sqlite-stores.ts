@@ -9,9 +9,11 @@ import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
 import { createChallengeStore } from '../sql/challenge-store.js'
 import { createInviteStore } from '../sql/invite-store.js'
+import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationProvider } from '../sql/migrations.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
+import { createSignatureUseStore } from '../sql/signature-use-store.js'
 import { createSigningKeyStore } from '../sql/signing-key-store.js'
 import { createStarknetAccountStore } from '../sql/starknet-account-store.js'
 import { withCachedStatements } from './cached-statements.js'
@@ -51,6 +53,8 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     db,
     accounts: createAccountStore(db),
     starknetAccounts: createStarknetAccountStore(db),
+    signatureUses: createSignatureUseStore(db),
+    isolatedAccounts: createIsolatedAccountStore(db),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db),

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely'
+import type { IsolatedAccount, IsolatedAccountStore } from '../../core/ports.js'
+import type { Database, IsolatedAccountRow } from './schema.js'
+
+const toIsolatedAccount = (row: IsolatedAccountRow): IsolatedAccount => ({
+  account: row.account,
+  parentAccountId: row.parent_account_id,
+  market: row.market,
+  createdAt: Number(row.created_at),
+})
+
+export function createIsolatedAccountStore(db: Kysely<Database>): IsolatedAccountStore {
+  return {
+    async add({ account, parentAccountId, market }, now) {
+      const inserted = await db
+        .insertInto('isolated_accounts')
+        .values({ account, parent_account_id: parentAccountId, market, created_at: now })
+        .onConflict((oc) => oc.column('account').doNothing())
+        .executeTakeFirst()
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return 'added'
+      const existing = await db
+        .selectFrom('isolated_accounts')
+        .selectAll()
+        .where('account', '=', account)
+        .executeTakeFirst()
+      return existing?.parent_account_id === parentAccountId && existing.market === market
+        ? 'exists'
+        : 'taken'
+    },
+
+    async listByParent(parentAccountId) {
+      const rows = await db
+        .selectFrom('isolated_accounts')
+        .selectAll()
+        .where('parent_account_id', '=', parentAccountId)
+        .orderBy('account')
+        .execute()
+      return rows.map(toIsolatedAccount)
+    },
+
+    async remove(account) {
+      const result = await db
+        .deleteFrom('isolated_accounts')
+        .where('account', '=', account)
+        .executeTakeFirst()
+      return Number(result.numDeletedRows) === 1
+    },
+  }
+}
