@@ -49,5 +49,7 @@ export const errorCatalog = {
   NOT_ONBOARDED: [400, 'User has never called /onboarding endpoint'],
   TIMESTAMP_INVALID: [400, 'The timestamp or signature expiration is invalid'],
   RATE_LIMITED: [429, 'Too many requests'],
+  UPSTREAM_UNAVAILABLE: [502, 'The upstream service could not be reached'],
+  UPSTREAM_TIMEOUT: [504, 'The upstream service did not answer in time'],
   INTERNAL_ERROR: [500, 'Internal error'],
 } as const satisfies Record<AuthErrorCode, readonly [number, string]>

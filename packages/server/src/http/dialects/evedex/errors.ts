@@ -59,6 +59,8 @@ export const evedexErrors = {
   NOT_ONBOARDED: [400],
   TIMESTAMP_INVALID: [400],
   RATE_LIMITED: [429],
+  UPSTREAM_UNAVAILABLE: [502],
+  UPSTREAM_TIMEOUT: [504],
   INTERNAL_ERROR: [500],
 } as const satisfies Record<AuthErrorCode, readonly [status: number]>
 

@@ -62,6 +62,9 @@ export const paradexErrors = {
   NOT_ONBOARDED: [400, 'NOT_ONBOARDED'],
   TIMESTAMP_INVALID: [400, 'INVALID_TIMESTAMP'],
   RATE_LIMITED: [429, 'RATE_LIMIT_EXCEEDED'],
+  // Paradex's own enum code for an outage (ccxt: ExchangeError); the status tells 502 from 504.
+  UPSTREAM_UNAVAILABLE: [502, 'SERVICE_UNAVAILABLE'],
+  UPSTREAM_TIMEOUT: [504, 'SERVICE_UNAVAILABLE'],
   INTERNAL_ERROR: [500, 'INTERNAL_ERROR'],
 } as const satisfies Record<AuthErrorCode, readonly [status: number, error: string]>
 
