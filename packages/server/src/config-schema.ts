@@ -188,6 +188,17 @@ export const ConfigSchema = Type.Object(
         'paraclear_account_proxy_hash: proxy class Paradex addresses derive from (testnet default).',
     }),
     paradexJwtTtlSeconds: Seconds(300, 'Lifetime of a JWT from the Paradex /v1/auth (Paradex: 300 s).'),
+    paradexUpstreamUrl: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Reverse-proxy mode: authenticated Paradex /v1 requests Sigil does not serve go to this backend (http(s) URL, no credentials, query or fragment).',
+      }),
+    ),
+    paradexUpstreamTimeoutSeconds: Seconds(
+      10,
+      'Longest wait for the Paradex upstream to connect, to start its answer, and between body chunks.',
+    ),
     rateLimitApiKeyPerMinute: Type.Integer({
       minimum: 1,
       default: 1200,

@@ -22,4 +22,9 @@ export type AccessTokenClaims = {
   sid: string
   /** Granted scopes, space-separated (RFC 6749 §3.3); may be empty. */
   scope: string
+  /**
+   * Isolated-market accounts the bearer may also act for (Paradex's
+   * PARADEX-AUTHORIZE-ISOLATED-MARKETS). Private claim; absent when there are none.
+   */
+  isolated_accounts?: string[]
 }

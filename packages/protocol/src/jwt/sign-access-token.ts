@@ -25,8 +25,9 @@ export async function signAccessToken(
 ): Promise<string> {
   // Copy member by member: the type is structural, so a caller could hand over an object with
   // extra members, and those must not end up signed into a bearer token.
-  const { iss, aud, sub, client_id, iat, exp, jti, sid, scope } = claims
-  return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope })
+  const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts } = claims
+  const optional = isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }
+  return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope, ...optional })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
     .sign(key.privateKey)
 }

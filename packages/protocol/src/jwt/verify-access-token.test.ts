@@ -102,6 +102,12 @@ describe.each(SIGNING_ALGORITHMS)('verifyAccessToken (%s)', (alg) => {
     expect(await verifyAccessToken(token, options())).toStrictEqual({ ok: true, value: CLAIMS })
   })
 
+  test('behavior: isolated_accounts round-trips when present', async () => {
+    const claims = { ...CLAIMS, isolated_accounts: ['0xa1', '0xb2'] }
+    const token = await signAccessToken(claims, key)
+    expect(await verifyAccessToken(token, options())).toStrictEqual({ ok: true, value: claims })
+  })
+
   test('behavior: the hand-built signer makes tokens that verify (so the forgeries below are fair)', async () => {
     await expectOk(forge(header()))
   })
@@ -285,6 +291,11 @@ describe.each(SIGNING_ALGORITHMS)('verifyAccessToken (%s)', (alg) => {
       { iat: null },
       { exp: String(NOW + 300) },
       { nbf: String(NOW) },
+      { isolated_accounts: '0xa1' },
+      { isolated_accounts: [1] },
+      { isolated_accounts: [''] },
+      { isolated_accounts: null },
+      { isolated_accounts: Array.from({ length: 257 }, (_, i) => `0x${i}`) },
     ]
     for (const change of wrong)
       await expectReason(forge(header(), { ...CLAIMS, ...change }), 'claims_invalid')

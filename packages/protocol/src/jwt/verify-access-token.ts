@@ -199,6 +199,8 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     return undefined
   }
   if (typeof scope !== 'string') return undefined
+  const isolated = payload.isolated_accounts
+  if (isolated !== undefined && !isIsolatedAccountList(isolated)) return undefined
   return {
     iss: iss as string,
     aud: aud as string,
@@ -209,5 +211,17 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     jti: jti as string,
     sid: sid as string,
     scope,
+    ...(isolated === undefined ? {} : { isolated_accounts: isolated }),
   }
+}
+
+/** Bounded so that a token's claims stay small, whatever a store holds. */
+const MAX_ISOLATED_ACCOUNTS = 256
+
+function isIsolatedAccountList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length <= MAX_ISOLATED_ACCOUNTS &&
+    value.every((entry) => typeof entry === 'string' && entry !== '' && entry.length <= 100)
+  )
 }

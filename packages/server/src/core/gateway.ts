@@ -10,6 +10,8 @@ import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
 import { createParadexService, type ParadexService } from './paradex/create-paradex-service.js'
 import type { Account, Address, Stores } from './ports.js'
+import { createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
+import { paradexChannelRules } from './publish-hub/paradex-channels.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { signInScopes } from './scopes.js'
 import { createSessionService, type SessionService } from './sessions/create-session-service.js'
@@ -51,6 +53,8 @@ export interface Gateway {
   signIns: Record<SignInPurpose, SignInApi>
   /** Paradex: Starknet onboarding and Stark-signed auth (no SIWE). */
   paradex: ParadexService
+  /** Server events to WebSocket subscribers; private ones only to sockets acting for their account. */
+  publishHub: PublishHub
   siweBinding: SiweBinding
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
   signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
@@ -194,6 +198,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       },
     }),
     actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
+    publishHub: createPublishHub(paradexChannelRules),
     signIns,
     siweBinding: signIns.native.binding,
     issueNonce: signIns.native.issueNonce,
@@ -208,6 +213,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
         sessionId: verified.sessionId,
         scopes: verified.scopes,
         via: 'jwt',
+        ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
       }
     },
 

@@ -21,6 +21,8 @@ export interface AccessTokenSubject {
   clientId: string
   /** A dialect's own lifetime (Paradex: 300 s); default the configured one. */
   ttlSeconds?: number
+  /** Isolated-market accounts the token also covers (claim `isolated_accounts`); omitted when none. */
+  isolatedAccountIds?: readonly string[]
 }
 
 export interface VerifiedAccessToken extends AccessTokenSubject {
@@ -55,6 +57,7 @@ export function createAccessTokens(
         jti: randomUUID(),
         sid: subject.sessionId,
         scope: subject.scopes.join(' '),
+        ...(subject.isolatedAccountIds?.length ? { isolated_accounts: [...subject.isolatedAccountIds] } : {}),
       }
       return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
@@ -86,6 +89,7 @@ export function createAccessTokens(
         sessionId: claims.sid,
         scopes: parseScopeClaim(claims.scope),
         clientId: claims.client_id,
+        ...(claims.isolated_accounts ? { isolatedAccountIds: claims.isolated_accounts } : {}),
       }
     },
   }
