@@ -173,3 +173,52 @@ describe('loadConfig: dialect mounts', () => {
     })
   })
 })
+
+describe('loadConfig: the Paradex upstream (reverse-proxy mode)', () => {
+  it('default: unset (no proxying), a 10 s timeout', () => {
+    const config = loadConfig()
+    expect(config.paradexUpstreamUrl).toBeUndefined()
+    expect(config.paradexUpstreamTimeoutSeconds).toBe(10)
+  })
+
+  it('behavior: an http(s) URL, with or without a base path, from the environment too', () => {
+    expect(loadConfig({ flags: { paradexUpstreamUrl: 'http://10.0.0.5:9000' } }).paradexUpstreamUrl).toBe(
+      'http://10.0.0.5:9000',
+    )
+    const env = {
+      SIGIL_PARADEX_UPSTREAM_URL: 'https://backend.internal/api/',
+      SIGIL_PARADEX_UPSTREAM_TIMEOUT_SECONDS: '3',
+    }
+    expect(loadConfig({ env })).toMatchObject({
+      paradexUpstreamUrl: 'https://backend.internal/api/',
+      paradexUpstreamTimeoutSeconds: 3,
+    })
+  })
+
+  it.each([
+    ['backend.internal:9000', /must be http or https/],
+    ['/v1', /not an absolute URL/],
+    ['ftp://backend.internal', /must be http or https/],
+    ['http://user:secret@backend.internal', /must not carry credentials/],
+    ['http://user@backend.internal', /must not carry credentials/],
+    ['http://backend.internal/?token=x', /must not have a query or fragment/],
+    ['http://backend.internal/?', /must not have a query or fragment/],
+    ['http://backend.internal/#x', /must not have a query or fragment/],
+    ['', /length greater or equal to 1/],
+  ])('error: %j stops the boot', (paradexUpstreamUrl, problem) => {
+    const problems = problemsOf(() => loadConfig({ flags: { paradexUpstreamUrl } }))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^paradexUpstreamUrl: /)
+    expect(problems[0]).toMatch(problem)
+  })
+
+  it('error: set without the paradex dialect, or a zero timeout', () => {
+    const flags = { paradexUpstreamUrl: 'http://backend.internal', dialects: ['ocx'] }
+    expect(problemsOf(() => loadConfig({ flags }))).toEqual([
+      'paradexUpstreamUrl: set, but the paradex dialect is not enabled (dialects)',
+    ])
+    expect(problemsOf(() => loadConfig({ flags: { paradexUpstreamTimeoutSeconds: 0 } }))[0]).toMatch(
+      /^paradexUpstreamTimeoutSeconds: /,
+    )
+  })
+})

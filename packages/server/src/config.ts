@@ -110,6 +110,26 @@ function checkMounts(input: ConfigInput, sessionCookieName: string, problems: st
   }
 }
 
+/**
+ * The reverse-proxy target is a base every request is appended to: credentials in it would reach
+ * the backend on every call (and leak into logs), and a query or fragment cannot be appended to.
+ */
+function checkUpstream(input: ConfigInput, problems: string[]) {
+  const raw = input.paradexUpstreamUrl
+  if (raw === undefined) return
+  const bad = (why: string) => problems.push(`paradexUpstreamUrl: ${why}`)
+  if (!input.dialects.includes('paradex')) bad('set, but the paradex dialect is not enabled (dialects)')
+  if (!URL.canParse(raw)) {
+    bad('not an absolute URL')
+    return
+  }
+  const url = new URL(raw)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') bad('must be http or https')
+  if (url.username || url.password) bad('must not carry credentials')
+  // An empty `?` or `#` parses to an empty search or hash: look at the text.
+  if (/[?#]/.test(raw)) bad('must not have a query or fragment')
+}
+
 /** A SIWE binding that no message can satisfy must stop the server, not refuse every sign-in. */
 function checkBinding(name: string, domain: string, uri: string, scheme: string, problems: string[]) {
   const authority = parseAuthority(domain)
@@ -158,6 +178,7 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
   const sessionCookieName =
     input.sessionCookieName ?? (siweScheme === 'https' ? '__Host-sigil_session' : 'sigil_session')
   checkMounts(input, sessionCookieName, problems)
+  checkUpstream(input, problems)
   for (const [i, proxy] of input.trustedProxies.entries()) {
     const range = normalizeIpRange(proxy)
     if (!range) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
