@@ -80,6 +80,11 @@ export const ConfigSchema = Type.Object(
       { default: 'info', description: 'Log level.' },
     ),
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 16_384, description: 'Largest request body.' }),
+    webSocketMessageLimitBytes: Type.Integer({
+      minimum: 1024,
+      default: 16_384,
+      description: 'Largest WebSocket message a client may send; a larger one closes the socket (1009).',
+    }),
     allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',
@@ -188,6 +193,13 @@ export const ConfigSchema = Type.Object(
         'paraclear_account_proxy_hash: proxy class Paradex addresses derive from (testnet default).',
     }),
     paradexJwtTtlSeconds: Seconds(300, 'Lifetime of a JWT from the Paradex /v1/auth (Paradex: 300 s).'),
+    paradexWsPingIntervalSeconds: Seconds(55, 'Paradex WebSocket: seconds between pings (Paradex: 55 s).'),
+    paradexWsPongTimeoutSeconds: Seconds(5, 'Paradex WebSocket: drop a socket whose pong is this late.'),
+    paradexWsMaxSubscriptions: Type.Integer({
+      minimum: 1,
+      default: 256,
+      description: 'Channels one Paradex WebSocket may be subscribed to at once.',
+    }),
     paradexUpstreamUrl: Type.Optional(
       Type.String({
         minLength: 1,
