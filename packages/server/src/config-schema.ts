@@ -211,6 +211,23 @@ export const ConfigSchema = Type.Object(
       10,
       'Longest wait for the Paradex upstream to connect, to start its answer, and between body chunks.',
     ),
+    paradexEvmAccountClassHash: Type.String({
+      default: '0x073414441639dcd11d1846f287650a00c60c416b9d3ba45d31c651672125b2c2',
+      pattern: '^0x[0-9a-fA-F]{1,64}$',
+      description:
+        'paraclear_evm_account_hash: class the Starknet address of an EVM (v2) account derives from (testnet default).',
+    }),
+    paradexSiweDomain: Type.String({
+      default: 'app.testnet.paradex.trade',
+      pattern: '^[a-z0-9.-]{1,253}(:[1-9][0-9]{0,4})?$',
+      description:
+        "Domain a Paradex v2 SIWE message must name (its URI must be https://<domain>); paradex-py signs its environment's app host.",
+    }),
+    paradexStrictReplay: Type.Boolean({
+      default: false,
+      description:
+        'Refuse a second use of a signed Paradex auth message until it expires (off: Paradex accepts replays).',
+    }),
     rateLimitApiKeyPerMinute: Type.Integer({
       minimum: 1,
       default: 1200,

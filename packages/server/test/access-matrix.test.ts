@@ -100,6 +100,12 @@ const MATRIX: Record<string, Need> = {
   'HEAD /paradex/v1/onboarding': PUBLIC,
   'POST /paradex/v1/auth': PUBLIC,
   'POST /paradex/v1/auth/:publicKey': PUBLIC,
+  'POST /paradex/v2/onboarding': PUBLIC,
+  'POST /paradex/v2/auth': PUBLIC,
+  'POST /paradex/v1/v2/onboarding': PUBLIC,
+  'POST /paradex/v1/v2/auth': PUBLIC,
+  'GET /paradex/v1/jwks.json': PUBLIC,
+  'HEAD /paradex/v1/jwks.json': PUBLIC,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
 const HIDDEN = ['GET /healthz', 'GET /openapi.json']

@@ -182,6 +182,9 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     }),
     paradex: createParadexService({
       starknetAccounts: stores.starknetAccounts,
+      signatureUses: stores.signatureUses,
+      isolatedAccounts: stores.isolatedAccounts,
+      evmCrypto: deps.evmCrypto,
       accessTokens,
       audit,
       clock,
@@ -192,6 +195,13 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
           accountClassHash: config.paradexAccountClassHash,
           proxyClassHash: config.paradexProxyClassHash,
         },
+        siwe: {
+          domain: config.paradexSiweDomain,
+          l1ChainId: Number(config.paradexL1ChainId),
+          issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+          evmAccountClassHash: config.paradexEvmAccountClassHash,
+        },
+        strictReplay: config.paradexStrictReplay,
         tokenTtlSeconds: config.paradexJwtTtlSeconds,
         timestampSkewSeconds: config.issuedAtSkewSeconds,
         newAccountStatus: config.invitesRequired ? 'pending' : 'active',

@@ -184,6 +184,7 @@ export interface InviteStore {
 export type AuditEventType =
   | 'sign_in.succeeded'
   | 'sign_in.failed'
+  | 'account.onboarded'
   | 'refresh.reused'
   | 'session.revoked'
   | 'logout'

@@ -48,6 +48,7 @@ export const errorCatalog = {
   PUBLIC_KEY_INVALID: [400, 'The public key is not a stark key of this account'],
   NOT_ONBOARDED: [400, 'User has never called /onboarding endpoint'],
   TIMESTAMP_INVALID: [400, 'The timestamp or signature expiration is invalid'],
+  SIGNATURE_REPLAYED: [401, 'This signed message has already been exchanged for a token'],
   RATE_LIMITED: [429, 'Too many requests'],
   UPSTREAM_UNAVAILABLE: [502, 'The upstream service could not be reached'],
   UPSTREAM_TIMEOUT: [504, 'The upstream service did not answer in time'],

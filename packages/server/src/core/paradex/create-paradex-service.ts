@@ -1,20 +1,40 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import {
+  addressToBytes,
+  bytesEqual,
   deriveParadexAccountAddress,
+  deriveParadexEvmAccountAddress,
+  type EvmCrypto,
+  feltToHex,
   PARADEX_AUTH_REQUEST,
   type ParadexAccountClassHashes,
   paradexOnboardingHash,
   paradexRequestHash,
+  publicKeyToAddress,
   verifyStarkSignature,
 } from '@sigil/protocol'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError, isAuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
-import type { StarknetAccount, StarknetAccountStore } from '../ports.js'
+import type {
+  Address,
+  IsolatedAccountStore,
+  ParadexSignerType,
+  SignatureUseStore,
+  StarknetAccount,
+  StarknetAccountStore,
+} from '../ports.js'
 import type { AccountStatus, Scope } from '../scopes.js'
 import type { RequestContext } from '../sign-in/create-sign-in-api.js'
+import { verifySiweSigner } from '../sign-in/siwe-checks.js'
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
+import {
+  checkParadexSiwe,
+  type ParadexSiwePurpose,
+  type ParadexSiweSettings,
+  paradexSiweBinding,
+} from './check-paradex-siwe.js'
 import { checkParadexTimeWindow } from './paradex-time-window.js'
 import {
   parseEthAddress,
@@ -27,10 +47,14 @@ export interface ParadexServiceOptions {
   /** `starknet_chain_id` of the typed-data domain. */
   chainId: string
   classHashes: ParadexAccountClassHashes
+  /** v2 (EVM) requests: the SIWE binding and the EVM account class. */
+  siwe: ParadexSiweSettings
   tokenTtlSeconds: number
   /** How far in the future PARADEX-TIMESTAMP may be. */
   timestampSkewSeconds: number
   newAccountStatus: AccountStatus
+  /** Each signed auth message mints one token until it expires (off: Paradex accepts replays). */
+  strictReplay: boolean
 }
 
 /** Header values as received; every one is parsed and checked here, not in the dialect. */
@@ -48,21 +72,66 @@ export interface ParadexAuthRequest {
   expiration?: string | undefined
   /** `POST /v1/auth/{public_key}`: must be the onboarded key (subkeys do not exist yet). */
   publicKey?: string | undefined
+  /** PARADEX-AUTHORIZE-ISOLATED-MARKETS: `true` extends the token to the isolated-market accounts. */
+  authorizeIsolatedMarkets?: string | undefined
+}
+
+/** v2: PARADEX-STARKNET-ACCOUNT, PARADEX-EVM-SIGNATURE and the base64 PARADEX-SIWE-MESSAGE. */
+export interface ParadexEvmRequest {
+  account?: string | undefined
+  signature?: string | undefined
+  message?: string | undefined
+}
+
+export interface ParadexEvmOnboardingRequest extends ParadexEvmRequest {
+  /** Body `public_key`: the signer's uncompressed secp256k1 key (`0x04…`); checked when sent. */
+  publicKey?: string | undefined
+}
+
+export interface ParadexEvmAuthRequest extends ParadexEvmRequest {
+  authorizeIsolatedMarkets?: string | undefined
+}
+
+/** A verified auth request: who signed, and the signed message's identity for strictReplay. */
+interface VerifiedParadexAuth {
+  identity: Identity
+  replayKey: string
+  /** When the signed message stops being valid, epoch ms. */
+  expiresAt: number
 }
 
 /** A Paradex JWT trades; it never manages credentials (headers are replayable until expiration). */
 const paradexScopes = (status: AccountStatus): readonly Scope[] =>
   status === 'active' ? ['read', 'trade'] : ['read']
 
+const UNCOMPRESSED_KEY = /^0x04[0-9a-fA-F]{128}$/
+
+function parseIsolatedMarketsFlag(text: string | undefined): boolean {
+  if (text === undefined || text === 'false') return false
+  if (text === 'true') return true
+  throw new AuthError('VALIDATION_FAILED', 'isolated markets flag', {
+    detail: 'paradex-authorize-isolated-markets',
+  })
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
 export function createParadexService(deps: {
   starknetAccounts: StarknetAccountStore
+  signatureUses: SignatureUseStore
+  isolatedAccounts: IsolatedAccountStore
   accessTokens: AccessTokens
+  evmCrypto: EvmCrypto
   audit: AuditLog
   clock: Clock
   findStatus(accountId: string): Promise<AccountStatus>
   options: ParadexServiceOptions
 }) {
   const { starknetAccounts, clock, options } = deps
+  const siweBinding = {
+    onboarding: paradexSiweBinding(options.siwe, 'onboarding'),
+    auth: paradexSiweBinding(options.siwe, 'auth'),
+  }
 
   const deriveAddress = (publicKey: bigint): bigint => {
     const derived = deriveParadexAccountAddress({ publicKey, ...options.classHashes })
@@ -75,8 +144,46 @@ export function createParadexService(deps: {
     if (!verified.ok) throw new AuthError('INVALID_SIGNATURE', verified.reason)
   }
 
+  /** The onboarded record for `account` with the expected signer type, else NOT_ONBOARDED. */
+  const findOnboarded = async (account: string, signerType: ParadexSignerType) => {
+    const record = await starknetAccounts.find(account)
+    if (!record) throw new AuthError('NOT_ONBOARDED', 'unknown starknet account')
+    if (record.signerType !== signerType) {
+      // A Starknet-key account cannot sign in with SIWE, nor the reverse.
+      throw new AuthError('INVALID_SIGNATURE', `account signs with ${record.signerType}`, {
+        detail: 'signer_type',
+      })
+    }
+    return record
+  }
+
+  const identityOf = async (record: StarknetAccount): Promise<Identity> => ({
+    accountId: record.accountId,
+    scopes: paradexScopes(await deps.findStatus(record.accountId)),
+    via: 'jwt',
+  })
+
+  const register = async (input: Parameters<StarknetAccountStore['register']>[0]) => {
+    const outcome = await starknetAccounts.register(input, clock.now(), options.newAccountStatus)
+    // Unreachable while the class hashes stay put (the address is a hash of the signer), but a
+    // changed configuration must not let a second signer take over an onboarded account.
+    if (outcome.status === 'key_mismatch') {
+      throw new AuthError('PUBLIC_KEY_INVALID', 'account onboarded with another signer', {
+        detail: 'key_mismatch',
+      })
+    }
+    if (outcome.status === 'registered') {
+      await deps.audit.record({
+        type: 'account.onboarded',
+        accountId: outcome.record.accountId,
+        detail: { via: 'paradex', signer: input.signerType },
+      })
+    }
+    return outcome.record
+  }
+
   /** Paradex §4: the signed window, the onboarded key, the Request typed data rebuilt here. */
-  const authenticate = async (request: ParadexAuthRequest): Promise<Identity & { account: string }> => {
+  const authenticate = async (request: ParadexAuthRequest): Promise<VerifiedParadexAuth> => {
     const account = parseStarknetAccount(request.account)
     const signature = parseStarknetSignature(request.signature)
     const named = request.publicKey === undefined ? undefined : parsePublicKey(request.publicKey)
@@ -87,8 +194,7 @@ export function createParadexService(deps: {
       options.timestampSkewSeconds,
     )
     // Looked up before any hashing: an unknown account costs one indexed read, no curve math.
-    const record = await starknetAccounts.find(account.hex)
-    if (!record) throw new AuthError('NOT_ONBOARDED', 'unknown starknet account')
+    const record = await findOnboarded(account.hex, 'starknet')
     if (named && named.hex !== record.publicKey) {
       throw new AuthError('PUBLIC_KEY_INVALID', 'not the onboarded key', { detail: 'not_onboarded_key' })
     }
@@ -102,10 +208,83 @@ export function createParadexService(deps: {
     if (!hash.ok) throw new AuthError('TIMESTAMP_INVALID', hash.reason)
     verify(hash.value, signature, BigInt(record.publicKey))
     return {
-      account: record.account,
-      accountId: record.accountId,
-      scopes: paradexScopes(await deps.findStatus(record.accountId)),
-      via: 'jwt',
+      identity: await identityOf(record),
+      // The message hash, not the signature: high-s is allowed, so (r, s) and (r, n − s) both verify.
+      replayKey: `paradex:v1:${account.hex}:${feltToHex(hash.value)}`,
+      expiresAt: window.expiration * 1000,
+    }
+  }
+
+  /** Paradex §7: SIWE checks, then the onboarded EVM signer, then recovery over the exact text. */
+  const checkEvm = (request: ParadexEvmRequest, purpose: ParadexSiwePurpose) =>
+    checkParadexSiwe(request, purpose, siweBinding[purpose], options.siwe, clock.now())
+
+  const authenticateEvm = async (request: ParadexEvmAuthRequest): Promise<VerifiedParadexAuth> => {
+    const { account, message, fields } = checkEvm(request, 'auth')
+    const record = await findOnboarded(account.hex, 'eip191')
+    const signer = fields.address as Address
+    if (record.publicKey !== signer.toLowerCase()) {
+      throw new AuthError('INVALID_SIGNATURE', 'not the onboarded signer')
+    }
+    verifySiweSigner(message, request.signature ?? '', signer, deps.evmCrypto)
+    return {
+      identity: await identityOf(record),
+      // The text, not the signature: v ∈ {0,1,27,28} spell one signature several ways.
+      replayKey: `paradex:v2:${account.hex}:${sha256(message)}`,
+      // checkParadexSiwe requires an Expiration Time on auth messages.
+      expiresAt: fields.expirationTimeMs!,
+    }
+  }
+
+  /** strictReplay, isolated markets, the 300-second JWT and the audit trail, for v1 and v2 alike. */
+  const issue = async (
+    authenticated: () => Promise<VerifiedParadexAuth>,
+    authorizeIsolatedMarkets: string | undefined,
+    context: RequestContext,
+    via: 'paradex' | 'paradex_evm',
+  ) => {
+    try {
+      const isolated = parseIsolatedMarketsFlag(authorizeIsolatedMarkets)
+      const { identity, replayKey, expiresAt } = await authenticated()
+      // After verification: the key is computable from public header values, so claiming it
+      // earlier would let anyone burn another trader's signed message.
+      if (options.strictReplay && !(await deps.signatureUses.claim(replayKey, expiresAt, clock.now()))) {
+        throw new AuthError('SIGNATURE_REPLAYED', 'signed message already used')
+      }
+      const isolatedAccountIds = isolated
+        ? (await deps.isolatedAccounts.listByParent(identity.accountId)).map((a) => a.account)
+        : []
+      // No stored session: the JWT is short and un-refreshable, as Paradex's; the sid is fresh.
+      const sessionId = `paradex:${randomUUID()}`
+      const issued = await deps.accessTokens.issue({
+        accountId: identity.accountId,
+        sessionId,
+        scopes: identity.scopes,
+        clientId: 'paradex',
+        ttlSeconds: options.tokenTtlSeconds,
+        isolatedAccountIds,
+      })
+      await deps.audit.record({
+        type: 'sign_in.succeeded',
+        accountId: identity.accountId,
+        ip: context.ip,
+        detail: { credential: 'token', via, isolated_accounts: isolatedAccountIds.length },
+      })
+      const full: Identity = {
+        ...identity,
+        sessionId,
+        ...(isolatedAccountIds.length ? { isolatedAccountIds } : {}),
+      }
+      return { ...issued, identity: full }
+    } catch (error) {
+      if (isAuthError(error)) {
+        await deps.audit.record({
+          type: 'sign_in.failed',
+          ip: context.ip,
+          detail: { code: error.code, credential: 'token', via },
+        })
+      }
+      throw error
     }
   }
 
@@ -124,63 +303,73 @@ export function createParadexService(deps: {
       const hash = paradexOnboardingHash({ chainId: options.chainId, account: account.felt })
       if (!hash.ok) throw new AuthError('STARKNET_ADDRESS_INVALID', hash.reason)
       verify(hash.value, signature, publicKey.felt)
-      const outcome = await starknetAccounts.register(
-        { account: account.hex, signerType: 'starknet', publicKey: publicKey.hex, ...(ethAddress ? { ethAddress } : {}) },
-        clock.now(),
-        options.newAccountStatus,
-      )
-      // Unreachable while the class hashes stay put (the address is a hash of the key), but a
-      // changed configuration must not let a second key take over an onboarded account.
-      if (outcome.status === 'key_mismatch') {
-        throw new AuthError('PUBLIC_KEY_INVALID', 'account onboarded with another key', {
-          detail: 'key_mismatch',
-        })
-      }
-      return outcome.record
+      return register({
+        account: account.hex,
+        signerType: 'starknet',
+        publicKey: publicKey.hex,
+        ...(ethAddress ? { ethAddress } : {}),
+      })
     },
 
-    /** `GET /v1/onboarding`: the address the key derives, and whether it is onboarded. */
+    /**
+     * Paradex §7 `POST /v2/onboarding`: a `Paradex Onboarding` SIWE message signed by the EVM key
+     * whose Argent account is the header account. The body key, when sent, must be that signer's.
+     */
+    async onboardEvm(request: ParadexEvmOnboardingRequest): Promise<StarknetAccount> {
+      const { account, message, fields } = checkEvm(request, 'onboarding')
+      const signer = fields.address as Address
+      if (request.publicKey !== undefined) {
+        const address = UNCOMPRESSED_KEY.test(request.publicKey)
+          ? publicKeyToAddress(Buffer.from(request.publicKey.slice(2), 'hex'), deps.evmCrypto)
+          : null
+        if (!address || !bytesEqual(address, addressToBytes(signer))) {
+          throw new AuthError('PUBLIC_KEY_INVALID', 'not the signer key', { detail: 'not_the_signer_key' })
+        }
+      }
+      verifySiweSigner(message, request.signature ?? '', signer, deps.evmCrypto)
+      return register({
+        account: account.hex,
+        signerType: 'eip191',
+        publicKey: signer.toLowerCase(),
+        ethAddress: signer,
+      })
+    },
+
+    /** `GET /v1/onboarding`: the address the signer derives, and whether it is onboarded. */
     async status(publicKeyText: string | undefined) {
       const publicKey = parsePublicKey(publicKeyText)
-      const address = deriveAddress(publicKey.felt)
-      const record = await starknetAccounts.find(`0x${address.toString(16)}`)
-      return { address: `0x${address.toString(16)}`, exists: record?.publicKey === publicKey.hex }
+      const address = feltToHex(deriveAddress(publicKey.felt))
+      const record = await starknetAccounts.find(address)
+      return { address, exists: record?.signerType === 'starknet' && record.publicKey === publicKey.hex }
     },
 
-    authenticate,
-
-    /** Authenticates and issues the 300-second access JWT whose `sub` is the Starknet account. */
-    async signIn(request: ParadexAuthRequest, context: RequestContext) {
-      try {
-        const identity = await authenticate(request)
-        // No stored session: the JWT is short and un-refreshable, as Paradex's; the sid is fresh.
-        const sessionId = `paradex:${randomUUID()}`
-        const issued = await deps.accessTokens.issue({
-          accountId: identity.accountId,
-          sessionId,
-          scopes: identity.scopes,
-          clientId: 'paradex',
-          ttlSeconds: options.tokenTtlSeconds,
-        })
-        await deps.audit.record({
-          type: 'sign_in.succeeded',
-          accountId: identity.accountId,
-          ip: context.ip,
-          detail: { credential: 'token', via: 'paradex' },
-        })
-        return { ...issued, identity: { ...identity, sessionId } }
-      } catch (error) {
-        if (isAuthError(error)) {
-          await deps.audit.record({
-            type: 'sign_in.failed',
-            ip: context.ip,
-            detail: { code: error.code, credential: 'token', via: 'paradex' },
-          })
-        }
-        throw error
+    /** `GET /v1/onboarding?account_signer_type=eip191`: the Argent address of an eth address. */
+    async evmStatus(ethAddressText: string | undefined) {
+      const ethAddress = parseEthAddress(ethAddressText)
+      if (!ethAddress)
+        throw new AuthError('VALIDATION_FAILED', 'eth address missing', { detail: 'eth_address' })
+      const address = checkEvmAddress(ethAddress, options.siwe.evmAccountClassHash)
+      const record = await starknetAccounts.find(address)
+      return {
+        address,
+        exists: record?.signerType === 'eip191' && record.publicKey === ethAddress.toLowerCase(),
       }
     },
+
+    /** Authenticates and issues the 300-second access JWT whose `sub` is the Starknet account. */
+    signIn: (request: ParadexAuthRequest, context: RequestContext) =>
+      issue(() => authenticate(request), request.authorizeIsolatedMarkets, context, 'paradex'),
+
+    /** The same JWT for an EVM-signer account (`POST /v2/auth`). */
+    signInEvm: (request: ParadexEvmAuthRequest, context: RequestContext) =>
+      issue(() => authenticateEvm(request), request.authorizeIsolatedMarkets, context, 'paradex_evm'),
   }
+}
+
+function checkEvmAddress(ethAddress: Address, classHash: string): string {
+  const derived = deriveParadexEvmAccountAddress({ ethAddress, evmAccountClassHash: classHash })
+  if (!derived.ok) throw new AuthError('VALIDATION_FAILED', derived.reason, { detail: 'eth_address' })
+  return feltToHex(derived.value)
 }
 
 export type ParadexService = ReturnType<typeof createParadexService>

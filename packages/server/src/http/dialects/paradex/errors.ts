@@ -13,6 +13,7 @@ import { renderErrorsWith } from '../../plugins/error-renderer.js'
  */
 const BAD_REQUEST = [400, 'INVALID_REQUEST_PARAMETER'] as const
 const UNAUTHORIZED = [401, 'UNAUTHORIZED_ERROR'] as const
+const VERIFICATION_FAILED = [401, 'STARKNET_SIGNATURE_VERIFICATION_FAILED'] as const
 const JWT = 'missing or malformed jwt'
 
 export const paradexErrors = {
@@ -20,15 +21,16 @@ export const paradexErrors = {
   PAYLOAD_TOO_LARGE: [413, 'VALIDATION_ERROR'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'BINDING_ERROR'],
   NOT_FOUND: [404, 'NOT_FOUND'],
-  // SIWE codes: no Paradex route takes a SIWE message; mapped for exhaustiveness.
+  // v2 SIWE codes. Paradex documents no EVM-specific code: a refused signature or a message for
+  // another site is a verification failure (ccxt: AuthenticationError), a malformed one a 400.
   INVALID_SIWE_MESSAGE: BAD_REQUEST,
   SIGNATURE_MALFORMED: [400, 'INVALID_STARKNET_SIGNATURE'],
-  INVALID_SIGNATURE: [401, 'STARKNET_SIGNATURE_VERIFICATION_FAILED'],
-  SIGNATURE_NOT_CANONICAL: [401, 'STARKNET_SIGNATURE_VERIFICATION_FAILED'],
-  DOMAIN_MISMATCH: UNAUTHORIZED,
-  SCHEME_MISMATCH: UNAUTHORIZED,
-  URI_MISMATCH: UNAUTHORIZED,
-  CHAIN_NOT_ALLOWED: UNAUTHORIZED,
+  INVALID_SIGNATURE: VERIFICATION_FAILED,
+  SIGNATURE_NOT_CANONICAL: VERIFICATION_FAILED,
+  DOMAIN_MISMATCH: VERIFICATION_FAILED,
+  SCHEME_MISMATCH: VERIFICATION_FAILED,
+  URI_MISMATCH: VERIFICATION_FAILED,
+  CHAIN_NOT_ALLOWED: VERIFICATION_FAILED,
   // ccxt still maps the pre-1.101 name to AuthenticationError, which is what an expiry is.
   MESSAGE_EXPIRED: [401, 'INVALID_SIGNATURE_EXPIRATION'],
   MESSAGE_NOT_YET_VALID: [400, 'INVALID_TIMESTAMP'],
@@ -61,6 +63,8 @@ export const paradexErrors = {
   PUBLIC_KEY_INVALID: [400, 'PUBLIC_KEY_INVALID'],
   NOT_ONBOARDED: [400, 'NOT_ONBOARDED'],
   TIMESTAMP_INVALID: [400, 'INVALID_TIMESTAMP'],
+  // No Paradex code exists (Paradex accepts replays); ccxt maps this one to AuthenticationError.
+  SIGNATURE_REPLAYED: VERIFICATION_FAILED,
   RATE_LIMITED: [429, 'RATE_LIMIT_EXCEEDED'],
   // Paradex's own enum code for an outage (ccxt: ExchangeError); the status tells 502 from 504.
   UPSTREAM_UNAVAILABLE: [502, 'SERVICE_UNAVAILABLE'],

@@ -10,15 +10,20 @@ import { paradexSystemConfig } from './system-config.js'
 const tags = ['paradex']
 const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
 
-/** Onboarding body: only `public_key` matters; referral and marketing fields are accepted and ignored. */
+/**
+ * Onboarding body: only `public_key` matters (a stark key, or v2's uncompressed secp256k1 key);
+ * referral and marketing fields are accepted and ignored.
+ */
 const OnboardingBody = Type.Object(
-  { public_key: Type.Optional(Type.String({ maxLength: 100 })) },
+  { public_key: Type.Optional(Type.String({ maxLength: 140 })) },
   { additionalProperties: true },
 )
 const OnboardingQuery = Type.Object(
   {
     account_signer_type: Type.Optional(Type.String({ maxLength: 20 })),
     public_key: Type.Optional(Type.String({ maxLength: 100 })),
+    eth_address: Type.Optional(Type.String({ maxLength: 100 })),
+    vault_operator_index: Type.Optional(Type.String({ maxLength: 10 })),
   },
   { additionalProperties: true },
 )
@@ -36,6 +41,13 @@ const authHeaders = (request: FastifyRequest) => ({
   signature: header(request, 'paradex-starknet-signature'),
   timestamp: header(request, 'paradex-timestamp'),
   expiration: header(request, 'paradex-signature-expiration'),
+  authorizeIsolatedMarkets: header(request, 'paradex-authorize-isolated-markets'),
+})
+
+const evmHeaders = (request: FastifyRequest) => ({
+  account: header(request, 'paradex-starknet-account'),
+  signature: header(request, 'paradex-evm-signature'),
+  message: header(request, 'paradex-siwe-message'),
 })
 
 /**
@@ -67,24 +79,76 @@ export async function paradexRoutes(
     },
   )
 
-  app.get<{ Querystring: { account_signer_type?: string; public_key?: string } }>(
+  app.get<{
+    Querystring: {
+      account_signer_type?: string
+      public_key?: string
+      eth_address?: string
+      vault_operator_index?: string
+    }
+  }>(
     '/v1/onboarding',
     { config: { auth: 'public' }, schema: { tags, querystring: OnboardingQuery } },
     async (request) => {
-      // Only Starknet signers exist here; eip191 (EVM v2 accounts) is a later slice.
-      if (request.query.account_signer_type !== 'starknet') {
-        throw new AuthError('VALIDATION_FAILED', 'signer type', { detail: 'account_signer_type' })
+      const { query } = request
+      if (query.account_signer_type === 'starknet') {
+        const { address, exists } = await gateway.paradex.status(query.public_key)
+        return {
+          account_signer_type: 'starknet',
+          address,
+          exists,
+          derivation_info: {
+            class_hash: config.paradexAccountClassHash,
+            proxy_class_hash: config.paradexProxyClassHash,
+          },
+        }
       }
-      const { address, exists } = await gateway.paradex.status(request.query.public_key)
-      return {
-        account_signer_type: 'starknet',
-        address,
-        exists,
-        derivation_info: {
-          class_hash: config.paradexAccountClassHash,
-          proxy_class_hash: config.paradexProxyClassHash,
+      if (query.account_signer_type === 'eip191') {
+        // Sigil has no vault operators: only the plain EIP-191 account derives here.
+        if (query.vault_operator_index !== undefined) {
+          throw new AuthError('VALIDATION_FAILED', 'vault operators', { detail: 'vault_operator_index' })
+        }
+        const { address, exists } = await gateway.paradex.evmStatus(query.eth_address)
+        return {
+          account_signer_type: 'eip191',
+          address,
+          exists,
+          derivation_info: { class_hash: config.paradexEvmAccountClassHash },
+        }
+      }
+      throw new AuthError('VALIDATION_FAILED', 'signer type', { detail: 'account_signer_type' })
+    },
+  )
+
+  // Paradex §7: v2 is served at /v2/… and, as the rendered docs spell it, at /v1/v2/….
+  for (const base of ['/v2', '/v1/v2']) {
+    app.post<{ Body: { public_key?: string } | undefined }>(
+      `${base}/onboarding`,
+      { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
+      async (request, reply) => {
+        await gateway.paradex.onboardEvm({ ...evmHeaders(request), publicKey: request.body?.public_key })
+        return reply.code(200).send()
+      },
+    )
+    app.post(`${base}/auth`, { config: signIn, schema: { tags } }, async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      const issued = await gateway.paradex.signInEvm(
+        {
+          ...evmHeaders(request),
+          authorizeIsolatedMarkets: header(request, 'paradex-authorize-isolated-markets'),
         },
-      }
+        requestContext(request),
+      )
+      return { jwt_token: issued.token }
+    })
+  }
+
+  app.get(
+    '/v1/jwks.json',
+    { config: { auth: 'public', rateLimit: 'none' }, schema: { tags } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60')
+      return gateway.keyRing.jwks()
     },
   )
 

@@ -17,6 +17,8 @@ export function paradexSystemConfig(config: Config) {
     paraclear_decimals: 8,
     paraclear_account_proxy_hash: config.paradexProxyClassHash,
     paraclear_account_hash: config.paradexAccountClassHash,
+    // paradex-py derives EVM (v2) account addresses from it.
+    paraclear_evm_account_hash: config.paradexEvmAccountClassHash,
     oracle_address: '0x0',
     bridged_tokens: [],
     l1_core_contract_address: '0x0',
