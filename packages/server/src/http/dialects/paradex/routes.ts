@@ -6,6 +6,7 @@ import type { Gateway } from '../../../core/gateway.js'
 import { requestContext } from '../../plugins/request-context.js'
 import { registerParadexErrors } from './errors.js'
 import { paradexSystemConfig } from './system-config.js'
+import { paradexUpstreamProxy } from './upstream-proxy.js'
 
 const tags = ['paradex']
 const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
@@ -60,6 +61,7 @@ export async function paradexRoutes(
   { gateway, config }: { gateway: Gateway; config: Config },
 ) {
   registerParadexErrors(app)
+  await app.register(paradexUpstreamProxy, { config })
   const systemConfig = paradexSystemConfig(config)
 
   app.get('/v1/system/config', { config: { auth: 'public' }, schema: { tags } }, async () => systemConfig)

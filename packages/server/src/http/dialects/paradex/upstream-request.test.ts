@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { upstreamHeaders, upstreamPath } from './upstream-request.js'
+
+describe('upstreamPath', () => {
+  it.each([
+    ['/paradex/v1/balance', '/v1/balance'],
+    ['/paradex/v1/orders/123?market=BTC-USD-PERP', '/v1/orders/123'],
+    ['/paradex/v1/', '/v1/'],
+    ['/paradex/v1/markets/BTC%20USD', '/v1/markets/BTC%20USD'],
+    ['/paradex/v1/a...b/..c', '/v1/a...b/..c'],
+  ])('behavior: %s is forwarded as %s (raw, query excluded)', (url, path) => {
+    expect(upstreamPath(url, '/paradex')).toBe(path)
+  })
+
+  it.each([
+    '/paradex/v1',
+    '/paradex/v2/auth',
+    '/p%61radex/v1/balance',
+    '/paradex/v1/../admin',
+    '/paradex/v1/./balance',
+    '/paradex/v1/%2E%2e/admin',
+    '/paradex/v1/a%2Fb',
+    '/paradex/v1/a%5Cb',
+    '/paradex/v1/a\\b',
+    '/paradex/v1/%E0%A4%A',
+  ])('error: %s is not plainly under <prefix>/v1/', (url) => {
+    expect(upstreamPath(url, '/paradex')).toBeUndefined()
+  })
+})
+
+describe('upstreamHeaders', () => {
+  const identity = { accountId: '0xabc', scopes: ['read', 'trade'] as const, via: 'jwt' as const }
+  const caller = { forwardedFor: '203.0.113.7, 10.0.0.2', proto: 'https', bodyless: false }
+
+  it('behavior: the identity replaces anything the client said about itself; hop-by-hop and credentials go', () => {
+    const out = upstreamHeaders(
+      {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'content-length': '2',
+        authorization: 'Bearer secret',
+        cookie: 'a=b',
+        'x-api-key': 'sgl_sk_secret',
+        'proxy-authorization': 'Basic x',
+        'x-sigil-account-id': '0xevil',
+        'x-forwarded-for': '6.6.6.6',
+        'x-forwarded-host': 'evil.example',
+        forwarded: 'for=6.6.6.6',
+        upgrade: 'websocket',
+        expect: '100-continue',
+        'keep-alive': 'timeout=5',
+        te: 'trailers',
+      },
+      { ...identity, isolatedAccountIds: ['0x1', '0x2'] },
+      caller,
+    )
+    expect(out).toEqual({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'content-length': '2',
+      'x-sigil-account-id': '0xabc',
+      'x-sigil-credential': 'jwt',
+      'x-sigil-scopes': 'read trade',
+      'x-sigil-acting-accounts': '0xabc 0x1 0x2',
+      'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+      'x-forwarded-proto': 'https',
+    })
+  })
+
+  it('behavior: GET and HEAD carry no body framing (Fastify reads no body for them)', () => {
+    const out = upstreamHeaders({ 'content-length': '5', 'transfer-encoding': 'chunked' }, identity, {
+      ...caller,
+      bodyless: true,
+    })
+    expect(out['content-length']).toBeUndefined()
+    expect(out['transfer-encoding']).toBeUndefined()
+    expect(out['x-sigil-acting-accounts']).toBe('0xabc')
+  })
+})
