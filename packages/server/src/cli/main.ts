@@ -3,7 +3,13 @@ import { CONFIG_KEYS, type Config, ConfigError, envName, loadConfig, masterKeyBy
 import { systemClock } from '../core/clock.js'
 import { createKeyRing } from '../core/tokens/create-key-ring.js'
 import { openStores } from '../store/open-stores.js'
-import { createInvites, listKeys, printAudit, redactUrlCredentials } from './operator-commands.js'
+import {
+  createInvites,
+  listKeys,
+  manageIsolatedAccounts,
+  printAudit,
+  redactUrlCredentials,
+} from './operator-commands.js'
 import { startServer } from './serve.js'
 
 const USAGE = `Usage: sigil <command> [options]
@@ -13,6 +19,8 @@ Commands:
   keys rotate      make a new signing key active (running servers switch within seconds)
   keys list        list signing keys (kid, alg, created, retired)
   invites create   print new invite codes [--uses N] [--expires-in DAYS] [--count K]
+  isolated-accounts add MAIN ISOLATED --market M | list MAIN | remove ISOLATED
+                   isolated-market accounts a Paradex token may be authorized for
   audit            security events as JSON lines [--account ID|0xADDRESS] [--since ISO] [--limit N]
   config print     print the effective configuration (secrets redacted)
 
@@ -55,6 +63,7 @@ async function withKeyRing<T>(config: Config, work: (ring: ReturnType<typeof cre
 
 async function run(command: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const config = readConfig(values)
+  if (command[0] === 'isolated-accounts') return manageIsolatedAccounts(config, command.slice(1), values)
   switch (command.join(' ')) {
     case 'serve': {
       const server = await startServer(config)
@@ -110,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
         account: { type: 'string' },
         since: { type: 'string' },
         limit: { type: 'string' },
+        market: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })

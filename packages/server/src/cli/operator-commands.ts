@@ -1,6 +1,8 @@
 import type { Config } from '../config.js'
 import { systemClock } from '../core/clock.js'
+import { isAuthError } from '../core/errors.js'
 import { createInviteService } from '../core/invites/create-invite-service.js'
+import { createIsolatedAccountService } from '../core/isolated-accounts/create-isolated-account-service.js'
 import type { Address, Stores } from '../core/ports.js'
 import { openStores } from '../store/open-stores.js'
 
@@ -58,6 +60,42 @@ export function printAudit(config: Config, values: CliValues): Promise<number> {
     for (const event of events)
       console.log(JSON.stringify({ ...event, at: new Date(event.at).toISOString() }))
     return 0
+  })
+}
+
+/**
+ * `sigil isolated-accounts add <main-account> <isolated-account> --market M`, `list <main-account>`,
+ * `remove <isolated-account>`: the links a Paradex token with PARADEX-AUTHORIZE-ISOLATED-MARKETS
+ * covers. Refusals print their error code.
+ */
+export function manageIsolatedAccounts(config: Config, args: string[], values: CliValues): Promise<number> {
+  const [action, first, second] = args
+  return withStores(config, async (stores) => {
+    const service = createIsolatedAccountService({
+      isolatedAccounts: stores.isolatedAccounts,
+      accounts: stores.accounts,
+      clock: systemClock,
+    })
+    try {
+      if (action === 'add' && first && second && typeof values.market === 'string') {
+        const added = await service.add({ parentAccountId: first, account: second, market: values.market })
+        console.log(JSON.stringify({ ...added, createdAt: new Date(added.createdAt).toISOString() }))
+      } else if (action === 'list' && first && !second) {
+        for (const link of await service.list(first))
+          console.log(JSON.stringify({ ...link, createdAt: new Date(link.createdAt).toISOString() }))
+      } else if (action === 'remove' && first && !second) {
+        await service.remove(first)
+      } else {
+        throw new Error(
+          'usage: sigil isolated-accounts add MAIN ISOLATED --market M | list MAIN | remove ISOLATED',
+        )
+      }
+      return 0
+    } catch (error) {
+      if (!isAuthError(error)) throw error
+      process.stderr.write(`sigil: ${error.code}${error.detail ? ` (${error.detail})` : ''}\n`)
+      return 1
+    }
   })
 }
 

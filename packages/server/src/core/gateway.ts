@@ -8,6 +8,10 @@ import { type AccountActions, createAccountActions } from './create-account-acti
 import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
+import {
+  createIsolatedAccountService,
+  type IsolatedAccountService,
+} from './isolated-accounts/create-isolated-account-service.js'
 import { createParadexService, type ParadexService } from './paradex/create-paradex-service.js'
 import type { Account, Address, Stores } from './ports.js'
 import { createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
@@ -51,8 +55,10 @@ export interface Gateway {
   actions: AccountActions
   /** Sign-In with Ethereum per API: the native one, and one per venue dialect. */
   signIns: Record<SignInPurpose, SignInApi>
-  /** Paradex: Starknet onboarding and Stark-signed auth (no SIWE). */
+  /** Paradex: onboarding and auth with a Stark key (v1) or an EVM key through SIWE (v2). */
   paradex: ParadexService
+  /** Isolated-market accounts and the main accounts they belong to. */
+  isolatedAccounts: IsolatedAccountService
   /** Server events to WebSocket subscribers; private ones only to sockets acting for their account. */
   publishHub: PublishHub
   siweBinding: SiweBinding
@@ -206,6 +212,11 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
         timestampSkewSeconds: config.issuedAtSkewSeconds,
         newAccountStatus: config.invitesRequired ? 'pending' : 'active',
       },
+    }),
+    isolatedAccounts: createIsolatedAccountService({
+      isolatedAccounts: stores.isolatedAccounts,
+      accounts: stores.accounts,
+      clock,
     }),
     actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     publishHub: createPublishHub(paradexChannelRules),

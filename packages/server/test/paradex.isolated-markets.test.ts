@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { decodeJwt, onboard, paradexAuth } from './support/paradex-client.js'
+import { A1, A2 } from './support/paradex-vectors.js'
+import { startTestServer, type TestServer } from './support/test-server.js'
+
+const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
+const ISOLATED_BTC = '0xb7c'
+const ISOLATED_ETH = '0xe7e'
+const AUTHORIZE = 'paradex-authorize-isolated-markets'
+
+const tokenClaims = async (server: TestServer, headers: Record<string, string> = {}) => {
+  const response = await paradexAuth(server.app, A2.account, A2.auth, headers)
+  expect(response.statusCode).toBe(200)
+  return { token: response.json().jwt_token as string, claims: decodeJwt(response.json().jwt_token) }
+}
+
+describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
+  let server: TestServer
+  beforeEach(async () => {
+    server = await startTestServer()
+    server.clock.set(1_700_000_060_000)
+    expect((await onboard(server.app)).statusCode).toBe(200)
+    await server.gateway.isolatedAccounts.add({
+      parentAccountId: A2.account,
+      account: ISOLATED_BTC,
+      market: 'BTC-USD-PERP',
+    })
+    await server.gateway.isolatedAccounts.add({
+      parentAccountId: A2.account,
+      account: ISOLATED_ETH,
+      market: 'ETH-USD-PERP',
+    })
+  })
+  afterEach(() => server.close())
+
+  it('behavior: "true" puts the isolated accounts in the token, and the Identity acts for them', async () => {
+    const { token, claims } = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+    expect(claims).toMatchObject({ sub: A2.account, isolated_accounts: [ISOLATED_BTC, ISOLATED_ETH] })
+    const identity = await server.gateway.authenticateAccessToken(token)
+    expect(identity.isolatedAccountIds).toEqual([ISOLATED_BTC, ISOLATED_ETH])
+  })
+
+  it('default: without the header, or with "false", the token covers the main account only', async () => {
+    for (const headers of [{}, { [AUTHORIZE]: 'false' }]) {
+      const { token, claims } = await tokenClaims(server, headers)
+      expect(claims).not.toHaveProperty('isolated_accounts')
+      expect((await server.gateway.authenticateAccessToken(token)).isolatedAccountIds).toBeUndefined()
+    }
+  })
+
+  it('error: any other header value is a 400, and no token', async () => {
+    for (const value of ['yes', 'TRUE', '1', '']) {
+      const response = await paradexAuth(server.app, A2.account, A2.auth, { [AUTHORIZE]: value })
+      expect([value, response.statusCode, response.json().error]).toEqual([value, 400, 'VALIDATION_ERROR'])
+    }
+  })
+
+  it("attack: another account's isolated accounts never appear in this account's token", async () => {
+    server.clock.set(1_700_000_060_000)
+    expect((await onboard(server.app, A1)).statusCode).toBe(200)
+    const response = await paradexAuth(server.app, A1.account, A1.auth, { [AUTHORIZE]: 'true' })
+    expect(response.statusCode).toBe(200)
+    expect(decodeJwt(response.json().jwt_token)).not.toHaveProperty('isolated_accounts')
+  })
+
+  it('behavior: the list is taken at issuance: a link removed later stays in the earlier token only', async () => {
+    const before = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+    await server.gateway.isolatedAccounts.remove(ISOLATED_ETH)
+    const after = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+    expect(before.claims.isolated_accounts).toEqual([ISOLATED_BTC, ISOLATED_ETH])
+    expect(after.claims.isolated_accounts).toEqual([ISOLATED_BTC])
+  })
+
+  it('attack: links that would confuse accounts are refused with codes', async () => {
+    const add = (account: string, parentAccountId: string = A2.account, market = 'SOL-USD-PERP') =>
+      server.gateway.isolatedAccounts.add({ parentAccountId, account, market })
+    await expect(add('0x5', '0xnobody')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(add(A2.account)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(add(ISOLATED_BTC, A2.account, 'ETH-USD-PERP')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
+    await expect(add('0x5', A2.account, 'btc usd; drop')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(add('not-an-address')).rejects.toMatchObject({ code: 'STARKNET_ADDRESS_INVALID' })
+    // The same link again is idempotent; an unpadded upper-case spelling is the same account.
+    await expect(add('0xB7C', A2.account, 'BTC-USD-PERP')).resolves.toMatchObject({ account: ISOLATED_BTC })
+  })
+})
+
+describe('sigil isolated-accounts', () => {
+  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-isolated-')), 'sigil.db')}`
+  const sigil = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+    })
+
+  it('behavior: the operator links, lists and removes isolated accounts; the next token follows', async () => {
+    const server = await startTestServer({ databaseUrl })
+    try {
+      server.clock.set(1_700_000_060_000)
+      expect((await onboard(server.app)).statusCode).toBe(200)
+
+      const added = sigil('isolated-accounts', 'add', A2.account, ISOLATED_BTC, '--market', 'BTC-USD-PERP')
+      expect(added.status).toBe(0)
+      expect(JSON.parse(added.stdout)).toMatchObject({ account: ISOLATED_BTC, parentAccountId: A2.account })
+      const listed = sigil('isolated-accounts', 'list', A2.account)
+      expect(
+        listed.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).account),
+      ).toEqual([ISOLATED_BTC])
+      expect((await tokenClaims(server, { [AUTHORIZE]: 'true' })).claims.isolated_accounts).toEqual([
+        ISOLATED_BTC,
+      ])
+
+      expect(sigil('isolated-accounts', 'remove', ISOLATED_BTC).status).toBe(0)
+      expect((await tokenClaims(server, { [AUTHORIZE]: 'true' })).claims).not.toHaveProperty(
+        'isolated_accounts',
+      )
+
+      const refused = sigil('isolated-accounts', 'add', '0xnobody', '0x9', '--market', 'BTC-USD-PERP')
+      expect({ status: refused.status, stderr: refused.stderr.trim() }).toEqual({
+        status: 1,
+        stderr: 'sigil: NOT_FOUND (parent_account)',
+      })
+      expect(sigil('isolated-accounts', 'add', A2.account).status).toBe(1)
+    } finally {
+      await server.close()
+    }
+  })
+})
