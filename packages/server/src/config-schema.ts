@@ -139,6 +139,10 @@ export const ConfigSchema = Type.Object(
       uniqueItems: true,
       description: 'Venue protocols spoken besides the native API.',
     }),
+    nativePrefix: Prefix(
+      '',
+      "Mount point of Sigil's own API (<nativePrefix>/v1/...); move it (e.g. /sigil) to give the root to Paradex.",
+    ),
     evedexPrefix: Prefix('/evedex', 'Mount point of the EVEDEX dialect ("" = root).'),
     evedexSiweDomain: Type.Optional(
       Type.String({ minLength: 1, description: 'SIWE domain for EVEDEX clients; default: siweDomain.' }),
@@ -169,7 +173,7 @@ export const ConfigSchema = Type.Object(
     ),
     paradexPrefix: Prefix(
       '/paradex',
-      'Mount point of the Paradex dialect (not the root: its paths start with /v1).',
+      'Mount point of the Paradex dialect; "" (the root, as unmodified clients expect) needs nativePrefix set.',
     ),
     paradexStarknetChainId: Type.String({
       default: 'PRIVATE_SN_POTC_SEPOLIA',

@@ -86,7 +86,7 @@ function fromFile(path: string, problems: string[]): Record<string, unknown> {
 
 /** Dialects must not mount over each other or over the native API; cookies must not share a name. */
 function checkMounts(input: ConfigInput, sessionCookieName: string, problems: string[]) {
-  const reserved = ['/v1', '/.well-known', '/healthz', '/openapi.json']
+  const reserved = [`${input.nativePrefix}/v1`, '/.well-known', '/healthz', '/openapi.json']
   const prefixOf = { evedex: input.evedexPrefix, ocx: input.ocxPrefix, paradex: input.paradexPrefix }
   const mounts = input.dialects.map((d) => [d, prefixOf[d]] as const)
   for (const [dialect, prefix] of mounts) {
@@ -97,9 +97,14 @@ function checkMounts(input: ConfigInput, sessionCookieName: string, problems: st
       problems.push(`${dialect}Prefix: ${prefix} overlaps the native API`)
     }
   }
-  // Paradex paths start with /v1 like the native API's, so the root mount would shadow it.
-  if (input.dialects.includes('paradex') && input.paradexPrefix === '') {
-    problems.push('paradexPrefix: "" would mount Paradex over the native /v1 API')
+  // Paradex paths start with /v1 like the native API's: the root takes a native API moved aside.
+  if (input.dialects.includes('paradex') && input.paradexPrefix === '' && input.nativePrefix === '') {
+    problems.push('paradexPrefix: "" would mount Paradex over the native /v1 API (set nativePrefix, e.g. /sigil)')
+  }
+  for (const [dialect, prefix] of mounts) {
+    if (input.nativePrefix !== '' && prefix === input.nativePrefix) {
+      problems.push(`${dialect}Prefix: the same prefix as nativePrefix`)
+    }
   }
   for (const [index, [dialect, prefix]] of mounts.entries()) {
     const earlier = mounts.slice(0, index).find(([, other]) => other === prefix && prefix !== '')

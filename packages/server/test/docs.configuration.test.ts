@@ -16,8 +16,9 @@ describe('docs/configuration.md', () => {
       const fallback = (ConfigSchema.properties[key] as { default?: unknown }).default
       // An empty list default means "derived" (documented in words), like an absent default.
       const documented = Array.isArray(fallback) ? fallback.length > 0 : fallback !== undefined
-      if (documented)
-        expect(row[3]!.trim()).toBe(`\`${Array.isArray(fallback) ? fallback.join(',') : fallback}\``)
+      // The empty string is written as `""` (an empty code span would not render).
+      const text = Array.isArray(fallback) ? fallback.join(',') : fallback === '' ? '""' : fallback
+      if (documented) expect(row[3]!.trim()).toBe(`\`${text}\``)
     }
   })
 })

@@ -133,8 +133,18 @@ describe('Isolated account store', () => {
 })
 
 describe('Paradex configuration', () => {
-  it('attack: the root mount is refused (Paradex paths would shadow the native /v1 API)', () => {
+  it('attack: the root mount is refused while the native API is at the root too (both start with /v1)', () => {
     expect(() => loadConfig({ flags: { paradexPrefix: '' } })).toThrow(/paradexPrefix: "" would mount/)
+    expect(() => loadConfig({ flags: { paradexPrefix: '', nativePrefix: '/sigil' } })).not.toThrow()
+  })
+
+  it('attack: a dialect on the native prefix, or over its /v1, is refused', () => {
+    expect(() => loadConfig({ flags: { nativePrefix: '/ocx' } })).toThrow(
+      /ocxPrefix: the same prefix as nativePrefix/,
+    )
+    expect(() => loadConfig({ flags: { nativePrefix: '/api', evedexPrefix: '/api/v1' } })).toThrow(
+      /evedexPrefix: \/api\/v1 overlaps the native API/,
+    )
   })
 
   it('behavior: two dialects on one prefix are refused', () => {

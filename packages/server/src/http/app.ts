@@ -103,10 +103,11 @@ export async function buildApp(
       return gateway.keyRing.jwks()
     },
   )
-  await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
-  await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
-  await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
-  await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
+  const v1 = `${config.nativePrefix}/v1`
+  await app.register(nativeAuthRoutes, { prefix: `${v1}/auth`, gateway, config })
+  await app.register(nativeSessionRoutes, { prefix: `${v1}/auth/sessions`, gateway, config })
+  await app.register(nativeApiKeyRoutes, { prefix: `${v1}/api-keys`, gateway })
+  await app.register(nativeVerifyRoutes, { prefix: `${v1}/verify`, config })
   if (config.dialects.includes('evedex'))
     await app.register(evedexRoutes, { prefix: config.evedexPrefix, gateway, config })
   if (config.dialects.includes('ocx'))

@@ -86,8 +86,9 @@ export function sendParadexError(reply: FastifyReply, code: AuthErrorCode, detai
   return reply.code(status).type('application/json; charset=utf-8').send(body)
 }
 
-/** Paradex's error body on every route of the dialect, and for unknown paths under its prefix. */
+/** Paradex's error body on every route of the dialect, and for unknown paths under its own prefix. */
 export function registerParadexErrors(app: FastifyInstance) {
   renderErrorsWith(app, sendParadexError)
-  app.setNotFoundHandler((_request, reply) => sendParadexError(reply, 'NOT_FOUND'))
+  // At the root the root's handler answers (one per prefix): unknown paths there are anyone's.
+  if (app.prefix !== '') app.setNotFoundHandler((_request, reply) => sendParadexError(reply, 'NOT_FOUND'))
 }
