@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPair, SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import type { Scope } from '../src/core/scopes.js'
 import { createKey, signedIn } from './support/api-keys.js'
 import { cookieSession, withCookie } from './support/cookie-session.js'
@@ -328,6 +329,22 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       headers: { ...bearer(jwt), connection: 'Upgrade', upgrade: 'websocket' },
     })
     expect(upgrade.statusCode).toBe(404)
+    expect(upstream.received).toEqual([])
+  })
+
+  it('behavior: a real WebSocket upgrade under /v1/ is never proxied, even with a valid JWT', async () => {
+    await server.app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = server.app.server.address() as AddressInfo
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${PARADEX}/v1/stream`, { headers: bearer(jwt) })
+      socket.on('open', () => {
+        socket.close()
+        resolve('open')
+      })
+      socket.on('unexpected-response', (_request, response) => resolve(`http ${response.statusCode}`))
+      socket.on('error', () => resolve('error'))
+    })
+    expect(outcome).toBe('http 404')
     expect(upstream.received).toEqual([])
   })
 
