@@ -191,6 +191,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       signatureUses: stores.signatureUses,
       isolatedAccounts: stores.isolatedAccounts,
       evmCrypto: deps.evmCrypto,
+      invites,
       accessTokens,
       audit,
       clock,

@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError, isAuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
+import type { InviteService } from '../invites/create-invite-service.js'
 import type {
   Address,
   IsolatedAccountStore,
@@ -63,6 +64,8 @@ export interface OnboardingRequest {
   publicKey?: string | undefined
   signature?: string | undefined
   ethAddress?: string | undefined
+  /** Body `referral_code`: with `invitesRequired`, a Sigil invite code that activates the account. */
+  referralCode?: string | undefined
 }
 
 export interface ParadexAuthRequest {
@@ -86,6 +89,7 @@ export interface ParadexEvmRequest {
 export interface ParadexEvmOnboardingRequest extends ParadexEvmRequest {
   /** Body `public_key`: the signer's uncompressed secp256k1 key (`0x04…`); checked when sent. */
   publicKey?: string | undefined
+  referralCode?: string | undefined
 }
 
 export interface ParadexEvmAuthRequest extends ParadexEvmRequest {
@@ -121,6 +125,7 @@ export function createParadexService(deps: {
   signatureUses: SignatureUseStore
   isolatedAccounts: IsolatedAccountStore
   accessTokens: AccessTokens
+  invites: InviteService
   evmCrypto: EvmCrypto
   audit: AuditLog
   clock: Clock
@@ -162,6 +167,19 @@ export function createParadexService(deps: {
     scopes: paradexScopes(await deps.findStatus(record.accountId)),
     via: 'jwt',
   })
+
+  /**
+   * Paradex's onboarding body carries a `referral_code`; with `invitesRequired` it is where a
+   * Paradex client redeems a Sigil invite (a Paradex JWT never holds the `account` scope the
+   * native redeem route needs). Onboarding is complete either way: a refused code leaves the
+   * account onboarded and pending, and onboarding again with a good code activates it.
+   */
+  const redeemReferral = async (accountId: string, referralCode: string | undefined) => {
+    if (referralCode === undefined || options.newAccountStatus === 'active') return
+    if ((await deps.findStatus(accountId)) !== 'pending') return
+    await deps.invites.redeem(accountId, referralCode)
+    await deps.audit.record({ type: 'invite.redeemed', accountId, detail: { via: 'paradex' } })
+  }
 
   const register = async (input: Parameters<StarknetAccountStore['register']>[0]) => {
     const outcome = await starknetAccounts.register(input, clock.now(), options.newAccountStatus)
@@ -303,12 +321,14 @@ export function createParadexService(deps: {
       const hash = paradexOnboardingHash({ chainId: options.chainId, account: account.felt })
       if (!hash.ok) throw new AuthError('STARKNET_ADDRESS_INVALID', hash.reason)
       verify(hash.value, signature, publicKey.felt)
-      return register({
+      const record = await register({
         account: account.hex,
         signerType: 'starknet',
         publicKey: publicKey.hex,
         ...(ethAddress ? { ethAddress } : {}),
       })
+      await redeemReferral(record.accountId, request.referralCode)
+      return record
     },
 
     /**
@@ -327,12 +347,14 @@ export function createParadexService(deps: {
         }
       }
       verifySiweSigner(message, request.signature ?? '', signer, deps.evmCrypto)
-      return register({
+      const record = await register({
         account: account.hex,
         signerType: 'eip191',
         publicKey: signer.toLowerCase(),
         ethAddress: signer,
       })
+      await redeemReferral(record.accountId, request.referralCode)
+      return record
     },
 
     /** `GET /v1/onboarding`: the address the signer derives, and whether it is onboarded. */

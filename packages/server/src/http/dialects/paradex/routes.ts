@@ -12,13 +12,18 @@ const tags = ['paradex']
 const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
 
 /**
- * Onboarding body: only `public_key` matters (a stark key, or v2's uncompressed secp256k1 key);
- * referral and marketing fields are accepted and ignored.
+ * Onboarding body: `public_key` (a stark key, or v2's uncompressed secp256k1 key) and
+ * `referral_code` (an invite code when invites are required); marketing fields are ignored.
  */
 const OnboardingBody = Type.Object(
-  { public_key: Type.Optional(Type.String({ maxLength: 140 })) },
+  {
+    public_key: Type.Optional(Type.String({ maxLength: 140 })),
+    referral_code: Type.Optional(Type.String({ maxLength: 100 })),
+  },
   { additionalProperties: true },
 )
+type OnboardingBodyInput = { public_key?: string; referral_code?: string }
+
 const OnboardingQuery = Type.Object(
   {
     account_signer_type: Type.Optional(Type.String({ maxLength: 20 })),
@@ -66,7 +71,7 @@ export async function paradexRoutes(
 
   app.get('/v1/system/config', { config: { auth: 'public' }, schema: { tags } }, async () => systemConfig)
 
-  app.post<{ Body: { public_key?: string } | undefined }>(
+  app.post<{ Body: OnboardingBodyInput | undefined }>(
     '/v1/onboarding',
     { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
     async (request, reply) => {
@@ -75,6 +80,7 @@ export async function paradexRoutes(
         signature: header(request, 'paradex-starknet-signature'),
         ethAddress: header(request, 'paradex-ethereum-account'),
         publicKey: request.body?.public_key,
+        referralCode: request.body?.referral_code,
       })
       // Paradex answers an empty 200; ccxt and paradex-py both accept it.
       return reply.code(200).send()
@@ -124,11 +130,15 @@ export async function paradexRoutes(
 
   // Paradex §7: v2 is served at /v2/… and, as the rendered docs spell it, at /v1/v2/….
   for (const base of ['/v2', '/v1/v2']) {
-    app.post<{ Body: { public_key?: string } | undefined }>(
+    app.post<{ Body: OnboardingBodyInput | undefined }>(
       `${base}/onboarding`,
       { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
       async (request, reply) => {
-        await gateway.paradex.onboardEvm({ ...evmHeaders(request), publicKey: request.body?.public_key })
+        await gateway.paradex.onboardEvm({
+          ...evmHeaders(request),
+          publicKey: request.body?.public_key,
+          referralCode: request.body?.referral_code,
+        })
         return reply.code(200).send()
       },
     )
