@@ -115,6 +115,9 @@ const MATRIX: Record<string, Need> = {
   'HEAD /paradex/v1/onboarding': PUBLIC,
   'POST /paradex/v1/auth': PUBLIC,
   'POST /paradex/v1/auth/:publicKey': PUBLIC,
+  // The WebSocket upgrade (authentication is its `auth` message); a plain GET is 426.
+  'GET /paradex/v1': PUBLIC,
+  'HEAD /paradex/v1': PUBLIC,
   // Reverse-proxy mode (paradexUpstreamUrl): what Sigil does not serve under /v1 goes upstream.
   'GET /paradex/v1/*': READ,
   'HEAD /paradex/v1/*': READ,
@@ -130,7 +133,7 @@ const MATRIX: Record<string, Need> = {
   'HEAD /paradex/v1/jwks.json': PUBLIC,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
-const HIDDEN = ['GET /healthz', 'GET /openapi.json']
+const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
 

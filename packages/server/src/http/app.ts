@@ -15,6 +15,7 @@ import { registerJsonBody } from './plugins/json-body.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import { nativeSessionCookie } from './plugins/session-cookie.js'
+import { registerWebSocket } from './plugins/websocket.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -63,6 +64,7 @@ export async function buildApp(
     },
   })
   await app.register(cookie)
+  await registerWebSocket(app, config)
   registerProblemDetails(app)
   // Hook order is the security order: identify → count (429 before any work) → authorize.
   // The native cookie, then each dialect's: a session is a session whichever API made it.

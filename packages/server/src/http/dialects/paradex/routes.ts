@@ -7,6 +7,7 @@ import { requestContext } from '../../plugins/request-context.js'
 import { registerParadexErrors } from './errors.js'
 import { paradexSystemConfig } from './system-config.js'
 import { paradexUpstreamProxy } from './upstream-proxy.js'
+import { registerParadexWebSocket } from './ws/route.js'
 
 const tags = ['paradex']
 const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
@@ -68,6 +69,7 @@ export async function paradexRoutes(
   registerParadexErrors(app)
   await app.register(paradexUpstreamProxy, { config })
   const systemConfig = paradexSystemConfig(config)
+  registerParadexWebSocket(app, { gateway, config })
 
   app.get('/v1/system/config', { config: { auth: 'public' }, schema: { tags } }, async () => systemConfig)
 

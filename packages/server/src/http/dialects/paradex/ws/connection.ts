@@ -1,0 +1,186 @@
+import { MAX_ACCESS_TOKEN_LENGTH } from '@sigil/protocol'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RawData, WebSocket } from 'ws'
+import { isAuthError } from '../../../../core/errors.js'
+import type { Gateway } from '../../../../core/gateway.js'
+import { actingAccountIds, type Identity } from '../../../../core/identity.js'
+import type { HubSubscriber } from '../../../../core/publish-hub/create-publish-hub.js'
+import { parseParadexChannel } from '../../../../core/publish-hub/paradex-channels.js'
+import { errorCatalog } from '../../../error-catalog.js'
+import type { ParadexWsError } from './errors.js'
+import { errorFrame, nowMicros, parseRpcRequest, pushFrame, type RpcId, resultFrame } from './json-rpc.js'
+import { type KeepAliveOptions, keepAlive } from './keepalive.js'
+
+export interface ParadexSocketSettings {
+  /** The opaque `node_id` of the auth result: one per process. */
+  nodeId: string
+  maxSubscriptions: number
+  keepAlive: KeepAliveOptions
+}
+
+export interface ParadexSocketDeps {
+  gateway: Pick<Gateway, 'authenticateAccessToken' | 'publishHub'>
+  settings: ParadexSocketSettings
+  log: FastifyBaseLogger
+}
+
+/** Messages arriving while an `auth` is verified wait for it, in order; a client flooding past this is closed. */
+const MAX_BACKLOG = 64
+/** Each `auth` costs a signature check: a socket that keeps presenting bad tokens is closed. */
+const MAX_FAILED_AUTHS = 5
+/** A client that stopped reading: past this much unsent output its socket is dropped. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+/** Compact JWS; an empty signature (alg none) still counts as a JWT, so it is refused as invalid, not malformed. */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+
+interface Reply {
+  ok(result: Record<string, unknown>): void
+  fail(error: ParadexWsError, data?: string): void
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const channelOf = (params: unknown) =>
+  isObject(params) && typeof params.channel === 'string' ? params.channel : undefined
+
+/**
+ * One Paradex WebSocket: JSON-RPC `auth`, `subscribe`, `unsubscribe`, and the hub's pushes.
+ * The identity from `auth` lasts as long as the socket, even past the JWT's expiry (Paradex §8).
+ */
+export function serveParadexSocket(socket: WebSocket, { gateway, settings, log }: ParadexSocketDeps) {
+  let identity: Identity | null = null
+  /** `owner`: the account a private subscription was made for; a re-auth that does not cover it drops it. */
+  const subscriptions = new Map<string, { stop(): void; owner?: string }>()
+  let backlog: [data: RawData, isBinary: boolean, usIn: number][] | null = null
+  let failedAuths = 0
+  let closed = false
+
+  const send = (frame: object) => {
+    if (socket.readyState !== socket.OPEN) return
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.terminate()
+      return
+    }
+    socket.send(JSON.stringify(frame))
+  }
+  const subscriber: HubSubscriber = {
+    identity: () => identity,
+    deliver: (channel, data) => send(pushFrame(channel, data)),
+  }
+
+  function refuseAuth(reply: Reply, error: ParadexWsError, data: string) {
+    failedAuths += 1
+    reply.fail(error, data)
+    if (failedAuths >= MAX_FAILED_AUTHS) socket.close(1008, 'too many failed auth attempts')
+  }
+
+  function authenticate(next: Identity) {
+    identity = next
+    const covered = new Set(actingAccountIds(next))
+    for (const [channel, subscription] of subscriptions) {
+      if (subscription.owner === undefined || covered.has(subscription.owner)) continue
+      subscription.stop()
+      subscriptions.delete(channel)
+    }
+  }
+
+  async function verify(bearer: string, reply: Reply) {
+    try {
+      const verified = await gateway.authenticateAccessToken(bearer)
+      if (!verified.scopes.includes('read'))
+        return refuseAuth(reply, 'BEARER_INVALID', 'the token cannot read')
+      if (closed) return
+      authenticate(verified)
+      reply.ok({ node_id: settings.nodeId })
+    } catch (error) {
+      if (!isAuthError(error)) {
+        log.error({ err: error }, 'websocket auth failed')
+        return reply.fail('INTERNAL_ERROR')
+      }
+      log.info({ code: error.code, reason: error.internal }, 'websocket auth refused')
+      refuseAuth(reply, 'BEARER_INVALID', errorCatalog[error.code][1])
+    } finally {
+      drain()
+    }
+  }
+
+  function auth(params: unknown, reply: Reply) {
+    if (!isObject(params)) return reply.fail('INVALID_PARAMS', 'params must be {"bearer": "<JWT>"}')
+    const { bearer } = params
+    if (typeof bearer !== 'string' || bearer.length > MAX_ACCESS_TOKEN_LENGTH || !JWT_SHAPE.test(bearer))
+      return refuseAuth(reply, 'BEARER_MALFORMED', 'bearer must be a JWT')
+    backlog = []
+    void verify(bearer, reply)
+  }
+
+  function subscribe(params: unknown, reply: Reply) {
+    const channel = channelOf(params)
+    if (channel === undefined) return reply.fail('INVALID_PARAMS', 'params.channel must be a string')
+    const parsed = parseParadexChannel(channel)
+    if (!parsed) return reply.fail('INVALID_REQUEST', 'invalid channel')
+    if (parsed.private && !identity)
+      return reply.fail('BEARER_MALFORMED', 'auth before subscribing to a private channel')
+    if (subscriptions.has(channel)) return reply.fail('METHOD_ERROR', 'already subscribed')
+    if (subscriptions.size >= settings.maxSubscriptions)
+      return reply.fail('METHOD_ERROR', 'too many subscriptions')
+    const stop = gateway.publishHub.subscribe(channel, subscriber)
+    subscriptions.set(channel, parsed.private && identity ? { stop, owner: identity.accountId } : { stop })
+    reply.ok({ channel })
+  }
+
+  function unsubscribe(params: unknown, reply: Reply) {
+    const channel = channelOf(params)
+    if (channel === undefined) return reply.fail('INVALID_PARAMS', 'params.channel must be a string')
+    const subscription = subscriptions.get(channel)
+    if (!subscription) return reply.fail('METHOD_ERROR', 'not subscribed')
+    subscription.stop()
+    subscriptions.delete(channel)
+    reply.ok({ channel })
+  }
+
+  function handle(data: RawData, isBinary: boolean, usIn: number) {
+    const parsed = parseRpcRequest(data, isBinary)
+    const respond = (id: RpcId | undefined): Reply => ({
+      ok: (result) => send(resultFrame(result, id, usIn)),
+      fail: (error, detail) => send(errorFrame(error, id, usIn, detail)),
+    })
+    if (!parsed.ok) return respond(parsed.id).fail(parsed.error, parsed.data)
+    const { method, params, id } = parsed.request
+    const reply = respond(id)
+    switch (method) {
+      case 'auth':
+        return auth(params, reply)
+      case 'subscribe':
+        return subscribe(params, reply)
+      case 'unsubscribe':
+        return unsubscribe(params, reply)
+      default:
+        return reply.fail('METHOD_NOT_FOUND', 'methods: auth, subscribe, unsubscribe')
+    }
+  }
+
+  /** After an auth settles: the messages that waited for it, in order, until one is another auth. */
+  function drain() {
+    const waiting = backlog ?? []
+    backlog = null
+    while (waiting.length > 0 && backlog === null && !closed) handle(...waiting.shift()!)
+    if (backlog !== null) (backlog as typeof waiting).unshift(...waiting)
+  }
+
+  socket.on('message', (data, isBinary) => {
+    const usIn = nowMicros()
+    if (backlog === null) return handle(data, isBinary, usIn)
+    if (backlog.length >= MAX_BACKLOG) return socket.close(1008, 'too many requests in flight')
+    backlog.push([data, isBinary, usIn])
+  })
+
+  const stopKeepAlive = keepAlive(socket, settings.keepAlive)
+  socket.on('close', () => {
+    closed = true
+    backlog = null
+    stopKeepAlive()
+    for (const subscription of subscriptions.values()) subscription.stop()
+    subscriptions.clear()
+  })
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto'
+import type {} from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../../../config.js'
+import type { Gateway } from '../../../../core/gateway.js'
+import { paradexError } from '../errors.js'
+import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
+
+/**
+ * `GET <paradexPrefix>/v1`: the Paradex WebSocket (JSON-RPC 2.0, spec/paradex.md §8). The upgrade
+ * is an ordinary route, so Sigil's hooks run first: it is public (authentication is the `auth`
+ * message; an Authorization header on the upgrade is ignored) and counts as a sign-in request of
+ * the client IP, which bounds how fast one address can open sockets to try tokens on. Without an
+ * upgrade the answer is 426 in Paradex's error body.
+ */
+export function registerParadexWebSocket(
+  app: FastifyInstance,
+  { gateway, config }: { gateway: Gateway; config: Config },
+) {
+  const settings: ParadexSocketSettings = {
+    nodeId: randomBytes(8).toString('hex'),
+    maxSubscriptions: config.paradexWsMaxSubscriptions,
+    keepAlive: {
+      pingIntervalMs: config.paradexWsPingIntervalSeconds * 1000,
+      pongTimeoutMs: config.paradexWsPongTimeoutSeconds * 1000,
+    },
+  }
+  app.route({
+    method: 'GET',
+    url: '/v1',
+    config: { auth: 'public', rateLimit: 'sign-in' },
+    schema: { hide: true },
+    handler: async (_request, reply) => {
+      const [, body] = paradexError('VALIDATION_FAILED', 'this is a WebSocket endpoint: send an upgrade')
+      return reply.code(426).header('upgrade', 'websocket').type('application/json; charset=utf-8').send(body)
+    },
+    wsHandler: (socket, request) => serveParadexSocket(socket, { gateway, settings, log: request.log }),
+  })
+}

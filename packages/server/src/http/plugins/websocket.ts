@@ -1,0 +1,21 @@
+import websocket from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config.js'
+
+/**
+ * WebSocket upgrades through the Fastify router, so an upgrade passes the same hooks (auth
+ * declaration, rate limit) as any request. Registered once at the root, before any route: every
+ * route is then wrapped, and an upgrade to a route without a WebSocket handler is closed instead
+ * of left hanging. One message limit for all sockets, enforced by `ws` before a frame is buffered.
+ */
+export async function registerWebSocket(app: FastifyInstance, config: Config) {
+  await app.register(websocket, {
+    options: { maxPayload: config.webSocketMessageLimitBytes },
+    // `ws` has already begun closing on a protocol error (1009 for a message too large, 1007 for
+    // bad UTF-8); anything else is a handler bug, closed as an internal error (1011).
+    errorHandler: (error, socket, request) => {
+      request.log.info({ reason: error.message }, 'websocket error')
+      if (socket.readyState === socket.OPEN) socket.close(1011)
+    },
+  })
+}
