@@ -168,3 +168,27 @@ describe('Paradex: unmodified ccxt 4.5.84 (REST) against a listening Sigil', () 
     expect((await nativeMe(sigil, jwt)).status).toBe(401)
   })
 })
+
+describe('Paradex at the root (paradexPrefix "", nativePrefix moved): ccxt with only its host changed', () => {
+  let sigil: LiveSigil
+  beforeEach(async () => {
+    sigil = await listenSigil({ paradexPrefix: '', nativePrefix: '/sigil' })
+  })
+  afterEach(() => sigil.close())
+
+  it('behavior: urls.api.v1 = <host>/v1, exactly Paradex’s layout: onboarding() and authenticateRest() work; /sigil/v1 takes the JWT', async () => {
+    const wallet = new Wallet(HARDHAT_0)
+    const { exchange, requests } = ccxtParadex(sigil, {
+      walletAddress: wallet.address,
+      privateKey: HARDHAT_0,
+    })
+    expect(exchange.urls.api.v1).toBe(`${sigil.origin}/v1`)
+    await exchange.onboarding()
+    const jwt = (await exchange.authenticateRest())!
+    expect(decodeJwt(jwt).sub).toBe(A2.account)
+    expect(requests).toEqual(['GET /v1/system/config', 'POST /v1/onboarding', 'POST /v1/auth'])
+    const me = await nativeMe(sigil, jwt)
+    expect(me.status).toBe(200)
+    expect(me.body.account.id).toBe(A2.account)
+  })
+})

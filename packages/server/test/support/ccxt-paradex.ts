@@ -70,9 +70,10 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection, but the call succeeded')
 }
 
-/** The native identity route, with a Paradex JWT as Bearer. */
+/** The native identity route (under `nativePrefix`), with a Paradex JWT as Bearer. */
 export async function nativeMe(sigil: LiveSigil, jwt: string) {
-  const response = await fetch(`${sigil.origin}/v1/auth/me`, { headers: { authorization: `Bearer ${jwt}` } })
+  const url = `${sigil.origin}${sigil.server.config.nativePrefix}/v1/auth/me`
+  const response = await fetch(url, { headers: { authorization: `Bearer ${jwt}` } })
   type Me = { account: { id: string; address: string; status: string }; scopes: string[] }
   return { status: response.status, body: (await response.json()) as Me }
 }
