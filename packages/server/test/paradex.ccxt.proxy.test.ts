@@ -94,7 +94,8 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
     expect(upstream.received).toHaveLength(1)
   })
 
-  // SIGIL BUG (client/server disagreement): in reverse-proxy mode every unserved <prefix>/v1/*
+  // SIGIL BUG (client/server disagreement), documented as a known gap in docs/dialects.md (Paradex
+  // Upstream, "Gap"; a public allowlist is missing): in reverse-proxy mode every unserved <prefix>/v1/*
   // route needs a credential (upstream-proxy.ts: GET /v1/* requires `read`), including Paradex's
   // public market data. ccxt sends its public API (GET /v1/markets from loadMarkets, which
   // fetchBalance, createOrder, fetchOrders… call first on a fresh instance) without Authorization,
