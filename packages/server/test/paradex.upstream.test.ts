@@ -190,6 +190,29 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(upstream.received).toHaveLength(1)
   })
 
+  it('behavior: at the root mount (paradexPrefix "", nativePrefix moved aside), /v1/* goes upstream and Sigil keeps its own', async () => {
+    await server.close()
+    await start({ paradexPrefix: '', nativePrefix: '/sigil' })
+    const { token } = await server.gateway.accessTokens.issue({
+      accountId: A2.account,
+      sessionId: randomUUID(),
+      scopes: ['read', 'trade'],
+      clientId: 'paradex',
+    })
+    const balance = await server.app.inject({ method: 'GET', url: '/v1/balance?x=1', headers: bearer(token) })
+    expect(balance.statusCode).toBe(200)
+    expect((await server.app.inject({ method: 'GET', url: '/v1/system/config' })).json()).toHaveProperty(
+      'starknet_chain_id',
+    )
+    const verify = await server.app.inject({
+      method: 'GET',
+      url: '/sigil/v1/verify/trade',
+      headers: bearer(token),
+    })
+    expect(verify.headers['x-sigil-account-id']).toBe(A2.account)
+    expect(upstream.received.map((r) => r.url)).toEqual(['/v1/balance?x=1'])
+  })
+
   it('behavior: a base path in paradexUpstreamUrl is kept in front of /v1', async () => {
     await server.close()
     server = await startTestServer({ paradexUpstreamUrl: `${upstream.url}/api/` })

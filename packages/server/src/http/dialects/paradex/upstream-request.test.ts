@@ -12,6 +12,12 @@ describe('upstreamPath', () => {
     expect(upstreamPath(url, '/paradex')).toBe(path)
   })
 
+  it('behavior: any mount, the root included (paradexPrefix "")', () => {
+    expect(upstreamPath('/v1/balance?x=1', '')).toBe('/v1/balance')
+    expect(upstreamPath('/venues/paradex/v1/balance', '/venues/paradex')).toBe('/v1/balance')
+    expect(upstreamPath('/paradex/v1/balance', '')).toBeUndefined()
+  })
+
   it.each([
     '/paradex/v1',
     '/paradex/v2/auth',
