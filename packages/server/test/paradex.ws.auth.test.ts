@@ -222,4 +222,18 @@ describe('Paradex WebSocket: auth', () => {
     expect((await auth(client, 'not-a-jwt', 4)).error.code).toBe(40110)
     expect((await client.closed).code).toBe(1008)
   })
+
+  it('behavior: past the cap nothing more is verified, even for requests already received', async () => {
+    const client = await open()
+    const real = server.gateway.authenticateAccessToken
+    let verifications = 0
+    server.gateway.authenticateAccessToken = (token) => {
+      verifications += 1
+      return real(token)
+    }
+    for (let i = 0; i < 8; i++)
+      client.send({ jsonrpc: '2.0', id: i, method: 'auth', params: { bearer: 'x.y.z' } })
+    expect((await client.closed).code).toBe(1008)
+    expect(verifications).toBe(5)
+  })
 })

@@ -140,6 +140,8 @@ export function serveParadexSocket(socket: WebSocket, { gateway, settings, log }
   }
 
   function handle(data: RawData, isBinary: boolean, usIn: number) {
+    // Closing (failed-auth cap, backlog overflow): a client that ignores the close frame gets no more work done.
+    if (socket.readyState !== socket.OPEN) return
     const parsed = parseRpcRequest(data, isBinary)
     const respond = (id: RpcId | undefined): Reply => ({
       ok: (result) => send(resultFrame(result, id, usIn)),
