@@ -209,4 +209,13 @@ describe('Paradex WebSocket: channels', () => {
     expect((await main.next()).params.data).toBe('public')
     expect([(await sub.next()).params.data, (await sub.next()).params.data]).toEqual(['isolated', 'public'])
   })
+
+  it('behavior: data JSON cannot carry is dropped for that message only: the socket stays and gets the next one', async () => {
+    const open = await start()
+    const client = await open()
+    await subscribe(client, 'trades.ALL')
+    await server.gateway.publishHub.publish({ channel: 'trades.ALL', data: { size: 10n } })
+    await server.gateway.publishHub.publish({ channel: 'trades.ALL', data: { size: '10' } })
+    expect((await client.next()).params.data).toEqual({ size: '10' })
+  })
 })

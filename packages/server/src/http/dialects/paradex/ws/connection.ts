@@ -66,7 +66,14 @@ export function serveParadexSocket(socket: WebSocket, { gateway, settings, log }
   }
   const subscriber: HubSubscriber = {
     identity: () => identity,
-    deliver: (channel, data) => send(pushFrame(channel, data)),
+    deliver: (channel, data) => {
+      try {
+        send(pushFrame(channel, data))
+      } catch (error) {
+        // Data JSON cannot carry (a bigint, a cycle) is the publisher's bug: logged, the socket lives on.
+        log.error({ err: error, channel }, 'websocket push failed')
+      }
+    },
   }
 
   function refuseAuth(reply: Reply, error: ParadexWsError, data: string) {
