@@ -99,7 +99,9 @@ function checkMounts(input: ConfigInput, sessionCookieName: string, problems: st
   }
   // Paradex paths start with /v1 like the native API's: the root takes a native API moved aside.
   if (input.dialects.includes('paradex') && input.paradexPrefix === '' && input.nativePrefix === '') {
-    problems.push('paradexPrefix: "" would mount Paradex over the native /v1 API (set nativePrefix, e.g. /sigil)')
+    problems.push(
+      'paradexPrefix: "" would mount Paradex over the native /v1 API (set nativePrefix, e.g. /sigil)',
+    )
   }
   for (const [dialect, prefix] of mounts) {
     if (input.nativePrefix !== '' && prefix === input.nativePrefix) {
