@@ -16,6 +16,52 @@ const ChainIds = (defaultValue: number[], description: string) =>
     description,
   })
 
+/**
+ * A path below `/v1`: lower-case segments that start with a letter or digit (so no `.` or `..`),
+ * `{name}` for one segment of any value.
+ */
+const PUBLIC_PATH = '^[a-z0-9][a-z0-9._-]*(/([a-z0-9][a-z0-9._-]*|\\{[a-z_]+\\}))*$'
+
+/**
+ * Paradex's public GET endpoints (ccxt 4.5.84's `public` table): market data that Paradex
+ * clients fetch without a token, so they reach the backend unauthenticated. Those Sigil serves
+ * itself (`system/config`, `onboarding`, `jwks.json`) are not here.
+ */
+const PARADEX_PUBLIC_PATHS = [
+  'bbo/{market}',
+  'bbo/{market}/interactive',
+  'funding/data',
+  'insurance',
+  'markets',
+  'markets/history',
+  'markets/klines',
+  'markets/settlement-price',
+  'markets/summary',
+  'orderbook/{market}',
+  'orderbook/{market}/impact-price',
+  'orderbook/{market}/interactive',
+  'referrals/config',
+  'staking/balance/history/global',
+  'staking/config',
+  'system/announcements',
+  'system/portfolio-margin-config',
+  'system/state',
+  'system/time',
+  'system/volume-tiers',
+  'trades',
+  'vaults',
+  'vaults/analytics',
+  'vaults/balance',
+  'vaults/config',
+  'vaults/history',
+  'vaults/positions',
+  'vaults/summary',
+  'vaults/transfers',
+  'xp/fee-config',
+  'xp/public-transfers',
+  'xp/transfer/{transfer_id}',
+]
+
 const Prefix = (defaultValue: string, description: string) =>
   Type.String({ default: defaultValue, pattern: '^(/[A-Za-z0-9._~-]+)*$', description })
 
@@ -211,6 +257,12 @@ export const ConfigSchema = Type.Object(
           'Reverse-proxy mode: authenticated Paradex /v1 requests Sigil does not serve go to this backend (http(s) URL, no credentials, query or fragment).',
       }),
     ),
+    paradexUpstreamPublicPaths: Type.Array(Type.String({ pattern: PUBLIC_PATH }), {
+      default: PARADEX_PUBLIC_PATHS,
+      maxItems: 200,
+      description:
+        'Reverse-proxy mode: GET paths below /v1 forwarded without a credential (market data); {name} matches one segment.',
+    }),
     paradexUpstreamTimeoutSeconds: Seconds(
       10,
       'Longest wait for the Paradex upstream to connect, to start its answer, and between body chunks.',

@@ -135,6 +135,15 @@ function checkUpstream(input: ConfigInput, problems: string[]) {
   if (url.username || url.password) bad('must not carry credentials')
   // An empty `?` or `#` parses to an empty search or hash: look at the text.
   if (/[?#]/.test(raw)) bad('must not have a query or fragment')
+  // Sigil's own routes win over the proxy; a public entry for one of them would be a second route.
+  const own = ['system/config', 'onboarding', 'jwks.json', 'auth', 'auth/{public_key}']
+  const shapes = new Set<string>()
+  for (const path of input.paradexUpstreamPublicPaths) {
+    if (own.includes(path)) problems.push(`paradexUpstreamPublicPaths: ${path} is served by Sigil itself`)
+    const shape = path.replace(/\{[a-z_]+\}/g, '{}')
+    if (shapes.has(shape)) problems.push(`paradexUpstreamPublicPaths: ${path} is listed twice`)
+    shapes.add(shape)
+  }
 }
 
 /** A SIWE binding that no message can satisfy must stop the server, not refuse every sign-in. */

@@ -38,7 +38,7 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
   const user = (options: Record<string, unknown> = {}) => {
     const wallet = new Wallet(HARDHAT_0)
     const client = ccxtParadex(sigil, { walletAddress: wallet.address, privateKey: HARDHAT_0 }, options)
-    // Markets as a user passes cached ones (`setMarkets`): loadMarkets is a public call, see below.
+    // Markets as a user passes cached ones, so that each test sees only its own calls.
     client.exchange.setMarkets([])
     return client
   }
@@ -94,14 +94,9 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
     expect(upstream.received).toHaveLength(1)
   })
 
-  // SIGIL BUG (client/server disagreement), documented as a known gap in docs/dialects.md (Paradex
-  // Upstream, "Gap"; a public allowlist is missing): in reverse-proxy mode every unserved <prefix>/v1/*
-  // route needs a credential (upstream-proxy.ts: GET /v1/* requires `read`), including Paradex's
-  // public market data. ccxt sends its public API (GET /v1/markets from loadMarkets, which
-  // fetchBalance, createOrder, fetchOrders… call first on a fresh instance) without Authorization,
-  // so Sigil answers 401 UNAUTHORIZED_ERROR and ccxt raises AuthenticationError before the private
-  // call is made. Expected: public routes reach the backend (without x-sigil-* identity).
-  it.fails('behavior: fetchBalance() on a fresh instance (markets not yet loaded) works through Sigil', async () => {
+  // ccxt's public calls carry no token: loadMarkets (which fetchBalance, createOrder… run first
+  // on a fresh instance) must reach the backend anonymously (paradexUpstreamPublicPaths).
+  it('behavior: fetchBalance() on a fresh instance loads markets anonymously, then the balance as the account', async () => {
     const wallet = new Wallet(HARDHAT_0)
     const { exchange } = ccxtParadex(sigil, { walletAddress: wallet.address, privateKey: HARDHAT_0 })
     await exchange.onboarding()
@@ -111,5 +106,8 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
       'GET /v1/markets',
       'GET /v1/balance',
     ])
+    const [markets, balanceCall] = upstream.received
+    expect(markets!.headers['x-sigil-account-id']).toBeUndefined()
+    expect(balanceCall!.headers['x-sigil-account-id']).toBe(A2.account)
   })
 })

@@ -222,6 +222,47 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(upstream.received.map((r) => r.url)).toEqual(['/api/v1/fills?x=1'])
   })
 
+  it('behavior: public market data (paradexUpstreamPublicPaths) goes through without a credential, anonymous', async () => {
+    for (const path of [
+      '/v1/markets',
+      '/v1/bbo/BTC-USD-PERP',
+      '/v1/orderbook/ETH-USD-PERP/interactive?depth=5',
+    ]) {
+      const response = await server.app.inject({
+        method: 'GET',
+        url: `${PARADEX}${path}`,
+        // A credential (even a bogus one) and spoofed identity headers change nothing here.
+        headers: { ...bearer('garbage'), 'x-sigil-account-id': '0xattacker', cookie: 'other=1' },
+      })
+      expect([path, response.statusCode]).toEqual([path, 200])
+    }
+    expect(upstream.received.map((r) => r.url)).toEqual([
+      '/v1/markets',
+      '/v1/bbo/BTC-USD-PERP',
+      '/v1/orderbook/ETH-USD-PERP/interactive?depth=5',
+    ])
+    for (const { headers } of upstream.received) {
+      expect(Object.keys(headers).filter((name) => name.startsWith('x-sigil-'))).toEqual([])
+      expect([headers.authorization, headers.cookie]).toEqual([undefined, undefined])
+    }
+  })
+
+  it('attack: a public path is public for GET only, and only for the listed shape', async () => {
+    const post = await server.app.inject({ method: 'POST', url: `${PARADEX}/v1/markets`, payload: {} })
+    expectJwtRefusal(post)
+    // One segment for {market}: a deeper path is the private wildcard again.
+    expectJwtRefusal(await server.app.inject({ method: 'GET', url: `${PARADEX}/v1/bbo/BTC-USD-PERP/extra` }))
+    expectJwtRefusal(await server.app.inject({ method: 'GET', url: `${PARADEX}/v1/balance` }))
+    expect(upstream.received).toEqual([])
+  })
+
+  it('behavior: the public list is configurable; an empty list makes every proxied path need a credential', async () => {
+    await server.close()
+    await start({ paradexUpstreamPublicPaths: [] })
+    expectJwtRefusal(await server.app.inject({ method: 'GET', url: `${PARADEX}/v1/markets` }))
+    expect(upstream.received).toEqual([])
+  })
+
   describe('refused by Sigil before any upstream traffic', () => {
     const balance = (headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET') =>
       server.app.inject({ method, url: `${PARADEX}/v1/balance`, headers })
@@ -442,6 +483,18 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect((await rawGet('/paradex/v1/%zz')).status).toBe(400)
     expect(upstream.received).toEqual([])
     expect((await rawGet('/paradex/v1/balance')).status).toBe(200)
+  })
+})
+
+describe('Paradex upstream: configuration of the public paths', () => {
+  it('error: an entry Sigil serves itself, a duplicate shape, or a malformed path stops the boot', async () => {
+    const boot = (paths: string[]) =>
+      startTestServer({ paradexUpstreamUrl: 'http://127.0.0.1:9', paradexUpstreamPublicPaths: paths })
+    await expect(boot(['system/config'])).rejects.toThrow(/system\/config is served by Sigil itself/)
+    await expect(boot(['bbo/{market}', 'bbo/{symbol}'])).rejects.toThrow(/bbo\/\{symbol\} is listed twice/)
+    for (const bad of ['/markets', 'markets/', '../admin', 'a/..', 'a/.hidden', 'Markets', 'a/{B}', 'a//b']) {
+      await expect(boot([bad])).rejects.toThrow(/paradexUpstreamPublicPaths/)
+    }
   })
 })
 

@@ -67,7 +67,7 @@ export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { c
   const forward = async (request: FastifyRequest, reply: FastifyReply) =>
     reply.from(`${basePath}${upstreamPath(request.url, config.paradexPrefix)}`, {
       rewriteRequestHeaders: (_request, headers) =>
-        upstreamHeaders(headers, request.identity!, {
+        upstreamHeaders(headers, request.identity ?? undefined, {
           forwardedFor: forwardedFor(request),
           proto: request.protocol ?? 'http',
           bodyless: request.method === 'GET' || request.method === 'HEAD',
@@ -77,6 +77,18 @@ export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { c
 
   // Hidden from the OpenAPI document: the backend's surface is its own, not Sigil's.
   const schema = { hide: true }
+  // Market data goes through without a credential, as Paradex clients send it (ccxt's
+  // loadMarkets); static and parametric routes outrank the wildcard below. Anonymous: no
+  // identity header reaches the backend, and the client's IP budget applies.
+  for (const path of config.paradexUpstreamPublicPaths) {
+    app.route({
+      method: 'GET',
+      url: `/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`,
+      config: { auth: 'public' },
+      schema,
+      handler: forward,
+    })
+  }
   app.route({ method: 'GET', url: '/v1/*', config: { auth: { scopes: ['read'] } }, schema, handler: forward })
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],

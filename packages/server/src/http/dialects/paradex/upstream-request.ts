@@ -38,7 +38,8 @@ export interface Caller {
  */
 export function upstreamHeaders(
   headers: IncomingHttpHeaders,
-  identity: Identity,
+  /** Undefined on a public path: the backend then sees no identity header at all. */
+  identity: Identity | undefined,
   caller: Caller,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
@@ -47,10 +48,12 @@ export function upstreamHeaders(
     if (caller.bodyless && (name === 'content-length' || name === 'transfer-encoding')) continue
     out[name] = value
   }
-  out['x-sigil-account-id'] = identity.accountId
-  out['x-sigil-credential'] = identity.via
-  out['x-sigil-scopes'] = identity.scopes.join(' ')
-  out['x-sigil-acting-accounts'] = actingAccountIds(identity).join(' ')
+  if (identity) {
+    out['x-sigil-account-id'] = identity.accountId
+    out['x-sigil-credential'] = identity.via
+    out['x-sigil-scopes'] = identity.scopes.join(' ')
+    out['x-sigil-acting-accounts'] = actingAccountIds(identity).join(' ')
+  }
   out['x-forwarded-for'] = caller.forwardedFor
   out['x-forwarded-proto'] = caller.proto
   return out
