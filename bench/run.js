@@ -1,5 +1,6 @@
-// Sigil benchmarks: sign-ins per second (nonce + SIWE verify + token issue) and authenticated
-// requests per second (GET /v1/auth/me with a Bearer JWT), on ONE server process.
+// Sigil benchmarks: sign-ins per second (nonce + SIWE verify + token issue), Paradex auths per
+// second (SNIP-12 hash + Stark ECDSA verify + token issue) and authenticated requests per second
+// (GET /v1/auth/me with a Bearer JWT), on ONE server process.
 // The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
 // Usage: npm run build && npm run bench [-- --duration 10 --connections 10]
 import { execFileSync, spawn } from 'node:child_process'
@@ -9,6 +10,14 @@ import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { getStarkKey, sign as starkSign } from '@scure/starknet'
+import {
+  deriveParadexAccountAddress,
+  PARADEX_AUTH_REQUEST,
+  PARADEX_TESTNET_ACCOUNT_CLASS_HASHES,
+  paradexOnboardingHash,
+  paradexRequestHash,
+} from '@sigil/protocol'
 import autocannon from 'autocannon'
 import { createKeccak } from 'hash-wasm'
 import secp256k1 from 'secp256k1'
@@ -179,9 +188,52 @@ async function benchMe(server) {
   return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
 }
 
+/**
+ * Paradex `POST /v1/auth` with one signed header set, as ccxt sends it: the protocol has no nonce,
+ * so every request repeats the whole server-side work (account read, SNIP-12 hash, Stark verify
+ * with both parities of the x-only key, JWT signing).
+ */
+async function benchParadexAuth(server) {
+  const privateKey = `0x${Buffer.from(crypto.getRandomValues(new Uint8Array(31))).toString('hex')}`
+  const publicKey = BigInt(getStarkKey(privateKey))
+  const derived = deriveParadexAccountAddress({ publicKey, ...PARADEX_TESTNET_ACCOUNT_CLASS_HASHES })
+  const account = `0x${derived.value.toString(16)}`
+  const chainId = 'PRIVATE_SN_POTC_SEPOLIA'
+  const header = (hash) => {
+    const { r, s } = starkSign(hash.value.toString(16).padStart(64, '0'), privateKey)
+    return JSON.stringify([r.toString(), s.toString()])
+  }
+  const onboarded = await fetch(`${server.url}/paradex/v1/onboarding`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'paradex-starknet-account': account,
+      'paradex-starknet-signature': header(paradexOnboardingHash({ chainId, account })),
+    },
+    body: JSON.stringify({ public_key: `0x${publicKey.toString(16)}` }),
+  })
+  if (!onboarded.ok) throw new Error(`paradex onboarding: ${onboarded.status}`)
+  const timestamp = Math.floor(Date.now() / 1000)
+  const expiration = timestamp + 3600
+  const hash = paradexRequestHash({ chainId, account, ...PARADEX_AUTH_REQUEST, timestamp, expiration })
+  const run = await measure(server, {
+    url: `${server.url}/paradex/v1/auth`,
+    method: 'POST',
+    headers: {
+      'paradex-starknet-account': account,
+      'paradex-starknet-signature': header(hash),
+      'paradex-timestamp': String(timestamp),
+      'paradex-signature-expiration': String(expiration),
+    },
+  })
+  const ok = run.result['2xx']
+  return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
+}
+
 const scenarios = [
   ['sign-in (nonce + SIWE + tokens), native secp256k1', { SIGIL_EVM_CRYPTO: 'native' }, benchSignIn],
   ['sign-in (nonce + SIWE + tokens), @noble fallback', { SIGIL_EVM_CRYPTO: 'noble' }, benchSignIn],
+  ['Paradex POST /v1/auth (SNIP-12 + Stark ECDSA + token)', {}, benchParadexAuth],
   ['GET /v1/auth/me, Bearer ES256 JWT', {}, benchMe],
   ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, benchMe],
 ]
