@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ConfigSchema } from '../src/config-schema.js'
 import type { AuthErrorCode } from '../src/core/errors.js'
 import type { Scope } from '../src/core/scopes.js'
 import { paradexErrors } from '../src/http/dialects/paradex/errors.js'
@@ -136,6 +137,13 @@ const MATRIX: Record<string, Need> = {
 const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
+// Reverse-proxy mode's public market data (the default paradexUpstreamPublicPaths): anonymous GETs.
+for (const path of ConfigSchema.properties.paradexUpstreamPublicPaths.default) {
+  const route = `/paradex/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`
+  MATRIX[`GET ${route}`] = PUBLIC
+  MATRIX[`HEAD ${route}`] = PUBLIC
+  HIDDEN.push(`GET ${route}`)
+}
 
 /** `app.printRoutes()` tree → `METHOD /url` for every route the router holds. */
 function routesOfTree(tree: string): string[] {
