@@ -289,6 +289,30 @@ export const ConfigSchema = Type.Object(
       default: 1200,
       description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
     }),
+    geoBlockedCountries: Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), {
+      default: [],
+      uniqueItems: true,
+      description:
+        'ISO 3166-1 alpha-2 codes refused sign-in and authenticated routes (empty: geo blocking off).',
+    }),
+    geoBlockUnknown: Type.Boolean({
+      default: false,
+      description: 'Refuse clients whose country no source can tell, as if their country were blocked.',
+    }),
+    geoCountryHeader: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+        description:
+          'Header a trusted front proxy sets to the client country (cf-ipcountry, X-Country-Code); believed only from trustedProxies.',
+      }),
+    ),
+    geoIpDatabase: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'CSV of IP ranges to countries (start_ip,end_ip,country: db-ip or ip2location lite), read at start.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

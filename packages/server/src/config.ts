@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { isUri, parseAuthority } from '@sigil/protocol'
 import { Value } from '@sinclair/typebox/value'
 import { type ConfigInput, ConfigSchema } from './config-schema.js'
+import { parseCountryCode } from './core/geo/country-codes.js'
 import { normalizeIpRange } from './core/network/ip-allowlist.js'
 
 export { type ConfigInput, ConfigSchema } from './config-schema.js'
@@ -146,6 +147,31 @@ function checkUpstream(input: ConfigInput, problems: string[]) {
   }
 }
 
+/**
+ * Geo blocking fails closed at start, never open at run time: a code that names no country (`UK`
+ * for GB) would block nobody, a header from no trusted proxy would never be believed, and a
+ * blocklist with no way to locate anyone would refuse nobody (or, with geoBlockUnknown, everyone).
+ */
+function checkGeo(input: ConfigInput, problems: string[]): string[] {
+  const codes: string[] = []
+  for (const [i, text] of input.geoBlockedCountries.entries()) {
+    const code = parseCountryCode(text)
+    if (code) codes.push(code)
+    else
+      problems.push(
+        `geoBlockedCountries/${i}: ${JSON.stringify(text)} is not an ISO 3166-1 alpha-2 country code${text.toUpperCase() === 'UK' ? ' (the United Kingdom is GB)' : ''}`,
+      )
+  }
+  if (input.geoCountryHeader !== undefined && input.trustedProxies.length === 0)
+    problems.push('geoCountryHeader: needs trustedProxies (the header is believed only from them)')
+  const on = input.geoBlockedCountries.length > 0 || input.geoBlockUnknown
+  if (on && input.geoCountryHeader === undefined && input.geoIpDatabase === undefined) {
+    const key = input.geoBlockedCountries.length > 0 ? 'geoBlockedCountries' : 'geoBlockUnknown'
+    problems.push(`${key}: set, but neither geoCountryHeader nor geoIpDatabase can tell a client's country`)
+  }
+  return [...new Set(codes)]
+}
+
 /** A SIWE binding that no message can satisfy must stop the server, not refuse every sign-in. */
 function checkBinding(name: string, domain: string, uri: string, scheme: string, problems: string[]) {
   const authority = parseAuthority(domain)
@@ -195,6 +221,7 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     input.sessionCookieName ?? (siweScheme === 'https' ? '__Host-sigil_session' : 'sigil_session')
   checkMounts(input, sessionCookieName, problems)
   checkUpstream(input, problems)
+  const geoBlockedCountries = checkGeo(input, problems)
   for (const [i, proxy] of input.trustedProxies.entries()) {
     const range = normalizeIpRange(proxy)
     if (!range) problems.push(`trustedProxies/${i}: not an IP address or CIDR range`)
@@ -216,6 +243,11 @@ function derive(input: ConfigInput, problems: string[]): Config | undefined {
     allowedOrigins: input.allowedOrigins.length > 0 ? input.allowedOrigins : [url.origin],
     sessionCookieName,
     sessionCookieSecure: url.protocol === 'https:',
+    // Upper case, as every source is compared; header names as Node delivers them (lower case).
+    geoBlockedCountries,
+    ...(input.geoCountryHeader === undefined
+      ? {}
+      : { geoCountryHeader: input.geoCountryHeader.toLowerCase() }),
   }
 }
 

@@ -4,6 +4,7 @@ import { systemClock } from '../core/clock.js'
 import { createGateway, type Gateway } from '../core/gateway.js'
 import { selectEvmCrypto } from '../crypto/select-evm-crypto.js'
 import { buildApp } from '../http/app.js'
+import { openIpCountryDatabase } from '../store/geo/open-ip-country-database.js'
 import { openStores } from '../store/open-stores.js'
 
 export interface RunningServer {
@@ -15,6 +16,8 @@ export interface RunningServer {
 
 /** Opens the store, builds the gateway and the app, listens, and keeps the key ring fresh. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // First: a bad IP database is a configuration error, found before anything is opened.
+  const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
   const evmCrypto = await selectEvmCrypto(config.evmCrypto)
   const stores = await openStores(config.databaseUrl)
   const masterKey = masterKeyBytes(config)
@@ -23,6 +26,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     clock: systemClock,
     evmCrypto,
     ...(masterKey ? { masterKey } : {}),
+    ...(ipCountries ? { ipCountries } : {}),
   })
   const app = await buildApp(gateway, config, {
     logger: {
@@ -35,6 +39,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app.log.warn('rate limiting is OFF (SIGIL_RATE_LIMITS=off): limit requests upstream')
   if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
   app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
+  if (gateway.geo.enabled)
+    app.log.info(
+      {
+        blocked: config.geoBlockedCountries,
+        blockUnknown: config.geoBlockUnknown,
+        ranges: ipCountries?.size ?? 0,
+      },
+      'geo blocking on',
+    )
 
   // Chained timeouts, not an interval: a slow tick never overlaps the next one.
   let ticker: NodeJS.Timeout

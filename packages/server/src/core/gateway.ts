@@ -6,6 +6,8 @@ import { type ChallengeService, createChallengeService } from './challenges/crea
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
 import { AuthError } from './errors.js'
+import { parseCountryCode } from './geo/country-codes.js'
+import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
 import {
@@ -37,6 +39,8 @@ export interface GatewayDeps {
   clock: Clock
   evmCrypto: EvmCrypto
   masterKey?: Uint8Array
+  /** The IP → country table of `geoIpDatabase` (store/geo/openIpCountryDatabase), when one is configured. */
+  ipCountries?: IpCountryDatabase
 }
 
 export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
@@ -61,6 +65,8 @@ export interface Gateway {
   isolatedAccounts: IsolatedAccountService
   /** Server events to WebSocket subscribers; private ones only to sockets acting for their account. */
   publishHub: PublishHub
+  /** Geo blocking: where a client is, and whether that country may sign in and use credentials. */
+  geo: GeoService
   siweBinding: SiweBinding
   issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
   signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
@@ -90,6 +96,17 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     ...(deps.masterKey ? { masterKey: deps.masterKey } : {}),
   })
   await keyRing.load()
+
+  // A configured database that was not opened would let everyone through as "unknown": refuse.
+  if (config.geoIpDatabase !== undefined && !deps.ipCountries)
+    throw new Error('geoIpDatabase is set but was not opened (pass deps.ipCountries)')
+  const geo = createGeoService({
+    blockedCountries: new Set(
+      config.geoBlockedCountries.map(parseCountryCode).filter((c) => c !== undefined),
+    ),
+    blockUnknown: config.geoBlockUnknown,
+    ...(deps.ipCountries ? { database: deps.ipCountries } : {}),
+  })
 
   const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
   const revocations = createRevocationList()
@@ -221,6 +238,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     }),
     actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     publishHub: createPublishHub(paradexChannelRules),
+    geo,
     signIns,
     siweBinding: signIns.native.binding,
     issueNonce: signIns.native.issueNonce,

@@ -194,6 +194,7 @@ export type AuditEventType =
   | 'api_key.revoked'
   | 'invite.redeemed'
   | 'rate_limit.denied'
+  | 'geo.denied'
 
 export interface AuditEvent {
   at: number

@@ -11,6 +11,7 @@ import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
 import { ocxRoutes, ocxSessionCookie } from './dialects/ocx/routes.js'
 import { paradexRoutes } from './dialects/paradex/routes.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
+import { recordGeoDenial, registerGeoBlocking } from './plugins/geo-blocking.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
@@ -66,7 +67,14 @@ export async function buildApp(
   await app.register(cookie)
   await registerWebSocket(app, config)
   registerProblemDetails(app)
-  // Hook order is the security order: identify → count (429 before any work) → authorize.
+  // Hook order is the security order: geo (a blocked client costs no credential check and no
+  // counter) → identify → count (429 before any work) → authorize.
+  registerGeoBlocking(app, {
+    geo: gateway.geo,
+    countryHeader: config.geoCountryHeader,
+    trustedProxies: config.trustedProxies,
+    onDenied: (request, check) => recordGeoDenial(gateway.audit, request, check),
+  })
   // The native cookie, then each dialect's: a session is a session whichever API made it.
   const cookies = [
     nativeSessionCookie(config),
@@ -89,7 +97,8 @@ export async function buildApp(
   })
   registerAuthorization(app, config)
 
-  const publicRoute = { auth: 'public' as const }
+  // Public facts stay reachable from a blocked country (geo: 'open'): nothing in them is a service.
+  const publicRoute = { auth: 'public' as const, geo: 'open' as const }
   app.get(
     '/healthz',
     { config: { ...publicRoute, rateLimit: 'none' }, schema: { hide: true } },

@@ -37,6 +37,9 @@ export const errorCatalog = {
   API_KEY_EXPIRED: [401, 'The API key has expired'],
   API_KEY_REVOKED: [401, 'The API key has been revoked'],
   IP_NOT_ALLOWED: [403, "The client IP is not in the API key's allowlist"],
+  // 403, not 451: nginx auth_request passes only 401/403 on (any other status of the verify
+  // endpoint becomes a 500), and Paradex itself answers GEO_IP_BLOCK with 403. `code` tells it apart.
+  GEO_BLOCKED: [403, 'Not available from your location'],
   INVITE_REQUIRED: [403, 'Redeem an invite code before trading'],
   INVITE_INVALID: [400, 'The invite code is unknown, expired or used up'],
   ACCOUNT_ALREADY_ACTIVE: [409, 'The account is already active'],

@@ -4,6 +4,7 @@ import { createGateway, type Gateway } from '../../src/core/gateway.js'
 import type { Stores } from '../../src/core/ports.js'
 import { selectEvmCrypto } from '../../src/crypto/select-evm-crypto.js'
 import { buildApp } from '../../src/http/app.js'
+import { openIpCountryDatabase } from '../../src/store/geo/open-ip-country-database.js'
 import { openStores } from '../../src/store/open-stores.js'
 import { createManualClock, type ManualClock } from './manual-clock.js'
 
@@ -28,10 +29,12 @@ export async function startTestServer(
   })
   const clock = options.clock ?? createManualClock()
   const stores = options.stores ?? (await openStores(config.databaseUrl))
+  const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
   const gateway = await createGateway(config, {
     stores,
     clock,
     evmCrypto: await selectEvmCrypto(config.evmCrypto),
+    ...(ipCountries ? { ipCountries } : {}),
   })
   const app = await buildApp(gateway, config)
   return {

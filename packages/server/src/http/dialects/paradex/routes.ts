@@ -71,7 +71,12 @@ export async function paradexRoutes(
   const systemConfig = paradexSystemConfig(config)
   registerParadexWebSocket(app, { gateway, config })
 
-  app.get('/v1/system/config', { config: { auth: 'public' }, schema: { tags } }, async () => systemConfig)
+  // Open to blocked countries (geo: 'open'), as the other public documents: it is static configuration.
+  app.get(
+    '/v1/system/config',
+    { config: { auth: 'public', geo: 'open' }, schema: { tags } },
+    async () => systemConfig,
+  )
 
   app.post<{ Body: OnboardingBodyInput | undefined }>(
     '/v1/onboarding',
@@ -159,7 +164,7 @@ export async function paradexRoutes(
 
   app.get(
     '/v1/jwks.json',
-    { config: { auth: 'public', rateLimit: 'none' }, schema: { tags } },
+    { config: { auth: 'public', rateLimit: 'none', geo: 'open' }, schema: { tags } },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=60')
       return gateway.keyRing.jwks()

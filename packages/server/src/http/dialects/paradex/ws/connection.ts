@@ -22,6 +22,8 @@ export interface ParadexSocketDeps {
   gateway: Pick<Gateway, 'authenticateAccessToken' | 'publishHub'>
   settings: ParadexSocketSettings
   log: FastifyBaseLogger
+  /** Set when the upgrade came from a geo-blocked country: every `auth` is refused with 40112. */
+  geoBlocked?: { detail: string; onRefused(): void }
 }
 
 /** Messages arriving while an `auth` is verified wait for it, in order; a client flooding past this is closed. */
@@ -48,7 +50,10 @@ const channelOf = (params: unknown) =>
  * One Paradex WebSocket: JSON-RPC `auth`, `subscribe`, `unsubscribe`, and the hub's pushes.
  * The identity from `auth` lasts as long as the socket, even past the JWT's expiry (Paradex §8).
  */
-export function serveParadexSocket(socket: WebSocket, { gateway, settings, log }: ParadexSocketDeps) {
+export function serveParadexSocket(
+  socket: WebSocket,
+  { gateway, settings, log, geoBlocked }: ParadexSocketDeps,
+) {
   let identity: Identity | null = null
   /** `owner`: the account a private subscription was made for; a re-auth that does not cover it drops it. */
   const subscriptions = new Map<string, { stop(): void; owner?: string }>()
@@ -113,6 +118,11 @@ export function serveParadexSocket(socket: WebSocket, { gateway, settings, log }
   }
 
   function auth(params: unknown, reply: Reply) {
+    // Before anything about the bearer: where the client is decides, whatever it sends (no token is checked).
+    if (geoBlocked) {
+      geoBlocked.onRefused()
+      return refuseAuth(reply, 'GEO_BLOCKED', `${errorCatalog.GEO_BLOCKED[1]} (${geoBlocked.detail})`)
+    }
     if (!isObject(params)) return reply.fail('INVALID_PARAMS', 'params must be {"bearer": "<JWT>"}')
     const { bearer } = params
     if (typeof bearer !== 'string' || bearer.length > MAX_ACCESS_TOKEN_LENGTH || !JWT_SHAPE.test(bearer))

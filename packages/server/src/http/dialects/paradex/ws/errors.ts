@@ -14,7 +14,7 @@ export const paradexWsErrors = {
   BEARER_MALFORMED: [40110, 'Malformed Bearer Token'],
   /** A JWT that does not verify: signature, key, audience, expiry, revoked session, scopes. */
   BEARER_INVALID: [40111, 'Invalid Bearer Token'],
-  /** Paradex's geo-IP refusal. Sigil has no geo blocking yet, so nothing raises it; listed for the table's sake. */
+  /** Paradex's geo-IP refusal: `auth` on a socket whose upgrade came from a blocked country (geoBlockedCountries). */
   GEO_BLOCKED: [40112, 'Geo IP Blocked'],
 } as const satisfies Record<string, readonly [code: number, message: string]>
 

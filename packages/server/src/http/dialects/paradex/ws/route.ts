@@ -3,6 +3,7 @@ import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../../config.js'
 import type { Gateway } from '../../../../core/gateway.js'
+import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { paradexError } from '../errors.js'
 import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
 
@@ -11,7 +12,9 @@ import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
  * is an ordinary route, so Sigil's hooks run first: it is public (authentication is the `auth`
  * message; an Authorization header on the upgrade is ignored) and counts as a sign-in request of
  * the client IP, which bounds how fast one address can open sockets to try tokens on. Without an
- * upgrade the answer is 426 in Paradex's error body.
+ * upgrade the answer is 426 in Paradex's error body. Geo blocking is deferred to the socket: the
+ * upgrade succeeds (public channels stay readable, as the public HTTP documents do) and every `auth`
+ * from a blocked country answers 40112, Paradex's "geo-IP blocked".
  */
 export function registerParadexWebSocket(
   app: FastifyInstance,
@@ -28,12 +31,28 @@ export function registerParadexWebSocket(
   app.route({
     method: 'GET',
     url: '/v1',
-    config: { auth: 'public', rateLimit: 'sign-in' },
+    config: { auth: 'public', rateLimit: 'sign-in', geo: 'deferred' },
     schema: { hide: true },
     handler: async (_request, reply) => {
       const [, body] = paradexError('VALIDATION_FAILED', 'this is a WebSocket endpoint: send an upgrade')
       return reply.code(426).header('upgrade', 'websocket').type('application/json; charset=utf-8').send(body)
     },
-    wsHandler: (socket, request) => serveParadexSocket(socket, { gateway, settings, log: request.log }),
+    wsHandler: (socket, request) => {
+      // The upgrade request's country (header or IP), decided once: it cannot change on this socket.
+      const check = request.geo
+      const geoBlocked =
+        check && !check.decision.allowed
+          ? {
+              detail: `country ${check.country ?? 'unknown'}`,
+              onRefused: () => recordGeoDenial(gateway.audit, request, check),
+            }
+          : undefined
+      serveParadexSocket(socket, {
+        gateway,
+        settings,
+        log: request.log,
+        ...(geoBlocked ? { geoBlocked } : {}),
+      })
+    },
   })
 }

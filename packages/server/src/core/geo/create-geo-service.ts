@@ -1,0 +1,66 @@
+import { AuthError } from '../errors.js'
+import { type CountryCode, parseCountryCode } from './country-codes.js'
+import { decideGeo, type GeoDecision, type GeoPolicy, geoBlockingEnabled } from './decide-geo.js'
+
+/**
+ * The port behind the IP → country lookup (an operator's CSV file today: store/geo/). Sync on
+ * purpose: the table is in memory, and a lookup is one binary search on the request path.
+ */
+export interface IpCountryDatabase {
+  /** The two-letter code the database gives the address (any case, maybe a placeholder), or undefined. */
+  countryOf(ip: string): string | undefined
+}
+
+/** Where a client's country came from: a trusted proxy's header, the IP database, or nowhere. */
+export type GeoSource = 'proxy' | 'database' | 'none'
+
+export interface GeoCheck {
+  country: CountryCode | undefined
+  source: GeoSource
+  decision: GeoDecision
+}
+
+export interface GeoClient {
+  /** The client IP (already resolved through trusted proxies by the transport). */
+  ip: string
+  /** The country a trusted proxy stated for this request; the transport passes it only from one. */
+  proxyCountry?: string | undefined
+}
+
+export interface GeoService {
+  /** False when nothing can be refused (no country blocked, unknown allowed): transports skip the check. */
+  readonly enabled: boolean
+  check(client: GeoClient): GeoCheck
+}
+
+export interface GeoServiceOptions extends GeoPolicy {
+  database?: IpCountryDatabase
+}
+
+/**
+ * Locates a client, then decides. The proxy's statement wins (it saw the real connection, possibly
+ * through a CDN whose view is better than any file); a value that names no country (`XX`, `T1`,
+ * empty) falls through to the database, and without an answer there the country is unknown.
+ */
+export function createGeoService({ database, ...policy }: GeoServiceOptions): GeoService {
+  const locate = ({ ip, proxyCountry }: GeoClient): Pick<GeoCheck, 'country' | 'source'> => {
+    const stated = proxyCountry === undefined ? undefined : parseCountryCode(proxyCountry)
+    if (stated) return { country: stated, source: 'proxy' }
+    const found = database?.countryOf(ip)
+    const country = found === undefined ? undefined : parseCountryCode(found)
+    return country ? { country, source: 'database' } : { country: undefined, source: 'none' }
+  }
+  return {
+    enabled: geoBlockingEnabled(policy),
+    check(client) {
+      const located = locate(client)
+      return { ...located, decision: decideGeo(located.country, policy) }
+    },
+  }
+}
+
+/** The refusal of a blocked check; the country is public (it is the caller's own) and helps support. */
+export function geoRefusal(check: GeoCheck): AuthError {
+  const where = `country ${check.country ?? 'unknown'}`
+  return new AuthError('GEO_BLOCKED', `${where} (${check.source})`, { detail: where })
+}
