@@ -73,6 +73,27 @@ describe('upstreamHeaders', () => {
     })
   })
 
+  it('attack: underscore spellings of identity and forwarding headers never reach the upstream', () => {
+    const out = upstreamHeaders(
+      {
+        accept: 'application/json',
+        x_sigil_account_id: '0xvictim',
+        X_Sigil_Scopes: 'read trade',
+        'x-sigil_account-id': '0xvictim',
+        x_forwarded_for: '6.6.6.6',
+        x_real_ip: '6.6.6.6',
+        paradex_partner: 'x',
+      },
+      undefined,
+      caller,
+    )
+    expect(out).toEqual({
+      accept: 'application/json',
+      'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+      'x-forwarded-proto': 'https',
+    })
+  })
+
   it('behavior: GET and HEAD carry no body framing (Fastify reads no body for them)', () => {
     const out = upstreamHeaders({ 'content-length': '5', 'transfer-encoding': 'chunked' }, identity, {
       ...caller,

@@ -44,6 +44,10 @@ export function upstreamHeaders(
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
   for (const [name, value] of Object.entries(headers)) {
+    // An underscore is refused outright, as nginx does by default (underscores_in_headers off):
+    // CGI-style backends read `X_Sigil_Account_Id` as `HTTP_X_SIGIL_ACCOUNT_ID`, the very key of
+    // the identity header (the header-smuggling class of Puma's CVE-2024-45614).
+    if (name.includes('_')) continue
     if (DROPPED.has(name) || name.startsWith('x-sigil-') || name.startsWith('x-forwarded-')) continue
     if (caller.bodyless && (name === 'content-length' || name === 'transfer-encoding')) continue
     out[name] = value
