@@ -43,7 +43,7 @@ describe('Paradex: the §11 vectors end to end', () => {
       headers: { authorization: `Bearer ${jwt_token}` },
     })
     expect(me.statusCode).toBe(200)
-    expect(me.json().account).toMatchObject({ id: A2.account, address: A2.ethAddress, status: 'active' })
+    expect(me.json().account).toMatchObject({ id: A2.account, address: A2.account, status: 'active' })
     const verify = await server.app.inject({
       method: 'GET',
       url: '/v1/verify/read',

@@ -49,7 +49,7 @@ describe('Paradex: unmodified ccxt 4.5.84 (REST) against a listening Sigil', () 
 
     const me = await nativeMe(sigil, jwt!)
     expect(me.status).toBe(200)
-    expect(me.body.account).toEqual({ id: A2.account, address: wallet.address, status: 'active' })
+    expect(me.body.account).toEqual({ id: A2.account, address: A2.account, status: 'active' })
     expect(me.body.scopes).toEqual(['read', 'trade'])
 
     // The whole conversation stayed on Sigil: the config once, then the two signed calls.

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Kysely } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Database } from '../src/store/sql/schema.js'
 import { decodeJwt, onboard, paradexAuth } from './support/paradex-client.js'
 import { A1, A2 } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
@@ -73,6 +75,39 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
     const after = await tokenClaims(server, { [AUTHORIZE]: 'true' })
     expect(before.claims.isolated_accounts).toEqual([ISOLATED_BTC, ISOLATED_ETH])
     expect(after.claims.isolated_accounts).toEqual([ISOLATED_BTC])
+  })
+
+  it('attack: an address linked as an isolated account cannot be onboarded (its parent would act for it)', async () => {
+    const { A1 } = await import('./support/paradex-vectors.js')
+    await server.gateway.isolatedAccounts.add({
+      parentAccountId: A2.account,
+      account: A1.account,
+      market: 'SOL-USD-PERP',
+    })
+    const response = await onboard(server.app, A1)
+    expect({ status: response.statusCode, error: response.json().error }).toEqual({
+      status: 400,
+      error: 'INVALID_STARKNET_ADDRESS',
+    })
+    expect(await server.stores.starknetAccounts.find(A1.account)).toBeUndefined()
+    await server.gateway.isolatedAccounts.remove(A1.account)
+    expect((await onboard(server.app, A1)).statusCode).toBe(200)
+  })
+
+  it('attack: a link whose address became a main account anyway is inert: never in a token', async () => {
+    const { db } = server.stores as unknown as { db: Kysely<Database> }
+    await db
+      .insertInto('accounts')
+      .values({
+        id: ISOLATED_ETH,
+        address_key: `starknet:${ISOLATED_ETH}`,
+        address: ISOLATED_ETH,
+        status: 'active',
+        created_at: 1,
+      })
+      .execute()
+    const { claims } = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+    expect(claims.isolated_accounts).toEqual([ISOLATED_BTC])
   })
 
   it('attack: links that would confuse accounts are refused with codes', async () => {

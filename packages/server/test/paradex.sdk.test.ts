@@ -174,7 +174,7 @@ describe('Paradex: @paradex/sdk 0.8.1 derives the account Sigil accepts', () => 
     expect(decodeJwt(jwt).sub).toBe(user.address)
     const me = await nativeMe(sigil, jwt)
     expect(me.status).toBe(200)
-    expect(me.body.account).toEqual({ id: user.address, address: ethAddress, status: 'active' })
+    expect(me.body.account).toEqual({ id: user.address, address: user.address, status: 'active' })
     expect((await onboardingStatus(sigil, user.publicKey)).body.exists).toBe(true)
   })
 

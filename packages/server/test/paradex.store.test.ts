@@ -34,6 +34,16 @@ describe('Starknet account store', () => {
     })
   })
 
+  it('attack: the unsigned eth address of a Stark-key onboarding is never the displayed wallet', async () => {
+    await server.stores.starknetAccounts.register(
+      { account: A2.account, signerType: 'starknet', publicKey: A2.publicKey, ethAddress: A2.ethAddress },
+      1000,
+      'active',
+    )
+    expect((await server.stores.accounts.findById(A2.account))?.address).toBe(A2.account)
+    expect((await server.stores.starknetAccounts.find(A2.account))?.ethAddress).toBe(A2.ethAddress)
+  })
+
   it('attack: another key for an onboarded account is refused and changes nothing', async () => {
     await register(A2.publicKey)
     expect(await register('0x1234')).toEqual({ status: 'key_mismatch' })

@@ -275,12 +275,15 @@ export type RegisterStarknetAccountOutcome =
   | { status: 'registered' | 'existing'; record: StarknetAccount }
   /** The account is onboarded with another signer; nothing changed. */
   | { status: 'key_mismatch' }
+  /** The address is linked as another account's isolated-market account; nothing changed. */
+  | { status: 'isolated_account' }
 
 export interface StarknetAccountStore {
   /**
    * Onboards `account` with its signer, creating its Sigil account (status `statusIfNew`) in the
    * same transaction. Idempotent for the same signer (`existing`, the first eth address kept);
-   * refuses another signer for an onboarded account.
+   * refuses another signer for an onboarded account, and an address that is an isolated-market
+   * account (its parent would otherwise act for it).
    */
   register(
     input: { account: string; signerType: ParadexSignerType; publicKey: string; ethAddress?: Address },
@@ -311,6 +314,7 @@ export interface IsolatedAccount {
 export interface IsolatedAccountStore {
   /** `exists` when the same link is already there; `taken` when the account has another parent or market. */
   add(input: Omit<IsolatedAccount, 'createdAt'>, now: number): Promise<'added' | 'exists' | 'taken'>
+  /** The parent's links, minus any whose account has since become a main account (inert). */
   listByParent(parentAccountId: string): Promise<IsolatedAccount[]>
   remove(account: string): Promise<boolean>
 }

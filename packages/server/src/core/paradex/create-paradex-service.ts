@@ -190,6 +190,11 @@ export function createParadexService(deps: {
         detail: 'key_mismatch',
       })
     }
+    if (outcome.status === 'isolated_account') {
+      throw new AuthError('STARKNET_ADDRESS_INVALID', 'address is an isolated-market account', {
+        detail: 'isolated_account',
+      })
+    }
     if (outcome.status === 'registered') {
       await deps.audit.record({
         type: 'account.onboarded',

@@ -33,6 +33,15 @@ export function createIsolatedAccountStore(db: Kysely<Database>): IsolatedAccoun
         .selectFrom('isolated_accounts')
         .selectAll()
         .where('parent_account_id', '=', parentAccountId)
+        // Onboarding refuses a linked address, but a link must never make one account act for
+        // another: a row whose address is a main account (however it came to be) is left out.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('accounts').select('id').whereRef('accounts.id', '=', 'isolated_accounts.account'),
+            ),
+          ),
+        )
         .orderBy('account')
         .execute()
       return rows.map(toIsolatedAccount)

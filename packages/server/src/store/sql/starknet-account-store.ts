@@ -15,7 +15,8 @@ const toStarknetAccount = (row: StarknetAccountRow): StarknetAccount => ({
  * Onboarded Starknet accounts (a Stark key or, for Paradex v2, an Ethereum signer). The Sigil account of a Starknet account has the canonical felt as
  * its id (so the access JWT's `sub` is the Paradex address) and `starknet:<felt>` as its address
  * key, which no EVM address (`0x` + 40 hex) can take: a Paradex account and a SIWE wallet never merge.
- * Its display `address` is the eth address sent at onboarding, or the Starknet address without one.
+ * Its display `address` is the recovered SIWE signer for an EVM (v2) account, else the Starknet
+ * address: the PARADEX-ETHEREUM-ACCOUNT of a Stark-key onboarding is unsigned, so it stays metadata.
  */
 export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccountStore {
   const find = async (account: string) => {
@@ -34,13 +35,20 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
       const existing = await find(account)
       if (!existing) {
         // Insert-or-ignore both rows in one transaction: concurrent onboardings end in one pair.
-        await db.transaction().execute(async (trx) => {
+        const isolated = await db.transaction().execute(async (trx) => {
+          const link = await trx
+            .selectFrom('isolated_accounts')
+            .select('account')
+            .where('account', '=', account)
+            .executeTakeFirst()
+          if (link) return true
           await trx
             .insertInto('accounts')
             .values({
               id: account,
               address_key: `starknet:${account}`,
-              address: ethAddress ?? account,
+              // Shown as the account's wallet by every API: only a signed address may stand there.
+              address: signerType === 'eip191' && ethAddress ? ethAddress : account,
               status: statusIfNew,
               created_at: now,
             })
@@ -58,7 +66,9 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
             })
             .onConflict((oc) => oc.column('account').doNothing())
             .execute()
+          return false
         })
+        if (isolated) return { status: 'isolated_account' }
       }
       const record = existing ?? (await find(account))
       if (!record || record.signerType !== signerType || record.publicKey !== publicKey)
