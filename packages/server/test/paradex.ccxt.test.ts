@@ -30,7 +30,7 @@ describe('Paradex: unmodified ccxt 4.5.84 (REST) against a listening Sigil', () 
   }
 
   it('behavior: onboarding() then authenticateRest() (A2): a JWT that the native API takes, sub = the account', async () => {
-    const { exchange, requests, wallet } = user(HARDHAT_0)
+    const { exchange, requests } = user(HARDHAT_0)
     expect((await onboardingStatus(sigil, A2.publicKey)).body.exists).toBe(false)
 
     await exchange.onboarding()
