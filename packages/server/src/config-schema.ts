@@ -169,6 +169,17 @@ export const ConfigSchema = Type.Object(
       default: 300,
       description: 'Sign-in routes (nonce, SIWE, refresh), per client IP.',
     }),
+    rateLimitStarknetPerMinute: Type.Integer({
+      minimum: 1,
+      default: 60,
+      description: 'Paradex onboarding and auth (Stark-curve and Pedersen work), per client IP.',
+    }),
+    rateLimitStarknetGlobalPerSecond: Type.Integer({
+      minimum: 1,
+      default: 40,
+      description:
+        'Paradex onboarding and auth across all clients: past it they are shed (429), so curve math never starves the server.',
+    }),
     rateLimitAnonymousPerMinute: Type.Integer({
       minimum: 1,
       default: 120,

@@ -8,7 +8,14 @@ import { registerRateLimit } from '../src/http/plugins/rate-limit.js'
 import { createMemoryRateLimitStore } from '../src/store/memory/rate-limit-store.js'
 import { createManualClock } from './support/manual-clock.js'
 
-const policy = { signInPerMinute: 3, anonymousPerMinute: 2, accountPerMinute: 4, apiKeyPerMinute: 6 }
+const policy = {
+  signInPerMinute: 3,
+  starknetPerMinute: 3,
+  starknetGlobalPerSecond: 100,
+  anonymousPerMinute: 2,
+  accountPerMinute: 4,
+  apiKeyPerMinute: 6,
+}
 
 /**
  * A small app with the plugin and a fake identify hook: `x-test-credential: jwt:acc-1` (or

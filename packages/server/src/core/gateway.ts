@@ -199,6 +199,8 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     audit,
     rateLimiter: createRateLimiter(stores.rateLimits, clock, {
       signInPerMinute: config.rateLimitSignInPerMinute,
+      starknetPerMinute: config.rateLimitStarknetPerMinute,
+      starknetGlobalPerSecond: config.rateLimitStarknetGlobalPerSecond,
       anonymousPerMinute: config.rateLimitAnonymousPerMinute,
       accountPerMinute: config.rateLimitAccountPerMinute,
       apiKeyPerMinute: config.rateLimitApiKeyPerMinute,

@@ -4,7 +4,14 @@ import { createMemoryRateLimitStore } from '../../store/memory/rate-limit-store.
 import type { Identity } from '../identity.js'
 import { createRateLimiter, type RateLimitRequest } from './create-rate-limiter.js'
 
-const policy = { signInPerMinute: 3, anonymousPerMinute: 2, accountPerMinute: 4, apiKeyPerMinute: 6 }
+const policy = {
+  signInPerMinute: 3,
+  starknetPerMinute: 3,
+  starknetGlobalPerSecond: 5,
+  anonymousPerMinute: 2,
+  accountPerMinute: 4,
+  apiKeyPerMinute: 6,
+}
 
 const jwt: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'jwt', sessionId: 's-1' }
 const cookie: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'cookie', sessionId: 's-2' }
@@ -130,5 +137,41 @@ describe('createRateLimiter', () => {
     const last = (await hits(signIn('203.0.113.7'), 4))[3]!
     clock.advance(last.retryAfterSeconds! * 1000)
     expect((await limiter.check(signIn('203.0.113.7'))).allowed).toBe(true)
+  })
+
+  describe("'starknet' group", () => {
+    const starknet = (ip: string): RateLimitRequest => ({ group: 'starknet', ip, identity: null })
+
+    it('behavior: its own per-IP budget, apart from sign-in', async () => {
+      const { hits, limiter } = setup()
+      const outcomes = await hits(starknet('203.0.113.7'), 4)
+      expect(outcomes.map((o) => [o.allowed, o.policyName])).toEqual([
+        [true, 'starknet'],
+        [true, 'starknet'],
+        [true, 'starknet'],
+        [false, 'starknet'],
+      ])
+      expect((await limiter.check(signIn('203.0.113.7'))).allowed).toBe(true)
+    })
+
+    it('attack: a flood spread over many IPs is shed by the server-wide budget, per second', async () => {
+      const { limiter, clock } = setup()
+      const outcomes = []
+      for (let i = 0; i < 8; i++) outcomes.push(await limiter.check(starknet(`198.51.100.${i}`)))
+      expect(outcomes.map((o) => o.allowed)).toEqual([true, true, true, true, true, false, false, false])
+      expect(outcomes[5]).toMatchObject({ policyName: 'starknet-global', limit: 5, windowSeconds: 1 })
+      expect(outcomes[5]!.retryAfterSeconds).toBeGreaterThanOrEqual(1)
+      clock.advance(2000)
+      expect((await limiter.check(starknet('198.51.100.99'))).allowed).toBe(true)
+    })
+
+    it('attack: requests refused per IP do not spend the global budget', async () => {
+      const { hits, limiter } = setup()
+      await hits(starknet('203.0.113.7'), 20)
+      // 3 allowed for that IP; its 17 refusals never reached the global count (limit 5).
+      const others = []
+      for (let i = 0; i < 2; i++) others.push((await limiter.check(starknet(`198.51.100.${i}`))).allowed)
+      expect(others).toEqual([true, true])
+    })
   })
 })

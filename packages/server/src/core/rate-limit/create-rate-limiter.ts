@@ -11,16 +11,30 @@ import { decideRateLimit, type RateLimitDecision } from './decide-rate-limit.js'
 /** Requests per minute of each tier (config: `rateLimit*PerMinute`). */
 export interface RateLimitPolicy {
   signInPerMinute: number
+  /** Per client IP, for the `'starknet'` group. */
+  starknetPerMinute: number
+  /** Server-wide, for the `'starknet'` group: load shedding, not fairness. */
+  starknetGlobalPerSecond: number
   anonymousPerMinute: number
   accountPerMinute: number
   apiKeyPerMinute: number
 }
 
-/** `'sign-in'`: nonce, SIWE, refresh. `'api'`: everything else that is limited. */
-export type RateLimitGroup = 'sign-in' | 'api'
+/**
+ * `'sign-in'`: nonce, SIWE, refresh. `'starknet'`: unauthenticated routes that run tens of
+ * milliseconds of synchronous curve and Pedersen work (Paradex onboarding and auth). `'api'`:
+ * everything else that is limited.
+ */
+export type RateLimitGroup = 'sign-in' | 'starknet' | 'api'
 
 /** The quota policy a request was held to, as named in the IETF fields. */
-export type RateLimitPolicyName = 'sign-in' | 'anonymous' | 'account' | 'api-key'
+export type RateLimitPolicyName =
+  | 'sign-in'
+  | 'starknet'
+  | 'starknet-global'
+  | 'anonymous'
+  | 'account'
+  | 'api-key'
 
 export interface RateLimitRequest {
   group: RateLimitGroup
@@ -44,6 +58,8 @@ export interface RateLimiter {
 
 const WINDOW_MS = 60_000
 const COST = 1
+const GLOBAL_WINDOW_MS = 1000
+const GLOBAL_STARKNET_BUCKET = 'starknet:global'
 
 /**
  * Creates the limiter. The model:
@@ -58,7 +74,12 @@ const COST = 1
  *   limit applied to that shared count depends on the credential in hand: `apiKeyPerMinute` for an
  *   API key (bots), `accountPerMinute` otherwise.
  *
- * The window is 60 s, evaluated as a sliding-window counter; each request costs 1.
+ * - `'starknet'` routes: `starknet:ip:<ip>`, limit `starknetPerMinute`; a request within it is
+ *   then counted in the one server-wide `starknet:global` bucket (1 s window, limit
+ *   `starknetGlobalPerSecond`) and shed when that is spent.
+ *
+ * The window is 60 s (1 s for the global bucket), evaluated as a sliding-window counter; each
+ * request costs 1.
  *
  * @example
  * ```ts
@@ -73,6 +94,8 @@ export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: R
   function select({ group, ip, identity }: RateLimitRequest) {
     if (group === 'sign-in')
       return { bucket: `sign-in:ip:${ip}`, limit: policy.signInPerMinute, policyName: 'sign-in' as const }
+    if (group === 'starknet')
+      return { bucket: `starknet:ip:${ip}`, limit: policy.starknetPerMinute, policyName: 'starknet' as const }
     if (!identity)
       return { bucket: `api:ip:${ip}`, limit: policy.anonymousPerMinute, policyName: 'anonymous' as const }
     const bucket = `api:account:${identity.accountId}`
@@ -88,7 +111,24 @@ export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: R
       const now = clock.now()
       const counts = await store.hit(bucket, WINDOW_MS, now, COST)
       const decision = decideRateLimit({ counts, limit, windowMs: WINDOW_MS, now })
-      return { ...decision, policyName, bucket, windowSeconds: WINDOW_MS / 1000 }
+      const outcome = { ...decision, policyName, bucket, windowSeconds: WINDOW_MS / 1000 }
+      if (request.group !== 'starknet' || !decision.allowed) return outcome
+      // The client is within its own budget; the server-wide one sheds a distributed flood. A
+      // request refused per IP never reached this count, so one client cannot spend it all alone.
+      const global = await store.hit(GLOBAL_STARKNET_BUCKET, GLOBAL_WINDOW_MS, now, COST)
+      const shed = decideRateLimit({
+        counts: global,
+        limit: policy.starknetGlobalPerSecond,
+        windowMs: GLOBAL_WINDOW_MS,
+        now,
+      })
+      if (shed.allowed) return outcome
+      return {
+        ...shed,
+        policyName: 'starknet-global',
+        bucket: GLOBAL_STARKNET_BUCKET,
+        windowSeconds: GLOBAL_WINDOW_MS / 1000,
+      }
     },
   }
 }

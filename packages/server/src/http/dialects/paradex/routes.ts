@@ -10,7 +10,8 @@ import { paradexUpstreamProxy } from './upstream-proxy.js'
 import { registerParadexWebSocket } from './ws/route.js'
 
 const tags = ['paradex']
-const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
+/** Unauthenticated routes that run synchronous curve and Pedersen work: their own, smaller budget. */
+const starknetWork = { auth: 'public', rateLimit: 'starknet' } as const
 
 /**
  * Onboarding body: `public_key` (a stark key, or v2's uncompressed secp256k1 key) and
@@ -80,7 +81,7 @@ export async function paradexRoutes(
 
   app.post<{ Body: OnboardingBodyInput | undefined }>(
     '/v1/onboarding',
-    { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
+    { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
     async (request, reply) => {
       await gateway.paradex.onboard({
         account: header(request, 'paradex-starknet-account'),
@@ -103,7 +104,7 @@ export async function paradexRoutes(
     }
   }>(
     '/v1/onboarding',
-    { config: { auth: 'public' }, schema: { tags, querystring: OnboardingQuery } },
+    { config: starknetWork, schema: { tags, querystring: OnboardingQuery } },
     async (request) => {
       const { query } = request
       if (query.account_signer_type === 'starknet') {
@@ -139,7 +140,7 @@ export async function paradexRoutes(
   for (const base of ['/v2', '/v1/v2']) {
     app.post<{ Body: OnboardingBodyInput | undefined }>(
       `${base}/onboarding`,
-      { config: signIn, schema: { tags, body: Type.Optional(OnboardingBody) } },
+      { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
       async (request, reply) => {
         await gateway.paradex.onboardEvm({
           ...evmHeaders(request),
@@ -149,7 +150,7 @@ export async function paradexRoutes(
         return reply.code(200).send()
       },
     )
-    app.post(`${base}/auth`, { config: signIn, schema: { tags } }, async (request, reply) => {
+    app.post(`${base}/auth`, { config: starknetWork, schema: { tags } }, async (request, reply) => {
       reply.header('cache-control', 'no-store')
       const issued = await gateway.paradex.signInEvm(
         {
@@ -179,14 +180,14 @@ export async function paradexRoutes(
     return { jwt_token: issued.token }
   }
 
-  app.post('/v1/auth', { config: signIn, schema: { tags } }, async (request, reply) => {
+  app.post('/v1/auth', { config: starknetWork, schema: { tags } }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     return auth(request)
   })
 
   app.post<{ Params: { publicKey: string } }>(
     '/v1/auth/:publicKey',
-    { config: signIn, schema: { tags, params: PublicKeyParams } },
+    { config: starknetWork, schema: { tags, params: PublicKeyParams } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
       return auth(request, request.params.publicKey)
