@@ -38,6 +38,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (config.rateLimits === 'off')
     app.log.warn('rate limiting is OFF (SIGIL_RATE_LIMITS=off): limit requests upstream')
   if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
+  // Paradex messages carry no server nonce: what is signed for one service with these domain
+  // values verifies at every other (Paradex testnet included) until it expires.
+  if (config.dialects.includes('paradex') && config.paradexStarknetChainId === 'PRIVATE_SN_POTC_SEPOLIA')
+    app.log.warn(
+      "paradexStarknetChainId is Paradex testnet's: headers signed for Paradex testnet (or another Sigil on the default) also sign in here; ccxt and the SDK accept any chain id, paradex-py only Paradex's four",
+    )
   app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
   if (gateway.geo.enabled)
     app.log.info(
