@@ -256,6 +256,11 @@ export const ConfigSchema = Type.Object(
     paradexJwtTtlSeconds: Seconds(300, 'Lifetime of a JWT from the Paradex /v1/auth (Paradex: 300 s).'),
     paradexWsPingIntervalSeconds: Seconds(55, 'Paradex WebSocket: seconds between pings (Paradex: 55 s).'),
     paradexWsPongTimeoutSeconds: Seconds(5, 'Paradex WebSocket: drop a socket whose pong is this late.'),
+    paradexWsMaxSocketsPerIp: Type.Integer({
+      minimum: 1,
+      default: 64,
+      description: 'Paradex WebSockets one client IP may hold open at once.',
+    }),
     paradexWsMaxSubscriptions: Type.Integer({
       minimum: 1,
       default: 256,

@@ -172,4 +172,20 @@ describe('Paradex WebSocket: transport', () => {
     await server.app.close()
     expect((await client.closed).code).toBeGreaterThanOrEqual(1000)
   })
+
+  it('attack: one address holds at most paradexWsMaxSocketsPerIp open sockets; a closed one frees its place', async () => {
+    const { open } = await start({ paradexWsMaxSocketsPerIp: 2 })
+    const first = await open()
+    await open()
+    await expect(open()).rejects.toThrow('unexpected response 429')
+    first.close()
+    await first.closed
+    // The count drops when the server sees the close; the next upgrade gets through.
+    let third: WsClient | undefined
+    for (let attempt = 0; attempt < 20 && !third; attempt++) {
+      third = await open().catch(() => undefined)
+      if (!third) await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    expect(third).toBeDefined()
+  })
 })

@@ -37,7 +37,10 @@ const OnboardingQuery = Type.Object(
 )
 const PublicKeyParams = Type.Object({ publicKey: Type.String({ maxLength: 100 }) })
 
-/** A header as one string: a repeated header is refused rather than joined or picked from. */
+/**
+ * A header as one string. Node joins a repeated custom header with ", " (which then fails parsing
+ * as an account, a signature or a timestamp); the array case is for headers Node keeps apart.
+ */
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
   if (Array.isArray(value)) throw new AuthError('VALIDATION_FAILED', 'repeated header', { detail: name })

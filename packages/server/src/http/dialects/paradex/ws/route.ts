@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../../config.js'
+import { AuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { paradexError } from '../errors.js'
@@ -28,16 +29,32 @@ export function registerParadexWebSocket(
       pongTimeoutMs: config.paradexWsPongTimeoutSeconds * 1000,
     },
   }
+  // Open sockets per client IP: the sign-in budget bounds how fast one address opens them, this
+  // how many it may hold (idle sockets cost memory and a keepalive timer each).
+  const openSockets = new Map<string, number>()
   app.route({
     method: 'GET',
     url: '/v1',
     config: { auth: 'public', rateLimit: 'sign-in', geo: 'deferred' },
     schema: { hide: true },
+    preHandler: async (request) => {
+      if (request.headers.upgrade === undefined) return
+      if ((openSockets.get(request.ip) ?? 0) >= config.paradexWsMaxSocketsPerIp) {
+        throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
+      }
+    },
     handler: async (_request, reply) => {
       const [, body] = paradexError('VALIDATION_FAILED', 'this is a WebSocket endpoint: send an upgrade')
       return reply.code(426).header('upgrade', 'websocket').type('application/json; charset=utf-8').send(body)
     },
     wsHandler: (socket, request) => {
+      const ip = request.ip
+      openSockets.set(ip, (openSockets.get(ip) ?? 0) + 1)
+      socket.once('close', () => {
+        const left = (openSockets.get(ip) ?? 1) - 1
+        if (left > 0) openSockets.set(ip, left)
+        else openSockets.delete(ip)
+      })
       // The upgrade request's country (header or IP), decided once: it cannot change on this socket.
       const check = request.geo
       const geoBlocked =
