@@ -75,6 +75,7 @@ export {
   parseParadexSignatureHeader,
 } from './starknet/parse-paradex-signature-header.js'
 export { parseStarkKey } from './starknet/parse-stark-key.js'
+export { warmUpPedersen } from './starknet/pedersen.js'
 export { STARK_N, STARK_SIGNATURE_BOUND } from './starknet/stark-curve.js'
 export {
   domainHash,

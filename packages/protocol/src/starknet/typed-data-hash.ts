@@ -8,9 +8,10 @@
  * the server builds the typed data itself from header values and never hashes client-supplied
  * type definitions (Paradex §12).
  */
-import { keccak, pedersen as scurePedersen } from '@scure/starknet'
+import { keccak } from '@scure/starknet'
 import { ok, type Result } from '../result.js'
 import { type FeltInput, toFelt, toFelts } from './felt.js'
+import { pedersen } from './pedersen.js'
 
 /** `shortString("StarkNet Message")`, the first element of every rev-0 message hash. */
 export const STARKNET_MESSAGE_PREFIX = 0x537461726b4e6574204d657373616765n
@@ -27,8 +28,7 @@ export interface StarknetDomain {
 
 const utf8 = new TextEncoder()
 
-/** Pedersen hash of two felts (both must be < P; @scure/starknet throws otherwise). */
-export const pedersen = (a: bigint, b: bigint): bigint => BigInt(scurePedersen(a, b))
+export { pedersen } from './pedersen.js'
 
 /**
  * Pedersen over a list, continuing from `acc`: fold `h` left over `felts` without the trailing

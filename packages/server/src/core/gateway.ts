@@ -1,4 +1,4 @@
-import type { EvmCrypto } from '@sigil/protocol'
+import { type EvmCrypto, warmUpPedersen } from '@sigil/protocol'
 import type { Config } from '../config.js'
 import { type ApiKeyService, createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
@@ -83,6 +83,8 @@ export interface Gateway {
 
 /** The one composition root: every transport and the CLI get their services from here. */
 export async function createGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
+  // Pedersen's lookup tables take ≈0.1 s to build: at boot, not in the first trader's request.
+  if (config.dialects.includes('paradex')) warmUpPedersen()
   const { stores, clock } = deps
   // The longest-lived access token any API issues decides how long a retired key keeps verifying.
   const accessTokenTtlSeconds = Math.max(config.accessTokenTtlSeconds, config.paradexJwtTtlSeconds)
