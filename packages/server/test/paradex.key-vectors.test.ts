@@ -95,9 +95,6 @@ describe('Paradex key vectors through the real server', () => {
 
   it('behavior: A3 (no recorded signatures) onboards and signs in with signatures made from its derived key', async () => {
     const { starkPrivate } = await deriveFromMnemonic(VECTORS[2].mnemonic)
-    const { paradexOnboardingHash, paradexRequestHash, PARADEX_AUTH_REQUEST } = await import(
-      '@sigil/protocol'
-    )
     const chainId = 'PRIVATE_SN_POTC_SEPOLIA'
     const account = VECTORS[2].address
     const signed = (hash: { ok: boolean; value?: bigint }) => {
