@@ -165,6 +165,20 @@ describe('createRateLimiter', () => {
       expect((await limiter.check(starknet('198.51.100.99'))).allowed).toBe(true)
     })
 
+    it('attack: the per-second global bucket does not reset per-minute counts (one IP stays limited)', async () => {
+      const clock = createManualClock(1_000 * 60_000)
+      const limiter = createRateLimiter(createMemoryRateLimitStore(), clock, {
+        ...policy,
+        starknetGlobalPerSecond: 100,
+      })
+      const allowed = []
+      for (let i = 0; i < 20; i++) {
+        allowed.push((await limiter.check(starknet('203.0.113.7'))).allowed)
+        clock.advance(1_500)
+      }
+      expect(allowed.filter(Boolean)).toHaveLength(3)
+    })
+
     it('attack: requests refused per IP do not spend the global budget', async () => {
       const { hits, limiter } = setup()
       await hits(starknet('203.0.113.7'), 20)
