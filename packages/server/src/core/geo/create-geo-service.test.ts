@@ -59,6 +59,19 @@ describe('createGeoService', () => {
     })
   })
 
+  it('attack: a repeated country header (joined with commas) is blocked when any value is a blocked country', () => {
+    for (const proxyCountry of ['CH, KP', 'KP,CH', 'XX, kp', 'CH,CH,KP']) {
+      expect([proxyCountry, service.check({ ip: '203.0.113.7', proxyCountry })]).toMatchObject([
+        proxyCountry,
+        { country: 'KP', source: 'proxy', decision: { allowed: false } },
+      ])
+    }
+    expect(service.check({ ip: '198.51.100.1', proxyCountry: 'CH, FR' })).toMatchObject({
+      country: 'CH',
+      decision: { allowed: true },
+    })
+  })
+
   it('behavior: a proxy value naming no country (XX, T1, empty) falls through to the database', () => {
     for (const proxyCountry of ['XX', 'T1', '', undefined])
       expect(service.check({ ip: '203.0.113.7', proxyCountry })).toMatchObject({

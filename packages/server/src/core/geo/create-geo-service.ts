@@ -23,7 +23,10 @@ export interface GeoCheck {
 export interface GeoClient {
   /** The client IP (already resolved through trusted proxies by the transport). */
   ip: string
-  /** The country a trusted proxy stated for this request; the transport passes it only from one. */
+  /**
+   * The country a trusted proxy stated for this request (several, comma-separated, when the header
+   * was repeated); the transport passes it only from one.
+   */
   proxyCountry?: string | undefined
 }
 
@@ -44,8 +47,16 @@ export interface GeoServiceOptions extends GeoPolicy {
  */
 export function createGeoService({ database, ...policy }: GeoServiceOptions): GeoService {
   const locate = ({ ip, proxyCountry }: GeoClient): Pick<GeoCheck, 'country' | 'source'> => {
-    const stated = proxyCountry === undefined ? undefined : parseCountryCode(proxyCountry)
-    if (stated) return { country: stated, source: 'proxy' }
+    // A repeated header arrives joined with commas. A proxy that appends rather than overwrites
+    // leaves the client's own value in the list, so any blocked country in it decides.
+    const stated = (proxyCountry ?? '')
+      .split(',')
+      .map(parseCountryCode)
+      .filter((code): code is CountryCode => code !== undefined)
+    if (stated.length > 0) {
+      const blocked = stated.find((code) => !decideGeo(code, policy).allowed)
+      return { country: blocked ?? stated[0], source: 'proxy' }
+    }
     const found = database?.countryOf(ip)
     const country = found === undefined ? undefined : parseCountryCode(found)
     return country ? { country, source: 'database' } : { country: undefined, source: 'none' }

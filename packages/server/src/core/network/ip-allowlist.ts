@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 
 /**
  * IP allowlists of API keys: IPv4 and IPv6 addresses and CIDR ranges, matched with Node's own
@@ -9,20 +10,47 @@ export interface IpAllowlist {
   allows(ip: string): boolean
 }
 
-const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i
-
-/** The address as a plain IPv4 when it is IPv4-mapped, lower-case otherwise; undefined if not an IP. */
+/**
+ * The address in one canonical text, or undefined if it is not an IP. IPv4-mapped IPv6 in any
+ * spelling (`::ffff:127.0.0.1`, `::ffff:7f00:1`) folds to the IPv4 address, as proxy-addr (and so
+ * Fastify's trustProxy) folds it: two parts of Sigil must never disagree on who a peer is.
+ * Node's `isIP` gates first, since ipaddr.js alone also reads `1.2.3` or octal octets as IPv4.
+ */
 export function normalizeIp(ip: string): string | undefined {
-  const mapped = MAPPED_V4.exec(ip)
-  const address = mapped ? mapped[1]! : ip.toLowerCase()
-  return isIP(address) ? address : undefined
+  if (!isIP(ip)) return undefined
+  return ipaddr.process(ip).toString()
+}
+
+/**
+ * The client a rate limit or a connection cap counts: the IPv4 address, or the /64 an IPv6
+ * address is in, since one subscriber holds a whole /64 and can rotate through it at will.
+ */
+export function clientKey(ip: string): string {
+  const address = normalizeIp(ip)
+  if (!address || isIP(address) === 4) return address ?? ip
+  const bytes = ipaddr.parse(address).toByteArray()
+  bytes.fill(0, 8)
+  return `${ipaddr.fromByteArray(bytes).toString()}/64`
+}
+
+const DOTTED_MAPPED = /^::ffff:\d{1,3}(?:\.\d{1,3}){3}$/i
+
+const isMapped = (address: string) => {
+  try {
+    return isIP(address) === 6 && (ipaddr.parse(address) as ipaddr.IPv6).isIPv4MappedAddress()
+  } catch {
+    return false
+  }
 }
 
 /** `address` or `address/prefix` in canonical text, or undefined when it is neither. */
 export function normalizeIpRange(text: string): string | undefined {
   const [rawAddress, rawPrefix, extra] = text.trim().split('/')
   if (rawAddress === undefined || extra !== undefined) return undefined
-  const mappedPrefix = rawPrefix !== undefined && MAPPED_V4.test(rawAddress)
+  const mappedPrefix = rawPrefix !== undefined && isMapped(rawAddress)
+  // A mapped range is read as IPv4 only when spelled so (`::ffff:10.0.0.0/104`); `::ffff:0:0/96`
+  // would silently mean "every IPv4 client", so such a spelling is refused rather than guessed.
+  if (mappedPrefix && !DOTTED_MAPPED.test(rawAddress)) return undefined
   const address = normalizeIp(rawAddress)
   if (!address) return undefined
   if (rawPrefix === undefined) return address

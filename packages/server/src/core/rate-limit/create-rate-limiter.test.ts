@@ -139,6 +139,17 @@ describe('createRateLimiter', () => {
     expect((await limiter.check(signIn('203.0.113.7'))).allowed).toBe(true)
   })
 
+  it('attack: IPv6 clients count by /64: rotating addresses inside one /64 buys no more requests', async () => {
+    const { limiter } = setup()
+    const outcomes = []
+    for (let i = 1; i <= 4; i++) outcomes.push(await limiter.check(signIn(`2001:db8:0:1::${i.toString(16)}`)))
+    expect(outcomes.map((o) => o.allowed)).toEqual([true, true, true, false])
+    expect(outcomes[0]!.bucket).toBe('sign-in:ip:2001:db8:0:1::/64')
+    expect((await limiter.check(signIn('2001:db8:0:2::1'))).allowed).toBe(true)
+    // An IPv4-mapped peer is the IPv4 client, whatever the spelling.
+    expect((await limiter.check(signIn('::ffff:cb00:7107'))).bucket).toBe('sign-in:ip:203.0.113.7')
+  })
+
   describe("'starknet' group", () => {
     const starknet = (ip: string): RateLimitRequest => ({ group: 'starknet', ip, identity: null })
 

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock.js'
 import type { Identity } from '../identity.js'
+import { clientKey } from '../network/ip-allowlist.js'
 import type { RateLimitStore } from '../ports.js'
 import { decideRateLimit, type RateLimitDecision } from './decide-rate-limit.js'
 
@@ -91,7 +92,9 @@ const GLOBAL_STARKNET_BUCKET = 'starknet:global'
  * ```
  */
 export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: RateLimitPolicy): RateLimiter {
-  function select({ group, ip, identity }: RateLimitRequest) {
+  function select({ group, ip: address, identity }: RateLimitRequest) {
+    // IPv6 clients count by /64: one subscriber can rotate through a whole /64 at will.
+    const ip = clientKey(address)
     if (group === 'sign-in')
       return { bucket: `sign-in:ip:${ip}`, limit: policy.signInPerMinute, policyName: 'sign-in' as const }
     if (group === 'starknet')

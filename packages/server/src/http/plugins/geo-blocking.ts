@@ -51,8 +51,8 @@ export function registerGeoBlocking(app: FastifyInstance, options: GeoBlockingOp
     const peer = request.socket.remoteAddress
     if (peer === undefined || !proxies.allows(peer)) return undefined
     const value = request.headers[countryHeader]
-    // Repeated: two answers are no answer (the proxy should overwrite, not append).
-    return typeof value === 'string' ? value : undefined
+    // Repeated, it is one comma-joined string (or an array): the geo service weighs every value.
+    return Array.isArray(value) ? value.join(',') : value
   }
 
   app.addHook('onRequest', async (request) => {

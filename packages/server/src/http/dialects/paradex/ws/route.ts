@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../../config.js'
 import { AuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
+import { clientKey } from '../../../../core/network/ip-allowlist.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { paradexError } from '../errors.js'
 import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
@@ -39,7 +40,7 @@ export function registerParadexWebSocket(
     schema: { hide: true },
     preHandler: async (request) => {
       if (request.headers.upgrade === undefined) return
-      if ((openSockets.get(request.ip) ?? 0) >= config.paradexWsMaxSocketsPerIp) {
+      if ((openSockets.get(clientKey(request.ip)) ?? 0) >= config.paradexWsMaxSocketsPerIp) {
         throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
       }
     },
@@ -48,7 +49,7 @@ export function registerParadexWebSocket(
       return reply.code(426).header('upgrade', 'websocket').type('application/json; charset=utf-8').send(body)
     },
     wsHandler: (socket, request) => {
-      const ip = request.ip
+      const ip = clientKey(request.ip)
       openSockets.set(ip, (openSockets.get(ip) ?? 0) + 1)
       socket.once('close', () => {
         const left = (openSockets.get(ip) ?? 1) - 1
