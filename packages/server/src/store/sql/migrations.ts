@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
 
 /** Schema history, in code so that a single `npm ci` ships it; applied at every start. */
 const migrations: Record<string, Migration> = {
@@ -163,6 +163,15 @@ const migrations: Record<string, Migration> = {
         .on('isolated_accounts')
         .column('parent_account_id')
         .execute()
+    },
+  },
+  '0007_starknet_display_address': {
+    async up(db: Kysely<unknown>) {
+      // Before this, a Stark-key account displayed the unsigned PARADEX-ETHEREUM-ACCOUNT of its
+      // onboarding as its wallet; it now displays its own Starknet address (the account id).
+      await sql`update accounts set address = id where id in (select account from starknet_accounts where signer_type = 'starknet') and address <> id`.execute(
+        db,
+      )
     },
   },
 }

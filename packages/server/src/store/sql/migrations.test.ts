@@ -1,0 +1,52 @@
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { migrationProvider } from './migrations.js'
+import type { Database } from './schema.js'
+
+describe('migrations', () => {
+  it('behavior: 0007 gives Stark-key accounts their own address as display address, and touches no other', async () => {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) })
+    try {
+      const migrator = new Migrator({ db, provider: migrationProvider })
+      expect((await migrator.migrateTo('0006_isolated_accounts')).error).toBeUndefined()
+      const account = (id: string, address: string) => ({
+        id,
+        address_key: `starknet:${id}`,
+        address,
+        status: 'active',
+        created_at: 1,
+      })
+      const starknet = (id: string, signer_type: string) => ({
+        account: id,
+        signer_type,
+        public_key: '0x1',
+        eth_address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+        account_id: id,
+        created_at: 1,
+      })
+      await db
+        .insertInto('accounts')
+        .values([
+          account('0xa', '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'),
+          account('0xb', '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'),
+          { ...account('uuid-1', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'), address_key: '70997970' },
+        ])
+        .execute()
+      await db
+        .insertInto('starknet_accounts')
+        .values([starknet('0xa', 'starknet'), starknet('0xb', 'eip191')])
+        .execute()
+
+      expect((await migrator.migrateToLatest()).error).toBeUndefined()
+      const rows = await db.selectFrom('accounts').select(['id', 'address']).orderBy('id').execute()
+      expect(rows).toEqual([
+        { id: '0xa', address: '0xa' },
+        { id: '0xb', address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' },
+        { id: 'uuid-1', address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+      ])
+    } finally {
+      await db.destroy()
+    }
+  })
+})
