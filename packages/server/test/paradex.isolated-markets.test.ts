@@ -46,6 +46,24 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
     expect(identity.isolatedAccountIds).toEqual([ISOLATED_BTC, ISOLATED_ETH])
   })
 
+  it('behavior: the verify endpoint names the accounts the token may act for, its own first', async () => {
+    const { token } = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+    const verify = await server.app.inject({
+      method: 'GET',
+      url: '/v1/verify/trade',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(verify.statusCode).toBe(200)
+    expect(verify.headers['x-sigil-acting-accounts']).toBe(`${A2.account} ${ISOLATED_BTC} ${ISOLATED_ETH}`)
+    const plain = (await tokenClaims(server)).token
+    const alone = await server.app.inject({
+      method: 'GET',
+      url: '/v1/verify/read',
+      headers: { authorization: `Bearer ${plain}` },
+    })
+    expect(alone.headers['x-sigil-acting-accounts']).toBe(A2.account)
+  })
+
   it('default: without the header, or with "false", the token covers the main account only', async () => {
     for (const headers of [{}, { [AUTHORIZE]: 'false' }]) {
       const { token, claims } = await tokenClaims(server, headers)
