@@ -68,6 +68,8 @@ describe('Starknet account store', () => {
       register(A2.publicKey),
     ])
     expect(outcomes.every((o) => o.status !== 'key_mismatch')).toBe(true)
+    // Exactly one racer onboarded the account (and is the one that audits it).
+    expect(outcomes.filter((o) => o.status === 'registered')).toHaveLength(1)
     expect(await server.stores.starknetAccounts.find(A2.account)).toBeDefined()
   })
 })

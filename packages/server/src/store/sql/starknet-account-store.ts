@@ -33,15 +33,17 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
 
     async register({ account, signerType, publicKey, ethAddress }, now, statusIfNew) {
       const existing = await find(account)
+      let inserted = false
       if (!existing) {
-        // Insert-or-ignore both rows in one transaction: concurrent onboardings end in one pair.
-        const isolated = await db.transaction().execute(async (trx) => {
+        // Insert-or-ignore both rows in one transaction: concurrent onboardings end in one pair,
+        // and only the racer whose insert took is told `registered`.
+        const outcome = await db.transaction().execute(async (trx) => {
           const link = await trx
             .selectFrom('isolated_accounts')
             .select('account')
             .where('account', '=', account)
             .executeTakeFirst()
-          if (link) return true
+          if (link) return 'isolated' as const
           await trx
             .insertInto('accounts')
             .values({
@@ -54,7 +56,7 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
             })
             .onConflict((oc) => oc.doNothing())
             .execute()
-          await trx
+          const result = await trx
             .insertInto('starknet_accounts')
             .values({
               account,
@@ -65,15 +67,18 @@ export function createStarknetAccountStore(db: Kysely<Database>): StarknetAccoun
               created_at: now,
             })
             .onConflict((oc) => oc.column('account').doNothing())
-            .execute()
-          return false
+            .executeTakeFirst()
+          return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+            ? ('inserted' as const)
+            : ('raced' as const)
         })
-        if (isolated) return { status: 'isolated_account' }
+        if (outcome === 'isolated') return { status: 'isolated_account' }
+        inserted = outcome === 'inserted'
       }
       const record = existing ?? (await find(account))
       if (!record || record.signerType !== signerType || record.publicKey !== publicKey)
         return { status: 'key_mismatch' }
-      return { status: existing ? 'existing' : 'registered', record }
+      return { status: inserted ? 'registered' : 'existing', record }
     },
   }
 }
