@@ -138,8 +138,49 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
     })
     await expect(add('0x5', A2.account, 'btc usd; drop')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
     await expect(add('not-an-address')).rejects.toMatchObject({ code: 'STARKNET_ADDRESS_INVALID' })
+    // Real Paradex markets have lower-case prefixes (kBONK): the one market rule accepts them.
+    await expect(add('0x6', A2.account, 'kBONK-USD-PERP')).resolves.toMatchObject({
+      market: 'kBONK-USD-PERP',
+    })
+    // The main account in another spelling of its felt is the same account.
+    await expect(add('0x7', A2.account.toUpperCase().replace('0X', '0x0'))).resolves.toMatchObject({
+      parentAccountId: A2.account,
+    })
     // The same link again is idempotent; an unpadded upper-case spelling is the same account.
     await expect(add('0xB7C', A2.account, 'BTC-USD-PERP')).resolves.toMatchObject({ account: ISOLATED_BTC })
+  })
+})
+
+describe('isolated accounts: the claim bound', () => {
+  it('attack: the 257th link of one main account is refused (its token could never verify)', async () => {
+    const server = await startTestServer()
+    try {
+      server.clock.set(1_700_000_060_000)
+      expect((await onboard(server.app)).statusCode).toBe(200)
+      for (let i = 1; i <= 256; i++) {
+        await server.stores.isolatedAccounts.add(
+          {
+            account: `0x1${i.toString(16).padStart(3, '0')}`,
+            parentAccountId: A2.account,
+            market: 'BTC-USD-PERP',
+          },
+          1,
+        )
+      }
+      await expect(
+        server.gateway.isolatedAccounts.add({
+          parentAccountId: A2.account,
+          account: '0x9999',
+          market: 'BTC-USD-PERP',
+        }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', detail: 'too_many_isolated_accounts' })
+      // 256 still make a token that verifies.
+      const { token, claims } = await tokenClaims(server, { [AUTHORIZE]: 'true' })
+      expect((claims.isolated_accounts as string[]).length).toBe(256)
+      expect((await server.gateway.authenticateAccessToken(token)).isolatedAccountIds).toHaveLength(256)
+    } finally {
+      await server.close()
+    }
   })
 })
 

@@ -120,15 +120,11 @@ describe('Isolated account store', () => {
 
   it('behavior: links, lists by parent, is idempotent and refuses a second parent or market', async () => {
     const isolated = server.stores.isolatedAccounts
-    expect(
-      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }, 5),
-    ).toBe('added')
-    expect(
-      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }, 6),
-    ).toBe('exists')
-    expect(
-      await isolated.add({ account: '0xa1', parentAccountId: A2.account, market: 'ETH-USD-PERP' }, 6),
-    ).toBe('taken')
+    const link = { account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }
+    expect(await isolated.add(link, 5)).toEqual({ status: 'added', record: { ...link, createdAt: 5 } })
+    // The same link again: the stored row, with its first creation time.
+    expect(await isolated.add(link, 6)).toEqual({ status: 'exists', record: { ...link, createdAt: 5 } })
+    expect(await isolated.add({ ...link, market: 'ETH-USD-PERP' }, 6)).toEqual({ status: 'taken' })
     expect(await isolated.listByParent(A2.account)).toEqual([
       { account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP', createdAt: 5 },
     ])

@@ -3,6 +3,9 @@
  * JWT, itself RFC 7519. Claim names are the registered ones (RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693
  * §4.2 for `scope`), so resource servers and API gateways can read them without Sigil's code.
  */
+/** Most `isolated_accounts` a token may carry: signing refuses more, and so does verifying. */
+export const MAX_ISOLATED_ACCOUNTS = 256
+
 export type AccessTokenClaims = {
   /** Issuer: the gateway's configured issuer URL. */
   iss: string

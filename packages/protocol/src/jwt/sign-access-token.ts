@@ -3,7 +3,7 @@
  * `{ alg, kid, typ: 'at+jwt' }`, where `kid` is the RFC 7638 thumbprint the JWKS (RFC 7517) lists.
  */
 import { SignJWT } from 'jose'
-import type { AccessTokenClaims } from './access-token-claims.js'
+import { type AccessTokenClaims, MAX_ISOLATED_ACCOUNTS } from './access-token-claims.js'
 import type { ImportedSigningKey } from './import-signing-key.js'
 
 /**
@@ -26,6 +26,10 @@ export async function signAccessToken(
   // Copy member by member: the type is structural, so a caller could hand over an object with
   // extra members, and those must not end up signed into a bearer token.
   const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts } = claims
+  // A token the verifier would refuse must not be issued at all.
+  if (isolated_accounts !== undefined && isolated_accounts.length > MAX_ISOLATED_ACCOUNTS) {
+    throw new RangeError(`isolated_accounts: at most ${MAX_ISOLATED_ACCOUNTS}`)
+  }
   const optional = isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }
   return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope, ...optional })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })

@@ -102,6 +102,11 @@ describe.each(SIGNING_ALGORITHMS)('verifyAccessToken (%s)', (alg) => {
     expect(await verifyAccessToken(token, options())).toStrictEqual({ ok: true, value: CLAIMS })
   })
 
+  test('error: signing refuses more isolated_accounts than verifying accepts', async () => {
+    const many = Array.from({ length: 257 }, (_, i) => `0x${i}`)
+    await expect(signAccessToken({ ...CLAIMS, isolated_accounts: many }, key)).rejects.toThrow(RangeError)
+  })
+
   test('behavior: isolated_accounts round-trips when present', async () => {
     const claims = { ...CLAIMS, isolated_accounts: ['0xa1', '0xb2'] }
     const token = await signAccessToken(claims, key)

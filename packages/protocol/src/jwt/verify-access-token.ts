@@ -12,7 +12,7 @@ import {
   type KeyObject,
 } from 'jose'
 import { ok, type Result, reject } from '../result.js'
-import type { AccessTokenClaims } from './access-token-claims.js'
+import { type AccessTokenClaims, MAX_ISOLATED_ACCOUNTS } from './access-token-claims.js'
 import { isSigningAlgorithm, type SigningAlgorithm } from './signing-algorithm.js'
 
 /**
@@ -214,9 +214,6 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     ...(isolated === undefined ? {} : { isolated_accounts: isolated }),
   }
 }
-
-/** Bounded so that a token's claims stay small, whatever a store holds. */
-const MAX_ISOLATED_ACCOUNTS = 256
 
 function isIsolatedAccountList(value: unknown): value is string[] {
   return (

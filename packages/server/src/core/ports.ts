@@ -313,7 +313,10 @@ export interface IsolatedAccount {
 
 export interface IsolatedAccountStore {
   /** `exists` when the same link is already there; `taken` when the account has another parent or market. */
-  add(input: Omit<IsolatedAccount, 'createdAt'>, now: number): Promise<'added' | 'exists' | 'taken'>
+  add(
+    input: Omit<IsolatedAccount, 'createdAt'>,
+    now: number,
+  ): Promise<{ status: 'added' | 'exists'; record: IsolatedAccount } | { status: 'taken' }>
   /** The parent's links, minus any whose account has since become a main account (inert). */
   listByParent(parentAccountId: string): Promise<IsolatedAccount[]>
   remove(account: string): Promise<boolean>

@@ -1,10 +1,8 @@
-import { feltToHex, parseHexFelt } from '@sigil/protocol'
+import { feltToHex, MAX_ISOLATED_ACCOUNTS, parseHexFelt } from '@sigil/protocol'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
+import { PARADEX_MARKET } from '../paradex/market.js'
 import type { AccountStore, IsolatedAccount, IsolatedAccountStore } from '../ports.js'
-
-/** Paradex market symbols (`BTC-USD-PERP`, `ETH-USD-27DEC24-3000-C`): upper-case words and dashes. */
-const MARKET = /^[A-Z0-9]{1,20}(-[A-Z0-9]{1,20}){0,5}$/
 
 /**
  * Isolated-market accounts (Paradex): separate trading accounts, each tied to one main account.
@@ -23,31 +21,44 @@ export function createIsolatedAccountService(deps: {
     return feltToHex(parsed.value)
   }
 
+  /** A Starknet main account's id is its canonical felt; any other id (a UUID) is taken as given. */
+  const canonicalParent = (text: string) => {
+    const parsed = parseHexFelt(text)
+    return parsed.ok ? feltToHex(parsed.value) : text
+  }
+
   return {
     async add(input: { parentAccountId: string; account: string; market: string }): Promise<IsolatedAccount> {
       const account = canonicalAccount(input.account)
-      if (!MARKET.test(input.market)) throw new AuthError('VALIDATION_FAILED', 'market', { detail: 'market' })
-      if (!(await deps.accounts.findById(input.parentAccountId))) {
+      const parentAccountId = canonicalParent(input.parentAccountId)
+      if (!PARADEX_MARKET.test(input.market))
+        throw new AuthError('VALIDATION_FAILED', 'market', { detail: 'market' })
+      if (!(await deps.accounts.findById(parentAccountId))) {
         throw new AuthError('NOT_FOUND', 'no such main account', { detail: 'parent_account' })
       }
       // An isolated account is never a main account: a token for it would otherwise cover itself twice.
-      if (account === input.parentAccountId || (await deps.accounts.findById(account))) {
+      if (account === parentAccountId || (await deps.accounts.findById(account))) {
         throw new AuthError('VALIDATION_FAILED', 'isolated account is a main account', { detail: 'account' })
       }
-      const link = { account, parentAccountId: input.parentAccountId, market: input.market }
-      const outcome = await deps.isolatedAccounts.add(link, deps.clock.now())
-      if (outcome === 'taken') {
+      // Every link goes into the token's claim, which verifiers bound: past it, no token would verify.
+      if ((await deps.isolatedAccounts.listByParent(parentAccountId)).length >= MAX_ISOLATED_ACCOUNTS) {
+        throw new AuthError('VALIDATION_FAILED', 'too many isolated accounts', {
+          detail: 'too_many_isolated_accounts',
+        })
+      }
+      const outcome = await deps.isolatedAccounts.add(
+        { account, parentAccountId, market: input.market },
+        deps.clock.now(),
+      )
+      if (outcome.status === 'taken') {
         throw new AuthError('VALIDATION_FAILED', 'isolated account linked elsewhere', {
           detail: 'account_taken',
         })
       }
-      const stored = (await deps.isolatedAccounts.listByParent(input.parentAccountId)).find(
-        (a) => a.account === account,
-      )
-      return stored!
+      return outcome.record
     },
 
-    list: (parentAccountId: string) => deps.isolatedAccounts.listByParent(parentAccountId),
+    list: (parentAccountId: string) => deps.isolatedAccounts.listByParent(canonicalParent(parentAccountId)),
 
     async remove(accountText: string): Promise<void> {
       if (!(await deps.isolatedAccounts.remove(canonicalAccount(accountText)))) {

@@ -1,3 +1,4 @@
+import { PARADEX_MARKET } from '../paradex/market.js'
 import type { ChannelRules } from './create-publish-hub.js'
 
 /**
@@ -29,8 +30,7 @@ const FAMILIES: Record<string, { private: boolean; suffix: Suffix }> = {
   trades: { private: false, suffix: 'market-or-all' },
 }
 
-// BTC-USD-PERP, kBONK-USD-PERP, ETH-USD-27JUN25-3000-C: no dots, so a channel splits unambiguously.
-const MARKET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
+const MARKET = PARADEX_MARKET
 const RFQ_ID = /^[A-Za-z0-9_-]{1,64}$/
 // order_book.{market}.snapshot@15@{refresh}[@{price tick}] or order_book.{market}.deltas
 const ORDER_BOOK =

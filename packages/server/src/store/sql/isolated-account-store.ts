@@ -17,15 +17,17 @@ export function createIsolatedAccountStore(db: Kysely<Database>): IsolatedAccoun
         .values({ account, parent_account_id: parentAccountId, market, created_at: now })
         .onConflict((oc) => oc.column('account').doNothing())
         .executeTakeFirst()
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return 'added'
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) {
+        return { status: 'added', record: { account, parentAccountId, market, createdAt: now } }
+      }
       const existing = await db
         .selectFrom('isolated_accounts')
         .selectAll()
         .where('account', '=', account)
         .executeTakeFirst()
       return existing?.parent_account_id === parentAccountId && existing.market === market
-        ? 'exists'
-        : 'taken'
+        ? { status: 'exists', record: toIsolatedAccount(existing) }
+        : { status: 'taken' }
     },
 
     async listByParent(parentAccountId) {
