@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuditLog } from '../../core/audit/create-audit-log.js'
 import { type GeoCheck, type GeoService, geoRefusal } from '../../core/geo/create-geo-service.js'
-import { createIpAllowlist, normalizeIpRange } from '../../core/network/ip-allowlist.js'
+import { clientKey, createIpAllowlist, normalizeIpRange } from '../../core/network/ip-allowlist.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -76,7 +76,7 @@ export function registerGeoBlocking(app: FastifyInstance, options: GeoBlockingOp
 export function recordGeoDenial(audit: AuditLog, request: FastifyRequest, check: GeoCheck) {
   if (check.decision.allowed) return
   void audit
-    .recordSampled(`geo:${request.ip}`, {
+    .recordSampled(`geo:${clientKey(request.ip)}`, {
       type: 'geo.denied',
       ip: request.ip,
       detail: {

@@ -27,15 +27,15 @@ describe('createMemoryRateLimitStore', () => {
     })
   })
 
-  it('behavior: idle entries are forgotten once two of their windows have passed', async () => {
+  it('behavior: idle entries are forgotten once two of their windows have passed, busy ones kept', async () => {
     const store = createMemoryRateLimitStore()
     await store.hit('idle', 60_000, 0, 5)
-    await store.hit('busy', 60_000, 200_000, 1)
-    // `idle` was swept: its next hit starts from nothing, with no previous window.
-    expect(await store.hit('idle', 60_000, 200_001, 1)).toEqual({
-      current: 1,
-      previous: 0,
-      windowStart: 180_000,
-    })
+    await store.hit('busy', 60_000, 100_000, 1)
+    await store.hit('fast', 1_000, 100_000, 1)
+    expect(store.size()).toBe(3)
+    // At 130 s `idle` (window 0–60 s) is past two windows; `busy` (60–120 s) is not; `fast` is.
+    await store.hit('busy', 60_000, 130_000, 1)
+    expect(store.size()).toBe(1)
+    expect(await store.hit('busy', 60_000, 130_001, 1)).toMatchObject({ current: 2, previous: 1 })
   })
 })

@@ -1,17 +1,20 @@
 import type { RateLimitStore } from '../../core/ports.js'
 
+const SWEEP_INTERVAL_MS = 10_000
+
 /**
  * Rate-limit counters in this process's memory: the single-process default (a SQLite write per
  * request would cost more than the request). JavaScript runs one `hit` at a time, so each is
- * atomic. Replicas share counters through the Redis store instead.
+ * atomic. Replicas share counters through the Redis store instead. `size()` (how many clients it
+ * remembers) is for tests and metrics.
  */
-const SWEEP_INTERVAL_MS = 10_000
-
-export function createMemoryRateLimitStore(): RateLimitStore {
+export function createMemoryRateLimitStore(): RateLimitStore & { size(): number } {
   const windows = new Map<string, { start: number; windowMs: number; count: number; previous: number }>()
   let sweptAt = 0
 
   return {
+    size: () => windows.size,
+
     async hit(key, windowMs, now, cost) {
       const start = now - (now % windowMs)
       let entry = windows.get(key)

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
-import { actingAccountIds } from '../../../core/identity.js'
+import { identityHeaders } from '../../identity-headers.js'
 import { isCrossSiteBrowserRequest, isSameOriginRequest, UNSAFE_METHODS } from '../../plugins/csrf.js'
 import { problemResponses } from './schemas.js'
 
@@ -33,11 +33,7 @@ export async function nativeVerifyRoutes(app: FastifyInstance, { config }: { con
           : UNSAFE_METHODS.has(method) && !isSameOriginRequest(request.headers, config.allowedOrigins)
       if (crossSite) throw new AuthError('CSRF_REJECTED', `proxied ${method ?? 'unknown method'}`)
     }
-    reply.header('x-sigil-account-id', identity.accountId)
-    reply.header('x-sigil-credential', identity.via)
-    reply.header('x-sigil-scopes', identity.scopes.join(' '))
-    // The account first, then any isolated-market accounts its JWT covers (as the Paradex upstream sends it).
-    reply.header('x-sigil-acting-accounts', actingAccountIds(identity).join(' '))
+    reply.headers(identityHeaders(identity))
     reply.header('cache-control', 'no-store')
     return { accountId: identity.accountId, credential: identity.via, scopes: identity.scopes }
   }

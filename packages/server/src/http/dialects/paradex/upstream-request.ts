@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { actingAccountIds, type Identity } from '../../../core/identity.js'
+import type { Identity } from '../../../core/identity.js'
+import { identityHeaders } from '../../identity-headers.js'
 
 /**
  * Never forwarded: credentials (the backend trusts Sigil's `x-sigil-*` headers instead, and a
@@ -52,12 +53,7 @@ export function upstreamHeaders(
     if (caller.bodyless && (name === 'content-length' || name === 'transfer-encoding')) continue
     out[name] = value
   }
-  if (identity) {
-    out['x-sigil-account-id'] = identity.accountId
-    out['x-sigil-credential'] = identity.via
-    out['x-sigil-scopes'] = identity.scopes.join(' ')
-    out['x-sigil-acting-accounts'] = actingAccountIds(identity).join(' ')
-  }
+  if (identity) Object.assign(out, identityHeaders(identity))
   out['x-forwarded-for'] = caller.forwardedFor
   out['x-forwarded-proto'] = caller.proto
   return out

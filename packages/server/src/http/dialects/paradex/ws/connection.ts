@@ -8,7 +8,15 @@ import type { HubSubscriber } from '../../../../core/publish-hub/create-publish-
 import { parseParadexChannel } from '../../../../core/publish-hub/paradex-channels.js'
 import { errorCatalog } from '../../../error-catalog.js'
 import type { ParadexWsError } from './errors.js'
-import { errorFrame, nowMicros, parseRpcRequest, pushFrame, type RpcId, resultFrame } from './json-rpc.js'
+import {
+  errorFrame,
+  isObject,
+  nowMicros,
+  parseRpcRequest,
+  pushFrame,
+  type RpcId,
+  resultFrame,
+} from './json-rpc.js'
 import { type KeepAliveOptions, keepAlive } from './keepalive.js'
 
 export interface ParadexSocketSettings {
@@ -39,9 +47,6 @@ interface Reply {
   ok(result: Record<string, unknown>): void
   fail(error: ParadexWsError, data?: string): void
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const channelOf = (params: unknown) =>
   isObject(params) && typeof params.channel === 'string' ? params.channel : undefined

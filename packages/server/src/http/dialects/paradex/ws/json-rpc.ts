@@ -18,7 +18,7 @@ export type ParsedRpc =
 /** Microseconds since the epoch, as Paradex's usIn/usOut (informational: clients ignore them). */
 export const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const isRpcId = (value: unknown): value is RpcId =>

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../../../config.js'
 import { AuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
+import { geoRefusal } from '../../../../core/geo/create-geo-service.js'
 import { clientKey } from '../../../../core/network/ip-allowlist.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { paradexError } from '../errors.js'
@@ -61,7 +62,7 @@ export function registerParadexWebSocket(
       const geoBlocked =
         check && !check.decision.allowed
           ? {
-              detail: `country ${check.country ?? 'unknown'}`,
+              detail: geoRefusal(check).detail!,
               onRefused: () => recordGeoDenial(gateway.audit, request, check),
             }
           : undefined
