@@ -322,6 +322,16 @@ export interface IsolatedAccountStore {
   remove(account: string): Promise<boolean>
 }
 
+/**
+ * The port behind the IP → country lookup (an operator's CSV file today: store/geo/). Not one of
+ * `Stores`: it is read-only and optional. Sync on purpose: the table is in memory, and a lookup is
+ * one binary search on the request path.
+ */
+export interface IpCountryDatabase {
+  /** The two-letter code the database gives the address (any case, maybe a placeholder), or undefined. */
+  countryOf(ip: string): string | undefined
+}
+
 export interface Stores {
   accounts: AccountStore
   starknetAccounts: StarknetAccountStore

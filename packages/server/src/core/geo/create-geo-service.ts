@@ -1,15 +1,9 @@
 import { AuthError } from '../errors.js'
+import type { IpCountryDatabase } from '../ports.js'
 import { type CountryCode, parseCountryCode } from './country-codes.js'
 import { decideGeo, type GeoDecision, type GeoPolicy, geoBlockingEnabled } from './decide-geo.js'
 
-/**
- * The port behind the IP → country lookup (an operator's CSV file today: store/geo/). Sync on
- * purpose: the table is in memory, and a lookup is one binary search on the request path.
- */
-export interface IpCountryDatabase {
-  /** The two-letter code the database gives the address (any case, maybe a placeholder), or undefined. */
-  countryOf(ip: string): string | undefined
-}
+export type { IpCountryDatabase } from '../ports.js'
 
 /** Where a client's country came from: a trusted proxy's header, the IP database, or nowhere. */
 export type GeoSource = 'proxy' | 'database' | 'none'

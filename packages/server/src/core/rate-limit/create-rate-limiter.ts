@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js'
 import type { Identity } from '../identity.js'
-import { clientKey } from '../network/ip-allowlist.js'
+import { clientKey } from '../network/ip-address.js'
 import type { RateLimitStore } from '../ports.js'
 import { decideRateLimit, type RateLimitDecision } from './decide-rate-limit.js'
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AuditLog } from '../../core/audit/create-audit-log.js'
 import { type GeoCheck, type GeoService, geoRefusal } from '../../core/geo/create-geo-service.js'
-import { clientKey, createIpAllowlist, normalizeIpRange } from '../../core/network/ip-allowlist.js'
+import { clientKey } from '../../core/network/ip-address.js'
+import { createIpAllowlist, normalizeIpRange } from '../../core/network/ip-allowlist.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
-import type { IpCountryDatabase } from '../../core/geo/create-geo-service.js'
-import { normalizeIp } from '../../core/network/ip-allowlist.js'
+import { normalizeIp } from '../../core/network/ip-address.js'
+import type { IpCountryDatabase } from '../../core/ports.js'
 
 /*
  * IP ranges → country, from the CSVs of the free "lite" databases, read offline:
