@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
@@ -24,8 +24,6 @@ const OnboardingBody = Type.Object(
   },
   { additionalProperties: true },
 )
-type OnboardingBodyInput = { public_key?: string; referral_code?: string }
-
 const OnboardingQuery = Type.Object(
   {
     account_signer_type: Type.Optional(Type.String({ maxLength: 20 })),
@@ -82,7 +80,7 @@ export async function paradexRoutes(
     async () => systemConfig,
   )
 
-  app.post<{ Body: OnboardingBodyInput | undefined }>(
+  app.post<{ Body: Static<typeof OnboardingBody> | undefined }>(
     '/v1/onboarding',
     { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
     async (request, reply) => {
@@ -99,12 +97,7 @@ export async function paradexRoutes(
   )
 
   app.get<{
-    Querystring: {
-      account_signer_type?: string
-      public_key?: string
-      eth_address?: string
-      vault_operator_index?: string
-    }
+    Querystring: Static<typeof OnboardingQuery>
   }>(
     '/v1/onboarding',
     { config: starknetWork, schema: { tags, querystring: OnboardingQuery } },
@@ -141,7 +134,7 @@ export async function paradexRoutes(
 
   // Paradex §7: v2 is served at /v2/… and, as the rendered docs spell it, at /v1/v2/….
   for (const base of ['/v2', '/v1/v2']) {
-    app.post<{ Body: OnboardingBodyInput | undefined }>(
+    app.post<{ Body: Static<typeof OnboardingBody> | undefined }>(
       `${base}/onboarding`,
       { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
       async (request, reply) => {
