@@ -15,9 +15,9 @@ import {
   type IsolatedAccountService,
 } from './isolated-accounts/create-isolated-account-service.js'
 import { createParadexService, type ParadexService } from './paradex/create-paradex-service.js'
+import { paradexChannelRules } from './paradex/paradex-channels.js'
 import type { Account, Address, Stores } from './ports.js'
 import { createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
-import { paradexChannelRules } from './publish-hub/paradex-channels.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { signInScopes } from './scopes.js'
 import { createSessionService, type SessionService } from './sessions/create-session-service.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Identity } from '../identity.js'
+import { paradexChannelRules } from '../paradex/paradex-channels.js'
 import { createPublishHub, type HubSubscriber } from './create-publish-hub.js'
-import { paradexChannelRules } from './paradex-channels.js'
 
 const identityOf = (accountId: string, isolatedAccountIds?: string[]): Identity => ({
   accountId,

@@ -1,5 +1,5 @@
-import { PARADEX_MARKET } from '../paradex/market.js'
-import type { ChannelRules } from './create-publish-hub.js'
+import type { ChannelRules } from '../publish-hub/create-publish-hub.js'
+import { PARADEX_MARKET } from './market.js'
 
 /**
  * Paradex WebSocket channels (spec/paradex.md §8, paradex-py's channel list, ccxt's watchers).
