@@ -1,4 +1,4 @@
-import { deriveParadexEvmAccountAddress, type SiweMessage } from '@sigil/protocol'
+import { deriveParadexEvmAccountAddress, feltToHex, type SiweMessage } from '@sigil/protocol'
 import { AuthError } from '../errors.js'
 import { checkSiweMessage, type SiweBinding } from '../sign-in/siwe-checks.js'
 import { MAX_WINDOW_SECONDS } from './paradex-time-window.js'
@@ -88,4 +88,11 @@ export function checkParadexSiwe(
     })
   }
   return { account, message, fields }
+}
+
+/** The Argent (EIP-191 signer) account of an Ethereum address, for `GET /v1/onboarding?…eip191`. */
+export function paradexEvmAccountOf(ethAddress: string, evmAccountClassHash: string): string {
+  const derived = deriveParadexEvmAccountAddress({ ethAddress, evmAccountClassHash })
+  if (!derived.ok) throw new AuthError('VALIDATION_FAILED', derived.reason, { detail: 'eth_address' })
+  return feltToHex(derived.value)
 }

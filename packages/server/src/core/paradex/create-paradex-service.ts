@@ -1,9 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import {
   addressToBytes,
   bytesEqual,
   deriveParadexAccountAddress,
-  deriveParadexEvmAccountAddress,
   type EvmCrypto,
   feltToHex,
   PARADEX_AUTH_REQUEST,
@@ -15,7 +14,7 @@ import {
 } from '@sigil/protocol'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
-import { AuthError, isAuthError } from '../errors.js'
+import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
 import type { InviteService } from '../invites/create-invite-service.js'
 import type {
@@ -34,8 +33,10 @@ import {
   checkParadexSiwe,
   type ParadexSiwePurpose,
   type ParadexSiweSettings,
+  paradexEvmAccountOf,
   paradexSiweBinding,
 } from './check-paradex-siwe.js'
+import { createParadexTokenIssuer, type VerifiedParadexAuth } from './issue-paradex-token.js'
 import { checkParadexTimeWindow } from './paradex-time-window.js'
 import {
   parseEthAddress,
@@ -96,27 +97,11 @@ export interface ParadexEvmAuthRequest extends ParadexEvmRequest {
   authorizeIsolatedMarkets?: string | undefined
 }
 
-/** A verified auth request: who signed, and the signed message's identity for strictReplay. */
-interface VerifiedParadexAuth {
-  identity: Identity
-  replayKey: string
-  /** When the signed message stops being valid, epoch ms. */
-  expiresAt: number
-}
-
 /** A Paradex JWT trades; it never manages credentials (headers are replayable until expiration). */
 const paradexScopes = (status: AccountStatus): readonly Scope[] =>
   status === 'active' ? ['read', 'trade'] : ['read']
 
 const UNCOMPRESSED_KEY = /^0x04[0-9a-fA-F]{128}$/
-
-function parseIsolatedMarketsFlag(text: string | undefined): boolean {
-  if (text === undefined || text === 'false') return false
-  if (text === 'true') return true
-  throw new AuthError('VALIDATION_FAILED', 'isolated markets flag', {
-    detail: 'paradex-authorize-isolated-markets',
-  })
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -259,57 +244,15 @@ export function createParadexService(deps: {
     }
   }
 
-  /** strictReplay, isolated markets, the 300-second JWT and the audit trail, for v1 and v2 alike. */
-  const issue = async (
-    authenticated: () => Promise<VerifiedParadexAuth>,
-    authorizeIsolatedMarkets: string | undefined,
-    context: RequestContext,
-    via: 'paradex' | 'paradex_evm',
-  ) => {
-    try {
-      const isolated = parseIsolatedMarketsFlag(authorizeIsolatedMarkets)
-      const { identity, replayKey, expiresAt } = await authenticated()
-      // After verification: the key is computable from public header values, so claiming it
-      // earlier would let anyone burn another trader's signed message.
-      if (options.strictReplay && !(await deps.signatureUses.claim(replayKey, expiresAt, clock.now()))) {
-        throw new AuthError('SIGNATURE_REPLAYED', 'signed message already used')
-      }
-      const isolatedAccountIds = isolated
-        ? (await deps.isolatedAccounts.listByParent(identity.accountId)).map((a) => a.account)
-        : []
-      // No stored session: the JWT is short and un-refreshable, as Paradex's; the sid is fresh.
-      const sessionId = `paradex:${randomUUID()}`
-      const issued = await deps.accessTokens.issue({
-        accountId: identity.accountId,
-        sessionId,
-        scopes: identity.scopes,
-        clientId: 'paradex',
-        ttlSeconds: options.tokenTtlSeconds,
-        isolatedAccountIds,
-      })
-      await deps.audit.record({
-        type: 'sign_in.succeeded',
-        accountId: identity.accountId,
-        ip: context.ip,
-        detail: { credential: 'token', via, isolated_accounts: isolatedAccountIds.length },
-      })
-      const full: Identity = {
-        ...identity,
-        sessionId,
-        ...(isolatedAccountIds.length ? { isolatedAccountIds } : {}),
-      }
-      return { ...issued, identity: full }
-    } catch (error) {
-      if (isAuthError(error)) {
-        await deps.audit.record({
-          type: 'sign_in.failed',
-          ip: context.ip,
-          detail: { code: error.code, credential: 'token', via },
-        })
-      }
-      throw error
-    }
-  }
+  const issue = createParadexTokenIssuer({
+    accessTokens: deps.accessTokens,
+    signatureUses: deps.signatureUses,
+    isolatedAccounts: deps.isolatedAccounts,
+    audit: deps.audit,
+    clock,
+    strictReplay: options.strictReplay,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+  })
 
   return {
     /** Paradex §3: the key must derive the account, and must have signed the Onboarding data. */
@@ -375,7 +318,7 @@ export function createParadexService(deps: {
       const ethAddress = parseEthAddress(ethAddressText)
       if (!ethAddress)
         throw new AuthError('VALIDATION_FAILED', 'eth address missing', { detail: 'eth_address' })
-      const address = checkEvmAddress(ethAddress, options.siwe.evmAccountClassHash)
+      const address = paradexEvmAccountOf(ethAddress, options.siwe.evmAccountClassHash)
       const record = await starknetAccounts.find(address)
       return {
         address,
@@ -391,12 +334,6 @@ export function createParadexService(deps: {
     signInEvm: (request: ParadexEvmAuthRequest, context: RequestContext) =>
       issue(() => authenticateEvm(request), request.authorizeIsolatedMarkets, context, 'paradex_evm'),
   }
-}
-
-function checkEvmAddress(ethAddress: Address, classHash: string): string {
-  const derived = deriveParadexEvmAccountAddress({ ethAddress, evmAccountClassHash: classHash })
-  if (!derived.ok) throw new AuthError('VALIDATION_FAILED', derived.reason, { detail: 'eth_address' })
-  return feltToHex(derived.value)
 }
 
 export type ParadexService = ReturnType<typeof createParadexService>
