@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { isUri, parseAuthority } from '@sigil/protocol'
 import { Value } from '@sinclair/typebox/value'
 import { type ConfigInput, ConfigSchema } from './config-schema.js'
-import { parseCountryCode } from './core/geo/country-codes.js'
+import { type CountryCode, parseCountryCode } from './core/geo/country-codes.js'
 import { normalizeIpRange } from './core/network/ip-allowlist.js'
 
 export { type ConfigInput, ConfigSchema } from './config-schema.js'
@@ -14,7 +14,9 @@ export { type ConfigInput, ConfigSchema } from './config-schema.js'
  */
 
 /** The validated configuration with every derived value filled in. */
-export type Config = ConfigInput & {
+export type Config = Omit<ConfigInput, 'geoBlockedCountries'> & {
+  /** Validated ISO 3166-1 codes, upper case (a code that names no country stops the boot). */
+  geoBlockedCountries: CountryCode[]
   publicUrl: string
   siweDomain: string
   siweScheme: 'https' | 'http'
@@ -152,8 +154,8 @@ function checkUpstream(input: ConfigInput, problems: string[]) {
  * for GB) would block nobody, a header from no trusted proxy would never be believed, and a
  * blocklist with no way to locate anyone would refuse nobody (or, with geoBlockUnknown, everyone).
  */
-function checkGeo(input: ConfigInput, problems: string[]): string[] {
-  const codes: string[] = []
+function checkGeo(input: ConfigInput, problems: string[]): CountryCode[] {
+  const codes: CountryCode[] = []
   for (const [i, text] of input.geoBlockedCountries.entries()) {
     const code = parseCountryCode(text)
     if (code) codes.push(code)

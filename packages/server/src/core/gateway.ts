@@ -6,7 +6,6 @@ import { type ChallengeService, createChallengeService } from './challenges/crea
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
 import { AuthError } from './errors.js'
-import { parseCountryCode } from './geo/country-codes.js'
 import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
 import { createInviteService, type InviteService } from './invites/create-invite-service.js'
@@ -103,9 +102,7 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
   if (config.geoIpDatabase !== undefined && !deps.ipCountries)
     throw new Error('geoIpDatabase is set but was not opened (pass deps.ipCountries)')
   const geo = createGeoService({
-    blockedCountries: new Set(
-      config.geoBlockedCountries.map(parseCountryCode).filter((c) => c !== undefined),
-    ),
+    blockedCountries: new Set(config.geoBlockedCountries),
     blockUnknown: config.geoBlockUnknown,
     ...(deps.ipCountries ? { database: deps.ipCountries } : {}),
   })
