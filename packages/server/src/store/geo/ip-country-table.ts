@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 import { normalizeIp } from '../../core/network/ip-address.js'
 import type { IpCountryDatabase } from '../../core/ports.js'
 
@@ -67,26 +68,12 @@ function ipv4Word(text: string): number {
   return dots === 3 && digits > 0 ? value * 256 + octet : -1
 }
 
-/** 16-bit groups of one side of `::` (an embedded IPv4 tail is two groups). */
-function groupsOf(side: string, into: number[]) {
-  if (side === '') return into
-  for (const part of side.split(':')) {
-    if (part.includes('.')) {
-      const word = ipv4Word(part)
-      into.push(Math.floor(word / 0x10000), word % 0x10000)
-    } else into.push(Number.parseInt(part, 16))
-  }
-  return into
-}
-
-/** A valid IPv6 text (isIP checked) as four words. */
+/** A valid IPv6 text (isIP checked) as four 32-bit words; ipaddr.js reads every spelling. */
 function ipv6Words(text: string): Words {
-  const gap = text.indexOf('::')
-  const left = groupsOf(gap < 0 ? text : text.slice(0, gap), [])
-  const right = gap < 0 ? [] : groupsOf(text.slice(gap + 2), [])
-  while (left.length + right.length < 8) left.push(0)
-  const all = left.concat(right)
-  return [0, 2, 4, 6].map((i) => all[i]! * 0x10000 + all[i + 1]!)
+  const bytes = ipaddr.IPv6.parse(text).toByteArray()
+  return [0, 4, 8, 12].map(
+    (i) => ((bytes[i]! * 256 + bytes[i + 1]!) * 256 + bytes[i + 2]!) * 256 + bytes[i + 3]!,
+  )
 }
 
 /** Any client address as [IPv4?, words]: dotted IPv4 on the fast path, the rest through normalizeIp. */
