@@ -85,23 +85,23 @@ describe('Paradex WebSocket: transport', () => {
     const silent = await open({ autoPong: false })
     const pings: number[] = []
     silent.socket.on('ping', () => pings.push(Date.now()))
-    const started = Date.now()
     const { code } = await silent.closed
     expect(pings.length).toBeGreaterThanOrEqual(1)
     // Terminated, not closed: no close frame, so the client sees 1006.
     expect(code).toBe(1006)
-    expect(Date.now() - started).toBeLessThan(4_000)
   })
 
   it('behavior: keepalive: a socket that answers pings stays open past several intervals', async () => {
     const { open } = await start({ paradexWsPingIntervalSeconds: 1, paradexWsPongTimeoutSeconds: 1 })
     const client = await open()
-    let pings = 0
-    client.socket.on('ping', () => {
-      pings += 1
+    // By the third ping the first one's pong deadline is long past: an unanswered socket would be gone.
+    await new Promise<void>((resolve) => {
+      let pings = 0
+      client.socket.on('ping', () => {
+        pings += 1
+        if (pings === 3) resolve()
+      })
     })
-    await new Promise((resolve) => setTimeout(resolve, 3_300))
-    expect(pings).toBeGreaterThanOrEqual(2)
     expect(client.socket.readyState).toBe(WebSocket.OPEN)
     expect((await subscribe(client, 'trades.ALL')).result).toBeDefined()
   })
