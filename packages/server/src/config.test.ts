@@ -1,8 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, envName, loadConfig } from './config.js'
+import { settingsOf } from './http/dialects/define-dialect.js'
+import { paradexDialect } from './http/dialects/paradex/index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'sigil-config-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const paradex = (config: ReturnType<typeof loadConfig>) => settingsOf(config, paradexDialect)
 
 const problemsOf = (fn: () => unknown): string[] => {
   try {
@@ -45,7 +51,6 @@ describe('loadConfig', () => {
   })
 
   it('behavior: precedence is defaults < file < environment < flags, and env values are converted', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sigil-config-'))
     const file = join(dir, 'sigil.json')
     writeFileSync(file, JSON.stringify({ port: 7000, accessTokenTtlSeconds: 120, logLevel: 'warn' }))
     const config = loadConfig({
@@ -64,6 +69,30 @@ describe('loadConfig', () => {
   it('behavior: environment names are SIGIL_ + the key in screaming snake case', () => {
     expect(envName('accessTokenTtlSeconds')).toBe('SIGIL_ACCESS_TOKEN_TTL_SECONDS')
     expect(envName('publicUrl')).toBe('SIGIL_PUBLIC_URL')
+    expect(envName('paradex.upstreamUrl')).toBe('SIGIL_PARADEX_UPSTREAM_URL')
+  })
+
+  it('behavior: a dialect’s settings nest under its id in the file and merge key by key with the environment', () => {
+    const file = join(dir, 'nested.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ native: { prefix: '/sigil' }, paradex: { prefix: '', jwtTtlSeconds: 60 } }),
+    )
+    const config = loadConfig({ file, env: { SIGIL_PARADEX_JWT_TTL_SECONDS: '120' } })
+    expect(paradex(config)).toMatchObject({ prefix: '', jwtTtlSeconds: 120, wsPingIntervalSeconds: 55 })
+    expect(config.dialectSettings.native).toEqual({ prefix: '/sigil' })
+    // A flag may name a dialect's setting by its dotted key, and wins over both.
+    expect(paradex(loadConfig({ file, flags: { 'paradex.jwtTtlSeconds': 30 } })).jwtTtlSeconds).toBe(30)
+  })
+
+  it('error: an unknown key inside a dialect, or a dialect slice that is not an object', () => {
+    const file = join(dir, 'unknown-nested.json')
+    writeFileSync(file, JSON.stringify({ paradex: { prefx: '' } }))
+    expect(problemsOf(() => loadConfig({ file }))).toContain('paradex.prefx: unknown setting')
+    expect(problemsOf(() => loadConfig({ flags: { ocx: 'on' } })).join('\n')).toMatch(/^ocx: /m)
+    expect(problemsOf(() => loadConfig({ env: { SIGIL_PARADEX_PREFX: '' } }))).toContain(
+      'SIGIL_PARADEX_PREFX: unknown setting',
+    )
   })
 
   it('error: every bad value is reported at once, naming its key', () => {
@@ -93,7 +122,6 @@ describe('loadConfig', () => {
   })
 
   it('error: unknown keys and bad JSON in the config file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sigil-config-'))
     const unknown = join(dir, 'a.json')
     writeFileSync(unknown, JSON.stringify({ prot: 1 }))
     expect(problemsOf(() => loadConfig({ file: unknown }))).toContain('prot: unknown setting')
@@ -158,40 +186,50 @@ describe('loadConfig: strict values', () => {
 
 describe('loadConfig: dialect mounts', () => {
   it.each([
-    [{ ocxPrefix: '/x', evedexPrefix: '/x' }, /^ocxPrefix: the same prefix as evedexPrefix/],
-    [{ ocxPrefix: '/v1' }, /^ocxPrefix: \/v1 overlaps the native API/],
-    [{ evedexPrefix: '/v1/auth' }, /^evedexPrefix: \/v1\/auth overlaps the native API/],
-    [{ ocxSessionCookieName: 'sigil_session' }, /^ocxSessionCookieName: the same name as sessionCookieName/],
+    [{ 'ocx.prefix': '/x', 'evedex.prefix': '/x' }, /^ocx.prefix: the same prefix as evedex.prefix/],
+    [{ 'ocx.prefix': '/v1' }, /^ocx.prefix: \/v1 overlaps the native API/],
+    [{ 'evedex.prefix': '/v1/auth' }, /^evedex.prefix: \/v1\/auth overlaps the native API/],
+    [{ 'evedex.prefix': '/healthz' }, /^evedex.prefix: \/healthz overlaps the app's own \/healthz/],
+    [{ 'paradex.prefix': '' }, /^paradex.prefix: "" mounts \/v1 over the native API/],
+    [
+      { 'ocx.sessionCookieName': 'sigil_session' },
+      /^ocx.sessionCookieName: the same name as sessionCookieName/,
+    ],
   ])('error: %j would collide at start', (flags, problem) => {
     expect(problemsOf(() => loadConfig({ flags })).join('\n')).toMatch(problem)
   })
 
   it('behavior: both dialects may share the root with the native API', () => {
-    expect(loadConfig({ flags: { ocxPrefix: '', evedexPrefix: '' } })).toMatchObject({
-      ocxPrefix: '',
-      evedexPrefix: '',
-    })
+    const config = loadConfig({ flags: { 'ocx.prefix': '', 'evedex.prefix': '' } })
+    expect(config.dialectSettings).toMatchObject({ ocx: { prefix: '' }, evedex: { prefix: '' } })
+  })
+
+  it('behavior: a switched-off dialect is not checked, but a setting given for it is an error', () => {
+    expect(() => loadConfig({ flags: { dialects: ['evedex'] } })).not.toThrow()
+    expect(problemsOf(() => loadConfig({ flags: { dialects: ['evedex'], 'ocx.prefix': '/v1' } }))).toEqual([
+      'ocx.prefix: set, but the ocx dialect is not enabled (dialects)',
+    ])
   })
 })
 
 describe('loadConfig: the Paradex upstream (reverse-proxy mode)', () => {
   it('default: unset (no proxying), a 10 s timeout', () => {
     const config = loadConfig()
-    expect(config.paradexUpstreamUrl).toBeUndefined()
-    expect(config.paradexUpstreamTimeoutSeconds).toBe(10)
+    expect(paradex(config).upstreamUrl).toBeUndefined()
+    expect(paradex(config).upstreamTimeoutSeconds).toBe(10)
   })
 
   it('behavior: an http(s) URL, with or without a base path, from the environment too', () => {
-    expect(loadConfig({ flags: { paradexUpstreamUrl: 'http://10.0.0.5:9000' } }).paradexUpstreamUrl).toBe(
-      'http://10.0.0.5:9000',
-    )
+    expect(
+      paradex(loadConfig({ flags: { 'paradex.upstreamUrl': 'http://10.0.0.5:9000' } })).upstreamUrl,
+    ).toBe('http://10.0.0.5:9000')
     const env = {
       SIGIL_PARADEX_UPSTREAM_URL: 'https://backend.internal/api/',
       SIGIL_PARADEX_UPSTREAM_TIMEOUT_SECONDS: '3',
     }
-    expect(loadConfig({ env })).toMatchObject({
-      paradexUpstreamUrl: 'https://backend.internal/api/',
-      paradexUpstreamTimeoutSeconds: 3,
+    expect(paradex(loadConfig({ env }))).toMatchObject({
+      upstreamUrl: 'https://backend.internal/api/',
+      upstreamTimeoutSeconds: 3,
     })
   })
 
@@ -205,20 +243,20 @@ describe('loadConfig: the Paradex upstream (reverse-proxy mode)', () => {
     ['http://backend.internal/?', /must not have a query or fragment/],
     ['http://backend.internal/#x', /must not have a query or fragment/],
     ['', /length greater or equal to 1/],
-  ])('error: %j stops the boot', (paradexUpstreamUrl, problem) => {
-    const problems = problemsOf(() => loadConfig({ flags: { paradexUpstreamUrl } }))
+  ])('error: %j stops the boot', (upstreamUrl, problem) => {
+    const problems = problemsOf(() => loadConfig({ flags: { 'paradex.upstreamUrl': upstreamUrl } }))
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatch(/^paradexUpstreamUrl: /)
+    expect(problems[0]).toMatch(/^paradex.upstreamUrl: /)
     expect(problems[0]).toMatch(problem)
   })
 
   it('error: set without the paradex dialect, or a zero timeout', () => {
-    const flags = { paradexUpstreamUrl: 'http://backend.internal', dialects: ['ocx'] }
+    const flags = { 'paradex.upstreamUrl': 'http://backend.internal', dialects: ['ocx'] }
     expect(problemsOf(() => loadConfig({ flags }))).toEqual([
-      'paradexUpstreamUrl: set, but the paradex dialect is not enabled (dialects)',
+      'paradex.upstreamUrl: set, but the paradex dialect is not enabled (dialects)',
     ])
-    expect(problemsOf(() => loadConfig({ flags: { paradexUpstreamTimeoutSeconds: 0 } }))[0]).toMatch(
-      /^paradexUpstreamTimeoutSeconds: /,
+    expect(problemsOf(() => loadConfig({ flags: { 'paradex.upstreamTimeoutSeconds': 0 } }))[0]).toMatch(
+      /^paradex.upstreamTimeoutSeconds: /,
     )
   })
 })

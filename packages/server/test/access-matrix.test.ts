@@ -1,9 +1,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ConfigSchema } from '../src/config-schema.js'
+import { loadConfig } from '../src/config.js'
 import type { AuthErrorCode } from '../src/core/errors.js'
 import type { Scope } from '../src/core/scopes.js'
-import { paradexErrors } from '../src/http/dialects/paradex/errors.js'
+import { settingsOf } from '../src/http/dialects/define-dialect.js'
+import { paradexError } from '../src/http/dialects/paradex/errors.js'
+import { paradexDialect } from '../src/http/dialects/paradex/index.js'
 import { createKey, type SignedIn, signedIn } from './support/api-keys.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { startUpstream, type Upstream } from './support/upstream-server.js'
@@ -40,7 +42,7 @@ beforeAll(async () => {
 })
 afterAll(() => upstream.close())
 const startServer = (flags: Record<string, unknown> = {}) =>
-  startTestServer({ paradexUpstreamUrl: upstream.url, ...flags })
+  startTestServer({ 'paradex.upstreamUrl': upstream.url, ...flags })
 
 type Need = 'public' | 'optional' | readonly Scope[]
 const PUBLIC = 'public'
@@ -119,7 +121,7 @@ const MATRIX: Record<string, Need> = {
   // The WebSocket upgrade (authentication is its `auth` message); a plain GET is 426.
   'GET /paradex/v1': PUBLIC,
   'HEAD /paradex/v1': PUBLIC,
-  // Reverse-proxy mode (paradexUpstreamUrl): what Sigil does not serve under /v1 goes upstream.
+  // Reverse-proxy mode (paradex.upstreamUrl): what Sigil does not serve under /v1 goes upstream.
   'GET /paradex/v1/*': READ,
   'HEAD /paradex/v1/*': READ,
   'POST /paradex/v1/*': TRADE,
@@ -137,8 +139,8 @@ const MATRIX: Record<string, Need> = {
 const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
-// Reverse-proxy mode's public market data (the default paradexUpstreamPublicPaths): anonymous GETs.
-for (const path of ConfigSchema.properties.paradexUpstreamPublicPaths.default) {
+// Reverse-proxy mode's public market data (the default paradex.upstreamPublicPaths): anonymous GETs.
+for (const path of settingsOf(loadConfig(), paradexDialect).upstreamPublicPaths) {
   const route = `/paradex/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`
   MATRIX[`GET ${route}`] = PUBLIC
   MATRIX[`HEAD ${route}`] = PUBLIC
@@ -330,7 +332,7 @@ function expectAllowed(label: string, response: LightMyRequestResponse) {
 function expectRefused(label: string, response: LightMyRequestResponse, status: number, code: AuthErrorCode) {
   expect([label, response.statusCode]).toEqual([label, status])
   // Paradex bodies name a refusal in Paradex's enum (the code ccxt branches on).
-  const sent = label.includes(' /paradex/') ? paradexErrors[code][1] : code
+  const sent = label.includes(' /paradex/') ? paradexError(code)[1].error : code
   // A HEAD answer has no body to read a code from.
   if (!label.startsWith('HEAD ')) expect([label, codeOf(response)]).toEqual([label, sent])
 }

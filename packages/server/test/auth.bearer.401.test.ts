@@ -45,7 +45,7 @@ describe('Bearer access tokens: refused', () => {
 
   it('error: HS256 signed with our public key as the HMAC secret (algorithm confusion)', async () => {
     const { header, payload } = parts()
-    const jwk = server.gateway.keyRing.jwks().keys[0]!
+    const jwk = server.gateway.jwks().keys[0]!
     for (const secret of [JSON.stringify(jwk), Buffer.from(jwk.x!, 'base64url')]) {
       const input = `${b64({ ...header, alg: 'HS256' })}.${b64(payload)}`
       const mac = createHmac('sha256', secret).update(input).digest('base64url')

@@ -146,14 +146,9 @@ describe('POST /v1/auth/logout and /logout-all', () => {
   it('behavior: a revocation survives a restart of the process (revocation list restored from the store)', async () => {
     const a = (await signIn(server.app, newWallet(), server.clock.now())).json()
     await post('/v1/auth/logout', a.accessToken)
-    const { createGateway } = await import('../src/core/gateway.js')
-    const { selectEvmCrypto } = await import('../src/crypto/select-evm-crypto.js')
-    const restarted = await createGateway(server.config, {
-      stores: server.stores,
-      clock: server.clock,
-      evmCrypto: await selectEvmCrypto('auto'),
-    })
-    await expect(restarted.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
+    const { createSigil } = await import('../src/create-sigil.js')
+    const restarted = await createSigil(server.config, { stores: server.stores, clock: server.clock })
+    await expect(restarted.gateway.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
       code: 'SESSION_REVOKED',
     })
   })

@@ -10,7 +10,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
 
   const start = async (flags: Record<string, unknown> = {}) => {
     server = await startTestServer({ publicUrl: 'https://app.example', ...flags })
-    return evedexApi(server.app, (flags.evedexPrefix as string | undefined) ?? '/evedex')
+    return evedexApi(server.app, (flags['evedex.prefix'] as string | undefined) ?? '/evedex')
   }
 
   async function signUp(
@@ -45,9 +45,9 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
 
   it("behavior: configured domain, URI and chains: EVEDEX's own SDK message (evedex.com) signs in", async () => {
     const api = await start({
-      evedexSiweDomain: 'evedex.com',
-      evedexSiweUri: 'https://evedex.com',
-      evedexChainIds: [16182],
+      'evedex.siweDomain': 'evedex.com',
+      'evedex.siweUri': 'https://evedex.com',
+      'evedex.chainIds': [16182],
     })
     expect(
       (await signUp(api, { domain: 'evedex.com', uri: 'https://evedex.com', chainId: 16182 })).statusCode,
@@ -59,7 +59,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
   })
 
   it('behavior: prefix "" mounts the dialect at the root; unknown root paths keep the native 404', async () => {
-    const api = await start({ evedexPrefix: '' })
+    const api = await start({ 'evedex.prefix': '' })
     expect((await signUp(api, {})).statusCode).toBe(200)
     const missing = await server.app.inject({ method: 'GET', url: '/auth/nope' })
     expect(missing.statusCode).toBe(404)
@@ -68,7 +68,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
   })
 
   it('behavior: another prefix, or the dialect switched off', async () => {
-    const api = await start({ evedexPrefix: '/exchange/v2' })
+    const api = await start({ 'evedex.prefix': '/exchange/v2' })
     expect((await signUp(api, {})).statusCode).toBe(200)
     await server.close()
     await start({ dialects: ['ocx'] })
@@ -91,7 +91,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
     const api = await start({ rateLimitSignInPerMinute: 2 })
     await api.nonce()
     await api.nonce()
-    const issue = vi.spyOn(server.gateway.signIns.evedex, 'issueNonce')
+    const issue = vi.spyOn(server.gateway.signIn('evedex'), 'issueNonce')
     const limited = await api.send('GET', '/auth/nonce')
     expect(limited.statusCode).toBe(429)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
@@ -124,7 +124,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
 
   it('error: an outage is a 500 that says nothing more', async () => {
     const api = await start()
-    vi.spyOn(server.gateway.signIns.evedex, 'issueNonce').mockRejectedValue(new Error('database is down'))
+    vi.spyOn(server.gateway.signIn('evedex'), 'issueNonce').mockRejectedValue(new Error('database is down'))
     const response = await api.send('GET', '/auth/nonce')
     expect(response.statusCode).toBe(500)
     expect(response.json()).toEqual({

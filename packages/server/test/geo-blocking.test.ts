@@ -186,8 +186,10 @@ describe('geo blocking over HTTP (a trusted proxy states the country)', () => {
         payload: {},
         ...via('KP', { 'x-forwarded-for': '203.0.113.9' }),
       })
-    await vi.waitFor(async () => expect(await server.gateway.audit.query({ limit: 10 })).toHaveLength(1))
-    const [event] = await server.gateway.audit.query({ limit: 10 })
+    await vi.waitFor(async () =>
+      expect(await server.gateway.operator.auditEvents({ limit: 10 })).toHaveLength(1),
+    )
+    const [event] = await server.gateway.operator.auditEvents({ limit: 10 })
     expect(event).toMatchObject({
       type: 'geo.denied',
       ip: '203.0.113.9',
@@ -233,7 +235,7 @@ describe('geo blocking: which routes stay open', () => {
 
   it('behavior: from a blocked country every route of the router is 403 but the open ones (a new route is blocked by default)', async () => {
     // With an upstream configured, so the Paradex proxy routes exist too (nothing reaches it).
-    server = await startTestServer({ ...GEO, paradexUpstreamUrl: 'http://127.0.0.1:9' })
+    server = await startTestServer({ ...GEO, 'paradex.upstreamUrl': 'http://127.0.0.1:9' })
     await server.app.ready()
     const routes = routesOfTree(server.app.printRoutes())
     expect(routes.length).toBeGreaterThan(60)

@@ -18,7 +18,7 @@ describe('invite gating (invitesRequired)', () => {
       ...(payload ? { payload } : {}),
     })
   const newInvite = (uses = 1, expiresInDays?: number) =>
-    server.gateway.invites.create({ uses, ...(expiresInDays ? { expiresInDays } : {}) })
+    server.gateway.operator.createInvite({ uses, ...(expiresInDays ? { expiresInDays } : {}) })
 
   it('default: a new account signs in pending: it reads, but cannot trade or mint a trade key', async () => {
     const session = (await signIn(server.app, newWallet(), server.clock.now())).json()

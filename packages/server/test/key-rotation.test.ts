@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGateway } from '../src/core/gateway.js'
 import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
-import { selectEvmCrypto } from '../src/crypto/select-evm-crypto.js'
+import { createSigil } from '../src/create-sigil.js'
 import { openStores } from '../src/store/open-stores.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
@@ -75,7 +74,7 @@ describe('signing-key rotation', () => {
     expect(kids).toHaveLength(1)
     const again = await startTestServer({ databaseUrl })
     try {
-      expect(again.gateway.keyRing.jwks().keys.map((k) => k.kid)).toEqual(kids)
+      expect(again.gateway.jwks().keys.map((k) => k.kid)).toEqual(kids)
     } finally {
       await again.close()
     }
@@ -83,44 +82,27 @@ describe('signing-key rotation', () => {
 })
 
 describe('signing keys at rest', () => {
-  const masterKey = Buffer.alloc(32, 7)
-  const config = async (url: string) =>
-    (await import('../src/config.js')).loadConfig({ flags: { databaseUrl: url } })
+  const sigilOn = async (url: string, masterKey?: string) => {
+    const config = (await import('../src/config.js')).loadConfig({
+      flags: { databaseUrl: url, ...(masterKey ? { masterKey } : {}) },
+    })
+    return createSigil(config, { stores: await openSqliteStores(url) })
+  }
 
   it('behavior: with a master key the stored private key is sealed (no JWK "d" in the database)', async () => {
     const url = tempDb()
+    const sealed = await sigilOn(url, '07'.repeat(32))
+    await sealed.close()
     const stores = await openSqliteStores(url)
-    const gateway = await createGateway(await config(url), {
-      stores,
-      clock: { now: () => Date.now() },
-      evmCrypto: await selectEvmCrypto('noble'),
-      masterKey,
-    })
     const rows = await stores.db.selectFrom('signing_keys').select('private_jwk').execute()
+    await stores.close()
     expect(rows).toHaveLength(1)
     expect(rows[0]!.private_jwk).toMatch(/^sigil-aes256gcm:v1:/)
     expect(rows[0]!.private_jwk).not.toContain('"d"')
-    await gateway.close()
 
-    const withoutKey = await openSqliteStores(url)
-    await expect(
-      createGateway(await config(url), {
-        stores: withoutKey,
-        clock: { now: () => Date.now() },
-        evmCrypto: await selectEvmCrypto('noble'),
-      }),
-    ).rejects.toThrow(/SIGIL_MASTER_KEY/)
-    const wrongKey = await openSqliteStores(url)
-    await expect(
-      createGateway(await config(url), {
-        stores: wrongKey,
-        clock: { now: () => Date.now() },
-        evmCrypto: await selectEvmCrypto('noble'),
-        masterKey: Buffer.alloc(32, 8),
-      }),
-    ).rejects.toThrow(/does not open/)
-    await withoutKey.close()
-    await wrongKey.close()
+    // Both failures close what they opened (createSigil closes its stores when the start fails).
+    await expect(sigilOn(url)).rejects.toThrow(/SIGIL_MASTER_KEY/)
+    await expect(sigilOn(url, '08'.repeat(32))).rejects.toThrow(/does not open/)
   })
 })
 

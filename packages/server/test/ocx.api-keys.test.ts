@@ -143,7 +143,7 @@ describe('OCX API keys', () => {
       400,
       'INVITE_INVALID',
     )
-    const code = await server.gateway.invites.create({ uses: 1 })
+    const code = await server.gateway.operator.createInvite({ uses: 1 })
     expect((await call('POST', '/ocx/auth/redeem-invite', bearer, { code })).statusCode).toBe(204)
     // The session's scopes follow the account's status: it can mint a trade key at once.
     expect((await create({ name: 't', scope: 'trade' })).secret).toMatch(/^ocx_sk_/)

@@ -98,8 +98,8 @@ describe('OCX errors on the wire', () => {
     expect([broken.statusCode, broken.json().error]).toEqual([400, 'VALIDATION_FAILED'])
   })
 
-  it('behavior: ocxPrefix "" mounts OCX at the root, as the venue serves it; the native API is unchanged', async () => {
-    server = await startTestServer({ ocxPrefix: '' })
+  it('behavior: ocx.prefix "" mounts OCX at the root, as the venue serves it; the native API is unchanged', async () => {
+    server = await startTestServer({ 'ocx.prefix': '' })
     const client = ocxClient(server.app, { prefix: '', headers: OCX_ORIGIN })
     const wallet = newWallet()
     const { response } = await ocxSignIn(client, wallet, server.clock.now())

@@ -149,8 +149,8 @@ describe('OCX session cookie and CSRF', () => {
     expect(response.json()).toEqual({ error: 'CREDENTIAL_MISSING', message: expect.any(String) })
   })
 
-  it('behavior: the cookie name follows ocxSessionCookieName', async () => {
-    const custom = await startTestServer({ ocxSessionCookieName: 'ocx_sid' })
+  it('behavior: the cookie name follows ocx.sessionCookieName', async () => {
+    const custom = await startTestServer({ 'ocx.sessionCookieName': 'ocx_sid' })
     try {
       const client = ocxClient(custom.app, { headers: OCX_ORIGIN })
       const { response } = await ocxSignIn(client, newWallet(), custom.clock.now())

@@ -62,9 +62,9 @@ describe('OCX /auth/siwe: messages that must not sign in', () => {
     expect((await attempt({ nonce, expiresIn: 3600 })).statusCode).toBe(200)
   })
 
-  it('behavior: the window follows ocxMaxExpirationSeconds', async () => {
+  it('behavior: the window follows ocx.maxExpirationSeconds', async () => {
     await server.close()
-    server = await startTestServer({ ocxMaxExpirationSeconds: 120 })
+    server = await startTestServer({ 'ocx.maxExpirationSeconds': 120 })
     client = ocxClient(server.app, { headers: OCX_ORIGIN })
     const nonce = await nonceFor()
     expectOcxError(await attempt({ nonce, expiresIn: 121 }), 400, 'INVALID_SIWE_MESSAGE')

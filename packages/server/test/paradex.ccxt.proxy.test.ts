@@ -28,7 +28,7 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
   let sigil: LiveSigil
   beforeEach(async () => {
     upstream = await startUpstream(paradexBackend)
-    sigil = await listenSigil({ paradexUpstreamUrl: upstream.url })
+    sigil = await listenSigil({ 'paradex.upstreamUrl': upstream.url })
   })
   afterEach(async () => {
     await sigil.close()
@@ -95,7 +95,7 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
   })
 
   // ccxt's public calls carry no token: loadMarkets (which fetchBalance, createOrder… run first
-  // on a fresh instance) must reach the backend anonymously (paradexUpstreamPublicPaths).
+  // on a fresh instance) must reach the backend anonymously (paradex.upstreamPublicPaths).
   it('behavior: fetchBalance() on a fresh instance loads markets anonymously, then the balance as the account', async () => {
     const wallet = new Wallet(HARDHAT_0)
     const { exchange } = ccxtParadex(sigil, { walletAddress: wallet.address, privateKey: HARDHAT_0 })

@@ -169,10 +169,10 @@ describe('Paradex: unmodified ccxt 4.5.84 (REST) against a listening Sigil', () 
   })
 })
 
-describe('Paradex at the root (paradexPrefix "", nativePrefix moved): ccxt with only its host changed', () => {
+describe('Paradex at the root (paradex.prefix "", native.prefix moved): ccxt with only its host changed', () => {
   let sigil: LiveSigil
   beforeEach(async () => {
-    sigil = await listenSigil({ paradexPrefix: '', nativePrefix: '/sigil' })
+    sigil = await listenSigil({ 'paradex.prefix': '', 'native.prefix': '/sigil' })
   })
   afterEach(() => sigil.close())
 

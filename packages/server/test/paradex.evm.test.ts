@@ -1,5 +1,7 @@
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { settingsOf } from '../src/http/dialects/define-dialect.js'
+import { paradexDialect } from '../src/http/dialects/paradex/index.js'
 import { decodeJwt, onboard, PARADEX, paradexAuth } from './support/paradex-client.js'
 import {
   EVM_A2_ACCOUNT,
@@ -86,7 +88,7 @@ describe('Paradex v2: EVM (SIWE) onboarding and auth', () => {
       account_signer_type: 'eip191',
       address: EVM_A2_ACCOUNT,
       exists: true,
-      derivation_info: { class_hash: server.config.paradexEvmAccountClassHash },
+      derivation_info: { class_hash: settingsOf(server.config, paradexDialect).evmAccountClassHash },
     })
     expect(await server.stores.starknetAccounts.find(EVM_A2_ACCOUNT)).toMatchObject({
       signerType: 'eip191',

@@ -45,7 +45,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
     expect((await onboard(server.app)).statusCode).toBe(200)
     expect(await scopeOf(server)).toBe('read')
 
-    const code = await server.gateway.invites.create({ uses: 1 })
+    const code = await server.gateway.operator.createInvite({ uses: 1 })
     const again = await onboardWithCode(server, code)
     expect(again.statusCode).toBe(200)
     expect(await scopeOf(server)).toBe('read trade')
@@ -58,7 +58,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
   })
 
   it('attack: a bad or spent code is a 400 and changes nothing; the account stays onboarded and pending', async () => {
-    const code = await server.gateway.invites.create({ uses: 1 })
+    const code = await server.gateway.operator.createInvite({ uses: 1 })
     const withCode = (code: string, signer: typeof A2 | typeof A1 = A2) =>
       onboardWithCode(server, code, signer)
     const bad = await withCode('sgl_inv_not-a-real-code')
@@ -73,7 +73,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
     expect(spent.statusCode).toBe(400)
     expect(await scopeOf(server, A1.account, A1.auth)).toBe('read')
     // Onboarding an already active account again does not consume a code.
-    const unused = await server.gateway.invites.create({ uses: 1 })
+    const unused = await server.gateway.operator.createInvite({ uses: 1 })
     expect((await withCode(unused)).statusCode).toBe(200)
     expect((await withCode(unused, A1)).statusCode).toBe(200)
     expect(await scopeOf(server, A1.account, A1.auth)).toBe('read trade')
@@ -82,7 +82,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
   it('behavior: v2 (EVM) onboarding redeems the same way', async () => {
     const issued = new Date('2026-01-01T00:00:00Z')
     server.clock.set(issued.getTime() + 60_000)
-    const code = await server.gateway.invites.create({ uses: 1 })
+    const code = await server.gateway.operator.createInvite({ uses: 1 })
     const headers = await paradexEvmHeaders(EVM_A2_KEY, {
       account: EVM_A2_ACCOUNT,
       statement: 'Paradex Onboarding',

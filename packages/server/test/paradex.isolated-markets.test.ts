@@ -26,12 +26,12 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
     server = await startTestServer()
     server.clock.set(1_700_000_060_000)
     expect((await onboard(server.app)).statusCode).toBe(200)
-    await server.gateway.isolatedAccounts.add({
+    await server.gateway.operator.isolatedAccounts.add({
       parentAccountId: A2.account,
       account: ISOLATED_BTC,
       market: 'BTC-USD-PERP',
     })
-    await server.gateway.isolatedAccounts.add({
+    await server.gateway.operator.isolatedAccounts.add({
       parentAccountId: A2.account,
       account: ISOLATED_ETH,
       market: 'ETH-USD-PERP',
@@ -89,7 +89,7 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
 
   it('behavior: the list is taken at issuance: a link removed later stays in the earlier token only', async () => {
     const before = await tokenClaims(server, { [AUTHORIZE]: 'true' })
-    await server.gateway.isolatedAccounts.remove(ISOLATED_ETH)
+    await server.gateway.operator.isolatedAccounts.remove(ISOLATED_ETH)
     const after = await tokenClaims(server, { [AUTHORIZE]: 'true' })
     expect(before.claims.isolated_accounts).toEqual([ISOLATED_BTC, ISOLATED_ETH])
     expect(after.claims.isolated_accounts).toEqual([ISOLATED_BTC])
@@ -97,7 +97,7 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
 
   it('attack: an address linked as an isolated account cannot be onboarded (its parent would act for it)', async () => {
     const { A1 } = await import('./support/paradex-vectors.js')
-    await server.gateway.isolatedAccounts.add({
+    await server.gateway.operator.isolatedAccounts.add({
       parentAccountId: A2.account,
       account: A1.account,
       market: 'SOL-USD-PERP',
@@ -108,7 +108,7 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
       error: 'INVALID_STARKNET_ADDRESS',
     })
     expect(await server.stores.starknetAccounts.find(A1.account)).toBeUndefined()
-    await server.gateway.isolatedAccounts.remove(A1.account)
+    await server.gateway.operator.isolatedAccounts.remove(A1.account)
     expect((await onboard(server.app, A1)).statusCode).toBe(200)
   })
 
@@ -130,7 +130,7 @@ describe('Paradex isolated markets: PARADEX-AUTHORIZE-ISOLATED-MARKETS', () => {
 
   it('attack: links that would confuse accounts are refused with codes', async () => {
     const add = (account: string, parentAccountId: string = A2.account, market = 'SOL-USD-PERP') =>
-      server.gateway.isolatedAccounts.add({ parentAccountId, account, market })
+      server.gateway.operator.isolatedAccounts.add({ parentAccountId, account, market })
     await expect(add('0x5', '0xnobody')).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(add(A2.account)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
     await expect(add(ISOLATED_BTC, A2.account, 'ETH-USD-PERP')).rejects.toMatchObject({
@@ -168,7 +168,7 @@ describe('isolated accounts: the claim bound', () => {
         )
       }
       await expect(
-        server.gateway.isolatedAccounts.add({
+        server.gateway.operator.isolatedAccounts.add({
           parentAccountId: A2.account,
           account: '0x9999',
           market: 'BTC-USD-PERP',

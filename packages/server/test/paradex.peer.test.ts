@@ -20,7 +20,7 @@ describe('Paradex: a starknet.js client with a fresh key (not a stored vector)',
   })
 
   it('behavior: the configured starknet chain id is the one signatures must name', async () => {
-    server = await startTestServer({ paradexStarknetChainId: 'PRIVATE_SN_PARACLEAR_MAINNET' })
+    server = await startTestServer({ 'paradex.starknetChainId': 'PRIVATE_SN_PARACLEAR_MAINNET' })
     const sepolia = paradexSigner(PRIVATE_KEY)
     expect((await onboard(server.app, sepolia)).json().error).toBe('STARKNET_SIGNATURE_VERIFICATION_FAILED')
     const mainnet = paradexSigner(PRIVATE_KEY, 'PRIVATE_SN_PARACLEAR_MAINNET')

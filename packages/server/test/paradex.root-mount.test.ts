@@ -3,10 +3,10 @@ import { A2, signatureHeader } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** Paradex at the root, as clients pointed at Sigil's host expect it, with the native API moved aside. */
-describe('Paradex mounted at the root (paradexPrefix "", nativePrefix /sigil)', () => {
+describe('Paradex mounted at the root (paradex.prefix "", native.prefix /sigil)', () => {
   let server: TestServer
   beforeEach(async () => {
-    server = await startTestServer({ paradexPrefix: '', nativePrefix: '/sigil' })
+    server = await startTestServer({ 'paradex.prefix': '', 'native.prefix': '/sigil' })
     server.clock.set(1_700_000_060_000)
   })
   afterEach(() => server.close())

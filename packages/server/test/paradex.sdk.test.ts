@@ -4,6 +4,8 @@ import { buildConfig, type RawParadexConfig } from '@paradex/sdk/dist/config.js'
 import { Wallet } from 'ethers'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { settingsOf } from '../src/http/dialects/define-dialect.js'
+import { paradexDialect } from '../src/http/dialects/paradex/index.js'
 import {
   ccxtParadex,
   isLoopback,
@@ -143,10 +145,10 @@ describe('Paradex: @paradex/sdk 0.8.1 derives the account Sigil accepts', () => 
     const raw = (await (await realFetch(`${sigil.paradex}/v1/system/config`)).json()) as RawParadexConfig
     expect(config).toEqual(buildConfig(raw))
     expect(config).toMatchObject({
-      paradexChainId: sigil.server.config.paradexStarknetChainId,
-      ethereumChainId: sigil.server.config.paradexL1ChainId,
-      paraclearAccountHash: sigil.server.config.paradexAccountClassHash,
-      paraclearAccountProxyHash: sigil.server.config.paradexProxyClassHash,
+      paradexChainId: settingsOf(sigil.server.config, paradexDialect).starknetChainId,
+      ethereumChainId: settingsOf(sigil.server.config, paradexDialect).l1ChainId,
+      paraclearAccountHash: settingsOf(sigil.server.config, paradexDialect).accountClassHash,
+      paraclearAccountProxyHash: settingsOf(sigil.server.config, paradexDialect).proxyClassHash,
       bridgedTokens: {},
     })
   })

@@ -142,22 +142,24 @@ describe('Isolated account store', () => {
 
 describe('Paradex configuration', () => {
   it('attack: the root mount is refused while the native API is at the root too (both start with /v1)', () => {
-    expect(() => loadConfig({ flags: { paradexPrefix: '' } })).toThrow(/paradexPrefix: "" would mount/)
-    expect(() => loadConfig({ flags: { paradexPrefix: '', nativePrefix: '/sigil' } })).not.toThrow()
+    expect(() => loadConfig({ flags: { 'paradex.prefix': '' } })).toThrow(
+      /paradex.prefix: "" mounts \/v1 over the native API/,
+    )
+    expect(() => loadConfig({ flags: { 'paradex.prefix': '', 'native.prefix': '/sigil' } })).not.toThrow()
   })
 
   it('attack: a dialect on the native prefix, or over its /v1, is refused', () => {
-    expect(() => loadConfig({ flags: { nativePrefix: '/ocx' } })).toThrow(
-      /ocxPrefix: the same prefix as nativePrefix/,
+    expect(() => loadConfig({ flags: { 'native.prefix': '/ocx' } })).toThrow(
+      /ocx.prefix: the same prefix as native.prefix/,
     )
-    expect(() => loadConfig({ flags: { nativePrefix: '/api', evedexPrefix: '/api/v1' } })).toThrow(
-      /evedexPrefix: \/api\/v1 overlaps the native API/,
+    expect(() => loadConfig({ flags: { 'native.prefix': '/api', 'evedex.prefix': '/api/v1' } })).toThrow(
+      /evedex.prefix: \/api\/v1 overlaps the native API/,
     )
   })
 
   it('behavior: two dialects on one prefix are refused', () => {
-    expect(() => loadConfig({ flags: { paradexPrefix: '/ocx' } })).toThrow(
-      /paradexPrefix: the same prefix as ocxPrefix/,
+    expect(() => loadConfig({ flags: { 'paradex.prefix': '/ocx' } })).toThrow(
+      /paradex.prefix: the same prefix as ocx.prefix/,
     )
   })
 })

@@ -18,7 +18,7 @@ describe('Paradex strictReplay', () => {
   afterEach(() => server.close())
 
   const start = async (strict: boolean) => {
-    server = await startTestServer({ paradexStrictReplay: strict })
+    server = await startTestServer({ 'paradex.strictReplay': strict })
     server.clock.set(1_700_000_060_000)
     expect((await onboard(server.app)).statusCode).toBe(200)
   }
@@ -67,7 +67,7 @@ describe('Paradex strictReplay', () => {
   })
 
   it('attack: on, a second use of one v2 SIWE message is refused; a fresh message passes', async () => {
-    server = await startTestServer({ paradexStrictReplay: true })
+    server = await startTestServer({ 'paradex.strictReplay': true })
     server.clock.set(ISSUED + 60_000)
     const fields = { account: EVM_A2_ACCOUNT, issuedAt: new Date(ISSUED) }
     const onboarding = await paradexEvmHeaders(EVM_A2_KEY, { ...fields, statement: 'Paradex Onboarding' })

@@ -5,6 +5,7 @@ import { generateKeyPair, SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { Scope } from '../src/core/scopes.js'
+import { mintAccessToken } from './support/access-tokens.js'
 import { createKey, signedIn } from './support/api-keys.js'
 import { cookieSession, withCookie } from './support/cookie-session.js'
 import { onboard, PARADEX, paradexAuth } from './support/paradex-client.js'
@@ -41,7 +42,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
   let jwt: string
 
   const start = async (flags: Record<string, unknown> = {}) => {
-    server = await startTestServer({ paradexUpstreamUrl: upstream.url, ...flags })
+    server = await startTestServer({ 'paradex.upstreamUrl': upstream.url, ...flags })
     server.clock.set(IN_WINDOW)
   }
   beforeEach(async () => {
@@ -109,7 +110,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
   })
 
   it('behavior: the isolated-market accounts a JWT covers go out in x-sigil-acting-accounts, its own first', async () => {
-    const { token } = await server.gateway.accessTokens.issue({
+    const { token } = await mintAccessToken(server, {
       accountId: A2.account,
       sessionId: randomUUID(),
       scopes: ['read', 'trade'],
@@ -190,10 +191,10 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(upstream.received).toHaveLength(1)
   })
 
-  it('behavior: at the root mount (paradexPrefix "", nativePrefix moved aside), /v1/* goes upstream and Sigil keeps its own', async () => {
+  it('behavior: at the root mount (paradex.prefix "", native.prefix moved aside), /v1/* goes upstream and Sigil keeps its own', async () => {
     await server.close()
-    await start({ paradexPrefix: '', nativePrefix: '/sigil' })
-    const { token } = await server.gateway.accessTokens.issue({
+    await start({ 'paradex.prefix': '', 'native.prefix': '/sigil' })
+    const { token } = await mintAccessToken(server, {
       accountId: A2.account,
       sessionId: randomUUID(),
       scopes: ['read', 'trade'],
@@ -213,16 +214,16 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(upstream.received.map((r) => r.url)).toEqual(['/v1/balance?x=1'])
   })
 
-  it('behavior: a base path in paradexUpstreamUrl is kept in front of /v1', async () => {
+  it('behavior: a base path in paradex.upstreamUrl is kept in front of /v1', async () => {
     await server.close()
-    server = await startTestServer({ paradexUpstreamUrl: `${upstream.url}/api/` })
+    server = await startTestServer({ 'paradex.upstreamUrl': `${upstream.url}/api/` })
     server.clock.set(IN_WINDOW)
     const token = await paradexJwt(server)
     await server.app.inject({ method: 'GET', url: `${PARADEX}/v1/fills?x=1`, headers: bearer(token) })
     expect(upstream.received.map((r) => r.url)).toEqual(['/api/v1/fills?x=1'])
   })
 
-  it('behavior: public market data (paradexUpstreamPublicPaths) goes through without a credential, anonymous', async () => {
+  it('behavior: public market data (paradex.upstreamPublicPaths) goes through without a credential, anonymous', async () => {
     for (const path of [
       '/v1/markets',
       '/v1/bbo/BTC-USD-PERP',
@@ -264,7 +265,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
 
   it('behavior: the public list is configurable; an empty list makes every proxied path need a credential', async () => {
     await server.close()
-    await start({ paradexUpstreamPublicPaths: [] })
+    await start({ 'paradex.upstreamPublicPaths': [] })
     expectJwtRefusal(await server.app.inject({ method: 'GET', url: `${PARADEX}/v1/markets` }))
     expect(upstream.received).toEqual([])
   })
@@ -302,7 +303,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     })
 
     it('error: a read-only JWT cannot trade: 403 on POST, while GET goes through', async () => {
-      const { token } = await server.gateway.accessTokens.issue({
+      const { token } = await mintAccessToken(server, {
         accountId: A2.account,
         sessionId: randomUUID(),
         scopes: ['read'] satisfies Scope[],
@@ -420,7 +421,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
 
   it('error: upstream down: 502 in the Paradex body, for reads and trades alike', async () => {
     await server.close()
-    server = await startTestServer({ paradexUpstreamUrl: await deadUpstreamUrl() })
+    server = await startTestServer({ 'paradex.upstreamUrl': await deadUpstreamUrl() })
     server.clock.set(IN_WINDOW)
     const token = await paradexJwt(server)
     for (const method of ['GET', 'POST'] as const) {
@@ -438,11 +439,11 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     }
   })
 
-  it('error: an upstream that does not answer within paradexUpstreamTimeoutSeconds: 504 in the Paradex body', async () => {
+  it('error: an upstream that does not answer within paradex.upstreamTimeoutSeconds: 504 in the Paradex body', async () => {
     await upstream.close()
     upstream = await startUpstream(() => {})
     await server.close()
-    await start({ paradexUpstreamTimeoutSeconds: 1 })
+    await start({ 'paradex.upstreamTimeoutSeconds': 1 })
     const token = await paradexJwt(server)
     const response = await server.app.inject({
       method: 'GET',
@@ -495,17 +496,17 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
 describe('Paradex upstream: configuration of the public paths', () => {
   it('error: an entry Sigil serves itself, a duplicate shape, or a malformed path stops the boot', async () => {
     const boot = (paths: string[]) =>
-      startTestServer({ paradexUpstreamUrl: 'http://127.0.0.1:9', paradexUpstreamPublicPaths: paths })
+      startTestServer({ 'paradex.upstreamUrl': 'http://127.0.0.1:9', 'paradex.upstreamPublicPaths': paths })
     await expect(boot(['system/config'])).rejects.toThrow(/system\/config is served by Sigil itself/)
     await expect(boot(['bbo/{market}', 'bbo/{symbol}'])).rejects.toThrow(/bbo\/\{symbol\} is listed twice/)
     for (const bad of ['/markets', 'markets/', '../admin', 'a/..', 'a/.hidden', 'Markets', 'a/{B}', 'a//b']) {
-      await expect(boot([bad])).rejects.toThrow(/paradexUpstreamPublicPaths/)
+      await expect(boot([bad])).rejects.toThrow(/paradex.upstreamPublicPaths/)
     }
   })
 })
 
 describe('Paradex upstream: not configured', () => {
-  it('behavior: without paradexUpstreamUrl an unknown path under /v1 is a Paradex 404, even with a valid JWT', async () => {
+  it('behavior: without paradex.upstreamUrl an unknown path under /v1 is a Paradex 404, even with a valid JWT', async () => {
     const server = await startTestServer()
     try {
       server.clock.set(IN_WINDOW)

@@ -1,5 +1,6 @@
 import { generateSigningKey, importSigningKey, signAccessToken } from '@sigil/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { storedSigningKey } from './support/access-tokens.js'
 import { signedIn } from './support/api-keys.js'
 import { decodeJwt } from './support/paradex-client.js'
 import { A1, A2 } from './support/paradex-vectors.js'
@@ -104,7 +105,7 @@ describe('Paradex WebSocket: auth', () => {
     it('behavior: a token signed by another key under our kid', async () => {
       const jwt = await paradexJwt(server)
       const stranger = await importSigningKey(await generateSigningKey('ES256'))
-      const { kid } = server.gateway.keyRing.activeKey()
+      const { kid } = await storedSigningKey(server)
       const forged = await signAccessToken(decodeJwt(jwt) as never, { ...stranger, kid })
       expect(forged.split('.')[1]).toBe(jwt.split('.')[1])
       await expectInvalid(forged, 'The access token is not valid')
@@ -112,7 +113,7 @@ describe('Paradex WebSocket: auth', () => {
 
     it('behavior: alg none (our own claims, no signature)', async () => {
       const jwt = await paradexJwt(server)
-      const { kid } = server.gateway.keyRing.activeKey()
+      const { kid } = await storedSigningKey(server)
       await expectInvalid(`${b64({ alg: 'none', typ: 'at+jwt', kid })}.${jwt.split('.')[1]}.`)
     })
 
@@ -121,7 +122,7 @@ describe('Paradex WebSocket: auth', () => {
         ...(decodeJwt(await paradexJwt(server)) as never as object),
         aud: 'https://other.example',
       }
-      const token = await signAccessToken(claims as never, server.gateway.keyRing.activeKey())
+      const token = await signAccessToken(claims as never, await storedSigningKey(server))
       await expectInvalid(token, 'The access token is not valid')
     })
 

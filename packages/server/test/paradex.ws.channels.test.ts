@@ -142,8 +142,8 @@ describe('Paradex WebSocket: channels', () => {
     expect((await client.call({ jsonrpc: '2.0', method: 'unsubscribe', params: {} })).error.code).toBe(-32602)
   })
 
-  it('behavior: a socket holds at most paradexWsMaxSubscriptions channels (100 past it); unsubscribing frees a place', async () => {
-    const open = await start({ paradexWsMaxSubscriptions: 2 })
+  it('behavior: a socket holds at most paradex.wsMaxSubscriptions channels (100 past it); unsubscribing frees a place', async () => {
+    const open = await start({ 'paradex.wsMaxSubscriptions': 2 })
     const client = await open()
     await subscribe(client, 'trades.ALL')
     await subscribe(client, 'markets_summary')

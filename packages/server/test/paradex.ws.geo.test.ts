@@ -79,8 +79,10 @@ describe('Paradex WebSocket: geo blocking (40112)', () => {
     const client = await open()
     expect((await auth(client, 'a.b.c', 1)).error).toMatchObject({ code: 40112 })
     expect((await auth(client, 'a.b.c', 2)).error).toMatchObject({ code: 40112 })
-    await vi.waitFor(async () => expect(await server.gateway.audit.query({ limit: 10 })).toHaveLength(1))
-    expect((await server.gateway.audit.query({ limit: 10 }))[0]).toMatchObject({
+    await vi.waitFor(async () =>
+      expect(await server.gateway.operator.auditEvents({ limit: 10 })).toHaveLength(1),
+    )
+    expect((await server.gateway.operator.auditEvents({ limit: 10 }))[0]).toMatchObject({
       type: 'geo.denied',
       ip: '127.0.0.1',
       detail: { country: 'KP', source: 'database', reason: 'country_blocked', route: '/paradex/v1' },

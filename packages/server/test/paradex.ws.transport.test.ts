@@ -81,7 +81,7 @@ describe('Paradex WebSocket: transport', () => {
   })
 
   it('behavior: keepalive: a socket that does not answer pings is dropped within interval + timeout', async () => {
-    const { open } = await start({ paradexWsPingIntervalSeconds: 1, paradexWsPongTimeoutSeconds: 1 })
+    const { open } = await start({ 'paradex.wsPingIntervalSeconds': 1, 'paradex.wsPongTimeoutSeconds': 1 })
     const silent = await open({ autoPong: false })
     const pings: number[] = []
     silent.socket.on('ping', () => pings.push(Date.now()))
@@ -92,7 +92,7 @@ describe('Paradex WebSocket: transport', () => {
   })
 
   it('behavior: keepalive: a socket that answers pings stays open past several intervals', async () => {
-    const { open } = await start({ paradexWsPingIntervalSeconds: 1, paradexWsPongTimeoutSeconds: 1 })
+    const { open } = await start({ 'paradex.wsPingIntervalSeconds': 1, 'paradex.wsPongTimeoutSeconds': 1 })
     const client = await open()
     // By the third ping the first one's pong deadline is long past: an unanswered socket would be gone.
     await new Promise<void>((resolve) => {
@@ -173,8 +173,8 @@ describe('Paradex WebSocket: transport', () => {
     expect((await client.closed).code).toBeGreaterThanOrEqual(1000)
   })
 
-  it('attack: one address holds at most paradexWsMaxSocketsPerIp open sockets; a closed one frees its place', async () => {
-    const { open } = await start({ paradexWsMaxSocketsPerIp: 2 })
+  it('attack: one address holds at most paradex.wsMaxSocketsPerIp open sockets; a closed one frees its place', async () => {
+    const { open } = await start({ 'paradex.wsMaxSocketsPerIp': 2 })
     const first = await open()
     await open()
     await expect(open()).rejects.toThrow('unexpected response 429')

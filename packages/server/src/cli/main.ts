@@ -1,14 +1,12 @@
 import { parseArgs } from 'node:util'
-import { CONFIG_KEYS, type Config, ConfigError, envName, loadConfig, masterKeyBytes } from '../config.js'
-import { systemClock } from '../core/clock.js'
-import { createKeyRing } from '../core/tokens/create-key-ring.js'
-import { openStores } from '../store/open-stores.js'
+import { CONFIG_ENTRIES, type Config, ConfigError, loadConfig } from '../config.js'
 import {
   createInvites,
   listKeys,
   manageIsolatedAccounts,
   printAudit,
-  redactUrlCredentials,
+  printConfig,
+  rotateKeys,
 } from './operator-commands.js'
 import { startServer } from './serve.js'
 
@@ -20,7 +18,7 @@ Commands:
   keys list        list signing keys (kid, alg, created, retired)
   invites create   print new invite codes [--uses N] [--expires-in DAYS] [--count K]
   isolated-accounts add MAIN ISOLATED --market M | list MAIN | remove ISOLATED
-                   isolated-market accounts a Paradex token may be authorized for
+                   isolated-market accounts a token may be authorized for
   audit            security events as JSON lines [--account ID|0xADDRESS] [--since ISO] [--limit N]
   config print     print the effective configuration (secrets redacted)
 
@@ -44,23 +42,6 @@ function readConfig(values: Record<string, string | boolean | undefined>): Confi
   })
 }
 
-async function withKeyRing<T>(config: Config, work: (ring: ReturnType<typeof createKeyRing>) => Promise<T>) {
-  const stores = await openStores(config.databaseUrl)
-  try {
-    const masterKey = masterKeyBytes(config)
-    const ring = createKeyRing(stores.signingKeys, systemClock, {
-      algorithm: config.jwtAlgorithm,
-      retentionMs:
-        (config.accessTokenTtlSeconds + config.jwtClockToleranceSeconds + config.keyRingRefreshSeconds) *
-        1000,
-      ...(masterKey ? { masterKey } : {}),
-    })
-    return await work(ring)
-  } finally {
-    await stores.close()
-  }
-}
-
 async function run(command: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const config = readConfig(values)
   if (command[0] === 'isolated-accounts') return manageIsolatedAccounts(config, command.slice(1), values)
@@ -76,25 +57,15 @@ async function run(command: string[], values: Record<string, string | boolean | 
       return new Promise<number>(() => {})
     }
     case 'keys rotate':
-      return withKeyRing(config, async (ring) => {
-        console.log(`active signing key: ${await ring.rotate()}`)
-        return 0
-      })
+      return rotateKeys(config)
     case 'keys list':
       return listKeys(config)
     case 'invites create':
       return createInvites(config, values)
     case 'audit':
       return printAudit(config, values)
-    case 'config print': {
-      const shown = {
-        ...config,
-        databaseUrl: redactUrlCredentials(config.databaseUrl),
-        ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
-      }
-      console.log(JSON.stringify(shown, null, 2))
-      return 0
-    }
+    case 'config print':
+      return printConfig(config)
     default:
       process.stderr.write(USAGE)
       return 2
@@ -128,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   if (parsed.values.help || parsed.positionals.length === 0) {
-    process.stdout.write(`${USAGE}\nSettings: ${CONFIG_KEYS.map(envName).join(', ')}\n`)
+    process.stdout.write(`${USAGE}\nSettings: ${CONFIG_ENTRIES.map((e) => e.env).join(', ')}\n`)
     return parsed.values.help ? 0 : 2
   }
   try {

@@ -1,19 +1,17 @@
 import type { Config } from '../config.js'
-import { systemClock } from '../core/clock.js'
+import type { OperatorActions } from '../core/create-operator-actions.js'
 import { isAuthError } from '../core/errors.js'
-import { createInviteService } from '../core/invites/create-invite-service.js'
-import { createIsolatedAccountService } from '../core/isolated-accounts/create-isolated-account-service.js'
-import type { Address, Stores } from '../core/ports.js'
-import { openStores } from '../store/open-stores.js'
+import { createSigil } from '../create-sigil.js'
 
 export type CliValues = Record<string, string | boolean | undefined>
 
-async function withStores<T>(config: Config, work: (stores: Stores) => Promise<T>): Promise<T> {
-  const stores = await openStores(config.databaseUrl)
+/** Builds Sigil as the operator uses it (no key ring loaded, no HTTP app) for one command. */
+async function asOperator<T>(config: Config, work: (operator: OperatorActions) => Promise<T>): Promise<T> {
+  const sigil = await createSigil(config, { role: 'operator' })
   try {
-    return await work(stores)
+    return await work(sigil.gateway.operator)
   } finally {
-    await stores.close()
+    await sigil.close()
   }
 }
 
@@ -31,10 +29,11 @@ export function createInvites(config: Config, values: CliValues): Promise<number
   const uses = positiveInteger(values, 'uses') ?? 1
   const expiresInDays = positiveInteger(values, 'expires-in')
   const count = positiveInteger(values, 'count') ?? 1
-  return withStores(config, async (stores) => {
-    const invites = createInviteService(stores.invites, systemClock)
+  return asOperator(config, async (operator) => {
     for (let i = 0; i < count; i++) {
-      console.log(await invites.create({ uses, ...(expiresInDays === undefined ? {} : { expiresInDays }) }))
+      console.log(
+        await operator.createInvite({ uses, ...(expiresInDays === undefined ? {} : { expiresInDays }) }),
+      )
     }
     return 0
   })
@@ -45,14 +44,11 @@ export function printAudit(config: Config, values: CliValues): Promise<number> {
   const since = typeof values.since === 'string' ? Date.parse(values.since) : undefined
   if (Number.isNaN(since)) throw new Error('--since must be an ISO 8601 date or date-time')
   const limit = positiveInteger(values, 'limit') ?? 1000
-  return withStores(config, async (stores) => {
-    let accountId = typeof values.account === 'string' ? values.account : undefined
-    if (accountId?.startsWith('0x')) {
-      const account = await stores.accounts.findByAddress(accountId as Address)
-      if (!account) throw new Error('no account has that address')
-      accountId = account.id
-    }
-    const events = await stores.audit.query({
+  const account = typeof values.account === 'string' ? values.account : undefined
+  return asOperator(config, async (operator) => {
+    const accountId = account === undefined ? undefined : await operator.accountIdOf(account)
+    if (account !== undefined && accountId === undefined) throw new Error('no account has that address')
+    const events = await operator.auditEvents({
       limit,
       ...(accountId === undefined ? {} : { accountId }),
       ...(since === undefined ? {} : { since }),
@@ -70,12 +66,8 @@ export function printAudit(config: Config, values: CliValues): Promise<number> {
  */
 export function manageIsolatedAccounts(config: Config, args: string[], values: CliValues): Promise<number> {
   const [action, first, second] = args
-  return withStores(config, async (stores) => {
-    const service = createIsolatedAccountService({
-      isolatedAccounts: stores.isolatedAccounts,
-      accounts: stores.accounts,
-      clock: systemClock,
-    })
+  return asOperator(config, async (operator) => {
+    const service = operator.isolatedAccounts
     try {
       if (action === 'add' && first && second && typeof values.market === 'string') {
         const added = await service.add({ parentAccountId: first, account: second, market: values.market })
@@ -101,15 +93,35 @@ export function manageIsolatedAccounts(config: Config, args: string[], values: C
 
 /** `sigil keys list`: read-only (it never generates or rotates), one key a line, newest first. */
 export function listKeys(config: Config): Promise<number> {
-  return withStores(config, async (stores) => {
-    const keys = await stores.signingKeys.list()
-    for (const key of keys.reverse()) {
+  return asOperator(config, async (operator) => {
+    for (const key of await operator.listSigningKeys()) {
       const state =
         key.retiredAt === undefined ? 'active' : `retired ${new Date(key.retiredAt).toISOString()}`
       console.log(`${key.kid}  ${key.alg}  created ${new Date(key.createdAt).toISOString()}  ${state}`)
     }
     return 0
   })
+}
+
+/** `sigil keys rotate`: the signing keys' retention is the server's, from the same root. */
+export function rotateKeys(config: Config): Promise<number> {
+  return asOperator(config, async (operator) => {
+    console.log(`active signing key: ${await operator.rotateSigningKey()}`)
+    return 0
+  })
+}
+
+/** `sigil config print`: the effective configuration, dialect settings nested as in the file. */
+export function printConfig(config: Config): number {
+  const { dialectSettings, ...base } = config
+  const shown = {
+    ...base,
+    ...dialectSettings,
+    databaseUrl: redactUrlCredentials(config.databaseUrl),
+    ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
+  }
+  console.log(JSON.stringify(shown, null, 2))
+  return 0
 }
 
 /** `scheme://user:password@host/db` → `scheme://***@host/db`, for printing. */

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { type Config, masterKeyBytes } from '../config.js'
-import { systemClock } from '../core/clock.js'
-import { createGateway, type Gateway } from '../core/gateway.js'
-import { selectEvmCrypto } from '../crypto/select-evm-crypto.js'
-import { buildApp } from '../http/app.js'
-import { openIpCountryDatabase } from '../store/geo/open-ip-country-database.js'
-import { openStores } from '../store/open-stores.js'
+import type { Config } from '../config.js'
+import type { Gateway } from '../core/gateway.js'
+import { createSigil } from '../create-sigil.js'
+import { enabledDialects, settingsOf } from '../http/dialects/define-dialect.js'
+import { DIALECTS } from '../http/dialects/registry.js'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -14,43 +12,33 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Opens the store, builds the gateway and the app, listens, and keeps the key ring fresh. */
+/** Builds Sigil, listens, and keeps the key ring fresh. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  // First: a bad IP database is a configuration error, found before anything is opened.
-  const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
-  const evmCrypto = await selectEvmCrypto(config.evmCrypto)
-  const stores = await openStores(config.databaseUrl)
-  const masterKey = masterKeyBytes(config)
-  const gateway = await createGateway(config, {
-    stores,
-    clock: systemClock,
-    evmCrypto,
-    ...(masterKey ? { masterKey } : {}),
-    ...(ipCountries ? { ipCountries } : {}),
-  })
-  const app = await buildApp(gateway, config, {
+  const sigil = await createSigil(config, {
     logger: {
       level: config.logLevel,
       // Credentials never reach the log, whatever the level.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     },
   })
+  const { gateway } = sigil
+  const app = sigil.app!
   if (config.rateLimits === 'off')
     app.log.warn('rate limiting is OFF (SIGIL_RATE_LIMITS=off): limit requests upstream')
-  if (!masterKey) app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
-  // Paradex messages carry no server nonce: what is signed for one service with these domain
-  // values verifies at every other (Paradex testnet included) until it expires.
-  if (config.dialects.includes('paradex') && config.paradexStarknetChainId === 'PRIVATE_SN_POTC_SEPOLIA')
-    app.log.warn(
-      "paradexStarknetChainId is Paradex testnet's: headers signed for Paradex testnet (or another Sigil on the default) also sign in here; ccxt and the SDK accept any chain id, paradex-py only Paradex's four",
-    )
-  app.log.info({ evmCrypto: evmCrypto.name, database: config.databaseUrl.split(':')[0] }, 'sigil starting')
+  if (!config.masterKey)
+    app.log.warn('no SIGIL_MASTER_KEY: signing keys are stored unencrypted in the database')
+  for (const dialect of enabledDialects(config, DIALECTS))
+    for (const warning of dialect.warnings?.(settingsOf(config, dialect)) ?? []) app.log.warn(warning)
+  app.log.info(
+    { evmCrypto: sigil.facts.evmCrypto, database: config.databaseUrl.split(':')[0] },
+    'sigil starting',
+  )
   if (gateway.geo.enabled)
     app.log.info(
       {
         blocked: config.geoBlockedCountries,
         blockUnknown: config.geoBlockUnknown,
-        ranges: ipCountries?.size ?? 0,
+        ranges: sigil.facts.ipRanges,
       },
       'geo blocking on',
     )
@@ -73,8 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     async close() {
       clearTimeout(ticker)
-      await app.close()
-      await gateway.close()
+      await sigil.close()
     },
   }
 }

@@ -8,7 +8,7 @@ import type { Account } from './ports.js'
 import type { SessionService } from './sessions/create-session-service.js'
 
 /**
- * What a signed-in account does to its own credentials, each step written to the audit log.
+ * What a signed-in account does with its own credentials, each change written to the audit log.
  * Transports call these with the request's identity; the rules (own resources only, audit, the
  * one-time secret) live here, not in handlers.
  */
@@ -26,6 +26,11 @@ export function createAccountActions(deps: {
   }
 
   return {
+    /** The caller's own account. */
+    find: (identity: Identity): Promise<Account> => deps.findAccount(identity.accountId),
+    listSessions: (identity: Identity) => sessions.listActive(identity.accountId),
+    listApiKeys: (identity: Identity) => apiKeys.list(identity.accountId),
+
     async logout(identity: Identity, ip: string) {
       const sessionId = sessionOf(identity)
       await sessions.revoke(sessionId)

@@ -1,37 +1,27 @@
-import { type EvmCrypto, warmUpPedersen } from '@sigil/protocol'
+import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { Config } from '../config.js'
-import { type ApiKeyService, createApiKeyService } from './api-keys/create-api-key-service.js'
+import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
-import { type ChallengeService, createChallengeService } from './challenges/create-challenge-service.js'
+import { createChallengeService } from './challenges/create-challenge-service.js'
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
+import { createOperatorActions, type OperatorActions } from './create-operator-actions.js'
+import { chooseCredential, type PresentedCredentials } from './credentials/choose-credential.js'
+import { type DialectKit, type EnabledDialect, resolveSiweBinding } from './dialect.js'
 import { AuthError } from './errors.js'
 import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
-import { createInviteService, type InviteService } from './invites/create-invite-service.js'
-import {
-  createIsolatedAccountService,
-  type IsolatedAccountService,
-} from './isolated-accounts/create-isolated-account-service.js'
-import { createParadexService, type ParadexService } from './paradex/create-paradex-service.js'
-import { paradexChannelRules } from './paradex/paradex-channels.js'
-import type { Account, Address, Stores } from './ports.js'
-import { createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
+import { createInviteService } from './invites/create-invite-service.js'
+import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
+import type { Stores } from './ports.js'
+import { anyOfChannelRules, createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { signInScopes } from './scopes.js'
-import { createSessionService, type SessionService } from './sessions/create-session-service.js'
+import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
-import {
-  createSignInApi,
-  type IssuedCookie,
-  type IssuedTokens,
-  type RequestContext,
-  type SignInApi,
-  type SignInPurpose,
-} from './sign-in/create-sign-in-api.js'
-import type { SiweBinding, SiweProof } from './sign-in/create-siwe-verifier.js'
-import { type AccessTokens, createAccessTokens } from './tokens/create-access-tokens.js'
-import { createKeyRing, type KeyRing } from './tokens/create-key-ring.js'
+import { createSignInApi, type SignInApi } from './sign-in/create-sign-in-api.js'
+import { createAccessTokens } from './tokens/create-access-tokens.js'
+import { createKeyRing } from './tokens/create-key-ring.js'
 
 export interface GatewayDeps {
   stores: Stores
@@ -40,55 +30,63 @@ export interface GatewayDeps {
   masterKey?: Uint8Array
   /** The IP → country table of `geoIpDatabase` (store/geo/openIpCountryDatabase), when one is configured. */
   ipCountries?: IpCountryDatabase
+  /** The enabled dialects' core halves and settings (the composition root reads the registry). */
+  dialects: readonly EnabledDialect[]
 }
 
 export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
 
+/** A request's credential, checked: who it is, and the cookie it came in, if it came in one. */
+export interface AuthenticatedRequest {
+  identity: Identity
+  /** The session cookie that carried it, by name; `renewedUntil` when a sliding session was extended. */
+  cookie?: { name: string; renewedUntil?: number }
+}
+
+/**
+ * What transports (HTTP routes, WebSocket, CLI) may ask of core: use cases, each audited where it
+ * changes anything. The services behind them stay inside core; none is reachable one dot away
+ * from its audited twin.
+ */
 export interface Gateway {
-  clock: Clock
-  keyRing: KeyRing
-  challenges: ChallengeService
-  sessions: SessionService
-  accessTokens: AccessTokens
-  apiKeys: ApiKeyService
-  invites: InviteService
-  audit: AuditLog
+  now(): number
+  /** The published signing keys (RFC 7517): the active one first, retired ones within retention. */
+  jwks(): JsonWebKeySet
+  /** Sign-In with Ethereum as one API speaks it: its own nonces and binding. */
+  signIn(dialectId: string): SignInApi
+  /** The services a dialect declared (`core.services`), built once. */
+  dialectServices(dialectId: string): unknown
+  /** Checks the credential a request carries, chosen by the one precedence rule (chooseCredential). */
+  authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null>
+  /** An access token on its own (the WebSocket `auth` message). */
+  authenticateAccessToken(token: string): Promise<Identity & { sessionId: string }>
+  /** What a signed-in account does with its own sessions, keys and invites. */
+  account: AccountActions
+  /** What the operator does from the CLI. */
+  operator: OperatorActions
   rateLimiter: RateLimiter
-  /** Audited changes an account makes to its own credentials (logout, keys, invites). */
-  actions: AccountActions
-  /** Sign-In with Ethereum per API: the native one, and one per venue dialect. */
-  signIns: Record<SignInPurpose, SignInApi>
-  /** Paradex: onboarding and auth with a Stark key (v1) or an EVM key through SIWE (v2). */
-  paradex: ParadexService
-  /** Isolated-market accounts and the main accounts they belong to. */
-  isolatedAccounts: IsolatedAccountService
-  /** Server events to WebSocket subscribers; private ones only to sockets acting for their account. */
-  publishHub: PublishHub
   /** Geo blocking: where a client is, and whether that country may sign in and use credentials. */
   geo: GeoService
-  siweBinding: SiweBinding
-  issueNonce(address?: Address): ReturnType<ChallengeService['issue']>
-  signInWithEthereum(proof: SiweProof, context: RequestContext): Promise<IssuedTokens>
-  signInWithEthereumForCookie(proof: SiweProof, context: RequestContext): Promise<IssuedCookie>
-  refresh(refreshToken: string): Promise<IssuedTokens>
-  authenticateAccessToken(token: string): Promise<Identity & { sessionId: string }>
-  authenticateCookie(cookieValue: string): Promise<Identity & { sessionId: string; renewedUntil?: number }>
-  authenticateApiKey(secret: string, ip: string): Promise<Identity & { apiKeyId: string }>
-  findAccount(accountId: string): Promise<Account>
+  /** Server events to WebSocket subscribers; private ones only to sockets acting for their account. */
+  publishHub: PublishHub
+  /** A refusal worth auditing but not at flood rate (rate-limit and geo denials): one per subject per minute. */
+  recordDenial: AuditLog['recordSampled']
+  /** Loads what serving needs (the key ring, revocations, lookup tables); the CLI never calls it. */
+  start(): Promise<void>
   /** Periodic work: key-ring refresh, revocation pruning, expired nonces. */
   tick(): Promise<void>
   close(): Promise<void>
 }
 
-/** The one composition root: every transport and the CLI get their services from here. */
-export async function createGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
-  // Pedersen's lookup tables take ≈0.1 s to build: at boot, not in the first trader's request.
-  if (config.dialects.includes('paradex')) warmUpPedersen()
-  const { stores, clock } = deps
+/** Core's half of the composition root (create-sigil.ts): every service, wired once. */
+export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const { stores, clock, dialects } = deps
   // The longest-lived access token any API issues decides how long a retired key keeps verifying.
-  const accessTokenTtlSeconds = Math.max(config.accessTokenTtlSeconds, config.paradexJwtTtlSeconds)
+  const accessTokenTtlSeconds = Math.max(
+    config.accessTokenTtlSeconds,
+    ...dialects.map((d) => d.core.accessTokenTtlSeconds?.(d.settings) ?? 0),
+  )
   const accessTokenLifetimeMs = (accessTokenTtlSeconds + config.jwtClockToleranceSeconds) * 1000
-
   const keyRing = createKeyRing(stores.signingKeys, clock, {
     algorithm: config.jwtAlgorithm,
     // A retired key keeps verifying until the last token it signed (up to one refresh interval
@@ -96,7 +94,6 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     retentionMs: accessTokenLifetimeMs + config.keyRingRefreshSeconds * 1000,
     ...(deps.masterKey ? { masterKey: deps.masterKey } : {}),
   })
-  await keyRing.load()
 
   // A configured database that was not opened would let everyone through as "unknown": refuse.
   if (config.geoIpDatabase !== undefined && !deps.ipCountries)
@@ -122,8 +119,6 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     },
     audit,
   )
-  await sessions.restoreRevocations()
-
   const challenges = createChallengeService(stores.challenges, clock, {
     ttlMs: config.nonceTtlSeconds * 1000,
   })
@@ -143,59 +138,114 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
     if (!account) throw new AuthError('TOKEN_INVALID', 'subject has no account')
     return account
   }
+  const newAccountStatus = config.invitesRequired ? 'pending' : 'active'
 
-  const binding = (
-    domain: string,
-    uri: string,
-    chainIds: readonly number[],
-    extra: Partial<SiweBinding> = {},
-  ): SiweBinding => ({
-    domain,
-    scheme: config.siweScheme,
-    uri,
-    chainIds,
-    issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
-    maxAgeMs: config.nonceTtlSeconds * 1000,
-    ...extra,
-  })
-  const signInApi = (purpose: SignInPurpose, siweBinding: SiweBinding) =>
-    createSignInApi({
-      purpose,
-      binding: siweBinding,
-      newAccountStatus: config.invitesRequired ? 'pending' : 'active',
-      challenges,
-      accounts: stores.accounts,
-      evmCrypto: deps.evmCrypto,
-      sessions,
-      accessTokens,
-      audit,
-      clock,
-      findAccount,
-    })
-  const signIns: Record<SignInPurpose, SignInApi> = {
-    native: signInApi('native', binding(config.siweDomain, config.siweUri, config.siweChainIds)),
-    evedex: signInApi(
-      'evedex',
-      binding(config.evedexSiweDomain, config.evedexSiweUri, config.evedexChainIds),
-    ),
-    // OCX requires an Expiration Time within its window ("a signature for later" is refused).
-    ocx: signInApi(
-      'ocx',
-      binding(config.ocxSiweDomain, config.ocxSiweUri, config.ocxChainIds, {
-        expirationRequiredWithinMs: config.ocxMaxExpirationSeconds * 1000,
+  const base = { domain: config.siweDomain, uri: config.siweUri, chainIds: config.siweChainIds }
+  const signIns = new Map<string, SignInApi>()
+  for (const { id, core, settings } of dialects) {
+    if (!core.siwe) continue
+    const binding = resolveSiweBinding(base, core.siwe(settings, base))
+    signIns.set(
+      id,
+      createSignInApi({
+        purpose: id,
+        binding: {
+          ...binding,
+          scheme: config.siweScheme,
+          issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+          maxAgeMs: config.nonceTtlSeconds * 1000,
+        },
+        newAccountStatus,
+        challenges,
+        accounts: stores.accounts,
+        evmCrypto: deps.evmCrypto,
+        sessions,
+        accessTokens,
+        audit,
+        clock,
+        findAccount,
       }),
-    ),
+    )
+  }
+
+  const kit: DialectKit = {
+    stores,
+    clock,
+    evmCrypto: deps.evmCrypto,
+    accessTokens,
+    invites,
+    audit,
+    findAccount,
+    newAccountStatus,
+    issuedAtSkewSeconds: config.issuedAtSkewSeconds,
+  }
+  const services = new Map(dialects.map((d) => [d.id, d.core.services?.(kit, d.settings)]))
+
+  const authenticateAccessToken = async (token: string) => {
+    const verified = await accessTokens.verify(token)
+    return {
+      accountId: verified.accountId,
+      sessionId: verified.sessionId,
+      scopes: verified.scopes,
+      via: 'jwt' as const,
+      ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
+    }
+  }
+  const authenticateSession = async (value: string) => {
+    const { session, renewedUntil } = await sessions.authenticateCookie(value)
+    // Scopes follow the account's current status, so a redeemed invite counts at once.
+    const account = await findAccount(session.accountId)
+    const identity = { accountId: account.id, sessionId: session.id, scopes: signInScopes(account.status) }
+    return { identity, renewedUntil }
   }
 
   return {
-    clock,
-    keyRing,
-    challenges,
-    sessions,
-    accessTokens,
-    apiKeys,
-    invites,
-    audit,
+    now: () => clock.now(),
+    jwks: () => keyRing.jwks(),
+    signIn(dialectId) {
+      const api = signIns.get(dialectId)
+      if (!api) throw new Error(`dialect ${dialectId} declares no SIWE sign-in (core.siwe)`)
+      return api
+    },
+    dialectServices: (dialectId) => services.get(dialectId),
+
+    async authenticate(presented, ip) {
+      const chosen = chooseCredential(presented)
+      switch (chosen.kind) {
+        case 'none':
+          return null
+        case 'api_key':
+          return { identity: await apiKeys.authenticate(chosen.secret, ip) }
+        case 'access_token':
+          return { identity: await authenticateAccessToken(chosen.token) }
+        case 'session': {
+          // The same session as its cookie, but in a header a browser never attaches by itself.
+          const { identity } = await authenticateSession(chosen.value)
+          return { identity: { ...identity, via: 'session' } }
+        }
+        case 'cookie': {
+          const { identity, renewedUntil } = await authenticateSession(chosen.value)
+          return {
+            identity: { ...identity, via: 'cookie' },
+            cookie: { name: chosen.name, ...(renewedUntil === undefined ? {} : { renewedUntil }) },
+          }
+        }
+      }
+    },
+    authenticateAccessToken,
+
+    account: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
+    operator: createOperatorActions({
+      keyRing,
+      stores,
+      invites,
+      audit,
+      isolatedAccounts: createIsolatedAccountService({
+        isolatedAccounts: stores.isolatedAccounts,
+        accounts: stores.accounts,
+        clock,
+      }),
+    }),
     rateLimiter: createRateLimiter(stores.rateLimits, clock, {
       signInPerMinute: config.rateLimitSignInPerMinute,
       starknetPerMinute: config.rateLimitStarknetPerMinute,
@@ -204,75 +254,15 @@ export async function createGateway(config: Config, deps: GatewayDeps): Promise<
       accountPerMinute: config.rateLimitAccountPerMinute,
       apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
     }),
-    paradex: createParadexService({
-      starknetAccounts: stores.starknetAccounts,
-      signatureUses: stores.signatureUses,
-      isolatedAccounts: stores.isolatedAccounts,
-      evmCrypto: deps.evmCrypto,
-      invites,
-      accessTokens,
-      audit,
-      clock,
-      findStatus: async (accountId) => (await findAccount(accountId)).status,
-      options: {
-        chainId: config.paradexStarknetChainId,
-        classHashes: {
-          accountClassHash: config.paradexAccountClassHash,
-          proxyClassHash: config.paradexProxyClassHash,
-        },
-        siwe: {
-          domain: config.paradexSiweDomain,
-          l1ChainId: Number(config.paradexL1ChainId),
-          issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
-          evmAccountClassHash: config.paradexEvmAccountClassHash,
-        },
-        strictReplay: config.paradexStrictReplay,
-        tokenTtlSeconds: config.paradexJwtTtlSeconds,
-        timestampSkewSeconds: config.issuedAtSkewSeconds,
-        newAccountStatus: config.invitesRequired ? 'pending' : 'active',
-      },
-    }),
-    isolatedAccounts: createIsolatedAccountService({
-      isolatedAccounts: stores.isolatedAccounts,
-      accounts: stores.accounts,
-      clock,
-    }),
-    actions: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
-    publishHub: createPublishHub(paradexChannelRules),
     geo,
-    signIns,
-    siweBinding: signIns.native.binding,
-    issueNonce: signIns.native.issueNonce,
-    signInWithEthereum: signIns.native.signIn,
-    signInWithEthereumForCookie: signIns.native.signInForCookie,
-    refresh: signIns.native.refresh,
+    publishHub: createPublishHub(anyOfChannelRules(dialects.flatMap((d) => d.core.channels ?? []))),
+    recordDenial: (subject, event) => audit.recordSampled(subject, event),
 
-    async authenticateAccessToken(token) {
-      const verified = await accessTokens.verify(token)
-      return {
-        accountId: verified.accountId,
-        sessionId: verified.sessionId,
-        scopes: verified.scopes,
-        via: 'jwt',
-        ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
-      }
+    async start() {
+      for (const { core } of dialects) core.warmUp?.()
+      await keyRing.load()
+      await sessions.restoreRevocations()
     },
-
-    async authenticateCookie(cookieValue) {
-      const { session, renewedUntil } = await sessions.authenticateCookie(cookieValue)
-      // Scopes follow the account's current status, so a redeemed invite counts at once.
-      const account = await findAccount(session.accountId)
-      return {
-        accountId: account.id,
-        sessionId: session.id,
-        scopes: signInScopes(account.status),
-        via: 'cookie',
-        ...(renewedUntil === undefined ? {} : { renewedUntil }),
-      }
-    },
-
-    authenticateApiKey: (secret, ip) => apiKeys.authenticate(secret, ip),
-    findAccount,
 
     async tick() {
       // Independent chores: one failing (say, a key ring that cannot be read) stops none of the others.

@@ -249,8 +249,8 @@ export interface SigningKeyStore {
   activate(key: StoredSigningKey, now: number): Promise<void>
 }
 
-/** How a Paradex account proves control: a Stark key, or an Ethereum key through SIWE (v2). */
-export type ParadexSignerType = 'starknet' | 'eip191'
+/** How a Starknet account proves control: a Stark key, or an Ethereum key through SIWE (Paradex v2). */
+export type StarknetSignerType = 'starknet' | 'eip191'
 
 /**
  * A Starknet (Paradex) account and its onboarded signer. Felts are in canonical text
@@ -258,7 +258,7 @@ export type ParadexSignerType = 'starknet' | 'eip191'
  */
 export interface StarknetAccount {
   account: string
-  signerType: ParadexSignerType
+  signerType: StarknetSignerType
   /** `starknet`: the stark key (canonical felt). `eip191`: the signer's Ethereum address, lower case. */
   publicKey: string
   /**
@@ -286,7 +286,7 @@ export interface StarknetAccountStore {
    * account (its parent would otherwise act for it).
    */
   register(
-    input: { account: string; signerType: ParadexSignerType; publicKey: string; ethAddress?: Address },
+    input: { account: string; signerType: StarknetSignerType; publicKey: string; ethAddress?: Address },
     now: number,
     statusIfNew: AccountStatus,
   ): Promise<RegisterStarknetAccountOutcome>

@@ -3,23 +3,20 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
-import { evedexRoutes } from './dialects/evedex/routes.js'
-import { nativeApiKeyRoutes } from './dialects/native/api-key-routes.js'
-import { nativeAuthRoutes } from './dialects/native/auth-routes.js'
-import { nativeSessionRoutes } from './dialects/native/session-routes.js'
-import { nativeVerifyRoutes } from './dialects/native/verify-routes.js'
-import { ocxRoutes, ocxSessionCookie } from './dialects/ocx/routes.js'
-import { paradexRoutes } from './dialects/paradex/routes.js'
+import { type Dialect, enabledDialects, settingsOf } from './dialects/define-dialect.js'
+import { registerDialectErrors } from './dialects/dialect-errors.js'
+import { DIALECTS } from './dialects/registry.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { recordGeoDenial, registerGeoBlocking } from './plugins/geo-blocking.js'
 import { registerJsonBody } from './plugins/json-body.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
-import { nativeSessionCookie } from './plugins/session-cookie.js'
 import { registerWebSocket } from './plugins/websocket.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
+  /** The dialects Sigil speaks: the shipped registry unless a test brings its own. */
+  registry?: readonly Dialect[]
 }
 
 /** Builds the HTTP application; never listens (tests use `inject` or listen themselves). */
@@ -28,6 +25,7 @@ export async function buildApp(
   config: Config,
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
+  const dialects = enabledDialects(config, options.registry ?? DIALECTS)
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
@@ -73,20 +71,17 @@ export async function buildApp(
     geo: gateway.geo,
     countryHeader: config.geoCountryHeader,
     trustedProxies: config.trustedProxies,
-    onDenied: (request, check) => recordGeoDenial(gateway.audit, request, check),
+    onDenied: (request, check) => recordGeoDenial(gateway, request, check),
   })
-  // The native cookie, then each dialect's: a session is a session whichever API made it.
-  const cookies = [
-    nativeSessionCookie(config),
-    ...(config.dialects.includes('ocx') ? [ocxSessionCookie(config)] : []),
-  ]
+  // Every API's cookies, Sigil's own first: a session is a session whichever API made it.
+  const cookies = dialects.flatMap((d) => d.cookies?.(settingsOf(config, d), config) ?? [])
   registerIdentification(app, gateway, cookies)
   registerRateLimit(app, {
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',
     onDenied: (request, outcome) => {
-      void gateway.audit
-        .recordSampled(outcome.bucket, {
+      void gateway
+        .recordDenial(outcome.bucket, {
           type: 'rate_limit.denied',
           ip: request.ip,
           ...(request.identity ? { accountId: request.identity.accountId } : {}),
@@ -111,19 +106,21 @@ export async function buildApp(
     async (_request, reply) => {
       // Short cache: verifiers pick up a rotation within a minute, and refetch at once on an unknown kid.
       reply.header('cache-control', 'public, max-age=60')
-      return gateway.keyRing.jwks()
+      return gateway.jwks()
     },
   )
-  const v1 = `${config.nativePrefix}/v1`
-  await app.register(nativeAuthRoutes, { prefix: `${v1}/auth`, gateway, config })
-  await app.register(nativeSessionRoutes, { prefix: `${v1}/auth/sessions`, gateway, config })
-  await app.register(nativeApiKeyRoutes, { prefix: `${v1}/api-keys`, gateway })
-  await app.register(nativeVerifyRoutes, { prefix: `${v1}/verify`, config })
-  if (config.dialects.includes('evedex'))
-    await app.register(evedexRoutes, { prefix: config.evedexPrefix, gateway, config })
-  if (config.dialects.includes('ocx'))
-    await app.register(ocxRoutes, { prefix: config.ocxPrefix, gateway, config })
-  if (config.dialects.includes('paradex'))
-    await app.register(paradexRoutes, { prefix: config.paradexPrefix, gateway, config })
+  for (const dialect of dialects) {
+    const settings = settingsOf(config, dialect)
+    const context = { gateway, config, settings, services: gateway.dialectServices(dialect.id) }
+    // One encapsulated plugin per API: its error body, its routes and sockets, under its prefix.
+    await app.register(
+      async (scope) => {
+        if (dialect.errors) registerDialectErrors(scope, dialect.errors)
+        await dialect.routes(scope, context)
+        dialect.websockets?.(scope, context)
+      },
+      { prefix: settings.prefix },
+    )
+  }
   return app
 }

@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import ccxt from 'ccxt'
+import { settingsOf } from '../../src/http/dialects/define-dialect.js'
+import { nativeDialect } from '../../src/http/dialects/native/index.js'
+import { paradexDialect } from '../../src/http/dialects/paradex/index.js'
 import { startTestServer, type TestServer } from './test-server.js'
 
 /** A Sigil listening on 127.0.0.1 (a random port), for clients that speak HTTP themselves. */
@@ -26,8 +29,8 @@ export async function listenSigil(flags: Record<string, unknown> = {}): Promise<
   return {
     server,
     origin,
-    paradex: `${origin}${server.config.paradexPrefix}`,
-    ws: `ws://127.0.0.1:${port}${server.config.paradexPrefix}/v1`,
+    paradex: `${origin}${settingsOf(server.config, paradexDialect).prefix}`,
+    ws: `ws://127.0.0.1:${port}${settingsOf(server.config, paradexDialect).prefix}/v1`,
     close: () => server.close(),
   }
 }
@@ -72,7 +75,7 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 
 /** The native identity route (under `nativePrefix`), with a Paradex JWT as Bearer. */
 export async function nativeMe(sigil: LiveSigil, jwt: string) {
-  const url = `${sigil.origin}${sigil.server.config.nativePrefix}/v1/auth/me`
+  const url = `${sigil.origin}${settingsOf(sigil.server.config, nativeDialect).prefix}/v1/auth/me`
   const response = await fetch(url, { headers: { authorization: `Bearer ${jwt}` } })
   type Me = { account: { id: string; address: string; status: string }; scopes: string[] }
   return { status: response.status, body: (await response.json()) as Me }

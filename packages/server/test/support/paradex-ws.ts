@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import WebSocket from 'ws'
 import type { Scope } from '../../src/core/scopes.js'
+import { mintAccessToken } from './access-tokens.js'
 import { onboard, paradexAuth } from './paradex-client.js'
 import { type A1, A2 } from './paradex-vectors.js'
 import { startTestServer, type TestServer } from './test-server.js'
@@ -35,7 +36,7 @@ export async function mintedJwt(
   accountId: string,
   options: { scopes?: Scope[]; isolatedAccountIds?: string[] } = {},
 ) {
-  const { token } = await server.gateway.accessTokens.issue({
+  const { token } = await mintAccessToken(server, {
     accountId,
     sessionId: `ws-test-${accountId}`,
     scopes: options.scopes ?? ['read', 'trade'],

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { type Config, loadConfig } from '../../src/config.js'
-import { createGateway, type Gateway } from '../../src/core/gateway.js'
+import type { Gateway } from '../../src/core/gateway.js'
 import type { Stores } from '../../src/core/ports.js'
-import { selectEvmCrypto } from '../../src/crypto/select-evm-crypto.js'
-import { buildApp } from '../../src/http/app.js'
-import { openIpCountryDatabase } from '../../src/store/geo/open-ip-country-database.js'
+import { createSigil } from '../../src/create-sigil.js'
+import type { Dialect } from '../../src/http/dialects/define-dialect.js'
+import { DIALECTS } from '../../src/http/dialects/registry.js'
 import { openStores } from '../../src/store/open-stores.js'
 import { createManualClock, type ManualClock } from './manual-clock.js'
 
@@ -19,33 +19,31 @@ export interface TestServer {
 
 export const TEST_PUBLIC_URL = 'https://app.example'
 
-/** The real app over a real (in-memory unless told otherwise) SQLite store, with a manual clock. */
+/**
+ * The real app over a real (in-memory unless told otherwise) SQLite store, with a manual clock,
+ * built by the same composition root as `sigil serve`. `registry`: a test's own dialects.
+ */
 export async function startTestServer(
   flags: Record<string, unknown> = {},
-  options: { clock?: ManualClock; stores?: Stores } = {},
+  options: {
+    clock?: ManualClock
+    stores?: Stores
+    registry?: readonly Dialect[]
+    logger?: FastifyServerOptions['logger']
+  } = {},
 ): Promise<TestServer> {
-  const config = loadConfig({
-    flags: { publicUrl: TEST_PUBLIC_URL, databaseUrl: 'sqlite::memory:', logLevel: 'silent', ...flags },
-  })
+  const registry = options.registry ?? DIALECTS
+  const config = loadConfig(
+    { flags: { publicUrl: TEST_PUBLIC_URL, databaseUrl: 'sqlite::memory:', logLevel: 'silent', ...flags } },
+    registry,
+  )
   const clock = options.clock ?? createManualClock()
   const stores = options.stores ?? (await openStores(config.databaseUrl))
-  const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
-  const gateway = await createGateway(config, {
-    stores,
+  const sigil = await createSigil(config, {
     clock,
-    evmCrypto: await selectEvmCrypto(config.evmCrypto),
-    ...(ipCountries ? { ipCountries } : {}),
+    stores,
+    registry,
+    ...(options.logger ? { logger: options.logger } : {}),
   })
-  const app = await buildApp(gateway, config)
-  return {
-    app,
-    gateway,
-    stores,
-    config,
-    clock,
-    async close() {
-      await app.close()
-      await gateway.close()
-    },
-  }
+  return { app: sigil.app!, gateway: sigil.gateway, stores, config, clock, close: () => sigil.close() }
 }

@@ -9,13 +9,16 @@ import { hashSecret } from '../secret-token.js'
  */
 export const API_KEY_PREFIX = 'sgl_sk_'
 /**
- * The brands a key may be printed with: Sigil's own, and the venues' whose clients expect theirs
- * (OCX: `ocx_sk_`). The brand is only the prefix: the id and the secret decide, so a key works
- * wherever it is presented.
+ * The brand a key is printed with: Sigil's own (`sgl`), or a venue's whose clients expect theirs
+ * (a dialect passes it: `ocx_sk_`). The brand is only the prefix: the id and the secret decide, so
+ * a key works wherever it is presented, and any brand of 2 to 8 lower-case letters or digits is
+ * read as one (no list of venues in core). Nothing else a client sends looks like that: JWTs start
+ * with `eyJ`, and session values (`id.secret`) hold a dot, which no key does.
  */
-export type ApiKeyBrand = 'sgl' | 'ocx'
-const KEY_SHAPE = /^(?:sgl|ocx)_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
-const BRANDED = /^(?:sgl|ocx)_sk_/
+export type ApiKeyBrand = string
+const BRAND = /^[a-z][a-z0-9]{1,7}$/
+const KEY_SHAPE = /^[a-z][a-z0-9]{1,7}_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
+const BRANDED = /^[a-z][a-z0-9]{1,7}_sk_[^.]*$/
 
 export interface NewApiKeySecret {
   id: string
@@ -25,6 +28,7 @@ export interface NewApiKeySecret {
 }
 
 export function createApiKeySecret(id = randomBase62(16), brand: ApiKeyBrand = 'sgl'): NewApiKeySecret {
+  if (!BRAND.test(brand)) throw new RangeError('an API key brand is 2 to 8 lower-case letters or digits')
   const secretPart = randomBase62(43)
   return {
     id,

@@ -1,7 +1,7 @@
 import { feltToHex, MAX_ISOLATED_ACCOUNTS, parseHexFelt } from '@sigil/protocol'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
-import { PARADEX_MARKET } from '../paradex/market.js'
+import { MARKET_SYMBOL } from '../market.js'
 import type { AccountStore, IsolatedAccount, IsolatedAccountStore } from '../ports.js'
 
 /**
@@ -31,7 +31,7 @@ export function createIsolatedAccountService(deps: {
     async add(input: { parentAccountId: string; account: string; market: string }): Promise<IsolatedAccount> {
       const account = canonicalAccount(input.account)
       const parentAccountId = canonicalParent(input.parentAccountId)
-      if (!PARADEX_MARKET.test(input.market))
+      if (!MARKET_SYMBOL.test(input.market))
         throw new AuthError('VALIDATION_FAILED', 'market', { detail: 'market' })
       if (!(await deps.accounts.findById(parentAccountId))) {
         throw new AuthError('NOT_FOUND', 'no such main account', { detail: 'parent_account' })

@@ -19,10 +19,10 @@ import type { InviteService } from '../invites/create-invite-service.js'
 import type {
   Address,
   IsolatedAccountStore,
-  ParadexSignerType,
   SignatureUseStore,
   StarknetAccount,
   StarknetAccountStore,
+  StarknetSignerType,
 } from '../ports.js'
 import type { AccountStatus, Scope } from '../scopes.js'
 import type { RequestContext } from '../sign-in/create-sign-in-api.js'
@@ -89,7 +89,7 @@ export function createParadexService(deps: {
   }
 
   /** The onboarded record for `account` with the expected signer type, else NOT_ONBOARDED. */
-  const findOnboarded = async (account: string, signerType: ParadexSignerType) => {
+  const findOnboarded = async (account: string, signerType: StarknetSignerType) => {
     const record = await starknetAccounts.find(account)
     if (!record) throw new AuthError('NOT_ONBOARDED', 'unknown starknet account')
     if (record.signerType !== signerType) {

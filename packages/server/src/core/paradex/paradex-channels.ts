@@ -1,5 +1,5 @@
+import { MARKET_SYMBOL } from '../market.js'
 import type { ChannelRules } from '../publish-hub/create-publish-hub.js'
-import { PARADEX_MARKET } from './market.js'
 
 /**
  * Paradex WebSocket channels (spec/paradex.md §8, paradex-py's channel list, ccxt's watchers).
@@ -30,7 +30,7 @@ const FAMILIES: Record<string, { private: boolean; suffix: Suffix }> = {
   trades: { private: false, suffix: 'market-or-all' },
 }
 
-const MARKET = PARADEX_MARKET
+const MARKET = MARKET_SYMBOL
 const RFQ_ID = /^[A-Za-z0-9_-]{1,64}$/
 // order_book.{market}.snapshot@15@{refresh}[@{price tick}] or order_book.{market}.deltas
 const ORDER_BOOK =

@@ -25,6 +25,20 @@ export interface ChannelRules {
   classify(channel: string): { private: boolean; reaches: readonly string[] } | null
 }
 
+/** The channels of several vocabularies (one per dialect with a WebSocket): the first that knows a name decides. */
+export function anyOfChannelRules(rules: readonly ChannelRules[]): ChannelRules {
+  if (rules.length === 1) return rules[0]!
+  return {
+    classify(channel) {
+      for (const rule of rules) {
+        const known = rule.classify(channel)
+        if (known) return known
+      }
+      return null
+    },
+  }
+}
+
 /**
  * Fan-out of server events to subscribers, transport-agnostic (the Paradex WebSocket today, the
  * native one later). An implementation over Redis pub/sub keeps the same contract: `publish` goes

@@ -9,8 +9,11 @@ import type { SessionService, StartedSession } from '../sessions/create-session-
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
 import { createSiweVerifier, type SiweBinding, type SiweProof } from './create-siwe-verifier.js'
 
-/** Which API a sign-in came through: nonces, tokens (`client_id`) and audit entries carry it. */
-export type SignInPurpose = 'native' | 'evedex' | 'ocx'
+/**
+ * Which API a sign-in came through, by dialect id: nonces, tokens (`client_id`) and audit entries
+ * carry it, so a nonce minted for one API cannot sign in on another.
+ */
+export type SignInPurpose = string
 
 export interface RequestContext {
   ip: string

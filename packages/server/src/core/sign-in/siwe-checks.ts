@@ -23,7 +23,7 @@ export interface SiweBinding {
   issuedAtSkewMs: number
   /** Oldest acceptable Issued At: the nonce TTL, since no valid message can predate its nonce. */
   maxAgeMs: number
-  /** When set, a message must carry an Expiration Time at most this long after Issued At (OCX). */
+  /** When set, a message must carry an Expiration Time at most this long after Issued At. */
   expirationRequiredWithinMs?: number
 }
 

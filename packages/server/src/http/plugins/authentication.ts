@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
-import { looksLikeApiKey } from '../../core/api-keys/api-key-secret.js'
 import { AuthError, isAuthError } from '../../core/errors.js'
 import type { Gateway } from '../../core/gateway.js'
 import type { Identity } from '../../core/identity.js'
 import type { Scope } from '../../core/scopes.js'
-import { parseSecretToken } from '../../core/secret-token.js'
 import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
@@ -30,16 +28,9 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i
-
-export function bearerToken(header: string | undefined): string | undefined {
-  return header ? BEARER.exec(header)?.[1] : undefined
-}
-
 /**
- * Which credential the request carries, in precedence order: the Authorization header (a JWT, or
- * an API key recognised by its prefix), then `x-api-key`, then the session cookie. A header wins
- * over a cookie, so a client that sends both is never subject to the cookie's CSRF rules.
+ * Hands core what the request presents; which credential wins is core's rule (chooseCredential),
+ * the same for every transport.
  */
 async function identify(
   request: FastifyRequest,
@@ -47,34 +38,32 @@ async function identify(
   gateway: Gateway,
   cookies: readonly SessionCookie[],
 ): Promise<Identity | null> {
-  const authorization = request.headers.authorization
-  if (authorization !== undefined) {
-    const token = bearerToken(authorization)
-    if (!token) throw new AuthError('CREDENTIAL_MISSING', 'unsupported authorization scheme')
-    if (looksLikeApiKey(token)) return gateway.authenticateApiKey(token, request.ip)
-    // A session value in the header (venues such as OCX accept their session cookie as Bearer):
-    // the same session, but a header the browser never attaches by itself, so no CSRF rules.
-    if (parseSecretToken(token)) {
-      const { renewedUntil: _ignored, ...identity } = await gateway.authenticateCookie(token)
-      return { ...identity, via: 'session' }
-    }
-    return gateway.authenticateAccessToken(token)
-  }
   const apiKey = request.headers['x-api-key']
-  if (typeof apiKey === 'string') return gateway.authenticateApiKey(apiKey, request.ip)
-  // An API reads its own cookie first: in a browser holding both a native and an OCX session,
-  // OCX routes act on the OCX one (and OCX logout ends the session it then clears).
-  const preferred = request.routeOptions.config.sessionCookie
-  const ordered = preferred ? [...cookies].sort((a) => (a.name === preferred ? -1 : 0)) : cookies
-  for (const cookie of ordered) {
+  const presented = cookies.flatMap((cookie) => {
     const value = request.cookies[cookie.name]
-    if (value === undefined) continue
-    const { renewedUntil, ...identity } = await gateway.authenticateCookie(value)
-    if (renewedUntil !== undefined) setSessionCookie(reply, cookie, value, renewedUntil, gateway.clock.now())
+    return value === undefined ? [] : [{ name: cookie.name, value }]
+  })
+  const authenticated = await gateway.authenticate(
+    {
+      authorization: request.headers.authorization,
+      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      cookies: presented,
+      // An API reads its own cookie first: in a browser holding both a native and a venue's
+      // session, the venue's routes act on the venue's one (and its logout ends what it clears).
+      preferredCookie: request.routeOptions.config.sessionCookie,
+    },
+    request.ip,
+  )
+  if (!authenticated) return null
+  const { identity, cookie: used } = authenticated
+  const cookie = used && cookies.find((c) => c.name === used.name)
+  if (cookie) {
     request.sessionCookie = cookie
-    return identity
+    if (used.renewedUntil !== undefined) {
+      setSessionCookie(reply, cookie, request.cookies[cookie.name]!, used.renewedUntil, gateway.now())
+    }
   }
-  return null
+  return identity
 }
 
 /**

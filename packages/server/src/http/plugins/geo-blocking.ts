@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AuditLog } from '../../core/audit/create-audit-log.js'
+import type { Gateway } from '../../core/gateway.js'
 import { type GeoCheck, type GeoService, geoRefusal } from '../../core/geo/create-geo-service.js'
 import { clientKey } from '../../core/network/ip-address.js'
 import { createIpAllowlist, normalizeIpRange } from '../../core/network/ip-allowlist.js'
@@ -74,10 +74,14 @@ export function registerGeoBlocking(app: FastifyInstance, options: GeoBlockingOp
 }
 
 /** One audit event per client IP per sampling window: a blocked region hammering Sigil cannot flood the log. */
-export function recordGeoDenial(audit: AuditLog, request: FastifyRequest, check: GeoCheck) {
+export function recordGeoDenial(
+  gateway: Pick<Gateway, 'recordDenial'>,
+  request: FastifyRequest,
+  check: GeoCheck,
+) {
   if (check.decision.allowed) return
-  void audit
-    .recordSampled(`geo:${clientKey(request.ip)}`, {
+  void gateway
+    .recordDenial(`geo:${clientKey(request.ip)}`, {
       type: 'geo.denied',
       ip: request.ip,
       detail: {

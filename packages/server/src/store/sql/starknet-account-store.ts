@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
-import type { Address, ParadexSignerType, StarknetAccount, StarknetAccountStore } from '../../core/ports.js'
+import type { Address, StarknetAccount, StarknetAccountStore, StarknetSignerType } from '../../core/ports.js'
 import type { Database, StarknetAccountRow } from './schema.js'
 
 const toStarknetAccount = (row: StarknetAccountRow): StarknetAccount => ({
   account: row.account,
-  signerType: row.signer_type as ParadexSignerType,
+  signerType: row.signer_type as StarknetSignerType,
   publicKey: row.public_key,
   ...(row.eth_address ? { ethAddress: row.eth_address as Address } : {}),
   accountId: row.account_id,

@@ -1,9 +1,8 @@
+import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Config } from '../../../config.js'
-import type { Gateway } from '../../../core/gateway.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { requestContext } from '../../plugins/request-context.js'
-import { registerEvedexErrors } from './errors.js'
+import type { DialectContext } from '../define-dialect.js'
 import {
   ApiKeyCreateBody,
   ApiKeyList,
@@ -21,6 +20,7 @@ import {
   SignUpBody,
   User,
 } from './schemas.js'
+import type { EvedexSettings } from './settings.js'
 import {
   refreshTokenOf,
   signUpProof,
@@ -49,11 +49,13 @@ const noStore = <T>(reply: FastifyReply, body: T): T => {
 
 /**
  * The EVEDEX auth API (auth-api.evedex.com) over Sigil's core: each handler maps the request to a
- * core call and the result to EVEDEX's body. Mounted under `evedexPrefix`; see docs/dialects.md.
+ * core call and the result to EVEDEX's body. Mounted under `evedex.prefix`; see docs/dialects.md.
  */
-export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway: Gateway; config: Config }) {
-  registerEvedexErrors(app)
-  const evedex = gateway.signIns.evedex
+export async function evedexRoutes(
+  app: FastifyInstance,
+  { gateway }: DialectContext<Static<typeof EvedexSettings>, undefined>,
+) {
+  const evedex = gateway.signIn('evedex')
 
   app.get(
     '/auth/nonce',
@@ -95,14 +97,14 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
   app.get(
     '/auth/user/me',
     { config: read, schema: { tags, security: bearer, response: { 200: User, ...errorResponses } } },
-    async (request, reply) => noStore(reply, toUser(await gateway.findAccount(request.identity!.accountId))),
+    async (request, reply) => noStore(reply, toUser(await gateway.account.find(request.identity!))),
   )
 
   app.post(
     '/auth/user/logout',
     { config: manage, schema: { tags, security: bearerOnly, response: { 200: Empty, ...errorResponses } } },
     async (request) => {
-      await gateway.actions.logout(request.identity!, request.ip)
+      await gateway.account.logout(request.identity!, request.ip)
       return {}
     },
   )
@@ -119,10 +121,7 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
       },
     },
     async (request, reply) =>
-      noStore(
-        reply,
-        toSessionList(await gateway.sessions.listActive(request.identity!.accountId), request.query),
-      ),
+      noStore(reply, toSessionList(await gateway.account.listSessions(request.identity!), request.query)),
   )
 
   app.post<{ Body: ApiKeyCreateBody }>(
@@ -137,10 +136,10 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
       },
     },
     async (request, reply) => {
-      const wanted = toNewApiKey(request.body, gateway.clock.now())
+      const wanted = toNewApiKey(request.body, gateway.now())
       return noStore(
         reply,
-        toApiKeySecret(await gateway.actions.createApiKey(request.identity!, wanted, request.ip)),
+        toApiKeySecret(await gateway.account.createApiKey(request.identity!, wanted, request.ip)),
       )
     },
   )
@@ -157,7 +156,7 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
       },
     },
     async (request, reply) =>
-      noStore(reply, toApiKeyList(await gateway.apiKeys.list(request.identity!.accountId), request.query)),
+      noStore(reply, toApiKeyList(await gateway.account.listApiKeys(request.identity!), request.query)),
   )
 
   app.delete<{ Params: IdParams }>(
@@ -167,7 +166,7 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
       schema: { tags, security: bearerOnly, params: IdParams, response: { 200: Empty, ...errorResponses } },
     },
     async (request) => {
-      await gateway.actions.revokeApiKey(request.identity!, request.params.id, request.ip)
+      await gateway.account.revokeApiKey(request.identity!, request.params.id, request.ip)
       return {}
     },
   )
@@ -185,7 +184,7 @@ export async function evedexRoutes(app: FastifyInstance, { gateway }: { gateway:
       },
     },
     async (request, reply) => {
-      const rotated = await gateway.actions.rotateApiKey(request.identity!, request.params.id, 0, request.ip)
+      const rotated = await gateway.account.rotateApiKey(request.identity!, request.params.id, 0, request.ip)
       return noStore(reply, toApiKeySecret(rotated))
     },
   )

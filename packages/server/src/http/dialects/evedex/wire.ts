@@ -1,12 +1,12 @@
 import { parseSiweMessage } from '@sigil/protocol'
 import type { FastifyRequest } from 'fastify'
 import type { ApiKeyView, NewApiKeyRequest } from '../../../core/api-keys/create-api-key-service.js'
+import { bearerToken } from '../../../core/credentials/choose-credential.js'
 import { AuthError } from '../../../core/errors.js'
 import type { IssuedTokens } from '../../../core/gateway.js'
 import type { Account, Session } from '../../../core/ports.js'
 import type { ApiKeyScope } from '../../../core/scopes.js'
 import type { SiweProof } from '../../../core/sign-in/create-siwe-verifier.js'
-import { bearerToken } from '../../plugins/authentication.js'
 import type { ApiKeyCreateBody, ApiKeyListQuery, PageQuery, SignUpBody, User } from './schemas.js'
 
 /** EVEDEX requests to the calls core understands, and core's results to EVEDEX bodies. */

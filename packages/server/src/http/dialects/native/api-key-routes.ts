@@ -36,7 +36,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
       },
     },
     async (request, reply) => {
-      const { key, secret } = await gateway.actions.createApiKey(request.identity!, request.body, request.ip)
+      const { key, secret } = await gateway.account.createApiKey(request.identity!, request.body, request.ip)
       reply.header('cache-control', 'no-store')
       return reply.code(201).send({ ...render(key), secret })
     },
@@ -50,7 +50,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return { apiKeys: (await gateway.apiKeys.list(request.identity!.accountId)).map(render) }
+      return { apiKeys: (await gateway.account.listApiKeys(request.identity!)).map(render) }
     },
   )
 
@@ -66,7 +66,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
       },
     },
     async (request, reply) => {
-      await gateway.actions.revokeApiKey(request.identity!, request.params.id, request.ip)
+      await gateway.account.revokeApiKey(request.identity!, request.params.id, request.ip)
       return reply.code(204).send()
     },
   )
@@ -86,7 +86,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
     },
     async (request, reply) => {
       const grace = request.body?.gracePeriodSeconds ?? 0
-      const { key, secret } = await gateway.actions.rotateApiKey(
+      const { key, secret } = await gateway.account.rotateApiKey(
         request.identity!,
         request.params.id,
         grace,

@@ -40,6 +40,7 @@ export async function nativeAuthRoutes(
   app: FastifyInstance,
   { gateway, config }: { gateway: Gateway; config: Config },
 ) {
+  const siwe = gateway.signIn('native')
   app.post<{ Body: NonceRequest | undefined }>(
     '/nonce',
     {
@@ -49,15 +50,15 @@ export async function nativeAuthRoutes(
     },
     async (request, reply) => {
       const address = request.body?.address as Address | undefined
-      const challenge = await gateway.issueNonce(address)
+      const challenge = await siwe.issueNonce(address)
       reply.header('cache-control', 'no-store')
       return {
         nonce: challenge.nonce,
         expiresAt: iso(challenge.expiresAt),
-        domain: gateway.siweBinding.domain,
-        scheme: gateway.siweBinding.scheme,
-        uri: gateway.siweBinding.uri,
-        chainIds: gateway.siweBinding.chainIds,
+        domain: siwe.binding.domain,
+        scheme: siwe.binding.scheme,
+        uri: siwe.binding.uri,
+        chainIds: siwe.binding.chainIds,
       }
     },
   )
@@ -75,23 +76,17 @@ export async function nativeAuthRoutes(
     async (request, reply) => {
       const { message, signature, credential = 'token' } = request.body
       if (credential === 'token')
-        return sendTokens(
-          reply,
-          await gateway.signInWithEthereum({ message, signature }, requestContext(request)),
-        )
+        return sendTokens(reply, await siwe.signIn({ message, signature }, requestContext(request)))
       if (isCrossSiteBrowserRequest(request.headers, config.allowedOrigins)) {
         throw new AuthError('CSRF_REJECTED', 'cross-site cookie sign-in (login CSRF)')
       }
-      const issued = await gateway.signInWithEthereumForCookie(
-        { message, signature },
-        requestContext(request),
-      )
+      const issued = await siwe.signInForCookie({ message, signature }, requestContext(request))
       setSessionCookie(
         reply,
         nativeSessionCookie(config),
         issued.cookieValue,
         issued.expiresAt,
-        gateway.clock.now(),
+        gateway.now(),
       )
       reply.header('cache-control', 'no-store')
       return {
@@ -108,7 +103,7 @@ export async function nativeAuthRoutes(
       config: { auth: 'public', rateLimit: 'sign-in' },
       schema: { tags: ['auth'], body: RefreshRequest, response: { 200: TokenResponse, ...problemResponses } },
     },
-    async (request, reply) => sendTokens(reply, await gateway.refresh(request.body.refreshToken)),
+    async (request, reply) => sendTokens(reply, await siwe.refresh(request.body.refreshToken)),
   )
 
   app.get(
@@ -119,7 +114,7 @@ export async function nativeAuthRoutes(
     },
     async (request) => {
       const identity = request.identity!
-      const account = await gateway.findAccount(identity.accountId)
+      const account = await gateway.account.find(identity)
       return {
         account: { id: account.id, address: account.address, status: account.status },
         credential: identity.via,
@@ -137,7 +132,7 @@ export async function nativeAuthRoutes(
       schema: { tags: ['auth'], security: bearer, response: { 204: { type: 'null' }, ...problemResponses } },
     },
     async (request, reply) => {
-      await gateway.actions.logout(request.identity!, request.ip)
+      await gateway.account.logout(request.identity!, request.ip)
       if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
@@ -150,7 +145,7 @@ export async function nativeAuthRoutes(
       schema: { tags: ['auth'], security: bearer, response: { 204: { type: 'null' }, ...problemResponses } },
     },
     async (request, reply) => {
-      await gateway.actions.logoutAll(request.identity!, request.ip)
+      await gateway.account.logoutAll(request.identity!, request.ip)
       if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
@@ -168,7 +163,7 @@ export async function nativeAuthRoutes(
       },
     },
     async (request, reply) => {
-      await gateway.actions.redeemInvite(request.identity!, request.body.code, request.ip)
+      await gateway.account.redeemInvite(request.identity!, request.body.code, request.ip)
       return reply.code(204).send()
     },
   )

@@ -19,7 +19,7 @@ export async function nativeSessionRoutes(
     },
     async (request) => {
       const identity = request.identity!
-      const sessions = await gateway.sessions.listActive(identity.accountId)
+      const sessions = await gateway.account.listSessions(identity)
       return {
         sessions: sessions.map((s) => ({
           id: s.id,
@@ -48,7 +48,7 @@ export async function nativeSessionRoutes(
     },
     async (request, reply) => {
       const identity = request.identity!
-      await gateway.actions.revokeSession(identity, request.params.id, request.ip)
+      await gateway.account.revokeSession(identity, request.params.id, request.ip)
       if (request.sessionCookie && identity.sessionId === request.params.id) {
         clearSessionCookie(reply, request.sessionCookie)
       }

@@ -1,13 +1,13 @@
+import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
-import type { Gateway } from '../../../core/gateway.js'
 import type { Address } from '../../../core/ports.js'
 import { isCrossSiteBrowserRequest } from '../../plugins/csrf.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { requestContext } from '../../plugins/request-context.js'
-import { clearSessionCookie, type SessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
-import { registerOcxErrors } from './errors.js'
+import { clearSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
+import type { DialectContext } from '../define-dialect.js'
+import { ocxSessionCookie } from './cookie.js'
 import {
   OcxApiKeyList,
   OcxCreateApiKeyRequest,
@@ -22,6 +22,7 @@ import {
   OcxUser,
   ocxErrorResponses,
 } from './schemas.js'
+import type { OcxSettings } from './settings.js'
 import {
   fromOcxKeyId,
   toNewApiKeyRequest,
@@ -31,14 +32,7 @@ import {
   toSiweProof,
 } from './wire.js'
 
-/**
- * OCX's session cookie, with the attributes OCX documents (`HttpOnly; Secure; SameSite=None;
- * Path=/`). SameSite=None lets browsers send it cross-site, so the shared authorization hook's
- * Origin check (the cookie is identified `via: 'cookie'`) is the CSRF control, not the flag.
- */
-export function ocxSessionCookie(config: Config): SessionCookie {
-  return { name: config.ocxSessionCookieName, secure: true, sameSite: 'none' }
-}
+export type OcxContext = DialectContext<Static<typeof OcxSettings>, undefined>
 
 const tags = ['ocx']
 const signIn = { auth: 'public', rateLimit: 'sign-in' } as const
@@ -50,13 +44,9 @@ const session = [{ bearer: [] }]
  * The OCX dialect: OCX's routes and bodies over the same core services as the native API. Each
  * handler parses, calls the gateway, renders; the rules (binding, nonces, scopes, CSRF) are not here.
  */
-export async function ocxRoutes(
-  app: FastifyInstance,
-  { gateway, config }: { gateway: Gateway; config: Config },
-) {
-  const api = gateway.signIns.ocx
-  const cookie = ocxSessionCookie(config)
-  registerOcxErrors(app, app.prefix === '')
+export async function ocxRoutes(app: FastifyInstance, { gateway, config, settings }: OcxContext) {
+  const api = gateway.signIn('ocx')
+  const cookie = ocxSessionCookie(settings)
   // Every OCX route reads the OCX cookie first (see the identification hook).
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, sessionCookie: cookie.name }
@@ -88,7 +78,7 @@ export async function ocxRoutes(
         throw new AuthError('CSRF_REJECTED', 'cross-site cookie sign-in (login CSRF)')
       }
       const issued = await api.signInForCookie(toSiweProof(request.body), requestContext(request))
-      setSessionCookie(reply, cookie, issued.cookieValue, issued.expiresAt, gateway.clock.now())
+      setSessionCookie(reply, cookie, issued.cookieValue, issued.expiresAt, gateway.now())
       reply.header('cache-control', 'no-store')
       return toOcxUser(issued.account)
     },
@@ -105,7 +95,7 @@ export async function ocxRoutes(
       // Who is signed in, read with a cookie: no cache between the browser and us may keep it.
       reply.header('cache-control', 'no-store')
       if (!request.identity) return null
-      return toOcxUser(await gateway.findAccount(request.identity.accountId))
+      return toOcxUser(await gateway.account.find(request.identity))
     },
   )
 
@@ -123,8 +113,8 @@ export async function ocxRoutes(
     },
     async (request, reply) => {
       const identity = request.identity!
-      if (request.body?.all) await gateway.actions.logoutAll(identity, request.ip)
-      else await gateway.actions.logout(identity, request.ip)
+      if (request.body?.all) await gateway.account.logoutAll(identity, request.ip)
+      else await gateway.account.logout(identity, request.ip)
       if (request.sessionCookie) clearSessionCookie(reply, request.sessionCookie)
       return reply.code(204).send()
     },
@@ -142,7 +132,7 @@ export async function ocxRoutes(
       },
     },
     async (request, reply) => {
-      await gateway.actions.redeemInvite(request.identity!, request.body.code, request.ip)
+      await gateway.account.redeemInvite(request.identity!, request.body.code, request.ip)
       return reply.code(204).send()
     },
   )
@@ -155,7 +145,7 @@ export async function ocxRoutes(
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return { keys: (await gateway.apiKeys.list(request.identity!.accountId)).map(toOcxKey) }
+      return { keys: (await gateway.account.listApiKeys(request.identity!)).map(toOcxKey) }
     },
   )
 
@@ -171,7 +161,7 @@ export async function ocxRoutes(
       },
     },
     async (request, reply) => {
-      const created = await gateway.actions.createApiKey(
+      const created = await gateway.account.createApiKey(
         request.identity!,
         toNewApiKeyRequest(request.body),
         request.ip,
@@ -193,7 +183,7 @@ export async function ocxRoutes(
       },
     },
     async (request, reply) => {
-      await gateway.actions.revokeApiKey(request.identity!, fromOcxKeyId(request.params.id), request.ip)
+      await gateway.account.revokeApiKey(request.identity!, fromOcxKeyId(request.params.id), request.ip)
       return reply.code(204).send()
     },
   )

@@ -1,13 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
-import type { Gateway } from '../../../core/gateway.js'
 import { requestContext } from '../../plugins/request-context.js'
-import { registerParadexErrors } from './errors.js'
+import type { ParadexContext } from './settings.js'
 import { paradexSystemConfig } from './system-config.js'
 import { paradexUpstreamProxy } from './upstream-proxy.js'
-import { registerParadexWebSocket } from './ws/route.js'
 
 const tags = ['paradex']
 /** Unauthenticated routes that run synchronous curve and Pedersen work: their own, smaller budget. */
@@ -64,14 +61,10 @@ const evmHeaders = (request: FastifyRequest) => ({
  * headers and render; parsing, the time window, address derivation and signatures are core's.
  * The auth body is never read: it is not signed (the typed data always has `body: ""`).
  */
-export async function paradexRoutes(
-  app: FastifyInstance,
-  { gateway, config }: { gateway: Gateway; config: Config },
-) {
-  registerParadexErrors(app)
-  await app.register(paradexUpstreamProxy, { config })
-  const systemConfig = paradexSystemConfig(config)
-  registerParadexWebSocket(app, { gateway, config })
+export async function paradexRoutes(app: FastifyInstance, context: ParadexContext) {
+  const { gateway, settings, services: paradex } = context
+  await app.register(paradexUpstreamProxy, { settings })
+  const systemConfig = paradexSystemConfig(settings)
 
   // Open to blocked countries (geo: 'open'), as the other public documents: it is static configuration.
   app.get(
@@ -84,7 +77,7 @@ export async function paradexRoutes(
     '/v1/onboarding',
     { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
     async (request, reply) => {
-      await gateway.paradex.onboard({
+      await paradex.onboard({
         account: header(request, 'paradex-starknet-account'),
         signature: header(request, 'paradex-starknet-signature'),
         ethAddress: header(request, 'paradex-ethereum-account'),
@@ -104,14 +97,14 @@ export async function paradexRoutes(
     async (request) => {
       const { query } = request
       if (query.account_signer_type === 'starknet') {
-        const { address, exists } = await gateway.paradex.status(query.public_key)
+        const { address, exists } = await paradex.status(query.public_key)
         return {
           account_signer_type: 'starknet',
           address,
           exists,
           derivation_info: {
-            class_hash: config.paradexAccountClassHash,
-            proxy_class_hash: config.paradexProxyClassHash,
+            class_hash: settings.accountClassHash,
+            proxy_class_hash: settings.proxyClassHash,
           },
         }
       }
@@ -120,12 +113,12 @@ export async function paradexRoutes(
         if (query.vault_operator_index !== undefined) {
           throw new AuthError('VALIDATION_FAILED', 'vault operators', { detail: 'vault_operator_index' })
         }
-        const { address, exists } = await gateway.paradex.evmStatus(query.eth_address)
+        const { address, exists } = await paradex.evmStatus(query.eth_address)
         return {
           account_signer_type: 'eip191',
           address,
           exists,
-          derivation_info: { class_hash: config.paradexEvmAccountClassHash },
+          derivation_info: { class_hash: settings.evmAccountClassHash },
         }
       }
       throw new AuthError('VALIDATION_FAILED', 'signer type', { detail: 'account_signer_type' })
@@ -138,7 +131,7 @@ export async function paradexRoutes(
       `${base}/onboarding`,
       { config: starknetWork, schema: { tags, body: Type.Optional(OnboardingBody) } },
       async (request, reply) => {
-        await gateway.paradex.onboardEvm({
+        await paradex.onboardEvm({
           ...evmHeaders(request),
           publicKey: request.body?.public_key,
           referralCode: request.body?.referral_code,
@@ -148,7 +141,7 @@ export async function paradexRoutes(
     )
     app.post(`${base}/auth`, { config: starknetWork, schema: { tags } }, async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      const issued = await gateway.paradex.signInEvm(
+      const issued = await paradex.signInEvm(
         {
           ...evmHeaders(request),
           authorizeIsolatedMarkets: header(request, 'paradex-authorize-isolated-markets'),
@@ -164,12 +157,12 @@ export async function paradexRoutes(
     { config: { auth: 'public', rateLimit: 'none', geo: 'open' }, schema: { tags } },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=60')
-      return gateway.keyRing.jwks()
+      return gateway.jwks()
     },
   )
 
   const auth = async (request: FastifyRequest, publicKey?: string) => {
-    const issued = await gateway.paradex.signIn(
+    const issued = await paradex.signIn(
       { ...authHeaders(request), ...(publicKey === undefined ? {} : { publicKey }) },
       requestContext(request),
     )

@@ -1,8 +1,9 @@
 import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
-import { sendParadexError } from './errors.js'
+import { sendDialectError } from '../dialect-errors.js'
+import { paradexErrors } from './errors.js'
+import type { ParadexSettingsValue } from './settings.js'
 import { upstreamHeaders, upstreamPath } from './upstream-request.js'
 
 /** Whom Sigil believes the request came from: XFF order, client first, Sigil's own peer last. */
@@ -10,7 +11,7 @@ const forwardedFor = (request: FastifyRequest) =>
   (request.ips ? [...request.ips].reverse() : [request.ip]).join(', ')
 
 /**
- * Reverse-proxy mode (`paradexUpstreamUrl`): every `<prefix>/v1/…` request no Sigil route serves
+ * Reverse-proxy mode (`paradex.upstreamUrl`): every `<prefix>/v1/…` request no Sigil route serves
  * goes to the trading backend once its credential holds `read` (GET, HEAD) or `trade` (anything
  * else). The catch-all is a wildcard, which the router ranks below every static and parametric
  * route, so Sigil's own paths always win; `<prefix>/v1` itself (the WebSocket) is not under it.
@@ -19,11 +20,14 @@ const forwardedFor = (request: FastifyRequest) =>
  * never attaches those by itself. A session cookie is refused outright, whatever the method: the
  * backend's answers (and its CORS headers) would otherwise be readable with the victim's cookie.
  */
-export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { config: Config }) {
-  if (config.paradexUpstreamUrl === undefined) return
-  const upstream = new URL(config.paradexUpstreamUrl)
+export async function paradexUpstreamProxy(
+  app: FastifyInstance,
+  { settings }: { settings: ParadexSettingsValue },
+) {
+  if (settings.upstreamUrl === undefined) return
+  const upstream = new URL(settings.upstreamUrl)
   const basePath = upstream.pathname.replace(/\/+$/, '')
-  const timeout = config.paradexUpstreamTimeoutSeconds * 1000
+  const timeout = settings.upstreamTimeoutSeconds * 1000
 
   await app.register(replyFrom, {
     base: upstream.origin,
@@ -51,7 +55,7 @@ export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { c
       throw new AuthError('CREDENTIAL_MISSING', 'session cookie on a proxied route')
     }
     if (request.headers.upgrade !== undefined) throw new AuthError('NOT_FOUND', 'upgrade on a proxied route')
-    if (upstreamPath(request.url, config.paradexPrefix) === undefined) {
+    if (upstreamPath(request.url, settings.prefix) === undefined) {
       throw new AuthError('NOT_FOUND', 'path not plainly under /v1')
     }
   })
@@ -61,11 +65,11 @@ export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { c
     const code = error.statusCode === 504 ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE'
     const cause = (error.cause as { code?: string } | undefined)?.code ?? error.name
     reply.log.warn({ code, cause }, 'paradex upstream failed')
-    sendParadexError(reply, code)
+    sendDialectError(paradexErrors, reply, code)
   }
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) =>
-    reply.from(`${basePath}${upstreamPath(request.url, config.paradexPrefix)}`, {
+    reply.from(`${basePath}${upstreamPath(request.url, settings.prefix)}`, {
       rewriteRequestHeaders: (_request, headers) =>
         upstreamHeaders(headers, request.identity ?? undefined, {
           forwardedFor: forwardedFor(request),
@@ -80,7 +84,7 @@ export async function paradexUpstreamProxy(app: FastifyInstance, { config }: { c
   // Market data goes through without a credential, as Paradex clients send it (ccxt's
   // loadMarkets); static and parametric routes outrank the wildcard below. Anonymous: no
   // identity header reaches the backend, and the client's IP budget applies.
-  for (const path of config.paradexUpstreamPublicPaths) {
+  for (const path of settings.upstreamPublicPaths) {
     app.route({
       method: 'GET',
       url: `/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`,

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../../../config.js'
 import { AuthError } from '../../../../core/errors.js'
-import type { Gateway } from '../../../../core/gateway.js'
 import { geoRefusal } from '../../../../core/geo/create-geo-service.js'
 import { clientKey } from '../../../../core/network/ip-address.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { paradexError } from '../errors.js'
+import type { ParadexContext } from '../settings.js'
 import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
 
 /**
- * `GET <paradexPrefix>/v1`: the Paradex WebSocket (JSON-RPC 2.0, spec/paradex.md §8). The upgrade
+ * `GET <paradex.prefix>/v1`: the Paradex WebSocket (JSON-RPC 2.0, spec/paradex.md §8). The upgrade
  * is an ordinary route, so Sigil's hooks run first: it is public (authentication is the `auth`
  * message; an Authorization header on the upgrade is ignored) and counts as a sign-in request of
  * the client IP, which bounds how fast one address can open sockets to try tokens on. Without an
@@ -19,16 +18,13 @@ import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
  * upgrade succeeds (public channels stay readable, as the public HTTP documents do) and every `auth`
  * from a blocked country answers 40112, Paradex's "geo-IP blocked".
  */
-export function registerParadexWebSocket(
-  app: FastifyInstance,
-  { gateway, config }: { gateway: Gateway; config: Config },
-) {
-  const settings: ParadexSocketSettings = {
+export function registerParadexWebSocket(app: FastifyInstance, { gateway, settings }: ParadexContext) {
+  const socketSettings: ParadexSocketSettings = {
     nodeId: randomBytes(8).toString('hex'),
-    maxSubscriptions: config.paradexWsMaxSubscriptions,
+    maxSubscriptions: settings.wsMaxSubscriptions,
     keepAlive: {
-      pingIntervalMs: config.paradexWsPingIntervalSeconds * 1000,
-      pongTimeoutMs: config.paradexWsPongTimeoutSeconds * 1000,
+      pingIntervalMs: settings.wsPingIntervalSeconds * 1000,
+      pongTimeoutMs: settings.wsPongTimeoutSeconds * 1000,
     },
   }
   // Open sockets per client IP: the sign-in budget bounds how fast one address opens them, this
@@ -41,7 +37,7 @@ export function registerParadexWebSocket(
     schema: { hide: true },
     preHandler: async (request) => {
       if (request.headers.upgrade === undefined) return
-      if ((openSockets.get(clientKey(request.ip)) ?? 0) >= config.paradexWsMaxSocketsPerIp) {
+      if ((openSockets.get(clientKey(request.ip)) ?? 0) >= settings.wsMaxSocketsPerIp) {
         throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
       }
     },
@@ -63,12 +59,12 @@ export function registerParadexWebSocket(
         check && !check.decision.allowed
           ? {
               detail: geoRefusal(check).detail!,
-              onRefused: () => recordGeoDenial(gateway.audit, request, check),
+              onRefused: () => recordGeoDenial(gateway, request, check),
             }
           : undefined
       serveParadexSocket(socket, {
         gateway,
-        settings,
+        settings: socketSettings,
         log: request.log,
         ...(geoBlocked ? { geoBlocked } : {}),
       })

@@ -1,0 +1,51 @@
+import { looksLikeApiKey } from '../api-keys/api-key-secret.js'
+import { AuthError } from '../errors.js'
+import { parseSecretToken } from '../secret-token.js'
+
+/** The credentials a request presents, as the transport found them, before any is checked. */
+export interface PresentedCredentials {
+  /** The Authorization header, as sent. */
+  authorization?: string | undefined
+  /** The `x-api-key` header, as sent. */
+  apiKey?: string | undefined
+  /** The session cookies present, in the order the app registered them (Sigil's own first). */
+  cookies: readonly { name: string; value: string }[]
+  /** The cookie of the API the request is for, which it reads first. */
+  preferredCookie?: string | undefined
+}
+
+/** The one credential a request is judged by. */
+export type ChosenCredential =
+  | { kind: 'api_key'; secret: string }
+  | { kind: 'access_token'; token: string }
+  /** A session value sent as a Bearer token (venues such as OCX accept their cookie that way). */
+  | { kind: 'session'; value: string }
+  | { kind: 'cookie'; name: string; value: string }
+  | { kind: 'none' }
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i
+
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined
+}
+
+/**
+ * Which credential wins when a request carries several, for every transport alike: the
+ * Authorization header (an API key recognised by its prefix, a session value, else a JWT), then
+ * `x-api-key`, then a session cookie, the API's own first. A header always wins over a cookie, so
+ * a client that sends both is never subject to the cookie's CSRF rules; an Authorization header
+ * that is not a Bearer token is refused, not skipped (a typo must not fall back to a cookie).
+ */
+export function chooseCredential(presented: PresentedCredentials): ChosenCredential {
+  if (presented.authorization !== undefined) {
+    const token = bearerToken(presented.authorization)
+    if (!token) throw new AuthError('CREDENTIAL_MISSING', 'unsupported authorization scheme')
+    if (looksLikeApiKey(token)) return { kind: 'api_key', secret: token }
+    if (parseSecretToken(token)) return { kind: 'session', value: token }
+    return { kind: 'access_token', token }
+  }
+  if (presented.apiKey !== undefined) return { kind: 'api_key', secret: presented.apiKey }
+  const { cookies, preferredCookie } = presented
+  const cookie = cookies.find((c) => c.name === preferredCookie) ?? cookies[0]
+  return cookie ? { kind: 'cookie', name: cookie.name, value: cookie.value } : { kind: 'none' }
+}

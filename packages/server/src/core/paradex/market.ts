@@ -1,6 +1,0 @@
-/**
- * A Paradex market symbol: `BTC-USD-PERP`, `kBONK-USD-PERP`, `ETH-USD-27JUN25-3000-C`. No dots, so
- * a channel name (`orders.{market}`) splits unambiguously. The one definition for channels and
- * isolated-market links.
- */
-export const PARADEX_MARKET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/

@@ -1,0 +1,26 @@
+import { nativeSessionCookie } from '../../plugins/session-cookie.js'
+import { defineDialect } from '../define-dialect.js'
+import { nativeApiKeyRoutes } from './api-key-routes.js'
+import { nativeAuthRoutes } from './auth-routes.js'
+import { nativeSessionRoutes } from './session-routes.js'
+import { NativeSettings } from './settings.js'
+import { nativeVerifyRoutes } from './verify-routes.js'
+
+/**
+ * Sigil's own API: SIWE on the base binding (publicUrl), tokens, cookies, sessions, API keys and
+ * the verify endpoint, with RFC 9457 problem details (the app's own error body).
+ */
+export const nativeDialect = defineDialect({
+  id: 'native',
+  required: true,
+  rootPaths: ['/v1'],
+  settings: NativeSettings,
+  core: { siwe: () => ({}) },
+  cookies: (_settings, config) => [nativeSessionCookie(config)],
+  async routes(app, { gateway, config }) {
+    await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
+    await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
+    await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
+    await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
+  },
+})

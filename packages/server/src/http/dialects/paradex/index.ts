@@ -1,0 +1,70 @@
+import { warmUpPedersen } from '@sigil/protocol'
+import { createParadexService } from '../../../core/paradex/create-paradex-service.js'
+import { paradexChannelRules } from '../../../core/paradex/paradex-channels.js'
+import { defineDialect } from '../define-dialect.js'
+import { checkUpstream } from './check-upstream.js'
+import { paradexErrors } from './errors.js'
+import { paradexRoutes } from './routes.js'
+import { ParadexSettings } from './settings.js'
+import { registerParadexWebSocket } from './ws/route.js'
+
+const TESTNET_CHAIN_ID = 'PRIVATE_SN_POTC_SEPOLIA'
+
+/**
+ * Paradex: Starknet onboarding and Stark-signed auth (v1), EVM accounts through SIWE (v2), its
+ * JSON-RPC WebSocket and, with an upstream, a reverse proxy in front of a trading backend. No SIWE
+ * nonces of Sigil's: Paradex messages carry none (core/paradex checks them).
+ */
+export const paradexDialect = defineDialect({
+  id: 'paradex',
+  // Its paths start with /v1, as the native API's do: both cannot have the root.
+  rootPaths: ['/v1'],
+  settings: ParadexSettings,
+  core: {
+    services: (kit, settings) =>
+      createParadexService({
+        starknetAccounts: kit.stores.starknetAccounts,
+        signatureUses: kit.stores.signatureUses,
+        isolatedAccounts: kit.stores.isolatedAccounts,
+        evmCrypto: kit.evmCrypto,
+        invites: kit.invites,
+        accessTokens: kit.accessTokens,
+        audit: kit.audit,
+        clock: kit.clock,
+        findStatus: async (accountId) => (await kit.findAccount(accountId)).status,
+        options: {
+          chainId: settings.starknetChainId,
+          classHashes: {
+            accountClassHash: settings.accountClassHash,
+            proxyClassHash: settings.proxyClassHash,
+          },
+          siwe: {
+            domain: settings.siweDomain,
+            l1ChainId: Number(settings.l1ChainId),
+            issuedAtSkewMs: kit.issuedAtSkewSeconds * 1000,
+            evmAccountClassHash: settings.evmAccountClassHash,
+          },
+          strictReplay: settings.strictReplay,
+          tokenTtlSeconds: settings.jwtTtlSeconds,
+          timestampSkewSeconds: kit.issuedAtSkewSeconds,
+          newAccountStatus: kit.newAccountStatus,
+        },
+      }),
+    accessTokenTtlSeconds: (settings) => settings.jwtTtlSeconds,
+    channels: paradexChannelRules,
+    // Pedersen's lookup tables take ≈0.1 s to build: at boot, not in the first trader's request.
+    warmUp: warmUpPedersen,
+  },
+  errors: paradexErrors,
+  routes: paradexRoutes,
+  websockets: registerParadexWebSocket,
+  check: (settings, _config, problems) => checkUpstream(settings, problems),
+  warnings: (settings) =>
+    // Paradex messages carry no server nonce: what is signed for one service with these domain
+    // values verifies at every other (Paradex testnet included) until it expires.
+    settings.starknetChainId === TESTNET_CHAIN_ID
+      ? [
+          "paradex.starknetChainId is Paradex testnet's: headers signed for Paradex testnet (or another Sigil on the default) also sign in here; ccxt and the SDK accept any chain id, paradex-py only Paradex's four",
+        ]
+      : [],
+})
