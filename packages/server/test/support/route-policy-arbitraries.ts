@@ -3,7 +3,13 @@
  * independently of the implementation: a regular expression per rule, tried in a plain loop.
  */
 import fc from 'fast-check'
-import { ACCESS_VALUES, type Access, type RouteRule } from '../../src/core/policy/route-policy.js'
+import {
+  ACCESS_VALUES,
+  type Access,
+  type CompiledRoutePolicy,
+  compileRoutePolicy,
+  type RouteRule,
+} from '../../src/core/policy/route-policy.js'
 
 /** Few literals, shared by patterns and requests, so that generated rules often match. */
 export const LITERALS = ['v1', 'a', 'b', 'markets', 'x-y', 'A', 'a.b', '~u']
@@ -83,4 +89,11 @@ export function referenceMatch(rules: readonly RouteRule[], method: string, targ
 export function referenceDecide(rules: readonly RouteRule[], method: string, target: string): Access {
   const index = referenceMatch(rules, method, target)
   return index === -1 ? 'deny' : rules[index]!.access
+}
+
+/** Compiles rules a test knows to be valid; a refusal is a failure of the test. */
+export function compile(rules: readonly RouteRule[]): CompiledRoutePolicy {
+  const policy = compileRoutePolicy(rules)
+  if (!policy.ok) throw new Error(policy.reason)
+  return policy.value
 }
