@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { parseRequestPath } from './request-path.js'
+
+const UNRESERVED = /^[A-Za-z0-9._~-]$/
+
+describe('parseRequestPath', () => {
+  it('default', () => {
+    expect(parseRequestPath('/v1/bbo/BTC%20X?depth=5')).toEqual({
+      segments: ['v1', 'bbo', 'BTC%20X'],
+      trailingSlash: false,
+    })
+  })
+
+  it('behavior: the root has no segment; a trailing slash is kept apart', () => {
+    expect(parseRequestPath('/')).toEqual({ segments: [], trailingSlash: false })
+    expect(parseRequestPath('/?x')).toEqual({ segments: [], trailingSlash: false })
+    expect(parseRequestPath('/a/')).toEqual({ segments: ['a'], trailingSlash: true })
+    expect(parseRequestPath("/a:b@c/!$&'()*+,;=/...")).toEqual({
+      segments: ['a:b@c', "!$&'()*+,;=", '...'],
+      trailingSlash: false,
+    })
+  })
+
+  it('attack: a percent-encoded unreserved character, / or \\ is refused in any case; others pass', () => {
+    for (let byte = 0; byte < 256; byte++) {
+      const char = String.fromCharCode(byte)
+      const refused = UNRESERVED.test(char) || char === '/' || char === '\\'
+      for (const hex of [
+        byte.toString(16).padStart(2, '0'),
+        byte.toString(16).padStart(2, '0').toUpperCase(),
+      ]) {
+        expect([hex, parseRequestPath(`/a/x%${hex}y`)]).toEqual([
+          hex,
+          refused ? undefined : { segments: ['a', `x%${hex}y`], trailingSlash: false },
+        ])
+      }
+    }
+  })
+
+  it('attack: every character outside RFC 3986 pchar is refused in the path', () => {
+    for (let code = 0; code < 0x3000; code++) {
+      const char = String.fromCharCode(code)
+      const pchar = /^[A-Za-z0-9._~!$&'()*+,;=:@-]$/.test(char)
+      if (char === '/' || char === '?' || char === '%') continue
+      expect([code, parseRequestPath(`/a${char}b`) !== undefined]).toEqual([code, pchar])
+    }
+  })
+})
