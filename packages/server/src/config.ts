@@ -13,7 +13,7 @@ import {
 } from './config-sources.js'
 import { resolveSiweBinding } from './core/dialect.js'
 import type { CountryCode } from './core/geo/country-codes.js'
-import { type Dialect, settingsOf } from './http/dialects/define-dialect.js'
+import { type Dialect, dialectPolicy, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
 
 export { type ConfigEntry, configEntries, envName } from './config-sources.js'
@@ -105,6 +105,8 @@ function checkDialects(config: Config, registry: readonly Dialect[], problems: s
       const keys = { domain: `${dialect.id}.siweDomain`, uri: `${dialect.id}.siweUri` }
       checkBinding(keys, resolveSiweBinding(base, own), config.siweScheme, problems)
     }
+    const policy = dialectPolicy(dialect, settings)
+    if (!policy.ok) problems.push(`${dialect.id}: route policy: ${policy.reason}`)
     dialect.check?.(settings, config, problems)
   }
 }

@@ -44,8 +44,10 @@ afterAll(() => upstream.close())
 const startServer = (flags: Record<string, unknown> = {}) =>
   startTestServer({ 'paradex.upstreamUrl': upstream.url, ...flags })
 
-type Need = 'public' | 'optional' | readonly Scope[]
+type Need = 'public' | 'optional' | 'policy' | readonly Scope[]
 const PUBLIC = 'public'
+/** Decided per request by the route policy of the API that declares it (a proxy's catch-all). */
+const POLICY = 'policy'
 const OPTIONAL = 'optional'
 const READ = ['read'] as const
 const TRADE = ['trade'] as const
@@ -122,12 +124,12 @@ const MATRIX: Record<string, Need> = {
   'GET /paradex/v1': PUBLIC,
   'HEAD /paradex/v1': PUBLIC,
   // Reverse-proxy mode (paradex.upstreamUrl): what Sigil does not serve under /v1 goes upstream.
-  'GET /paradex/v1/*': READ,
-  'HEAD /paradex/v1/*': READ,
-  'POST /paradex/v1/*': TRADE,
-  'PUT /paradex/v1/*': TRADE,
-  'PATCH /paradex/v1/*': TRADE,
-  'DELETE /paradex/v1/*': TRADE,
+  'GET /paradex/v1/*': POLICY,
+  'HEAD /paradex/v1/*': POLICY,
+  'POST /paradex/v1/*': POLICY,
+  'PUT /paradex/v1/*': POLICY,
+  'PATCH /paradex/v1/*': POLICY,
+  'DELETE /paradex/v1/*': POLICY,
   'POST /paradex/v2/onboarding': PUBLIC,
   'POST /paradex/v2/auth': PUBLIC,
   'POST /paradex/v1/v2/onboarding': PUBLIC,
@@ -139,12 +141,27 @@ const MATRIX: Record<string, Need> = {
 const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
-// Reverse-proxy mode's public market data (the default paradex.upstreamPublicPaths): anonymous GETs.
+/**
+ * What every request meets, live: the declared routes, with the proxy's catch-all replaced by what
+ * its route policy decides (paradexUpstreamPolicy): the default public market data (the
+ * paradex.upstreamPublicPaths) anonymous, other reads `read`, the rest `trade`.
+ */
+const LIVE: Record<string, Exclude<Need, 'policy'>> = {
+  ...(Object.fromEntries(Object.entries(MATRIX).filter(([, need]) => need !== POLICY)) as Record<
+    string,
+    Exclude<Need, 'policy'>
+  >),
+  'GET /paradex/v1/*': READ,
+  'HEAD /paradex/v1/*': READ,
+  'POST /paradex/v1/*': TRADE,
+  'PUT /paradex/v1/*': TRADE,
+  'PATCH /paradex/v1/*': TRADE,
+  'DELETE /paradex/v1/*': TRADE,
+}
 for (const path of settingsOf(loadConfig(), paradexDialect).upstreamPublicPaths) {
   const route = `/paradex/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`
-  MATRIX[`GET ${route}`] = PUBLIC
-  MATRIX[`HEAD ${route}`] = PUBLIC
-  HIDDEN.push(`GET ${route}`)
+  LIVE[`GET ${route}`] = PUBLIC
+  LIVE[`HEAD ${route}`] = PUBLIC
 }
 
 /** `app.printRoutes()` tree → `METHOD /url` for every route the router holds. */
@@ -165,7 +182,9 @@ function routesOfTree(tree: string): string[] {
 const normalise = (auth: unknown): Need | undefined =>
   auth === 'public' || auth === 'optional'
     ? auth
-    : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
+    : typeof auth === 'object' && auth !== null && 'policy' in auth
+      ? POLICY
+      : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
 
 describe('access matrix: the route table', () => {
   let server: TestServer
@@ -344,13 +363,12 @@ describe('access matrix: every route against every credential', () => {
   })
   afterEach(() => server.close())
 
-  const protectedRoutes = Object.entries(MATRIX).filter(
-    ([, need]) => need !== PUBLIC && need !== OPTIONAL,
-  ) as [string, readonly Scope[]][]
+  const protectedRoutes = Object.entries(LIVE).filter(([, need]) => need !== PUBLIC && need !== OPTIONAL) as [
+    string,
+    readonly Scope[],
+  ][]
   // `optional` routes answer anyone like public ones (OCX /auth/me: null when anonymous).
-  const publicRoutes = Object.keys(MATRIX).filter(
-    (route) => MATRIX[route] === PUBLIC || MATRIX[route] === OPTIONAL,
-  )
+  const publicRoutes = Object.keys(LIVE).filter((route) => LIVE[route] === PUBLIC || LIVE[route] === OPTIONAL)
 
   // Cookie sessions on unsafe methods (CSRF) are covered by the cookie tests.
   it.for(protectedRoutes)(

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
-import { type Dialect, enabledDialects, settingsOf } from './dialects/define-dialect.js'
+import { type Dialect, dialectPolicy, enabledDialects, settingsOf } from './dialects/define-dialect.js'
 import { registerDialectErrors } from './dialects/dialect-errors.js'
 import { DIALECTS } from './dialects/registry.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
@@ -111,7 +111,10 @@ export async function buildApp(
   )
   for (const dialect of dialects) {
     const settings = settingsOf(config, dialect)
-    const context = { gateway, config, settings, services: gateway.dialectServices(dialect.id) }
+    const policy = dialectPolicy(dialect, settings)
+    if (!policy.ok) throw new Error(`${dialect.id}: route policy: ${policy.reason}`)
+    const services = gateway.dialectServices(dialect.id)
+    const context = { gateway, config, settings, services, policy: policy.value }
     // One encapsulated plugin per API: its error body, its routes and sockets, under its prefix.
     await app.register(
       async (scope) => {

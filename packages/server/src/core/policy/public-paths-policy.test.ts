@@ -36,4 +36,16 @@ describe('publicPathsPolicy', () => {
     const result = compileRoutePolicy(publicPathsPolicy('/v1', ['markets', '/system/time'], 'read'))
     expect(result).toEqual({ ok: false, reason: 'rule 1: path "/v1//system/time" has an empty segment' })
   })
+
+  it('behavior: read-or-trade: the rest follows the method, as a gateway without a policy does', () => {
+    const policy = compileRoutePolicy(publicPathsPolicy('/v1', ['markets'], 'read-or-trade'))
+    if (!policy.ok) throw new Error(policy.reason)
+    const decide = (method: string, path: string) => decideAccess(policy.value, method, path)
+    expect(decide('GET', '/v1/markets')).toBe('public')
+    expect(decide('POST', '/v1/markets')).toBe('trade')
+    for (const method of ['GET', 'HEAD', 'OPTIONS']) expect(decide(method, '/v1/balance')).toBe('read')
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+      expect(decide(method, '/v1/orders')).toBe('trade')
+    expect(decide('GET', '/v1/../admin')).toBe('deny')
+  })
 })

@@ -3,6 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
 import type { CoreDialect } from '../../core/dialect.js'
 import type { Gateway } from '../../core/gateway.js'
+import {
+  type CompiledRoutePolicy,
+  compileRoutePolicy,
+  type RouteRule,
+} from '../../core/policy/route-policy.js'
 import type { SessionCookie } from '../plugins/session-cookie.js'
 import type { DialectErrors } from './dialect-errors.js'
 
@@ -15,6 +20,8 @@ export interface DialectContext<Settings, Services> {
   config: Config
   settings: Settings
   services: Services
+  /** Its route policy, compiled (checked at start: config validation refuses a bad one). */
+  policy: CompiledRoutePolicy | undefined
 }
 
 /**
@@ -50,6 +57,11 @@ export interface Dialect<
   routes(app: FastifyInstance, context: DialectContext<Static<TObject<P>>, Services>): Promise<void>
   /** Registers its WebSocket endpoints, under the same prefix and hooks as the routes. */
   websockets?(app: FastifyInstance, context: DialectContext<Static<TObject<P>>, Services>): void
+  /**
+   * The access of the paths it serves by policy rather than route by route (a reverse proxy's
+   * catch-all), relative to its prefix; its routes mount it with `auth: { policy, prefix }`.
+   */
+  policy?(settings: Static<TObject<P>>): readonly RouteRule[] | undefined
   /** Checks that involve more than one key; each problem names the key (`paradex.upstreamUrl: …`). */
   check?(settings: Static<TObject<P>>, config: Config, problems: string[]): void
   /** Said once at start when a setting is legal but risky. */
@@ -74,4 +86,13 @@ export function settingsOf<P extends DialectSettingsSchema>(
 /** The dialects a configuration switches on (the required ones always), in registry order. */
 export function enabledDialects(config: Config, registry: readonly Dialect[]): Dialect[] {
   return registry.filter((d) => d.required || config.dialects.includes(d.id))
+}
+
+/** A dialect's route policy, compiled; the reason names the rule that is wrong. */
+export function dialectPolicy(
+  dialect: Dialect,
+  settings: Static<TObject<DialectSettingsSchema>>,
+): { ok: true; value: CompiledRoutePolicy | undefined } | { ok: false; reason: string } {
+  const rules = dialect.policy?.(settings)
+  return rules === undefined ? { ok: true, value: undefined } : compileRoutePolicy(rules)
 }

@@ -3,6 +3,8 @@ import type { Config } from '../../config.js'
 import { AuthError, isAuthError } from '../../core/errors.js'
 import type { Gateway } from '../../core/gateway.js'
 import type { Identity } from '../../core/identity.js'
+import { decideAccess } from '../../core/policy/decide-access.js'
+import type { Access, CompiledRoutePolicy } from '../../core/policy/route-policy.js'
 import type { Scope } from '../../core/scopes.js'
 import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
@@ -10,8 +12,31 @@ import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 /**
  * What a route needs, declared once in its options: the only way a route can exist. `optional`:
  * the caller is identified when a credential checks out, and anonymous otherwise (never refused).
+ * `{ policy }`: decided per request by the route policy (a catch-all such as a reverse proxy), over
+ * the path below `prefix` (the mount of the API that declares it).
  */
-export type RouteAuth = 'public' | 'optional' | { scopes: readonly Scope[] }
+export type RouteAuth =
+  | 'public'
+  | 'optional'
+  | { scopes: readonly Scope[] }
+  | { policy: CompiledRoutePolicy; prefix: string }
+
+/** A route's requirement for this request: a policy decided, or the static declaration. */
+type RequestAuth = 'public' | 'optional' | 'deny' | { scopes: readonly Scope[] }
+
+const POLICY_SCOPES = {
+  read: ['read'],
+  trade: ['trade'],
+  // A wallet sign-in (JWT or cookie), never an API key.
+  session: ['account'],
+} as const satisfies Record<Exclude<Access, 'public' | 'deny'>, readonly Scope[]>
+
+function requestAuth(request: FastifyRequest): RequestAuth | undefined {
+  const auth = request.routeOptions.config.auth
+  if (auth === undefined || typeof auth === 'string' || 'scopes' in auth) return auth
+  const access = decideAccess(auth.policy, request.method, request.url.slice(auth.prefix.length))
+  return access === 'public' || access === 'deny' ? access : { scopes: POLICY_SCOPES[access] }
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +50,8 @@ declare module 'fastify' {
     sessionCookie: SessionCookie | null
     /** Why the presented credential was refused; raised after rate limiting has counted the request. */
     credentialError: AuthError | null
+    /** What the route needs of this request, decided once by the first hook. */
+    routeAuth: RequestAuth | null
   }
 }
 
@@ -79,13 +106,15 @@ export function registerIdentification(
   app.decorateRequest('identity', null)
   app.decorateRequest('credentialError', null)
   app.decorateRequest('sessionCookie', null)
+  app.decorateRequest('routeAuth', null)
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
   })
   app.addHook('onRequest', async (request, reply) => {
-    const auth = request.routeOptions.config.auth
-    if (!auth || auth === 'public') return
+    const auth = requestAuth(request)
+    request.routeAuth = auth ?? null
+    if (!auth || auth === 'public' || auth === 'deny') return
     try {
       request.identity = await identify(request, reply, gateway, cookies)
     } catch (error) {
@@ -98,8 +127,10 @@ export function registerIdentification(
 /** Last hook before the handler: the route's declared scopes, and CSRF for cookie sessions. */
 export function registerAuthorization(app: FastifyInstance, config: Config) {
   app.addHook('onRequest', async (request) => {
-    const auth = request.routeOptions.config.auth
+    const auth = request.routeAuth
     if (!auth || auth === 'public') return
+    // A path the policy names for no one is one that does not exist here.
+    if (auth === 'deny') throw new AuthError('NOT_FOUND', 'the route policy grants no access')
     const identity = request.identity
     const crossSite =
       identity?.via === 'cookie' &&

@@ -6,6 +6,7 @@ import { checkUpstream } from './check-upstream.js'
 import { paradexErrors } from './errors.js'
 import { paradexRoutes } from './routes.js'
 import { ParadexSettings } from './settings.js'
+import { paradexUpstreamPolicy } from './upstream-proxy.js'
 import { registerParadexWebSocket } from './ws/route.js'
 
 const TESTNET_CHAIN_ID = 'PRIVATE_SN_POTC_SEPOLIA'
@@ -57,6 +58,7 @@ export const paradexDialect = defineDialect({
   },
   errors: paradexErrors,
   routes: paradexRoutes,
+  policy: paradexUpstreamPolicy,
   websockets: registerParadexWebSocket,
   check: (settings, _config, problems) => checkUpstream(settings, problems),
   warnings: (settings) =>

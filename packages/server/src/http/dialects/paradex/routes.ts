@@ -62,8 +62,8 @@ const evmHeaders = (request: FastifyRequest) => ({
  * The auth body is never read: it is not signed (the typed data always has `body: ""`).
  */
 export async function paradexRoutes(app: FastifyInstance, context: ParadexContext) {
-  const { gateway, settings, services: paradex } = context
-  await app.register(paradexUpstreamProxy, { settings })
+  const { gateway, settings, services: paradex, policy } = context
+  await app.register(paradexUpstreamProxy, { settings, policy })
   const systemConfig = paradexSystemConfig(settings)
 
   // Open to blocked countries (geo: 'open'), as the other public documents: it is static configuration.

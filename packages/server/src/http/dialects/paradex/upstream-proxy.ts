@@ -1,6 +1,8 @@
 import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AuthError } from '../../../core/errors.js'
+import { publicPathsPolicy } from '../../../core/policy/public-paths-policy.js'
+import type { CompiledRoutePolicy } from '../../../core/policy/route-policy.js'
 import { sendDialectError } from '../dialect-errors.js'
 import { paradexErrors } from './errors.js'
 import type { ParadexSettingsValue } from './settings.js'
@@ -22,9 +24,9 @@ const forwardedFor = (request: FastifyRequest) =>
  */
 export async function paradexUpstreamProxy(
   app: FastifyInstance,
-  { settings }: { settings: ParadexSettingsValue },
+  { settings, policy }: { settings: ParadexSettingsValue; policy: CompiledRoutePolicy | undefined },
 ) {
-  if (settings.upstreamUrl === undefined) return
+  if (settings.upstreamUrl === undefined || policy === undefined) return
   const upstream = new URL(settings.upstreamUrl)
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const timeout = settings.upstreamTimeoutSeconds * 1000
@@ -79,26 +81,25 @@ export async function paradexUpstreamProxy(
       onError: (_reply, { error }) => upstreamFailed(reply, error),
     })
 
-  // Hidden from the OpenAPI document: the backend's surface is its own, not Sigil's.
-  const schema = { hide: true }
-  // Market data goes through without a credential, as Paradex clients send it (ccxt's
-  // loadMarkets); static and parametric routes outrank the wildcard below. Anonymous: no
-  // identity header reaches the backend, and the client's IP budget applies.
-  for (const path of settings.upstreamPublicPaths) {
-    app.route({
-      method: 'GET',
-      url: `/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`,
-      config: { auth: 'public' },
-      schema,
-      handler: forward,
-    })
-  }
-  app.route({ method: 'GET', url: '/v1/*', config: { auth: { scopes: ['read'] } }, schema, handler: forward })
+  // One catch-all, hidden from the OpenAPI document (the backend's surface is its own, not
+  // Sigil's), ranked by the router below every static and parametric route, so Sigil's own paths
+  // win. What each request needs is the route policy's (paradexUpstreamPolicy): public market
+  // data anonymous (no identity header reaches the backend, the client's IP budget applies),
+  // reads `read`, the rest `trade`.
   app.route({
-    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/v1/*',
-    config: { auth: { scopes: ['trade'] } },
-    schema,
+    config: { auth: { policy, prefix: app.prefix } },
+    schema: { hide: true },
     handler: forward,
   })
 }
+
+/**
+ * The reverse proxy's route policy (below the dialect's prefix): the configured public GET paths
+ * to anyone, then `read` for reads and `trade` for everything else under `/v1`.
+ */
+export const paradexUpstreamPolicy = (settings: ParadexSettingsValue) =>
+  settings.upstreamUrl === undefined
+    ? undefined
+    : publicPathsPolicy('/v1', settings.upstreamPublicPaths, 'read-or-trade')
