@@ -1,6 +1,6 @@
 // A Paradex trader on a running Sigil, with the unmodified ccxt client: onboarding, REST auth
 // (the 300 s JWT), the JWT on Sigil's own API, then the WebSocket `auth` and a private channel.
-// Usage: node examples/paradex-ccxt.mjs [base-url]   (Sigil with the default paradexPrefix)
+// Usage: node examples/paradex-ccxt.mjs [base-url]   (Sigil with the default paradex.prefix)
 import ccxt from 'ccxt'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 
