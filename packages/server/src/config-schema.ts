@@ -114,13 +114,13 @@ export const BaseConfigSchema = Type.Object(
     rateLimitStarknetPerMinute: Type.Integer({
       minimum: 1,
       default: 60,
-      description: 'Paradex onboarding and auth (Stark-curve and Pedersen work), per client IP.',
+      description: 'Starknet onboarding and auth (Stark-curve and Pedersen work: the Paradex dialect), per client IP.',
     }),
     rateLimitStarknetGlobalPerSecond: Type.Integer({
       minimum: 1,
       default: 40,
       description:
-        'Paradex onboarding and auth across all clients: past it they are shed (429), so curve math never starves the server.',
+        'Starknet onboarding and auth across all clients: past it they are shed (429), so curve math never starves the server.',
     }),
     rateLimitAnonymousPerMinute: Type.Integer({
       minimum: 1,
