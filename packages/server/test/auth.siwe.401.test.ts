@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { expectProblem } from './support/problem.js'
 import { highSTwin, joinSignature, SECP256K1_N, splitSignature } from './support/signature-forgery.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { getNonce, newWallet, type SiweFields, siweMessage } from './support/wallet.js'
@@ -25,12 +26,6 @@ describe('POST /v1/auth/siwe: refused', () => {
   /** A refusal that happens before the nonce is burned leaves it usable for the honest sign-in. */
   async function expectNonceStillUsable(nonce: string) {
     expect((await attempt({ nonce })).response.statusCode).toBe(200)
-  }
-
-  const expectProblem = (response: Awaited<ReturnType<typeof post>>, status: number, code: string) => {
-    expect(response.statusCode).toBe(status)
-    expect(response.headers['content-type']).toContain('application/problem+json')
-    expect(response.json()).toMatchObject({ status, code, type: `urn:sigil:error:${code}` })
   }
 
   it('error: a replayed (message, signature) is refused the second time', async () => {

@@ -8,6 +8,7 @@ import {
   sidOf,
   withCookie,
 } from './support/cookie-session.js'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
 
@@ -28,15 +29,6 @@ interface ListedSession {
   expiresAt: string
   ip?: string
   userAgent?: string
-}
-
-const expectProblem = (
-  response: { statusCode: number; json(): { code: string } },
-  status: number,
-  code: string,
-) => {
-  expect(response.statusCode).toBe(status)
-  expect(response.json().code).toBe(code)
 }
 
 /** One account signed in twice: a browser (cookie) and an app (tokens). */
