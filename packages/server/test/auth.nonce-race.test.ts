@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDatabaseUrl } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { getNonce, newWallet, siweMessage } from './support/wallet.js'
 
 describe('single-use nonces under concurrency', () => {
   let server: TestServer
   beforeEach(async () => {
-    server = await startTestServer({
-      databaseUrl: `sqlite:${process.env.TMPDIR ?? '/tmp'}/sigil-race-${process.pid}-${Date.now()}.db`,
-    })
+    // A file database (removed after the test): concurrent requests over real sockets race on it.
+    server = await startTestServer({ databaseUrl: tempDatabaseUrl('sigil-race-') })
   })
   afterEach(() => server.close())
 

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useTempDir } from './support/temp-dir.js'
 import { startTestServer } from './support/test-server.js'
 import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
 
@@ -10,7 +9,11 @@ const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
 
 /** `sigil invites create` and `sigil audit`, run as the operator runs them, against one database. */
 describe('operator commands', () => {
-  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-ops-')), 'sigil.db')}`
+  const folder = useTempDir('sigil-ops-')
+  let databaseUrl: string
+  beforeAll(() => {
+    databaseUrl = `sqlite:${join(folder(), 'sigil.db')}`
+  })
   const sigil = (...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: databaseUrl },
