@@ -146,15 +146,14 @@ describe('POST /v1/auth/logout and /logout-all', () => {
   it('behavior: a revocation survives a restart of the process (revocation list restored from the store)', async () => {
     const a = (await signIn(server.app, newWallet(), server.clock.now())).json()
     await post('/v1/auth/logout', a.accessToken)
-    const { createGateway } = await import('../src/core/gateway.js')
-    const { selectEvmCrypto } = await import('../src/crypto/select-evm-crypto.js')
-    const restarted = await createGateway(server.config, {
-      stores: server.stores,
-      clock: server.clock,
-      evmCrypto: await selectEvmCrypto('auto'),
-    })
-    await expect(restarted.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
-      code: 'SESSION_REVOKED',
-    })
+    // A second gateway over the same stores, as a restarted process would open them.
+    const restarted = await startTestServer({}, { stores: server.stores, clock: server.clock })
+    try {
+      await expect(restarted.gateway.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
+        code: 'SESSION_REVOKED',
+      })
+    } finally {
+      await restarted.app.close() // not close(): the stores are the first server's, closed by it
+    }
   })
 })

@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGateway } from '../src/core/gateway.js'
 import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
-import { selectEvmCrypto } from '../src/crypto/select-evm-crypto.js'
 import { openStores } from '../src/store/open-stores.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
+import { tempDatabaseUrl } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
 
-const tempDb = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-keys-')), 'sigil.db')}`
+/** A file database, removed after the test: the rotations below happen "in another process". */
+const tempDb = () => tempDatabaseUrl('sigil-keys-')
 
 describe('signing-key rotation', () => {
   let server: TestServer
@@ -22,7 +19,10 @@ describe('signing-key rotation', () => {
   })
   afterEach(() => server.close())
 
-  /** What `sigil keys rotate` does: another process opens the same store and activates a new key. */
+  /**
+   * What `sigil keys rotate` does: another process opens the same store and activates a new key.
+   * Its own store handle on the same file, not a second server: the CLI starts no gateway.
+   */
   async function rotateFromAnotherProcess(): Promise<string> {
     const stores = await openStores(databaseUrl)
     try {
@@ -84,43 +84,36 @@ describe('signing-key rotation', () => {
 
 describe('signing keys at rest', () => {
   const masterKey = Buffer.alloc(32, 7)
-  const config = async (url: string) =>
-    (await import('../src/config.js')).loadConfig({ flags: { databaseUrl: url } })
 
   it('behavior: with a master key the stored private key is sealed (no JWK "d" in the database)', async () => {
-    const url = tempDb()
-    const stores = await openSqliteStores(url)
-    const gateway = await createGateway(await config(url), {
-      stores,
-      clock: { now: () => Date.now() },
-      evmCrypto: await selectEvmCrypto('noble'),
-      masterKey,
-    })
-    const rows = await stores.db.selectFrom('signing_keys').select('private_jwk').execute()
-    expect(rows).toHaveLength(1)
-    expect(rows[0]!.private_jwk).toMatch(/^sigil-aes256gcm:v1:/)
-    expect(rows[0]!.private_jwk).not.toContain('"d"')
-    await gateway.close()
+    const databaseUrl = tempDb()
+    // The SQLite stores are opened here to read the table past them; the server closes them.
+    const stores = await openSqliteStores(databaseUrl)
+    const sealed = await startTestServer({ databaseUrl }, { stores, masterKey })
+    try {
+      const rows = await stores.db.selectFrom('signing_keys').select('private_jwk').execute()
+      expect(rows).toHaveLength(1)
+      expect(rows[0]!.private_jwk).toMatch(/^sigil-aes256gcm:v1:/)
+      expect(rows[0]!.private_jwk).not.toContain('"d"')
+    } finally {
+      await sealed.close()
+    }
 
-    const withoutKey = await openSqliteStores(url)
-    await expect(
-      createGateway(await config(url), {
-        stores: withoutKey,
-        clock: { now: () => Date.now() },
-        evmCrypto: await selectEvmCrypto('noble'),
-      }),
-    ).rejects.toThrow(/SIGIL_MASTER_KEY/)
-    const wrongKey = await openSqliteStores(url)
-    await expect(
-      createGateway(await config(url), {
-        stores: wrongKey,
-        clock: { now: () => Date.now() },
-        evmCrypto: await selectEvmCrypto('noble'),
-        masterKey: Buffer.alloc(32, 8),
-      }),
-    ).rejects.toThrow(/does not open/)
-    await withoutKey.close()
-    await wrongKey.close()
+    // Restarts over the same file without the key, or with another one, refuse to start; the
+    // stores they were given stay open (a failed start owns nothing), so the test closes them.
+    const withoutKey = await openSqliteStores(databaseUrl)
+    const wrongKey = await openSqliteStores(databaseUrl)
+    try {
+      await expect(startTestServer({ databaseUrl }, { stores: withoutKey })).rejects.toThrow(
+        /SIGIL_MASTER_KEY/,
+      )
+      await expect(
+        startTestServer({ databaseUrl }, { stores: wrongKey, masterKey: Buffer.alloc(32, 8) }),
+      ).rejects.toThrow(/does not open/)
+    } finally {
+      await withoutKey.close()
+      await wrongKey.close()
+    }
   })
 })
 
@@ -128,24 +121,28 @@ describe('sigil keys rotate with the wrong master key', () => {
   it('error: changes nothing: no plaintext key, no orphaned active key', async () => {
     const url = tempDb()
     const masterKey = Buffer.alloc(32, 7)
+    // What the CLI runs: a key ring over the stores, no gateway and no server.
     const stores = await openSqliteStores(url)
-    const clock = { now: () => Date.now() }
-    await createKeyRing(stores.signingKeys, clock, {
-      algorithm: 'ES256',
-      retentionMs: 310_000,
-      masterKey,
-    }).load()
-    const before = await stores.signingKeys.list()
-    for (const wrong of [undefined, Buffer.alloc(32, 8)]) {
-      const ring = createKeyRing(stores.signingKeys, clock, {
+    try {
+      const clock = { now: () => Date.now() }
+      await createKeyRing(stores.signingKeys, clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
-        ...(wrong ? { masterKey: wrong } : {}),
-      })
-      await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)
+        masterKey,
+      }).load()
+      const before = await stores.signingKeys.list()
+      for (const wrong of [undefined, Buffer.alloc(32, 8)]) {
+        const ring = createKeyRing(stores.signingKeys, clock, {
+          algorithm: 'ES256',
+          retentionMs: 310_000,
+          ...(wrong ? { masterKey: wrong } : {}),
+        })
+        await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)
+      }
+      expect(await stores.signingKeys.list()).toEqual(before)
+    } finally {
+      await stores.close()
     }
-    expect(await stores.signingKeys.list()).toEqual(before)
-    await stores.close()
   })
 
   it('error: an envelope moved to another key row does not open (the kid is authenticated)', async () => {

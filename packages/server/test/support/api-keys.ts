@@ -2,13 +2,7 @@ import { Writable } from 'node:stream'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import type { PrivateKeyAccount } from 'viem/accounts'
-import { loadConfig } from '../../src/config.js'
-import { createGateway } from '../../src/core/gateway.js'
-import { selectEvmCrypto } from '../../src/crypto/select-evm-crypto.js'
-import { buildApp } from '../../src/http/app.js'
-import { openStores } from '../../src/store/open-stores.js'
-import { createManualClock } from './manual-clock.js'
-import { TEST_PUBLIC_URL, type TestServer } from './test-server.js'
+import { startTestServer, type TestServer } from './test-server.js'
 import { newWallet, signIn } from './wallet.js'
 
 /** The documented shape of a key: `sgl_sk_` + 16-character public id + 43 characters of secret. */
@@ -159,28 +153,7 @@ export function lineCollector(): { stream: Writable; lines: string[] } {
 export async function startLoggedTestServer(
   flags: Record<string, unknown> = {},
 ): Promise<TestServer & { lines: string[] }> {
-  const config = loadConfig({
-    flags: { publicUrl: TEST_PUBLIC_URL, databaseUrl: 'sqlite::memory:', logLevel: 'silent', ...flags },
-  })
-  const clock = createManualClock()
-  const stores = await openStores(config.databaseUrl)
-  const gateway = await createGateway(config, {
-    stores,
-    clock,
-    evmCrypto: await selectEvmCrypto(config.evmCrypto),
-  })
   const { stream, lines } = lineCollector()
-  const app = await buildApp(gateway, config, { logger: { level: 'trace', stream } })
-  return {
-    app,
-    gateway,
-    stores,
-    config,
-    clock,
-    lines,
-    async close() {
-      await app.close()
-      await gateway.close()
-    },
-  }
+  const server = await startTestServer(flags, { logger: { level: 'trace', stream } })
+  return { ...server, lines }
 }

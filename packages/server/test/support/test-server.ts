@@ -3,7 +3,7 @@ import { type Config, loadConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/core/gateway.js'
 import type { Stores } from '../../src/core/ports.js'
 import { selectEvmCrypto } from '../../src/crypto/select-evm-crypto.js'
-import { buildApp } from '../../src/http/app.js'
+import { type BuildAppOptions, buildApp } from '../../src/http/app.js'
 import { openIpCountryDatabase } from '../../src/store/geo/open-ip-country-database.js'
 import { openStores } from '../../src/store/open-stores.js'
 import { createManualClock, type ManualClock } from './manual-clock.js'
@@ -19,10 +19,23 @@ export interface TestServer {
 
 export const TEST_PUBLIC_URL = 'https://app.example'
 
+export interface TestServerOptions {
+  clock?: ManualClock
+  /**
+   * Stores another server already opened (a restart over the same database). The caller keeps
+   * them: close such a second server with `app.close()`, as `close()` would close the stores.
+   */
+  stores?: Stores
+  /** The app's logger (default: none), e.g. `{ level: 'trace', stream }` to read what it logs. */
+  logger?: BuildAppOptions['logger']
+  /** Seals the signing keys at rest, as `SIGIL_MASTER_KEY` does for `sigil serve`. */
+  masterKey?: Uint8Array
+}
+
 /** The real app over a real (in-memory unless told otherwise) SQLite store, with a manual clock. */
 export async function startTestServer(
   flags: Record<string, unknown> = {},
-  options: { clock?: ManualClock; stores?: Stores } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     flags: { publicUrl: TEST_PUBLIC_URL, databaseUrl: 'sqlite::memory:', logLevel: 'silent', ...flags },
@@ -35,8 +48,9 @@ export async function startTestServer(
     clock,
     evmCrypto: await selectEvmCrypto(config.evmCrypto),
     ...(ipCountries ? { ipCountries } : {}),
+    ...(options.masterKey ? { masterKey: options.masterKey } : {}),
   })
-  const app = await buildApp(gateway, config)
+  const app = await buildApp(gateway, config, options.logger ? { logger: options.logger } : {})
   return {
     app,
     gateway,
