@@ -2,11 +2,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { createSiweMessage } from 'viem/siwe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stopProcess } from './support/child-process.js'
 import { useTempDir } from './support/temp-dir.js'
-import { newWallet } from './support/wallet.js'
+import { newWallet, signedSiwe } from './support/wallet.js'
 
 const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
 const DIST = new URL('../dist/cli/main.js', import.meta.url).pathname
@@ -76,17 +75,12 @@ describe('sigil CLI', () => {
     // A plain-http deployment: EIP-4361 reads a message without a scheme as https, so it must say http.
     expect({ domain, scheme }).toEqual({ domain: 'localhost:9', scheme: 'http' })
     const wallet = newWallet()
-    const message = createSiweMessage({
-      address: wallet.address,
-      scheme,
-      domain,
-      uri,
-      version: '1',
-      chainId: 1,
-      nonce,
-      issuedAt: new Date(),
-    })
-    const signIn = await post('/v1/auth/siwe', { message, signature: await wallet.signMessage({ message }) })
+    const { message, signature } = await signedSiwe(
+      wallet,
+      { nonce, domain, uri, scheme, statement: null },
+      Date.now(),
+    )
+    const signIn = await post('/v1/auth/siwe', { message, signature })
     expect([signIn.status, signIn.status === 200 ? null : await signIn.clone().json()]).toEqual([200, null])
     const { accessToken } = (await signIn.json()) as { accessToken: string }
     const me = await fetch(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../src/config.js'
 import { signedIn } from './support/api-keys.js'
 import { tempDir, useTempDir } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { newWallet, siweMessage } from './support/wallet.js'
+import { newWallet, signedSiwe } from './support/wallet.js'
 
 /** The front proxy Sigil trusts, and the header it sets (Cloudflare's). */
 const PROXY = '10.0.0.1'
@@ -104,8 +104,7 @@ describe('geo blocking over HTTP (a trusted proxy states the country)', () => {
     const nonce = await inject({ method: 'POST', url: '/v1/auth/nonce', payload: {}, ...via('CH') })
     expect(nonce.statusCode).toBe(200)
     const wallet = newWallet()
-    const message = siweMessage(wallet, { nonce: nonce.json().nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce: nonce.json().nonce }, server.clock.now())
     const siwe = await inject({
       method: 'POST',
       url: '/v1/auth/siwe',
