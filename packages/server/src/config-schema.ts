@@ -114,7 +114,8 @@ export const BaseConfigSchema = Type.Object(
     rateLimitStarknetPerMinute: Type.Integer({
       minimum: 1,
       default: 60,
-      description: 'Starknet onboarding and auth (Stark-curve and Pedersen work: the Paradex dialect), per client IP.',
+      description:
+        'Starknet onboarding and auth (Stark-curve and Pedersen work: the Paradex dialect), per client IP.',
     }),
     rateLimitStarknetGlobalPerSecond: Type.Integer({
       minimum: 1,

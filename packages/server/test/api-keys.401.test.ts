@@ -15,6 +15,7 @@ import {
   startLoggedTestServer,
   useKey,
 } from './support/api-keys.js'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { signIn } from './support/wallet.js'
 
@@ -25,11 +26,8 @@ const swapCase = (text: string) =>
   [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('')
 const sha256 = (text: string) => createHash('sha256').update(text).digest()
 
-function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
-  expect([response.statusCode, response.json().code]).toEqual([status, code])
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
-  if (status === 401) expect(response.headers['www-authenticate']).toMatch(/^Bearer/)
-}
+/** A refused credential carries the RFC 6750 challenge. */
+const CHALLENGED = { headers: { 'www-authenticate': /^Bearer/ } }
 
 /** Stolen, guessed, revoked, expired and misused API keys (docs/api.md, docs/errors.md). */
 describe('API keys: attacks are refused', () => {
@@ -56,7 +54,7 @@ describe('API keys: attacks are refused', () => {
       for (const attempt of attempts) {
         for (const via of ['x-api-key', 'bearer'] as const) {
           const response = await useKey(server, attempt, { via })
-          expectProblem(response, 401, 'API_KEY_INVALID')
+          expectProblem(response, 401, 'API_KEY_INVALID', CHALLENGED)
           bodies.add(response.body)
         }
       }
@@ -68,8 +66,8 @@ describe('API keys: attacks are refused', () => {
     it("error: one key's id with another key's secret is API_KEY_INVALID (a secret is bound to its id)", async () => {
       const a = splitApiKey((await createKey(server, owner, { name: 'a' })).secret)
       const b = splitApiKey((await createKey(server, owner, { name: 'b' })).secret)
-      expectProblem(await useKey(server, `sgl_sk_${a.id}${b.secretPart}`), 401, 'API_KEY_INVALID')
-      expectProblem(await useKey(server, `sgl_sk_${b.id}${a.secretPart}`), 401, 'API_KEY_INVALID')
+      expectProblem(await useKey(server, `sgl_sk_${a.id}${b.secretPart}`), 401, 'API_KEY_INVALID', CHALLENGED)
+      expectProblem(await useKey(server, `sgl_sk_${b.id}${a.secretPart}`), 401, 'API_KEY_INVALID', CHALLENGED)
     })
 
     it('error: malformed keys are API_KEY_INVALID (prefix only, truncated, extended, wrong alphabet, case)', async () => {
@@ -90,13 +88,14 @@ describe('API keys: attacks are refused', () => {
         secretPart,
         `${secret} ${secret}`,
       ]
-      for (const attempt of malformed) expectProblem(await useKey(server, attempt), 401, 'API_KEY_INVALID')
+      for (const attempt of malformed)
+        expectProblem(await useKey(server, attempt), 401, 'API_KEY_INVALID', CHALLENGED)
     })
 
     it('error: an access JWT or a refresh token in x-api-key is not an API key (API_KEY_INVALID)', async () => {
       const tokens = (await signIn(server.app, owner.wallet, server.clock.now())).json()
-      expectProblem(await useKey(server, tokens.accessToken), 401, 'API_KEY_INVALID')
-      expectProblem(await useKey(server, tokens.refreshToken), 401, 'API_KEY_INVALID')
+      expectProblem(await useKey(server, tokens.accessToken), 401, 'API_KEY_INVALID', CHALLENGED)
+      expectProblem(await useKey(server, tokens.refreshToken), 401, 'API_KEY_INVALID', CHALLENGED)
     })
 
     it('error: a wrong secret for a revoked, expired or IP-bound key is API_KEY_INVALID (no status oracle)', async () => {
@@ -112,6 +111,7 @@ describe('API keys: attacks are refused', () => {
           await useKey(server, `sgl_sk_${id}${randomBase62(43)}`, { ip: '203.0.113.50' }),
           401,
           'API_KEY_INVALID',
+          CHALLENGED,
         )
       }
     })
@@ -124,7 +124,7 @@ describe('API keys: attacks are refused', () => {
       expect((await revokeKey(server, owner, key.id)).statusCode).toBe(204)
       for (const via of ['x-api-key', 'bearer'] as const) {
         for (const url of ['/v1/verify/read', '/v1/verify/trade', '/v1/auth/me', '/v1/api-keys']) {
-          expectProblem(await useKey(server, key.secret, { via, url }), 401, 'API_KEY_REVOKED')
+          expectProblem(await useKey(server, key.secret, { via, url }), 401, 'API_KEY_REVOKED', CHALLENGED)
         }
       }
     })
@@ -134,7 +134,7 @@ describe('API keys: attacks are refused', () => {
       await revokeKey(server, owner, key.id)
       expectProblem(await revokeKey(server, owner, key.id), 404, 'API_KEY_NOT_FOUND')
       expectProblem(await rotateKey(server, owner, key.id), 404, 'API_KEY_NOT_FOUND')
-      expectProblem(await useKey(server, key.secret), 401, 'API_KEY_REVOKED')
+      expectProblem(await useKey(server, key.secret), 401, 'API_KEY_REVOKED', CHALLENGED)
     })
 
     it('error: revoking during a rotation grace period ends the old and the new secret at once', async () => {
@@ -143,7 +143,7 @@ describe('API keys: attacks are refused', () => {
       expect((await useKey(server, key.secret)).statusCode).toBe(200)
       await revokeKey(server, owner, key.id)
       expect((await useKey(server, key.secret)).statusCode).toBe(401)
-      expectProblem(await useKey(server, rotated.secret), 401, 'API_KEY_REVOKED')
+      expectProblem(await useKey(server, rotated.secret), 401, 'API_KEY_REVOKED', CHALLENGED)
     })
 
     it('error: an expired key is 401 API_KEY_EXPIRED from the instant expiresAt is reached', async () => {
@@ -152,7 +152,7 @@ describe('API keys: attacks are refused', () => {
       expect((await useKey(server, key.secret)).statusCode).toBe(200)
       server.clock.advance(1)
       for (const via of ['x-api-key', 'bearer'] as const) {
-        expectProblem(await useKey(server, key.secret, { via }), 401, 'API_KEY_EXPIRED')
+        expectProblem(await useKey(server, key.secret, { via }), 401, 'API_KEY_EXPIRED', CHALLENGED)
       }
       owner = await signedIn(server, owner.wallet)
       expectProblem(await rotateKey(server, owner, key.id), 404, 'API_KEY_NOT_FOUND')
@@ -306,6 +306,7 @@ describe('API keys: attacks are refused', () => {
         await server.app.inject({ method: 'GET', url: '/v1/api-keys' }),
         401,
         'CREDENTIAL_MISSING',
+        CHALLENGED,
       )
       expectProblem(
         await server.app.inject({
@@ -315,9 +316,15 @@ describe('API keys: attacks are refused', () => {
         }),
         401,
         'CREDENTIAL_MISSING',
+        CHALLENGED,
       )
       await revokeKey(server, owner, key.id)
-      expectProblem(await useKey(server, key.secret, { url: '/v1/api-keys' }), 401, 'API_KEY_REVOKED')
+      expectProblem(
+        await useKey(server, key.secret, { url: '/v1/api-keys' }),
+        401,
+        'API_KEY_REVOKED',
+        CHALLENGED,
+      )
     })
   })
 

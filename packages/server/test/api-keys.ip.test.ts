@@ -9,10 +9,10 @@ import {
   type UseKeyOptions,
   useKey,
 } from './support/api-keys.js'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
-const expectIpRefused = (response: LightMyRequestResponse) =>
-  expect([response.statusCode, response.json().code]).toEqual([403, 'IP_NOT_ALLOWED'])
+const expectIpRefused = (response: LightMyRequestResponse) => expectProblem(response, 403, 'IP_NOT_ALLOWED')
 
 /** API-key IP allowlists and how the client IP is found (docs/api.md, docs/configuration.md). */
 describe('API keys: IP allowlists', () => {

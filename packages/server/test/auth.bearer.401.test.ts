@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { generateKeyPair, SignJWT } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
 
@@ -26,12 +27,8 @@ describe('Bearer access tokens: refused', () => {
       signature,
     }
   }
-  const expectRefused = async (authorization: string | undefined, code: string) => {
-    const response = await me(authorization)
-    expect(response.statusCode).toBe(401)
-    expect(response.json().code).toBe(code)
-    expect(response.headers['www-authenticate']).toMatch(/^Bearer/)
-  }
+  const expectRefused = async (authorization: string | undefined, code: string) =>
+    expectProblem(await me(authorization), 401, code, { headers: { 'www-authenticate': /^Bearer/ } })
 
   it('error: no credential, or another scheme', async () => {
     await expectRefused(undefined, 'CREDENTIAL_MISSING')

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDatabaseUrl } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { getNonce, newWallet, siweMessage } from './support/wallet.js'
+import { getNonce, newWallet, signedSiwe } from './support/wallet.js'
 
 describe('single-use nonces under concurrency', () => {
   let server: TestServer
   beforeEach(async () => {
-    server = await startTestServer({
-      databaseUrl: `sqlite:${process.env.TMPDIR ?? '/tmp'}/sigil-race-${process.pid}-${Date.now()}.db`,
-    })
+    // A file database (removed after the test): concurrent requests over real sockets race on it.
+    server = await startTestServer({ databaseUrl: tempDatabaseUrl('sigil-race-') })
   })
   afterEach(() => server.close())
 
@@ -15,8 +15,7 @@ describe('single-use nonces under concurrency', () => {
     const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
     const wallet = newWallet()
     const nonce = await getNonce(server.app)
-    const message = siweMessage(wallet, { nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce }, server.clock.now())
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
         fetch(`${address}/v1/auth/siwe`, {

@@ -146,10 +146,14 @@ describe('POST /v1/auth/logout and /logout-all', () => {
   it('behavior: a revocation survives a restart of the process (revocation list restored from the store)', async () => {
     const a = (await signIn(server.app, newWallet(), server.clock.now())).json()
     await post('/v1/auth/logout', a.accessToken)
-    const { createSigil } = await import('../src/create-sigil.js')
-    const restarted = await createSigil(server.config, { stores: server.stores, clock: server.clock })
-    await expect(restarted.gateway.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
-      code: 'SESSION_REVOKED',
-    })
+    // A second gateway over the same stores, as a restarted process would open them.
+    const restarted = await startTestServer({}, { stores: server.stores, clock: server.clock })
+    try {
+      await expect(restarted.gateway.authenticateAccessToken(a.accessToken)).rejects.toMatchObject({
+        code: 'SESSION_REVOKED',
+      })
+    } finally {
+      await restarted.app.close() // not close(): the stores are the first server's, closed by it
+    }
   })
 })

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
-import { newWallet, signIn } from './support/wallet.js'
+import { newWallet, signedSiwe, signIn } from './support/wallet.js'
 
 describe('POST /v1/auth/siwe: sign-in succeeds', () => {
   let server: TestServer
@@ -63,7 +63,6 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
 
   it('behavior: an address-bound nonce works for its own wallet', async () => {
     const wallet = newWallet()
-    const { createSiweMessage } = await import('viem/siwe')
     const nonce = (
       await server.app.inject({
         method: 'POST',
@@ -71,16 +70,7 @@ describe('POST /v1/auth/siwe: sign-in succeeds', () => {
         payload: { address: wallet.address.toLowerCase() },
       })
     ).json().nonce
-    const message = createSiweMessage({
-      address: wallet.address,
-      domain: 'app.example',
-      uri: TEST_PUBLIC_URL,
-      version: '1',
-      chainId: 1,
-      nonce,
-      issuedAt: new Date(server.clock.now()),
-    })
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce, statement: null }, server.clock.now())
     const response = await server.app.inject({
       method: 'POST',
       url: '/v1/auth/siwe',

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { expectProblem } from './support/problem.js'
 import { highSTwin, joinSignature, SECP256K1_N, splitSignature } from './support/signature-forgery.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { getNonce, newWallet, type SiweFields, siweMessage } from './support/wallet.js'
+import {
+  getNonce,
+  newWallet,
+  personalSign,
+  type SiweFields,
+  signedSiwe,
+  siweMessage,
+} from './support/wallet.js'
 
 /** EIP-4361 binding, time, nonce and signature attacks (spec/siwe.md §7, items 13–32). */
 describe('POST /v1/auth/siwe: refused', () => {
@@ -17,20 +25,13 @@ describe('POST /v1/auth/siwe: refused', () => {
 
   async function attempt(fields: Omit<SiweFields, 'nonce'> & { nonce?: string } = {}) {
     const nonce = fields.nonce ?? (await getNonce(server.app))
-    const message = siweMessage(wallet, { ...fields, nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { ...fields, nonce }, server.clock.now())
     return { nonce, message, signature, response: await post(message, signature) }
   }
 
   /** A refusal that happens before the nonce is burned leaves it usable for the honest sign-in. */
   async function expectNonceStillUsable(nonce: string) {
     expect((await attempt({ nonce })).response.statusCode).toBe(200)
-  }
-
-  const expectProblem = (response: Awaited<ReturnType<typeof post>>, status: number, code: string) => {
-    expect(response.statusCode).toBe(status)
-    expect(response.headers['content-type']).toContain('application/problem+json')
-    expect(response.json()).toMatchObject({ status, code, type: `urn:sigil:error:${code}` })
   }
 
   it('error: a replayed (message, signature) is refused the second time', async () => {
@@ -125,13 +126,12 @@ describe('POST /v1/auth/siwe: refused', () => {
     const nonce = bound.json().nonce
     expectProblem((await attempt({ nonce })).response, 401, 'NONCE_MISMATCH')
     const message = siweMessage(other, { nonce }, server.clock.now())
-    expect((await post(message, await other.signMessage({ message }))).statusCode).toBe(200)
+    expect((await post(message, await personalSign(other, message))).statusCode).toBe(200)
   })
 
   it('error: the high-s twin of a valid signature (malleability)', async () => {
     const nonce = await getNonce(server.app)
-    const message = siweMessage(wallet, { nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce }, server.clock.now())
     expectProblem(await post(message, highSTwin(signature)), 401, 'SIGNATURE_NOT_CANONICAL')
     expect((await post(message, signature)).statusCode).toBe(200)
   })
@@ -145,8 +145,7 @@ describe('POST /v1/auth/siwe: refused', () => {
     ['just 0x', () => '0x'],
   ])('error: a malformed signature (%s) is 400 and burns nothing', async (_name, mangle) => {
     const nonce = await getNonce(server.app)
-    const message = siweMessage(wallet, { nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce }, server.clock.now())
     expectProblem(await post(message, mangle(signature)), 400, 'SIGNATURE_MALFORMED')
     expect((await post(message, signature)).statusCode).toBe(200)
   })
@@ -160,22 +159,21 @@ describe('POST /v1/auth/siwe: refused', () => {
   ])('error: an out-of-range signature (%s)', async (_name, forge) => {
     const nonce = await getNonce(server.app)
     const message = siweMessage(wallet, { nonce }, server.clock.now())
-    const { r, s, v } = splitSignature(await wallet.signMessage({ message }))
+    const { r, s, v } = splitSignature(await personalSign(wallet, message))
     expectProblem(await post(message, forge(r, s, v)), 401, 'INVALID_SIGNATURE')
   })
 
   it('error: a signature by another key', async () => {
     const nonce = await getNonce(server.app)
     const message = siweMessage(wallet, { nonce }, server.clock.now())
-    expectProblem(await post(message, await newWallet().signMessage({ message })), 401, 'INVALID_SIGNATURE')
+    expectProblem(await post(message, await personalSign(newWallet(), message)), 401, 'INVALID_SIGNATURE')
   })
 
   it('error: one byte of the message changed after signing (here: the chain id)', async () => {
     const other = await startTestServer({ siweChainIds: [1, 10] })
     try {
       const nonce = await getNonce(other.app)
-      const message = siweMessage(wallet, { nonce }, other.clock.now())
-      const signature = await wallet.signMessage({ message })
+      const { message, signature } = await signedSiwe(wallet, { nonce }, other.clock.now())
       const tampered = message.replace('Chain ID: 1\n', 'Chain ID: 10\n')
       const response = await other.app.inject({
         method: 'POST',
@@ -201,7 +199,7 @@ describe('POST /v1/auth/siwe: refused', () => {
   ])('error: a message with %s is not EIP-4361 (400)', async (_name, mangle) => {
     const nonce = await getNonce(server.app)
     const message = mangle(siweMessage(wallet, { nonce }, server.clock.now()))
-    const response = await post(message, await wallet.signMessage({ message }))
+    const response = await post(message, await personalSign(wallet, message))
     expectProblem(response, 400, 'INVALID_SIWE_MESSAGE')
     expect(response.json().detail).toEqual(expect.any(String))
   })

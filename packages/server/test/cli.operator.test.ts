@@ -1,16 +1,19 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useTempDir } from './support/temp-dir.js'
 import { startTestServer } from './support/test-server.js'
-import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
+import { getNonce, newWallet, signedSiwe, signIn } from './support/wallet.js'
 
 const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
 
 /** `sigil invites create` and `sigil audit`, run as the operator runs them, against one database. */
 describe('operator commands', () => {
-  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-ops-')), 'sigil.db')}`
+  const folder = useTempDir('sigil-ops-')
+  let databaseUrl: string
+  beforeAll(() => {
+    databaseUrl = `sqlite:${join(folder(), 'sigil.db')}`
+  })
   const sigil = (...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: databaseUrl },
@@ -65,8 +68,11 @@ describe('operator commands', () => {
       secrets.push(key.json().secret)
       await server.app.inject({ method: 'DELETE', url: `/v1/api-keys/${key.json().id}`, headers: bearer })
       const nonce = await getNonce(server.app)
-      const message = siweMessage(wallet, { nonce, domain: 'evil.example' }, server.clock.now())
-      const signature = await wallet.signMessage({ message })
+      const { message, signature } = await signedSiwe(
+        wallet,
+        { nonce, domain: 'evil.example' },
+        server.clock.now(),
+      )
       secrets.push(signature)
       await server.app.inject({ method: 'POST', url: '/v1/auth/siwe', payload: { message, signature } })
       const refreshed = (

@@ -1,43 +1,47 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { createSiweMessage } from 'viem/siwe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newWallet } from './support/wallet.js'
+import { stopProcess } from './support/child-process.js'
+import { useTempDir } from './support/temp-dir.js'
+import { newWallet, signedSiwe } from './support/wallet.js'
 
 const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
 const DIST = new URL('../dist/cli/main.js', import.meta.url).pathname
 
 /** The real `sigil` binary as an operator runs it: a child process on a real socket. */
 describe('sigil CLI', () => {
-  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-cli-')), 'sigil.db')}`
-  const env = {
-    PATH: process.env.PATH,
-    SIGIL_DATABASE_URL: databaseUrl,
-    SIGIL_KEY_RING_REFRESH_SECONDS: '1',
-    SIGIL_LOG_LEVEL: 'info',
-  }
-  let child: ChildProcess
+  const folder = useTempDir('sigil-cli-')
+  let env: NodeJS.ProcessEnv
+  let child: ChildProcess | undefined
   let url: string
 
   beforeAll(async () => {
+    env = {
+      PATH: process.env.PATH,
+      SIGIL_DATABASE_URL: `sqlite:${join(folder(), 'sigil.db')}`,
+      SIGIL_KEY_RING_REFRESH_SECONDS: '1',
+      SIGIL_LOG_LEVEL: 'info',
+    }
     if (!existsSync(DIST)) throw new Error('build first: npm test runs `tsc -b` before vitest')
-    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'], {
-      env,
-    })
+    const serve = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'],
+      {
+        env,
+      },
+    )
+    child = serve
     url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`sigil serve exited with ${code}`)))
-      createInterface({ input: child.stdout! }).on('line', (line) => {
+      serve.once('exit', (code) => reject(new Error(`sigil serve exited with ${code}`)))
+      createInterface({ input: serve.stdout }).on('line', (line) => {
         const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
         if (match) resolve(match[1]!)
       })
     })
   })
-  afterAll(() => {
-    child?.kill('SIGTERM')
-  })
+  afterAll(() => stopProcess(child)) // before the folder (registered earlier) is removed
 
   const jwksKids = async () =>
     ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map(
@@ -71,17 +75,12 @@ describe('sigil CLI', () => {
     // A plain-http deployment: EIP-4361 reads a message without a scheme as https, so it must say http.
     expect({ domain, scheme }).toEqual({ domain: 'localhost:9', scheme: 'http' })
     const wallet = newWallet()
-    const message = createSiweMessage({
-      address: wallet.address,
-      scheme,
-      domain,
-      uri,
-      version: '1',
-      chainId: 1,
-      nonce,
-      issuedAt: new Date(),
-    })
-    const signIn = await post('/v1/auth/siwe', { message, signature: await wallet.signMessage({ message }) })
+    const { message, signature } = await signedSiwe(
+      wallet,
+      { nonce, domain, uri, scheme, statement: null },
+      Date.now(),
+    )
+    const signIn = await post('/v1/auth/siwe', { message, signature })
     expect([signIn.status, signIn.status === 200 ? null : await signIn.clone().json()]).toEqual([200, null])
     const { accessToken } = (await signIn.json()) as { accessToken: string }
     const me = await fetch(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })
@@ -131,7 +130,7 @@ describe('sigil CLI', () => {
       })
       expect(JSON.parse(warning)).toMatchObject({ level: 40 })
     } finally {
-      quiet.kill('SIGTERM')
+      await stopProcess(quiet)
     }
   })
 

@@ -1,6 +1,6 @@
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EVEDEX_CHAIN_ID, EVEDEX_DEMO_CHAIN_ID, evedexApi, sdkMessage } from './support/evedex-client.js'
+import { EVEDEX_DEMO_CHAIN_ID, evedexApi, signUpBody } from './support/evedex-client.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** Where the dialect is mounted, what its SIWE binds to, and the EVEDEX body of every error under it. */
@@ -17,21 +17,7 @@ describe('EVEDEX dialect: mounting, binding and error bodies', () => {
     api: ReturnType<typeof evedexApi>,
     fields: { domain?: string; uri?: string; chainId?: number },
   ) {
-    const signer = Wallet.createRandom()
-    const nonce = await api.nonce()
-    const message = sdkMessage({
-      address: signer.address,
-      nonce,
-      chainId: EVEDEX_CHAIN_ID,
-      issuedAt: new Date(server.clock.now()),
-      ...fields,
-    })
-    return api.signUp({
-      wallet: signer.address,
-      message,
-      nonce,
-      signature: await signer.signMessage(message),
-    })
+    return api.signUp(await signUpBody(Wallet.createRandom(), await api.nonce(), server.clock.now(), fields))
   }
 
   it("default: the SIWE binding is the public URL's host and origin, on chains 161803 and 16182", async () => {

@@ -1,6 +1,6 @@
 import { Wallet } from 'ethers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { EVEDEX_CHAIN_ID, evedexApi, type MessageFields, sdkMessage } from './support/evedex-client.js'
+import { evedexApi, type MessageFields, signUpBody } from './support/evedex-client.js'
 import { highSTwin } from './support/signature-forgery.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { getNonce } from './support/wallet.js'
@@ -22,14 +22,7 @@ describe('EVEDEX dialect: POST /auth/user/sign-up refusals', () => {
     fields: Partial<MessageFields> = {},
     extra: Record<string, unknown> = {},
   ) {
-    const message = sdkMessage({
-      address: signer.address,
-      nonce,
-      chainId: EVEDEX_CHAIN_ID,
-      issuedAt: new Date(server.clock.now()),
-      ...fields,
-    })
-    return { wallet: signer.address, message, nonce, signature: await signer.signMessage(message), ...extra }
+    return { ...(await signUpBody(signer, nonce, server.clock.now(), fields)), ...extra }
   }
 
   async function expectRefused(payload: Record<string, unknown>, status: number, code: string) {

@@ -1,9 +1,9 @@
 import { Wallet } from 'ethers'
-import { privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signedIn } from './support/api-keys.js'
 import { evedexApi, evedexSignUp } from './support/evedex-client.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
+import { walletFromKey } from './support/wallet.js'
 
 /** Refresh, me, sessions and logout of the EVEDEX dialect; their tokens are Sigil's own. */
 describe('EVEDEX dialect: tokens and sessions', () => {
@@ -37,7 +37,7 @@ describe('EVEDEX dialect: tokens and sessions', () => {
   it('behavior: one wallet is one account, whichever API it signs in through', async () => {
     const wallet = Wallet.createRandom()
     const evedex = await evedexSignUp(server, wallet)
-    const native = await signedIn(server, privateKeyToAccount(wallet.privateKey as `0x${string}`))
+    const native = await signedIn(server, walletFromKey(wallet.privateKey as `0x${string}`))
     expect(native.accountId).toBe(evedex.user.id)
     expect((await evedexSignUp(server, wallet)).user.id).toBe(evedex.user.id)
     // A native JWT is accepted by the dialect too, and another wallet is another account.

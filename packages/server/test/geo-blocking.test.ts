@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../src/cli/main.js'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { signedIn } from './support/api-keys.js'
+import { tempDir, useTempDir } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { newWallet, siweMessage } from './support/wallet.js'
+import { newWallet, signedSiwe } from './support/wallet.js'
 
 /** The front proxy Sigil trusts, and the header it sets (Cloudflare's). */
 const PROXY = '10.0.0.1'
@@ -22,8 +22,9 @@ const via = (country: string, headers: Record<string, string> = {}) => ({
   headers: { 'cf-ipcountry': country, ...headers },
 })
 
-const csvFile = (text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'sigil-geo-')), 'countries.csv')
+/** `text` as `countries.csv` in `dir`: by default a folder removed after the current test. */
+const csvFile = (text: string, dir = tempDir('sigil-geo-')) => {
+  const path = join(dir, 'countries.csv')
   writeFileSync(path, text)
   return path
 }
@@ -103,8 +104,7 @@ describe('geo blocking over HTTP (a trusted proxy states the country)', () => {
     const nonce = await inject({ method: 'POST', url: '/v1/auth/nonce', payload: {}, ...via('CH') })
     expect(nonce.statusCode).toBe(200)
     const wallet = newWallet()
-    const message = siweMessage(wallet, { nonce: nonce.json().nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce: nonce.json().nonce }, server.clock.now())
     const siwe = await inject({
       method: 'POST',
       url: '/v1/auth/siwe',
@@ -284,15 +284,20 @@ describe('geo blocking: which routes stay open', () => {
 describe('geo blocking: the IP database (geoIpDatabase)', () => {
   let server: TestServer
   afterEach(() => server?.close())
-  const database = csvFile(
-    [
-      '127.0.0.0,127.255.255.255,KP',
-      '203.0.113.0,203.0.113.255,CH',
-      '198.51.100.0,198.51.100.255,IR',
-      '2001:db8::,2001:db8::ffff,KP',
-      '2001:db8:1::,2001:db8:1::ffff,DE',
-    ].join('\n'),
-  )
+  const folder = useTempDir('sigil-geo-')
+  let database: string
+  beforeAll(() => {
+    database = csvFile(
+      [
+        '127.0.0.0,127.255.255.255,KP',
+        '203.0.113.0,203.0.113.255,CH',
+        '198.51.100.0,198.51.100.255,IR',
+        '2001:db8::,2001:db8::ffff,KP',
+        '2001:db8:1::,2001:db8:1::ffff,DE',
+      ].join('\n'),
+      folder(),
+    )
+  })
   const nonce = (options: Partial<InjectOptions> = {}) =>
     server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: {}, ...options })
 
@@ -336,7 +341,7 @@ describe('geo blocking: the IP database (geoIpDatabase)', () => {
 describe('geo blocking: `sigil serve` with a bad database', () => {
   it('error: exits 78 (EX_CONFIG) before opening anything, naming the file and the line', async () => {
     const bad = csvFile('1.0.0.0,1.0.0.255,AU\n1.0.1.0,1.0.0.999,AU\n')
-    const config = join(mkdtempSync(join(tmpdir(), 'sigil-geo-')), 'sigil.json')
+    const config = join(tempDir('sigil-geo-'), 'sigil.json')
     writeFileSync(
       config,
       JSON.stringify({

@@ -1,16 +1,15 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
 import { createSigil } from '../src/create-sigil.js'
 import { openStores } from '../src/store/open-stores.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
+import { tempDatabaseUrl } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
 
-const tempDb = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-keys-')), 'sigil.db')}`
+/** A file database, removed after the test: the rotations below happen "in another process". */
+const tempDb = () => tempDatabaseUrl('sigil-keys-')
 
 describe('signing-key rotation', () => {
   let server: TestServer
@@ -21,7 +20,10 @@ describe('signing-key rotation', () => {
   })
   afterEach(() => server.close())
 
-  /** What `sigil keys rotate` does: another process opens the same store and activates a new key. */
+  /**
+   * What `sigil keys rotate` does: another process opens the same store and activates a new key.
+   * Its own store handle on the same file, not a second server: the CLI starts no gateway.
+   */
   async function rotateFromAnotherProcess(): Promise<string> {
     const stores = await openStores(databaseUrl)
     try {
@@ -110,24 +112,28 @@ describe('sigil keys rotate with the wrong master key', () => {
   it('error: changes nothing: no plaintext key, no orphaned active key', async () => {
     const url = tempDb()
     const masterKey = Buffer.alloc(32, 7)
+    // What the CLI runs: a key ring over the stores, no gateway and no server.
     const stores = await openSqliteStores(url)
-    const clock = { now: () => Date.now() }
-    await createKeyRing(stores.signingKeys, clock, {
-      algorithm: 'ES256',
-      retentionMs: 310_000,
-      masterKey,
-    }).load()
-    const before = await stores.signingKeys.list()
-    for (const wrong of [undefined, Buffer.alloc(32, 8)]) {
-      const ring = createKeyRing(stores.signingKeys, clock, {
+    try {
+      const clock = { now: () => Date.now() }
+      await createKeyRing(stores.signingKeys, clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
-        ...(wrong ? { masterKey: wrong } : {}),
-      })
-      await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)
+        masterKey,
+      }).load()
+      const before = await stores.signingKeys.list()
+      for (const wrong of [undefined, Buffer.alloc(32, 8)]) {
+        const ring = createKeyRing(stores.signingKeys, clock, {
+          algorithm: 'ES256',
+          retentionMs: 310_000,
+          ...(wrong ? { masterKey: wrong } : {}),
+        })
+        await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)
+      }
+      expect(await stores.signingKeys.list()).toEqual(before)
+    } finally {
+      await stores.close()
     }
-    expect(await stores.signingKeys.list()).toEqual(before)
-    await stores.close()
   })
 
   it('error: an envelope moved to another key row does not open (the kid is authenticated)', async () => {

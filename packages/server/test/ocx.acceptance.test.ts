@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { createSiweMessage } from 'viem/siwe'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { rawSetCookie } from './support/cookie-session.js'
 import { cookieJar, OCX_COOKIE } from './support/ocx-client.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
+import { newWallet, personalSign } from './support/wallet.js'
 
 /**
  * OCX's documented sequence, written the way an OCX web client writes it: fetch-like JSON calls
@@ -35,7 +35,7 @@ describe('OCX acceptance: nonce, SIWE, me, API keys, logout', () => {
 
   it('behavior: the whole documented flow works, and the session and key are ordinary Sigil credentials', async () => {
     const api = browser(server.app)
-    const account = privateKeyToAccount(generatePrivateKey())
+    const account = newWallet()
     const now = server.clock.now()
 
     // 1. A nonce for this wallet.
@@ -57,7 +57,7 @@ describe('OCX acceptance: nonce, SIWE, me, API keys, logout', () => {
       issuedAt: new Date(now),
       expirationTime: new Date(now + 10 * 60_000),
     })
-    const signature = await account.signMessage({ message })
+    const signature = await personalSign(account, message)
 
     // 3. Verify: the body names the user, the cookie carries the session.
     const verify = await api('POST', '/auth/siwe', { message, signature })

@@ -8,7 +8,7 @@ import {
   ocxMessage,
 } from './support/ocx-client.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { getNonce, newWallet } from './support/wallet.js'
+import { getNonce, newWallet, personalSign } from './support/wallet.js'
 
 type Fields = Omit<OcxMessageFields, 'nonce' | 'now'>
 
@@ -27,7 +27,7 @@ describe('OCX /auth/siwe: messages that must not sign in', () => {
   const nonceFor = async (address = wallet.address) => (await client.nonce(address)).json().nonce as string
   const signed = async (fields: Fields & { nonce: string }, signer = wallet) => {
     const message = ocxMessage(wallet, { ...fields, now: server.clock.now() })
-    return { message, signature: await signer.signMessage({ message }) }
+    return { message, signature: await personalSign(signer, message) }
   }
   const attempt = async (fields: Fields & { nonce: string }, signer = wallet) => {
     const { message, signature } = await signed(fields, signer)
@@ -101,7 +101,7 @@ describe('OCX /auth/siwe: messages that must not sign in', () => {
     const nonce = await nonceFor(other.address)
     expectOcxError(await attempt({ nonce }), 400, 'NONCE_MISMATCH')
     const theirs = ocxMessage(other, { nonce, now: server.clock.now() })
-    expect((await client.siwe(theirs, await other.signMessage({ message: theirs }))).statusCode).toBe(200)
+    expect((await client.siwe(theirs, await personalSign(other, theirs))).statusCode).toBe(200)
   })
 
   it('behavior: the nonce binding ignores address case (a lower-case walletAddress binds the same wallet)', async () => {

@@ -1,7 +1,8 @@
 import { STARK_N } from '@sigil/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { onboard, PARADEX, paradexAuth } from './support/paradex-client.js'
-import { A1, A2, signatureHeader } from './support/paradex-vectors.js'
+import { signatureHeader } from './support/paradex-signer.js'
+import { A1, A2 } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** Every refusal is Paradex's three-key body with the code ccxt maps. */

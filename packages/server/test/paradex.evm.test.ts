@@ -1,4 +1,3 @@
-import { privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { settingsOf } from '../src/http/dialects/define-dialect.js'
 import { paradexDialect } from '../src/http/dialects/paradex/index.js'
@@ -14,9 +13,10 @@ import {
 import { A2 } from './support/paradex-vectors.js'
 import { highSTwin } from './support/signature-forgery.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
+import { personalSign, walletFromKey } from './support/wallet.js'
 
 const OTHER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d' as const
-const A2_EVM = privateKeyToAccount(EVM_A2_KEY)
+const A2_EVM = walletFromKey(EVM_A2_KEY)
 const ISSUED = new Date('2026-01-01T00:00:00Z')
 const minutes = (n: number) => new Date(ISSUED.getTime() + n * 60_000)
 
@@ -67,7 +67,7 @@ describe('Paradex v2: EVM (SIWE) onboarding and auth', () => {
       issuedAt: ISSUED,
       expirationTime: minutes(5),
     })
-    expect(await A2_EVM.signMessage({ message: text })).toBe(
+    expect(await personalSign(A2_EVM, text)).toBe(
       '0x64a8c5e8c47f6453d1edf85134db44e94d09bdf053c7abd607c0e38a614da0274f5465c38483f67a7654ae3ac866e1a60cf0ab0e6b1d5bd07de24cb0f380b1ee1c',
     )
   })
@@ -137,7 +137,7 @@ describe('Paradex v2: EVM (SIWE) onboarding and auth', () => {
   it('attack: an EVM signature by another key over A2 text is refused', async () => {
     await onboardA2()
     const text = Buffer.from((await authHeaders())['paradex-siwe-message']!, 'base64').toString('utf8')
-    const forged = await privateKeyToAccount(OTHER_KEY).signMessage({ message: text })
+    const forged = await personalSign(walletFromKey(OTHER_KEY), text)
     const response = await evmAuth(server.app, { ...(await authHeaders()), 'paradex-evm-signature': forged })
     expectError(response, 401, 'STARKNET_SIGNATURE_VERIFICATION_FAILED')
   })
@@ -153,7 +153,7 @@ describe('Paradex v2: EVM (SIWE) onboarding and auth', () => {
   })
 
   it('attack: the body key must be the signer key', async () => {
-    const other = privateKeyToAccount(OTHER_KEY).publicKey
+    const other = walletFromKey(OTHER_KEY).publicKey
     for (const public_key of [other, '0x04abc', A2.publicKey]) {
       expectError(
         await evmOnboard(server.app, await onboardingHeaders(), { public_key }),

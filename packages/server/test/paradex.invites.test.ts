@@ -1,4 +1,3 @@
-import { privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeJwt, onboard, paradexAuth } from './support/paradex-client.js'
 import {
@@ -10,6 +9,7 @@ import {
 } from './support/paradex-evm-client.js'
 import { A1, A2 } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
+import { walletFromKey } from './support/wallet.js'
 
 const scopeOf = async (
   server: TestServer,
@@ -89,7 +89,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
       issuedAt: issued,
     })
     const response = await evmOnboard(server.app, headers, {
-      public_key: privateKeyToAccount(EVM_A2_KEY).publicKey,
+      public_key: walletFromKey(EVM_A2_KEY).publicKey,
       referral_code: code,
     })
     expect(response.statusCode).toBe(200)

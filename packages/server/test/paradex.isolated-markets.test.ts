@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../src/store/sql/schema.js'
 import { decodeJwt, onboard, paradexAuth } from './support/paradex-client.js'
 import { A1, A2 } from './support/paradex-vectors.js'
+import { useTempDir } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
@@ -185,7 +184,11 @@ describe('isolated accounts: the claim bound', () => {
 })
 
 describe('sigil isolated-accounts', () => {
-  const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'sigil-isolated-')), 'sigil.db')}`
+  const folder = useTempDir('sigil-isolated-')
+  let databaseUrl: string
+  beforeAll(() => {
+    databaseUrl = `sqlite:${join(folder(), 'sigil.db')}`
+  })
   const sigil = (...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: databaseUrl },

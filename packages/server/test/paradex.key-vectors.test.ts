@@ -1,15 +1,9 @@
-import { ethSigToPrivate, getStarkKey, sign } from '@scure/starknet'
-import {
-  deriveParadexAccountAddress,
-  feltToHex,
-  PARADEX_AUTH_REQUEST,
-  PARADEX_TESTNET_ACCOUNT_CLASS_HASHES,
-  paradexOnboardingHash,
-  paradexRequestHash,
-} from '@sigil/protocol'
+import { ethSigToPrivate, getStarkKey } from '@scure/starknet'
+import { deriveParadexAccountAddress, feltToHex, PARADEX_TESTNET_ACCOUNT_CLASS_HASHES } from '@sigil/protocol'
 import { HDNodeWallet } from 'ethers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeJwt, onboard, paradexAuth } from './support/paradex-client.js'
+import { paradexSigner } from './support/paradex-signer.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /**
@@ -95,25 +89,14 @@ describe('Paradex key vectors through the real server', () => {
 
   it('behavior: A3 (no recorded signatures) onboards and signs in with signatures made from its derived key', async () => {
     const { starkPrivate } = await deriveFromMnemonic(VECTORS[2].mnemonic)
-    const chainId = 'PRIVATE_SN_POTC_SEPOLIA'
-    const account = VECTORS[2].address
-    const signed = (hash: { ok: boolean; value?: bigint }) => {
-      const { r, s } = sign(hash.value!.toString(16).padStart(64, '0'), starkPrivate)
-      return { r, s }
-    }
-    const onboarding = signed(paradexOnboardingHash({ chainId, account }))
-    const signer = { account, publicKey: VECTORS[2].starkPublic, onboarding }
+    // The starknet.js peer signs with the derived key; it finds the vector's Stark key and account.
+    const signer = paradexSigner(starkPrivate)
+    expect([signer.publicKey, signer.account]).toEqual([VECTORS[2].starkPublic, VECTORS[2].address])
     expect((await onboard(server.app, signer)).statusCode).toBe(200)
 
     const timestamp = Math.floor(server.clock.now() / 1000)
-    const expiration = timestamp + 180
-    const auth = {
-      timestamp,
-      expiration,
-      ...signed(paradexRequestHash({ chainId, account, ...PARADEX_AUTH_REQUEST, timestamp, expiration })),
-    }
-    const response = await paradexAuth(server.app, account, auth)
+    const response = await paradexAuth(server.app, signer.account, signer.auth(timestamp, timestamp + 180))
     expect(response.statusCode).toBe(200)
-    expect(decodeJwt(response.json().jwt_token).sub).toBe(account)
+    expect(decodeJwt(response.json().jwt_token).sub).toBe(VECTORS[2].address)
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { PARADEX } from './support/paradex-client.js'
-import { A2, signatureHeader } from './support/paradex-vectors.js'
+import { signatureHeader } from './support/paradex-signer.js'
+import { A2 } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** An onboarding with a junk signature: the full curve work, then a 401. What a flood sends. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { A2, signatureHeader } from './support/paradex-vectors.js'
+import { signatureHeader } from './support/paradex-signer.js'
+import { A2 } from './support/paradex-vectors.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** Paradex at the root, as clients pointed at Sigil's host expect it, with the native API moved aside. */

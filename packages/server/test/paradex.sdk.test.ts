@@ -2,7 +2,7 @@ import { Client, Config, type EthereumSigner, type ParadexConfig, Signer } from 
 import { deriveFromEthSigner } from '@paradex/sdk/dist/account.js'
 import { buildConfig, type RawParadexConfig } from '@paradex/sdk/dist/config.js'
 import { Wallet } from 'ethers'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { generatePrivateKey } from 'viem/accounts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { settingsOf } from '../src/http/dialects/define-dialect.js'
 import { paradexDialect } from '../src/http/dialects/paradex/index.js'
@@ -15,14 +15,16 @@ import {
   onboardingStatus,
 } from './support/ccxt-paradex.js'
 import { decodeJwt } from './support/paradex-client.js'
+import { paradexTypedData, type StarkSignature, signatureHeader } from './support/paradex-signer.js'
 import { A2 } from './support/paradex-vectors.js'
+import { walletFromKey } from './support/wallet.js'
 
 const HARDHAT_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 const PARADEX_TESTNET_API = 'https://api.testnet.paradex.trade/v1'
 
 /** A viem local account as the SDK's `EthereumSigner` (the SDK ships an adapter for ethers only). */
 const viemSigner = (privateKey: `0x${string}`): EthereumSigner => {
-  const account = privateKeyToAccount(privateKey)
+  const account = walletFromKey(privateKey)
   return {
     signTypedData: ({ domain, types, primaryType, message }) =>
       account.signTypedData({
@@ -34,16 +36,6 @@ const viemSigner = (privateKey: `0x${string}`): EthereumSigner => {
   }
 }
 
-type StarkSignature = string[] | { r: bigint | string; s: bigint | string }
-/** `PARADEX-STARKNET-SIGNATURE`: `["r","s"]` in decimal, as ccxt and the SDK's fullnode auth send it. */
-const signatureHeader = (signature: StarkSignature) => {
-  const [r, s] = Array.isArray(signature) ? signature : [signature.r, signature.s]
-  return JSON.stringify([BigInt(r!).toString(), BigInt(s!).toString()])
-}
-
-const felt = (name: string) => ({ name, type: 'felt' })
-const StarkNetDomain = [felt('name'), felt('chainId'), felt('version')]
-
 /**
  * The SDK's client for an EVM signer, and signatures by the Starknet account the SDK builds
  * (its own starknet.js 8, its own derived key: the key never leaves the SDK's account object).
@@ -51,7 +43,6 @@ const StarkNetDomain = [felt('name'), felt('chainId'), felt('version')]
 async function sdkUser(config: ParadexConfig, signer: EthereumSigner) {
   const client = await Client.fromEthSigner({ config, signer })
   const account = client.getProvider().getAccount()!
-  const domain = { name: 'Paradex', chainId: config.paradexChainId, version: '1' }
   const address = client.getAddress()
   // The account's signer, as Account.signMessage uses it; `forAccount` lets an attacker's key sign
   // the hash bound to someone else's address.
@@ -60,23 +51,9 @@ async function sdkUser(config: ParadexConfig, signer: EthereumSigner) {
   return {
     address,
     publicKey: await account.signer.getPubKey(),
-    onboardingSignature: () =>
-      sign({
-        types: { StarkNetDomain, Constant: [felt('action')] },
-        primaryType: 'Constant',
-        domain,
-        message: { action: 'Onboarding' },
-      }),
+    onboardingSignature: () => sign(paradexTypedData.onboarding(config.paradexChainId)),
     authSignature: (timestamp: number, expiration: number, forAccount = address) =>
-      sign(
-        {
-          types: { StarkNetDomain, Request: ['method', 'path', 'body', 'timestamp', 'expiration'].map(felt) },
-          primaryType: 'Request',
-          domain,
-          message: { method: 'POST', path: '/v1/auth', body: '', timestamp, expiration },
-        },
-        forAccount,
-      ),
+      sign(paradexTypedData.auth(config.paradexChainId, timestamp, expiration), forAccount),
   }
 }
 
@@ -165,7 +142,7 @@ describe('Paradex: @paradex/sdk 0.8.1 derives the account Sigil accepts', () => 
 
   it('behavior: a fresh key (viem signer): onboarded and signed in with the SDK account’s signatures, sub = the SDK’s address', async () => {
     const privateKey = generatePrivateKey()
-    const ethAddress = privateKeyToAccount(privateKey).address
+    const ethAddress = walletFromKey(privateKey).address
     const user = await sdkUser(config, viemSigner(privateKey))
     expect(user.address).toMatch(/^0x[1-9a-f][0-9a-f]*$/)
 
@@ -212,7 +189,7 @@ describe('Paradex: @paradex/sdk 0.8.1 derives the account Sigil accepts', () => 
   it('attack: the SDK account of one wallet cannot sign in as another SDK-derived account', async () => {
     const victimKey = generatePrivateKey()
     const victim = await sdkUser(config, viemSigner(victimKey))
-    await signIn(victim, privateKeyToAccount(victimKey).address)
+    await signIn(victim, walletFromKey(victimKey).address)
     const attacker = await sdkUser(config, viemSigner(generatePrivateKey()))
     const now = Math.floor(Date.now() / 1000)
     const response = await fetch(`${sigil.paradex}/v1/auth`, {

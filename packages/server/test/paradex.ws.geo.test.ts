@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { auth, connect, listenParadex, paradexJwt, subscribe, type WsClient } from './support/paradex-ws.js'
+import { tempDir } from './support/temp-dir.js'
 import type { TestServer } from './support/test-server.js'
 
 /** Loopback is the trusted front proxy here, so a real `ws` client can state its country in a header. */
@@ -73,7 +73,7 @@ describe('Paradex WebSocket: geo blocking (40112)', () => {
   })
 
   it('behavior: the IP database locates the socket when no header says anything; the refusal is audited once per window', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sigil-geo-ws-'))
+    const dir = tempDir('sigil-geo-ws-')
     writeFileSync(join(dir, 'countries.csv'), '127.0.0.0,127.255.255.255,KP\n')
     await listen({ geoIpDatabase: join(dir, 'countries.csv'), geoBlockedCountries: ['KP'] })
     const client = await open()

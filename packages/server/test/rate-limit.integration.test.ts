@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
+import { getNonce, newWallet, signedSiwe, signIn } from './support/wallet.js'
 
 /** Rate limits on Sigil's real routes (the plugin itself is unit-tested in rate-limit.test.ts). */
 describe('rate limits on the real API', () => {
@@ -37,8 +37,7 @@ describe('rate limits on the real API', () => {
     server = await startTestServer({ rateLimitSignInPerMinute: 2 })
     const wallet = newWallet()
     const nonce = await getNonce(server.app)
-    const message = siweMessage(wallet, { nonce }, server.clock.now())
-    const signature = await wallet.signMessage({ message })
+    const { message, signature } = await signedSiwe(wallet, { nonce }, server.clock.now())
     await server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: {} })
     const denied = await server.app.inject({
       method: 'POST',

@@ -12,17 +12,9 @@ import {
   signInWithCookie,
   withCookie,
 } from './support/cookie-session.js'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
-
-const expectProblem = (
-  response: { statusCode: number; json(): { code: string } },
-  status: number,
-  code: string,
-) => {
-  expect(response.statusCode).toBe(status)
-  expect(response.json().code).toBe(code)
-}
 
 describe('CSRF: cookie-authenticated unsafe requests need an allowed Origin', () => {
   let server: TestServer

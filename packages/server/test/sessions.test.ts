@@ -8,8 +8,9 @@ import {
   sidOf,
   withCookie,
 } from './support/cookie-session.js'
+import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
+import { getNonce, newWallet, signedSiwe, signIn } from './support/wallet.js'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -28,15 +29,6 @@ interface ListedSession {
   expiresAt: string
   ip?: string
   userAgent?: string
-}
-
-const expectProblem = (
-  response: { statusCode: number; json(): { code: string } },
-  status: number,
-  code: string,
-) => {
-  expect(response.statusCode).toBe(status)
-  expect(response.json().code).toBe(code)
 }
 
 /** One account signed in twice: a browser (cookie) and an app (tokens). */
@@ -60,8 +52,7 @@ describe('/v1/auth/sessions and logout: cookie and token sign-ins alike', () => 
 
   const signInAs = async (who: PrivateKeyAccount, userAgent: string) => {
     const nonce = await getNonce(server.app)
-    const message = siweMessage(who, { nonce }, server.clock.now())
-    const signature = await who.signMessage({ message })
+    const { message, signature } = await signedSiwe(who, { nonce }, server.clock.now())
     return server.app.inject({
       method: 'POST',
       url: '/v1/auth/siwe',

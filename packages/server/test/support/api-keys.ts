@@ -155,5 +155,5 @@ export async function startLoggedTestServer(
 ): Promise<TestServer & { lines: string[] }> {
   const { stream, lines } = lineCollector()
   const server = await startTestServer(flags, { logger: { level: 'trace', stream } })
-  return Object.assign(server, { lines })
+  return { ...server, lines }
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { PrivateKeyAccount } from 'viem/accounts'
 import type { Database, SessionRow } from '../../src/store/sql/schema.js'
 import { TEST_PUBLIC_URL, type TestServer } from './test-server.js'
-import { getNonce, type SiweFields, siweMessage } from './wallet.js'
+import { getNonce, type SiweFields, signedSiwe } from './wallet.js'
 
 export const COOKIE = '__Host-sigil_session'
 export const SAME_ORIGIN = { origin: TEST_PUBLIC_URL }
@@ -27,8 +27,7 @@ export async function signInWithCookie(
   options: CookieSignInOptions = {},
 ): Promise<LightMyRequestResponse> {
   const nonce = await getNonce(app)
-  const message = siweMessage(wallet, { ...options.fields, nonce }, now)
-  const signature = await wallet.signMessage({ message })
+  const { message, signature } = await signedSiwe(wallet, { ...options.fields, nonce }, now)
   return app.inject({
     method: 'POST',
     url: '/v1/auth/siwe',

@@ -113,23 +113,26 @@ export interface EvedexSession {
   token: { accessToken: string; refreshToken: string }
 }
 
+/**
+ * The sign-up body the SDK sends for `nonce`: its message (mainnet chain, issued `now`; `fields`
+ * override), signed by `signer` with personal_sign. The one place EVEDEX clients sign.
+ */
+export async function signUpBody(
+  signer: Signer,
+  nonce: string,
+  now: number,
+  fields: Partial<MessageFields> = {},
+): Promise<{ wallet: string; message: string; nonce: string; signature: string }> {
+  const address = await signer.getAddress()
+  const message = sdkMessage({ address, nonce, chainId: EVEDEX_CHAIN_ID, issuedAt: new Date(now), ...fields })
+  return { wallet: address, message, nonce, signature: await signer.signMessage(message) }
+}
+
 /** Nonce → the SDK's message → personal_sign → sign-up; throws unless it is a 200. */
 export async function evedexSignUp(server: TestServer, signer: Signer): Promise<EvedexSession> {
   const api = evedexApi(server.app)
-  const address = await signer.getAddress()
-  const nonce = await api.nonce()
-  const message = sdkMessage({
-    address,
-    nonce,
-    chainId: EVEDEX_CHAIN_ID,
-    issuedAt: new Date(server.clock.now()),
-  })
-  const response = await api.signUp({
-    wallet: address,
-    message,
-    nonce,
-    signature: await signer.signMessage(message),
-  })
+  const body = await signUpBody(signer, await api.nonce(), server.clock.now())
+  const response = await api.signUp(body)
   if (response.statusCode !== 200) throw new Error(`sign-up: ${response.statusCode} ${response.body}`)
-  return { address, ...response.json() }
+  return { address: body.wallet, ...response.json() }
 }

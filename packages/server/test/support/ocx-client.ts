@@ -2,6 +2,7 @@ import type { FastifyInstance, HTTPMethods, InjectOptions, LightMyRequestRespons
 import type { PrivateKeyAccount } from 'viem/accounts'
 import { createSiweMessage } from 'viem/siwe'
 import { TEST_PUBLIC_URL } from './test-server.js'
+import { personalSign } from './wallet.js'
 
 /** What OCX's own docs show: statement, Base Sepolia, and the host and origin of the API. */
 export const OCX_STATEMENT = 'Sign in to OCX to continue.'
@@ -108,7 +109,7 @@ export async function ocxSignIn(
 ) {
   const nonce = (await client.nonce(wallet.address)).json().nonce as string
   const message = ocxMessage(wallet, { ...fields, nonce, now })
-  const signature = await wallet.signMessage({ message })
+  const signature = await personalSign(wallet, message)
   return { response: await client.siwe(message, signature), message, signature, nonce }
 }
 

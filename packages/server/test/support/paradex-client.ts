@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { A2, signatureHeader } from './paradex-vectors.js'
+import { signatureHeader } from './paradex-signer.js'
+import { A2 } from './paradex-vectors.js'
 
 export const PARADEX = '/paradex'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Hex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
 import { PARADEX } from './paradex-client.js'
+import { personalSign, walletFromKey } from './wallet.js'
 
 /** Hardhat #0: the §11 A2 EVM key. */
 export const EVM_A2_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -46,11 +46,11 @@ export async function paradexEvmHeaders(
   key: Hex,
   fields: Omit<ParadexSiweFields, 'address'> & { account: string },
 ): Promise<Record<string, string>> {
-  const signer = privateKeyToAccount(key)
+  const signer = walletFromKey(key)
   const text = paradexSiweText({ ...fields, address: signer.address })
   return {
     'paradex-starknet-account': fields.account,
-    'paradex-evm-signature': await signer.signMessage({ message: text }),
+    'paradex-evm-signature': await personalSign(signer, text),
     'paradex-siwe-message': Buffer.from(text, 'utf8').toString('base64'),
   }
 }

@@ -6,17 +6,41 @@ const TESTNET = {
   accountClassHash: '0x41cb0280ebadaa75f996d8d92c6f265f6d040bb3ba442e5f86a554f1765244e',
   proxyClassHash: '0x3530cc4759d78042f1b543bf797f5f3d647cde0388c33734cf91b7f7b9314a9',
 }
+export const PARADEX_TESTNET_CHAIN_ID = 'PRIVATE_SN_POTC_SEPOLIA'
+
+/** The SNIP-12 (v0) typed data a Paradex client signs: onboarding, and the `POST /v1/auth` request. */
+export const paradexTypedData = {
+  onboarding: (chainId: string) => ({
+    types: { StarkNetDomain, Constant: [felt('action')] },
+    primaryType: 'Constant',
+    domain: { name: 'Paradex', chainId, version: '1' },
+    message: { action: 'Onboarding' },
+  }),
+  auth: (chainId: string, timestamp: number, expiration: number) => ({
+    types: { StarkNetDomain, Request: ['method', 'path', 'body', 'timestamp', 'expiration'].map(felt) },
+    primaryType: 'Request',
+    domain: { name: 'Paradex', chainId, version: '1' },
+    message: { method: 'POST', path: '/v1/auth', body: '', timestamp, expiration },
+  }),
+}
+
+export type StarkSignature = readonly (string | bigint)[] | { r: bigint | string; s: bigint | string }
+
+/** `PARADEX-STARKNET-SIGNATURE`: `["r","s"]` in decimal, as ccxt and the SDK's fullnode auth send it. */
+export const signatureHeader = (signature: StarkSignature) => {
+  const [r, s] = 'r' in signature ? [signature.r, signature.s] : signature
+  return JSON.stringify([BigInt(r!).toString(), BigInt(s!).toString()])
+}
 
 /**
  * A Paradex client built on starknet.js alone, as ccxt does it: the address from
  * `calculateContractAddressFromHash`, the hashes from `typedData.getMessageHash`, signatures from
  * `ec.starkCurve.sign`. Independent of @sigil/protocol, so the server is checked against a peer.
  */
-export function paradexSigner(privateKey: string, chainId = 'PRIVATE_SN_POTC_SEPOLIA') {
+export function paradexSigner(privateKey: string, chainId = PARADEX_TESTNET_CHAIN_ID) {
   const publicKey = ec.starkCurve.getStarkKey(privateKey)
   const calldata = [TESTNET.accountClassHash, hash.getSelectorFromName('initialize'), '2', publicKey, '0']
   const account = `0x${BigInt(hash.calculateContractAddressFromHash(publicKey, TESTNET.proxyClassHash, calldata, 0)).toString(16)}`
-  const domain = { name: 'Paradex', chainId, version: '1' }
   const sign = (msgHash: string) => {
     const { r, s } = ec.starkCurve.sign(msgHash, privateKey)
     return { r, s }
@@ -24,27 +48,12 @@ export function paradexSigner(privateKey: string, chainId = 'PRIVATE_SN_POTC_SEP
   return {
     account,
     publicKey,
-    onboarding: sign(
-      typedData.getMessageHash(
-        {
-          types: { StarkNetDomain, Constant: [felt('action')] },
-          primaryType: 'Constant',
-          domain,
-          message: { action: 'Onboarding' },
-        },
-        account,
-      ),
-    ),
+    onboarding: sign(typedData.getMessageHash(paradexTypedData.onboarding(chainId), account)),
     auth(timestamp: number, expiration: number) {
-      const message = { method: 'POST', path: '/v1/auth', body: '', timestamp, expiration }
-      const types = {
-        StarkNetDomain,
-        Request: ['method', 'path', 'body', 'timestamp', 'expiration'].map(felt),
-      }
       return {
         timestamp,
         expiration,
-        ...sign(typedData.getMessageHash({ types, primaryType: 'Request', domain, message }, account)),
+        ...sign(typedData.getMessageHash(paradexTypedData.auth(chainId, timestamp, expiration), account)),
       }
     },
   }

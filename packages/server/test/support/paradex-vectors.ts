@@ -31,5 +31,3 @@ export const A1 = {
     s: 3061633600934913189981496033928111255703242599548694030083902074285894802531n,
   },
 } as const
-
-export const signatureHeader = ({ r, s }: { r: bigint; s: bigint }) => JSON.stringify([`${r}`, `${s}`])

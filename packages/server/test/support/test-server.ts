@@ -17,20 +17,29 @@ export interface TestServer {
   close(): Promise<void>
 }
 
+export interface TestServerOptions {
+  clock?: ManualClock
+  /**
+   * Stores another server already opened (a restart over the same database). The caller keeps
+   * them: close such a second server with `app.close()`, as `close()` would close the stores.
+   */
+  stores?: Stores
+  /** The app's logger (default: none), e.g. `{ level: 'trace', stream }` to read what it logs. */
+  logger?: FastifyServerOptions['logger']
+  /** The dialects it speaks: a test's own registry (a venue declared in the tests alone). */
+  registry?: readonly Dialect[]
+}
+
 export const TEST_PUBLIC_URL = 'https://app.example'
 
 /**
  * The real app over a real (in-memory unless told otherwise) SQLite store, with a manual clock,
- * built by the same composition root as `sigil serve`. `registry`: a test's own dialects.
+ * built by the same composition root as `sigil serve` (a master key comes in as the `masterKey`
+ * flag, as SIGIL_MASTER_KEY does).
  */
 export async function startTestServer(
   flags: Record<string, unknown> = {},
-  options: {
-    clock?: ManualClock
-    stores?: Stores
-    registry?: readonly Dialect[]
-    logger?: FastifyServerOptions['logger']
-  } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const registry = options.registry ?? DIALECTS
   const config = loadConfig(
