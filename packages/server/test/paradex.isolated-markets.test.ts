@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
 import type { Kysely } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../src/store/sql/schema.js'
@@ -165,6 +166,7 @@ describe('isolated accounts: the claim bound', () => {
             market: 'BTC-USD-PERP',
           },
           1,
+          { maxPerParent: MAX_ISOLATED_ACCOUNTS },
         )
       }
       await expect(

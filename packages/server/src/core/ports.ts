@@ -140,7 +140,14 @@ export interface ApiKey {
 }
 
 export interface ApiKeyStore {
-  insert(key: ApiKey): Promise<void>
+  /**
+   * Stores the new key only if its account has fewer than `maxActivePerAccount` keys in force
+   * (neither revoked nor expired at `key.createdAt`; a rotated key in its grace period is one
+   * key), else `limit_reached` and nothing is stored. Count and insert are one atomic step: of N
+   * concurrent inserts for an account with room for k more, exactly k succeed. PostgreSQL needs a
+   * lock on the account row for this (see store/sql/dialect.ts); SQLite gets it from one statement.
+   */
+  insert(key: ApiKey, limit: { maxActivePerAccount: number }): Promise<'inserted' | 'limit_reached'>
   findById(id: string): Promise<ApiKey | undefined>
   listOfAccount(accountId: string): Promise<ApiKey[]>
   /** Revokes the account's active (unexpired, unrevoked) key; false when it has no such key. */
@@ -312,11 +319,23 @@ export interface IsolatedAccount {
 }
 
 export interface IsolatedAccountStore {
-  /** `exists` when the same link is already there; `taken` when the account has another parent or market. */
+  /**
+   * Links `account` to its parent only if the parent has fewer than `maxPerParent` links (counted
+   * as `listByParent` lists them), else `limit_reached`, which wins over `exists` and `taken`.
+   * `exists` when the same link is already there; `taken` when the account has another parent or
+   * market. Count and insert are one atomic step: of N concurrent adds to a parent with room for
+   * k more, exactly k are `added` (PostgreSQL: a lock on the parent's account row, see
+   * store/sql/dialect.ts). The outcome of a refused add is read after the refusal, not with it.
+   */
   add(
     input: Omit<IsolatedAccount, 'createdAt'>,
     now: number,
-  ): Promise<{ status: 'added' | 'exists'; record: IsolatedAccount } | { status: 'taken' }>
+    limit: { maxPerParent: number },
+  ): Promise<
+    | { status: 'added' | 'exists'; record: IsolatedAccount }
+    | { status: 'taken' }
+    | { status: 'limit_reached' }
+  >
   /** The parent's links, minus any whose account has since become a main account (inert). */
   listByParent(parentAccountId: string): Promise<IsolatedAccount[]>
   remove(account: string): Promise<boolean>

@@ -8,6 +8,7 @@ import { createAccountStore } from '../sql/account-store.js'
 import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
 import { createChallengeStore } from '../sql/challenge-store.js'
+import { sqliteTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationProvider } from '../sql/migrations.js'
@@ -54,11 +55,11 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     accounts: createAccountStore(db),
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
-    isolatedAccounts: createIsolatedAccountStore(db),
+    isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db),
-    apiKeys: createApiKeyStore(db),
+    apiKeys: createApiKeyStore(db, sqliteTraits),
     invites: createInviteStore(db),
     audit: createAuditStore(db),
     rateLimits: createMemoryRateLimitStore(),
