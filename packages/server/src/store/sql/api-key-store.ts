@@ -106,28 +106,23 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
     },
 
     async replaceSecret(id, accountId, next, now) {
-      return db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('api_keys')
-          .select('secret_hash')
-          .where('id', '=', id)
-          .where('account_id', '=', accountId)
-          .where(activeAt(now))
-          .executeTakeFirst()
-        if (!current) return false
-        const graceful = next.previousExpiresAt > now
-        await trx
-          .updateTable('api_keys')
-          .set({
-            secret_hash: next.secretHash,
-            secret_tail: next.secretTail,
-            previous_secret_hash: graceful ? current.secret_hash : null,
-            previous_expires_at: graceful ? next.previousExpiresAt : null,
-          })
-          .where('id', '=', id)
-          .execute()
-        return true
-      })
+      // One conditional UPDATE (SET reads the row's values from before it): concurrent rotations
+      // queue on the row, each keeping the secret it replaced, and one racing a revoke either
+      // precedes it or finds the key inactive.
+      const graceful = next.previousExpiresAt > now
+      const result = await db
+        .updateTable('api_keys')
+        .set((eb) => ({
+          secret_hash: next.secretHash,
+          secret_tail: next.secretTail,
+          previous_secret_hash: graceful ? eb.ref('secret_hash') : null,
+          previous_expires_at: graceful ? next.previousExpiresAt : null,
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where(activeAt(now))
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
     },
 
     async recordUse(id, now, ip) {
