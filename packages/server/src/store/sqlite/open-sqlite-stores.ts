@@ -27,10 +27,11 @@ export function sqlitePath(databaseUrl: string): string | undefined {
 }
 
 /**
- * The embedded default store: one SQLite file (WAL) through Kysely. Kysely's SQLite driver runs
- * one statement or transaction at a time on its single connection, which is what makes the
- * conditional UPDATEs in the stores atomic against concurrent requests of this process; the
- * busy timeout covers a second process (the CLI) writing the same file.
+ * The embedded default store: one SQLite file (WAL) through Kysely. The stores' atomic steps are
+ * single conditional statements or transactions, and a writing statement holds SQLite's write
+ * lock from before it reads (see sql/dialect.ts), so they hold against this process's concurrent
+ * requests (which Kysely's driver also runs one at a time on its single connection) and against a
+ * second process (the CLI) writing the same file, which the busy timeout makes wait.
  */
 export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
   const path = sqlitePath(databaseUrl)
