@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
 import type { Kysely } from 'kysely'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../src/store/sql/schema.js'
@@ -164,6 +165,7 @@ describe('isolated accounts: the claim bound', () => {
             market: 'BTC-USD-PERP',
           },
           1,
+          { maxPerParent: MAX_ISOLATED_ACCOUNTS },
         )
       }
       await expect(

@@ -1,3 +1,4 @@
+import { MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { A2 } from './support/paradex-vectors.js'
@@ -107,6 +108,7 @@ describe('Signature use store (strictReplay)', () => {
 })
 
 describe('Isolated account store', () => {
+  const limit = { maxPerParent: MAX_ISOLATED_ACCOUNTS }
   let server: TestServer
   beforeEach(async () => {
     server = await startTestServer()
@@ -121,10 +123,13 @@ describe('Isolated account store', () => {
   it('behavior: links, lists by parent, is idempotent and refuses a second parent or market', async () => {
     const isolated = server.stores.isolatedAccounts
     const link = { account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP' }
-    expect(await isolated.add(link, 5)).toEqual({ status: 'added', record: { ...link, createdAt: 5 } })
+    expect(await isolated.add(link, 5, limit)).toEqual({ status: 'added', record: { ...link, createdAt: 5 } })
     // The same link again: the stored row, with its first creation time.
-    expect(await isolated.add(link, 6)).toEqual({ status: 'exists', record: { ...link, createdAt: 5 } })
-    expect(await isolated.add({ ...link, market: 'ETH-USD-PERP' }, 6)).toEqual({ status: 'taken' })
+    expect(await isolated.add(link, 6, limit)).toEqual({
+      status: 'exists',
+      record: { ...link, createdAt: 5 },
+    })
+    expect(await isolated.add({ ...link, market: 'ETH-USD-PERP' }, 6, limit)).toEqual({ status: 'taken' })
     expect(await isolated.listByParent(A2.account)).toEqual([
       { account: '0xa1', parentAccountId: A2.account, market: 'BTC-USD-PERP', createdAt: 5 },
     ])
@@ -135,7 +140,11 @@ describe('Isolated account store', () => {
 
   it('attack: a parent that is not an account is refused by the store (foreign key)', async () => {
     await expect(
-      server.stores.isolatedAccounts.add({ account: '0xa2', parentAccountId: '0xnope', market: 'X' }, 5),
+      server.stores.isolatedAccounts.add(
+        { account: '0xa2', parentAccountId: '0xnope', market: 'X' },
+        5,
+        limit,
+      ),
     ).rejects.toThrow()
   })
 })

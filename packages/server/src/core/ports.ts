@@ -2,6 +2,12 @@
  * Store interfaces, named after the use cases core needs (lucia-style narrow ports, not a generic
  * `findOne`). Every adapter (SQLite now; PostgreSQL and Redis later) implements these and runs the
  * same conformance suite. Times are epoch milliseconds. Secrets arrive here only as SHA-256 hashes.
+ *
+ * Concurrency: any method may run concurrently with any other, from many requests and (PostgreSQL)
+ * many replicas on separate connections: the contracts below must hold for an adapter with many
+ * connections, not only for SQLite's one. Reads see what was committed before they ran. Each write says below what racing callers observe;
+ * where it says "atomic", the adapter guarantees it with one conditional statement or a lock,
+ * never with a read in one call and a write in the next.
  */
 
 import type { AccountStatus, ApiKeyScope } from './scopes.js'
@@ -20,7 +26,8 @@ export interface Account {
 export interface AccountStore {
   /**
    * Returns the account of this address, creating it with `statusIfNew` on first sign-in
-   * (idempotent under races: two first sign-ins end in one account).
+   * (idempotent under races: two first sign-ins end in one account, both told it; the adapter
+   * inserts-or-ignores on the unique address key and then reads).
    */
   findOrCreateByAddress(address: Address, now: number, statusIfNew: AccountStatus): Promise<Account>
   findById(id: string): Promise<Account | undefined>
@@ -42,6 +49,7 @@ export type ConsumeChallengeOutcome =
   | { status: 'unknown' | 'used' | 'expired' | 'address_mismatch' }
 
 export interface ChallengeStore {
+  /** Nonces are random: a duplicate is a unique-key error, never an overwrite. */
   insert(challenge: Challenge): Promise<void>
   /**
    * Atomically marks the nonce used and returns it: of N concurrent callers exactly one gets
@@ -53,7 +61,7 @@ export interface ChallengeStore {
     nonce: string,
     expect: { purpose: string; address: Address; now: number },
   ): Promise<ConsumeChallengeOutcome>
-  /** Housekeeping: forgets nonces that expired before `now`. */
+  /** Housekeeping: forgets nonces that expired by `now` (a racing `consume` of one sees `unknown` or `expired`). */
   deleteExpired(now: number): Promise<number>
 }
 
@@ -89,8 +97,8 @@ export type RotateRefreshTokenOutcome = 'rotated' | 'already_used' | 'session_in
 
 export interface SessionStore {
   /**
-   * Creates the session and, for a token session, its first refresh token, together (never one
-   * without the other).
+   * Creates the session and, for a token session, its first refresh token, in one transaction:
+   * no reader sees one without the other.
    */
   create(session: Session, refreshToken?: RefreshToken): Promise<void>
   find(sessionId: string): Promise<Session | undefined>
@@ -98,14 +106,24 @@ export interface SessionStore {
   /**
    * In one transaction: marks `usedId` used only if it is still unused, checks that its session is
    * neither revoked nor past `expiresAt`, stores `next` and touches the session. Of N concurrent
-   * rotations of one token exactly one returns `rotated`.
+   * rotations of one token exactly one returns `rotated`. One racing a `revoke` either commits
+   * first (its new token then dies with the session) or returns `session_inactive`.
    */
   rotateRefreshToken(usedId: string, next: RefreshToken, now: number): Promise<RotateRefreshTokenOutcome>
-  /** Revokes one session (its refresh family with it); false when it was not active. */
+  /**
+   * Revokes one session (its refresh family with it); false when it was not active. Conditional
+   * on `revokedAt` being unset: of concurrent revocations exactly one returns true.
+   */
   revoke(sessionId: string, now: number): Promise<boolean>
-  /** Revokes every active session of the account; returns their ids. */
+  /**
+   * Revokes every active session of the account in one statement; returns the ids this call
+   * revoked (not those a racing call got first). A session created concurrently may escape it.
+   */
   revokeAllOfAccount(accountId: string, now: number): Promise<string[]>
-  /** Sessions revoked at or after `since`, to seed the in-memory revocation list at start. */
+  /**
+   * Sessions revoked at or after `since`, to seed the in-memory revocation list at start. A plain
+   * read: a revocation that commits after it is not in it.
+   */
   listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>
   /** Sessions of the account that are neither revoked nor expired, newest first. */
   listActiveOfAccount(accountId: string, now: number): Promise<Session[]>
@@ -114,7 +132,10 @@ export interface SessionStore {
    * (expired or revoked) before it, with their tokens. Returns how many sessions went.
    */
   deleteEndedBefore(before: number): Promise<number>
-  /** Records use (at most as often as the caller decides) and, for sliding cookies, a new expiry. */
+  /**
+   * Records use (at most as often as the caller decides) and, for sliding cookies, a new expiry.
+   * Never revives a revoked session; between racing touches the last write wins.
+   */
   touch(sessionId: string, now: number, expiresAt?: number): Promise<void>
 }
 
@@ -140,14 +161,26 @@ export interface ApiKey {
 }
 
 export interface ApiKeyStore {
-  insert(key: ApiKey): Promise<void>
+  /**
+   * Stores the new key only if its account has fewer than `maxActivePerAccount` keys in force
+   * (neither revoked nor expired at `key.createdAt`; a rotated key in its grace period is one
+   * key), else `limit_reached` and nothing is stored. Count and insert are one atomic step: of N
+   * concurrent inserts for an account with room for k more, exactly k succeed. PostgreSQL needs a
+   * lock on the account row for this (see store/sql/dialect.ts); SQLite gets it from one statement.
+   */
+  insert(key: ApiKey, limit: { maxActivePerAccount: number }): Promise<'inserted' | 'limit_reached'>
   findById(id: string): Promise<ApiKey | undefined>
   listOfAccount(accountId: string): Promise<ApiKey[]>
-  /** Revokes the account's active (unexpired, unrevoked) key; false when it has no such key. */
+  /**
+   * Revokes the account's active (unexpired, unrevoked) key; false when it has no such key. One
+   * conditional statement: of concurrent revocations exactly one returns true.
+   */
   revoke(id: string, accountId: string, now: number): Promise<boolean>
   /**
    * Replaces the secret of the account's active key; the old hash stays valid until
    * `previousExpiresAt` (grace), or not at all when that is `now`. False when no such active key.
+   * One conditional statement: racing rotations apply one after the other (each keeps the secret
+   * it replaced as previous); one racing a revocation precedes it or returns false.
    */
   replaceSecret(
     id: string,
@@ -155,6 +188,7 @@ export interface ApiKeyStore {
     next: { secretHash: Uint8Array; secretTail: string; previousExpiresAt: number },
     now: number,
   ): Promise<boolean>
+  /** Best effort, outside any transaction; between racing writes the last one wins. */
   recordUse(id: string, now: number, ip: string): Promise<void>
 }
 
@@ -168,11 +202,15 @@ export interface Invite {
 }
 
 export interface InviteStore {
+  /** Codes are random: a duplicate is a unique-key error, never an overwrite. */
   insert(invite: Invite): Promise<void>
   /**
    * In one transaction: takes one use of the code if it has uses left and has not expired, and
    * activates the pending account. `invalid` when the code cannot be used; `already_active`
-   * when the account needs no invite (no use is taken then).
+   * when the account needs no invite (no use is taken then). A code is never over-spent: the use
+   * is a conditional UPDATE, so of racers for its last use one wins. Racing redemptions for one
+   * account must activate it once and spend one use: SQLite's write lock gives that; PostgreSQL
+   * must lock the account row (`FOR NO KEY UPDATE`) where it reads the status.
    */
   redeem(
     codeHash: Uint8Array,
@@ -206,8 +244,12 @@ export interface AuditEvent {
 }
 
 export interface AuditStore {
-  /** Appends; events are never updated or deleted through this port. */
+  /**
+   * Appends; events are never updated or deleted through this port. Concurrent appends all land;
+   * ids are unique and increasing, but may commit out of order (not a cursor for tailing).
+   */
   append(event: AuditEvent): Promise<void>
+  /** A plain read of committed events, oldest id first. */
   query(filter: {
     accountId?: string
     since?: number
@@ -244,8 +286,14 @@ export interface StoredSigningKey {
 }
 
 export interface SigningKeyStore {
+  /** Every key, oldest first; a plain read. */
   list(): Promise<StoredSigningKey[]>
-  /** Inserts `key` as the active key and retires the previous active one, atomically. */
+  /**
+   * Inserts `key` as the active key and retires the previous active one, atomically. Concurrent
+   * activations must end with exactly one active key: SQLite's write lock serializes them;
+   * PostgreSQL must take a lock first (e.g. `LOCK TABLE signing_keys IN EXCLUSIVE MODE`), since
+   * at READ COMMITTED the retiring UPDATE does not see a key another activation just inserted.
+   */
   activate(key: StoredSigningKey, now: number): Promise<void>
 }
 
@@ -283,13 +331,16 @@ export interface StarknetAccountStore {
    * Onboards `account` with its signer, creating its Sigil account (status `statusIfNew`) in the
    * same transaction. Idempotent for the same signer (`existing`, the first eth address kept);
    * refuses another signer for an onboarded account, and an address that is an isolated-market
-   * account (its parent would otherwise act for it).
+   * account (its parent would otherwise act for it). Racing onboardings of one account end in one
+   * pair (insert-or-ignore on both keys), and only the racer whose insert took hears `registered`.
+   * An isolated link racing the onboarding may still land; `listByParent` leaves it out (inert).
    */
   register(
     input: { account: string; signerType: StarknetSignerType; publicKey: string; ethAddress?: Address },
     now: number,
     statusIfNew: AccountStatus,
   ): Promise<RegisterStarknetAccountOutcome>
+  /** A plain read. */
   find(account: string): Promise<StarknetAccount | undefined>
 }
 
@@ -300,6 +351,7 @@ export interface SignatureUseStore {
    * expired); false while an earlier use is live. Atomic: of concurrent claims, one wins.
    */
   claim(key: string, expiresAt: number, now: number): Promise<boolean>
+  /** Housekeeping: forgets uses expired by `now`; a racing `claim` of one of them wins either way. */
   deleteExpired(now: number): Promise<number>
 }
 
@@ -312,20 +364,33 @@ export interface IsolatedAccount {
 }
 
 export interface IsolatedAccountStore {
-  /** `exists` when the same link is already there; `taken` when the account has another parent or market. */
+  /**
+   * Links `account` to its parent only if the parent has fewer than `maxPerParent` links (counted
+   * as `listByParent` lists them), else `limit_reached`, which wins over `exists` and `taken`.
+   * `exists` when the same link is already there; `taken` when the account has another parent or
+   * market. Count and insert are one atomic step: of N concurrent adds to a parent with room for
+   * k more, exactly k are `added` (PostgreSQL: a lock on the parent's account row, see
+   * store/sql/dialect.ts). The outcome of a refused add is read after the refusal, not with it.
+   */
   add(
     input: Omit<IsolatedAccount, 'createdAt'>,
     now: number,
-  ): Promise<{ status: 'added' | 'exists'; record: IsolatedAccount } | { status: 'taken' }>
-  /** The parent's links, minus any whose account has since become a main account (inert). */
+    limit: { maxPerParent: number },
+  ): Promise<
+    | { status: 'added' | 'exists'; record: IsolatedAccount }
+    | { status: 'taken' }
+    | { status: 'limit_reached' }
+  >
+  /** The parent's links, minus any whose account has since become a main account (inert). A plain read. */
   listByParent(parentAccountId: string): Promise<IsolatedAccount[]>
+  /** Unlinks the account; one statement, so of concurrent removals exactly one returns true. */
   remove(account: string): Promise<boolean>
 }
 
 /**
  * The port behind the IP → country lookup (an operator's CSV file today: store/geo/). Not one of
  * `Stores`: it is read-only and optional. Sync on purpose: the table is in memory, and a lookup is
- * one binary search on the request path.
+ * one binary search on the request path. Immutable once loaded, so concurrent lookups need nothing.
  */
 export interface IpCountryDatabase {
   /** The two-letter code the database gives the address (any case, maybe a placeholder), or undefined. */
@@ -344,5 +409,6 @@ export interface Stores {
   invites: InviteStore
   audit: AuditStore
   rateLimits: RateLimitStore
+  /** Releases the connections; the caller starts no call after it and lets started ones settle first. */
   close(): Promise<void>
 }

@@ -34,6 +34,7 @@ export interface NewApiKeyRequest {
 }
 
 export interface ApiKeyServiceOptions {
+  /** Keys in force (status `active`) an account may hold; rotation keeps the count. */
   maxPerAccount: number
   /** Last-use writes happen at most this often per key, so the hot path rarely writes. */
   recordUseEveryMs: number
@@ -82,8 +83,6 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
       const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
       const now = clock.now()
-      const active = (await store.listOfAccount(account.id)).filter((k) => statusOf(k, now) === 'active')
-      if (active.length >= options.maxPerAccount) throw new AuthError('API_KEY_LIMIT_REACHED')
       const secret = createApiKeySecret(undefined, request.brand)
       const key: ApiKey = {
         id: secret.id,
@@ -96,7 +95,9 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         createdAt: now,
         ...(request.expiresInDays === undefined ? {} : { expiresAt: now + request.expiresInDays * DAY_MS }),
       }
-      await store.insert(key)
+      // The store counts the account's `active` keys and inserts in one atomic step.
+      if ((await store.insert(key, { maxActivePerAccount: options.maxPerAccount })) === 'limit_reached')
+        throw new AuthError('API_KEY_LIMIT_REACHED')
       return { key: view(key, now), secret: secret.secret }
     },
 

@@ -40,16 +40,18 @@ export function createIsolatedAccountService(deps: {
       if (account === parentAccountId || (await deps.accounts.findById(account))) {
         throw new AuthError('VALIDATION_FAILED', 'isolated account is a main account', { detail: 'account' })
       }
-      // Every link goes into the token's claim, which verifiers bound: past it, no token would verify.
-      if ((await deps.isolatedAccounts.listByParent(parentAccountId)).length >= MAX_ISOLATED_ACCOUNTS) {
+      // Every link goes into the token's claim, which verifiers bound: past it, no token would
+      // verify. The store counts and links in one atomic step.
+      const outcome = await deps.isolatedAccounts.add(
+        { account, parentAccountId, market: input.market },
+        deps.clock.now(),
+        { maxPerParent: MAX_ISOLATED_ACCOUNTS },
+      )
+      if (outcome.status === 'limit_reached') {
         throw new AuthError('VALIDATION_FAILED', 'too many isolated accounts', {
           detail: 'too_many_isolated_accounts',
         })
       }
-      const outcome = await deps.isolatedAccounts.add(
-        { account, parentAccountId, market: input.market },
-        deps.clock.now(),
-      )
       if (outcome.status === 'taken') {
         throw new AuthError('VALIDATION_FAILED', 'isolated account linked elsewhere', {
           detail: 'account_taken',

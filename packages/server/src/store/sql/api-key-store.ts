@@ -1,7 +1,15 @@
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { ApiKey, ApiKeyStore } from '../../core/ports.js'
 import type { ApiKeyScope } from '../../core/scopes.js'
+import { boundedInsert, type SqlDialectTraits } from './dialect.js'
 import type { ApiKeyRow, Database } from './schema.js'
+
+/**
+ * A key in force at `now`: neither revoked nor expired. This is what the service shows as
+ * `active`; a rotation's grace period keeps a second secret on the same row, never a second key.
+ */
+const activeAt = (now: number) => (eb: ExpressionBuilder<Database, 'api_keys'>) =>
+  eb.and([eb('revoked_at', 'is', null), eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])])
 
 const toApiKey = (row: ApiKeyRow): ApiKey => ({
   id: row.id,
@@ -22,28 +30,53 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   ...(row.last_used_ip === null ? {} : { lastUsedIp: row.last_used_ip }),
 })
 
-export function createApiKeyStore(db: Kysely<Database>): ApiKeyStore {
+export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits): ApiKeyStore {
   return {
-    async insert(key) {
-      await db
-        .insertInto('api_keys')
-        .values({
-          id: key.id,
-          account_id: key.accountId,
-          name: key.name,
-          scope: key.scope,
-          secret_hash: key.secretHash,
-          previous_secret_hash: null,
-          previous_expires_at: null,
-          secret_tail: key.secretTail,
-          allowed_ips: JSON.stringify(key.allowedIps),
-          created_at: key.createdAt,
-          expires_at: key.expiresAt ?? null,
-          revoked_at: null,
-          last_used_at: null,
-          last_used_ip: null,
-        })
-        .execute()
+    async insert(key, { maxActivePerAccount }) {
+      // One statement: the row goes in only while the account has fewer keys in force at the new
+      // key's creation time (see SqlDialectTraits for what makes it atomic on each dialect).
+      // PostgreSQL types the bare parameters from the target columns, so no casts are needed.
+      const inserted = await boundedInsert(db, traits, key.accountId, (executor) =>
+        executor
+          .insertInto('api_keys')
+          .columns([
+            'id',
+            'account_id',
+            'name',
+            'scope',
+            'secret_hash',
+            'secret_tail',
+            'allowed_ips',
+            'created_at',
+            'expires_at',
+          ])
+          .expression(
+            executor
+              .selectNoFrom((eb) => [
+                eb.val(key.id).as('id'),
+                eb.val(key.accountId).as('account_id'),
+                eb.val(key.name).as('name'),
+                eb.val(key.scope).as('scope'),
+                eb.val(key.secretHash).as('secret_hash'),
+                eb.val(key.secretTail).as('secret_tail'),
+                eb.val(JSON.stringify(key.allowedIps)).as('allowed_ips'),
+                eb.val(key.createdAt).as('created_at'),
+                eb.val(key.expiresAt ?? null).as('expires_at'),
+              ])
+              .where(
+                (eb) =>
+                  eb
+                    .selectFrom('api_keys')
+                    .select((eb) => eb.fn.countAll().as('active'))
+                    .where('account_id', '=', key.accountId)
+                    .where(activeAt(key.createdAt)),
+                '<',
+                maxActivePerAccount,
+              ),
+          )
+          .executeTakeFirst(),
+      )
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 ? 'inserted' : 'limit_reached'
     },
 
     async findById(id) {
@@ -67,36 +100,29 @@ export function createApiKeyStore(db: Kysely<Database>): ApiKeyStore {
         .set({ revoked_at: now, previous_secret_hash: null, previous_expires_at: null })
         .where('id', '=', id)
         .where('account_id', '=', accountId)
-        .where('revoked_at', 'is', null)
-        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .where(activeAt(now))
         .executeTakeFirst()
       return Number(result.numUpdatedRows) === 1
     },
 
     async replaceSecret(id, accountId, next, now) {
-      return db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('api_keys')
-          .select('secret_hash')
-          .where('id', '=', id)
-          .where('account_id', '=', accountId)
-          .where('revoked_at', 'is', null)
-          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-          .executeTakeFirst()
-        if (!current) return false
-        const graceful = next.previousExpiresAt > now
-        await trx
-          .updateTable('api_keys')
-          .set({
-            secret_hash: next.secretHash,
-            secret_tail: next.secretTail,
-            previous_secret_hash: graceful ? current.secret_hash : null,
-            previous_expires_at: graceful ? next.previousExpiresAt : null,
-          })
-          .where('id', '=', id)
-          .execute()
-        return true
-      })
+      // One conditional UPDATE (SET reads the row's values from before it): concurrent rotations
+      // queue on the row, each keeping the secret it replaced, and one racing a revoke either
+      // precedes it or finds the key inactive.
+      const graceful = next.previousExpiresAt > now
+      const result = await db
+        .updateTable('api_keys')
+        .set((eb) => ({
+          secret_hash: next.secretHash,
+          secret_tail: next.secretTail,
+          previous_secret_hash: graceful ? eb.ref('secret_hash') : null,
+          previous_expires_at: graceful ? next.previousExpiresAt : null,
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where(activeAt(now))
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
     },
 
     async recordUse(id, now, ip) {

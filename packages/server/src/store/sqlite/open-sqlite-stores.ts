@@ -8,6 +8,7 @@ import { createAccountStore } from '../sql/account-store.js'
 import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
 import { createChallengeStore } from '../sql/challenge-store.js'
+import { sqliteTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationProvider } from '../sql/migrations.js'
@@ -26,10 +27,11 @@ export function sqlitePath(databaseUrl: string): string | undefined {
 }
 
 /**
- * The embedded default store: one SQLite file (WAL) through Kysely. Kysely's SQLite driver runs
- * one statement or transaction at a time on its single connection, which is what makes the
- * conditional UPDATEs in the stores atomic against concurrent requests of this process; the
- * busy timeout covers a second process (the CLI) writing the same file.
+ * The embedded default store: one SQLite file (WAL) through Kysely. The stores' atomic steps are
+ * single conditional statements or transactions, and a writing statement holds SQLite's write
+ * lock from before it reads (see sql/dialect.ts), so they hold against this process's concurrent
+ * requests (which Kysely's driver also runs one at a time on its single connection) and against a
+ * second process (the CLI) writing the same file, which the busy timeout makes wait.
  */
 export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
   const path = sqlitePath(databaseUrl)
@@ -54,11 +56,11 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     accounts: createAccountStore(db),
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
-    isolatedAccounts: createIsolatedAccountStore(db),
+    isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db),
-    apiKeys: createApiKeyStore(db),
+    apiKeys: createApiKeyStore(db, sqliteTraits),
     invites: createInviteStore(db),
     audit: createAuditStore(db),
     rateLimits: createMemoryRateLimitStore(),
