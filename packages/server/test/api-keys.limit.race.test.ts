@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKeyService } from '../src/core/api-keys/create-api-key-service.js'
 import type { Account, ApiKeyStore, Stores } from '../src/core/ports.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
 import { createManualClock } from './support/manual-clock.js'
+import { tempDir } from './support/temp-dir.js'
 
 const MAX = 5
 const options = { maxPerAccount: MAX, recordUseEveryMs: 60_000 }
@@ -41,12 +40,11 @@ describe('API keys per account under concurrency', () => {
     (await stores.apiKeys.listOfAccount(account.id)).filter((k) => k.revokedAt === undefined).length
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sigil-api-key-race-'))
+    dir = tempDir('sigil-api-key-race-')
     opened = []
   })
   afterEach(async () => {
     for (const stores of opened) await stores.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('attack: 24 concurrent creates through two connections to one database: exactly the limit succeed', async () => {

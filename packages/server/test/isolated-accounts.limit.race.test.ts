@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -7,6 +5,7 @@ import { createIsolatedAccountService } from '../src/core/isolated-accounts/crea
 import type { IsolatedAccountStore, Stores } from '../src/core/ports.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
 import { createManualClock } from './support/manual-clock.js'
+import { tempDir } from './support/temp-dir.js'
 
 const MARKET = 'BTC-USD-PERP'
 const limit = { maxPerParent: MAX_ISOLATED_ACCOUNTS }
@@ -61,12 +60,11 @@ describe('isolated accounts per main account under concurrency', () => {
   }
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sigil-isolated-race-'))
+    dir = tempDir('sigil-isolated-race-')
     opened = []
   })
   afterEach(async () => {
     for (const stores of opened) await stores.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('attack: 20 concurrent links through two connections to one database, 6 places left: exactly 6 are added', async () => {

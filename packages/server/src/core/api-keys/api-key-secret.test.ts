@@ -13,7 +13,9 @@ describe('API key secrets', () => {
     const key = createApiKeySecret('a'.repeat(16), 'ocx')
     expect(key.secret.startsWith('ocx_sk_aaaaaaaaaaaaaaaa')).toBe(true)
     expect(looksLikeApiKey(key.secret)).toBe(true)
-    expect(parseApiKeySecret(key.secret)?.secretPart).toBe(parseApiKeySecret(`sgl${key.secret.slice(3)}`)?.secretPart)
+    expect(parseApiKeySecret(key.secret)?.secretPart).toBe(
+      parseApiKeySecret(`sgl${key.secret.slice(3)}`)?.secretPart,
+    )
   })
 
   it.each(['', 'SGL', 'x', 'a_b', 'waytoolongbrand'])('error: %j is not a brand', (brand) => {
