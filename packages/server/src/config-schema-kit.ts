@@ -15,3 +15,14 @@ export const ChainIds = (defaultValue: number[], description: string) =>
 /** A mount point: `""` (the root) or `/segment[/segment…]`. */
 export const Prefix = (defaultValue: string, description: string) =>
   Type.String({ default: defaultValue, pattern: '^(/[A-Za-z0-9._~-]+)*$', description })
+
+/** The SIWE binding a venue's clients sign for: domain and URI default to the native ones. */
+export const SiweBindingSettings = (venue: string, chainIds: number[], chainIdsDescription: string) => ({
+  siweDomain: Type.Optional(
+    Type.String({ minLength: 1, description: `SIWE domain for ${venue} clients; default: siweDomain.` }),
+  ),
+  siweUri: Type.Optional(
+    Type.String({ minLength: 1, description: `SIWE URI for ${venue} clients; default: siweUri.` }),
+  ),
+  chainIds: ChainIds(chainIds, chainIdsDescription),
+})

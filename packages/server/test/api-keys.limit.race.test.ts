@@ -1,10 +1,8 @@
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKeyService } from '../src/core/api-keys/create-api-key-service.js'
 import type { Account, ApiKeyStore, Stores } from '../src/core/ports.js'
-import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
 import { createManualClock } from './support/manual-clock.js'
-import { tempDir } from './support/temp-dir.js'
+import { late, sharedSqliteFile, tally } from './support/race.js'
 
 const MAX = 5
 const options = { maxPerAccount: MAX, recordUseEveryMs: 60_000 }
@@ -12,40 +10,26 @@ const options = { maxPerAccount: MAX, recordUseEveryMs: 60_000 }
 /** A store whose reads answer late, as over a network: the window a check-then-insert loses. */
 const slowReads = (store: ApiKeyStore): ApiKeyStore => ({
   ...store,
-  async listOfAccount(accountId) {
-    const keys = await store.listOfAccount(accountId)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    return keys
-  },
+  listOfAccount: (accountId) => late(store.listOfAccount(accountId)),
 })
 
-const outcomes = (results: PromiseSettledResult<unknown>[]) => ({
-  created: results.filter((r) => r.status === 'fulfilled').length,
-  refused: results
-    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-    .map((r) => (r.reason as { code?: string }).code),
-})
+const outcomes = (results: PromiseSettledResult<unknown>[]) => {
+  const { fulfilled, refused } = tally(results, (reason: { code?: string }) => reason.code)
+  return { created: fulfilled, refused }
+}
 
 /** The per-account limit is one atomic count-and-insert in the store, whatever runs concurrently. */
 describe('API keys per account under concurrency', () => {
-  let dir: string
-  let opened: Stores[]
+  let database: ReturnType<typeof sharedSqliteFile>
   const clock = createManualClock()
-  const open = async () => {
-    const stores = await openSqliteStores(`sqlite:${join(dir, 'sigil.db')}`)
-    opened.push(stores)
-    return stores
-  }
+  const open = () => database.open()
   const activeKeys = async (stores: Stores, account: Account) =>
     (await stores.apiKeys.listOfAccount(account.id)).filter((k) => k.revokedAt === undefined).length
 
   beforeEach(() => {
-    dir = tempDir('sigil-api-key-race-')
-    opened = []
+    database = sharedSqliteFile('sigil-api-key-race-')
   })
-  afterEach(async () => {
-    for (const stores of opened) await stores.close()
-  })
+  afterEach(() => database.closeAll())
 
   it('attack: 24 concurrent creates through two connections to one database: exactly the limit succeed', async () => {
     const [a, b] = [await open(), await open()]

@@ -1,11 +1,9 @@
-import { join } from 'node:path'
 import { MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createIsolatedAccountService } from '../src/core/isolated-accounts/create-isolated-account-service.js'
 import type { IsolatedAccountStore, Stores } from '../src/core/ports.js'
-import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
 import { createManualClock } from './support/manual-clock.js'
-import { tempDir } from './support/temp-dir.js'
+import { late, sharedSqliteFile, tally } from './support/race.js'
 
 const MARKET = 'BTC-USD-PERP'
 const limit = { maxPerParent: MAX_ISOLATED_ACCOUNTS }
@@ -15,30 +13,19 @@ const isolated = (i: number) => `0x${(0x10000 + i).toString(16)}`
 /** A store whose reads answer late, as over a network: the window a check-then-insert loses. */
 const slowReads = (store: IsolatedAccountStore): IsolatedAccountStore => ({
   ...store,
-  async listByParent(parentAccountId) {
-    const links = await store.listByParent(parentAccountId)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    return links
-  },
+  listByParent: (parentAccountId) => late(store.listByParent(parentAccountId)),
 })
 
-const outcomes = (results: PromiseSettledResult<unknown>[]) => ({
-  added: results.filter((r) => r.status === 'fulfilled').length,
-  refused: results
-    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-    .map((r) => (r.reason as { detail?: string }).detail),
-})
+const outcomes = (results: PromiseSettledResult<unknown>[]) => {
+  const { fulfilled, refused } = tally(results, (reason: { detail?: string }) => reason.detail)
+  return { added: fulfilled, refused }
+}
 
 /** The 256-links bound is one atomic count-and-insert in the store, whatever runs concurrently. */
 describe('isolated accounts per main account under concurrency', () => {
-  let dir: string
-  let opened: Stores[]
+  let database: ReturnType<typeof sharedSqliteFile>
   const clock = createManualClock()
-  const open = async () => {
-    const stores = await openSqliteStores(`sqlite:${join(dir, 'sigil.db')}`)
-    opened.push(stores)
-    return stores
-  }
+  const open = () => database.open()
   const service = (stores: Stores, isolatedAccounts = stores.isolatedAccounts) =>
     createIsolatedAccountService({ isolatedAccounts, accounts: stores.accounts, clock })
   /** A main account with `links` isolated accounts already, through the store. */
@@ -60,12 +47,9 @@ describe('isolated accounts per main account under concurrency', () => {
   }
 
   beforeEach(() => {
-    dir = tempDir('sigil-isolated-race-')
-    opened = []
+    database = sharedSqliteFile('sigil-isolated-race-')
   })
-  afterEach(async () => {
-    for (const stores of opened) await stores.close()
-  })
+  afterEach(() => database.closeAll())
 
   it('attack: 20 concurrent links through two connections to one database, 6 places left: exactly 6 are added', async () => {
     const [a, b] = [await open(), await open()]

@@ -1,15 +1,13 @@
 import { Type } from '@sinclair/typebox'
-import { ChainIds, Prefix, Seconds } from '../../../config-schema-kit.js'
+import { Prefix, Seconds, SiweBindingSettings } from '../../../config-schema-kit.js'
 
 export const OcxSettings = Type.Object({
   prefix: Prefix('/ocx', 'Mount point of the OCX dialect ("" = root).'),
-  siweDomain: Type.Optional(
-    Type.String({ minLength: 1, description: 'SIWE domain for OCX clients; default: siweDomain.' }),
+  ...SiweBindingSettings(
+    'OCX',
+    [8453, 84532],
+    'Chain ids OCX messages may name (Base 8453, Base Sepolia 84532).',
   ),
-  siweUri: Type.Optional(
-    Type.String({ minLength: 1, description: 'SIWE URI for OCX clients; default: siweUri.' }),
-  ),
-  chainIds: ChainIds([8453, 84532], 'Chain ids OCX messages may name (Base 8453, Base Sepolia 84532).'),
   sessionCookieName: Type.String({
     default: 'astra_session',
     pattern: '^[A-Za-z0-9_-]+$',
