@@ -24,7 +24,26 @@ export const BaseConfigSchema = Type.Object(
     databaseUrl: Type.String({
       default: 'sqlite:./data/sigil.db',
       minLength: 1,
-      description: 'sqlite:<path> (embedded default) or sqlite::memory:.',
+      description:
+        'sqlite:<path> (embedded default), sqlite::memory:, or postgres://user@host:port/db (replicas; run `sigil migrate` first).',
+    }),
+    databasePoolMax: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'PostgreSQL: most connections one process holds open.',
+    }),
+    redisUrl: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description:
+          'redis://host:port[/db]: nonces, rate-limit counters, strict-replay claims, revocations and WebSocket pushes shared by every replica.',
+      }),
+    ),
+    redisKeyPrefix: Type.String({
+      default: 'sigil:',
+      pattern: '^[A-Za-z0-9:_.-]{1,64}$',
+      description: 'Prefix of every Redis key and channel Sigil uses (several deployments on one Redis).',
     }),
     siweDomain: Type.Optional(
       Type.String({

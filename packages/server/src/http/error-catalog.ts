@@ -55,5 +55,7 @@ export const errorCatalog = {
   RATE_LIMITED: [429, 'Too many requests'],
   UPSTREAM_UNAVAILABLE: [502, 'The upstream service could not be reached'],
   UPSTREAM_TIMEOUT: [504, 'The upstream service did not answer in time'],
+  // A store Sigil needs (database, Redis) is down: retry later. Never a 401: nothing was refused.
+  SERVICE_UNAVAILABLE: [503, 'A service Sigil depends on is unavailable; retry shortly'],
   INTERNAL_ERROR: [500, 'Internal error'],
 } as const satisfies Record<AuthErrorCode, readonly [number, string]>

@@ -25,7 +25,9 @@ export function codeOfFrameworkError(error: FastifyError): AuthErrorCode | undef
 export function renderErrorsWith(app: FastifyInstance, render: RenderError) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAuthError(error)) {
-      request.log.info({ code: error.code, reason: error.internal }, 'request refused')
+      // An outage (a store down) is the operator's news; a refusal is the client's.
+      const level = error.code === 'SERVICE_UNAVAILABLE' ? 'warn' : 'info'
+      request.log[level]({ code: error.code, reason: error.internal }, 'request refused')
       return render(reply, error.code, error.detail)
     }
     const code = codeOfFrameworkError(error)
