@@ -9,6 +9,30 @@ import { type Dialect, enabledDialects, settingsOf } from './http/dialects/defin
 import { DIALECTS } from './http/dialects/registry.js'
 import { openIpCountryDatabase } from './store/geo/open-ip-country-database.js'
 import { openStores } from './store/open-stores.js'
+import { createRedisPublishTransport } from './store/redis/publish-transport.js'
+import { createRedisPubSub, type PubSubLog, redactRedisUrl } from './store/redis/redis-pubsub.js'
+import { createRedisRevocationBus } from './store/redis/revocation-bus.js'
+
+/** The CLI's commands say what they must on stderr; they have no request log. */
+const operatorLog = {
+  warn: (_object: object, message: string) => process.stderr.write(`sigil: ${message}\n`),
+  info: () => {},
+}
+
+/**
+ * A log for adapters built before the app (whose logger they should use): messages go nowhere
+ * until `attach`, which happens before anything is served.
+ */
+function lateLog() {
+  let target: PubSubLog | undefined
+  return {
+    warn: (object: object, message: string) => target?.warn(object, message),
+    info: (object: object, message: string) => target?.info(object, message),
+    attach(log: PubSubLog) {
+      target = log
+    },
+  }
+}
 
 export interface SigilOptions {
   /** `server` (default): the key ring loaded and the HTTP app built. `operator`: the CLI's commands, neither. */
@@ -44,6 +68,10 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   const evmCrypto = await selectEvmCrypto(config.evmCrypto)
   const stores = options.stores ?? (await openStores(config.databaseUrl))
   const masterKey = masterKeyBytes(config)
+  const log = lateLog()
+  const pubsub = config.redisUrl
+    ? createRedisPubSub(config.redisUrl, { keyPrefix: config.redisKeyPrefix, log })
+    : undefined
   const gateway = createGateway(config, {
     stores,
     clock: options.clock ?? systemClock,
@@ -55,15 +83,33 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     })),
     ...(masterKey ? { masterKey } : {}),
     ...(ipCountries ? { ipCountries } : {}),
+    ...(pubsub
+      ? {
+          revocationBus: createRedisRevocationBus(pubsub),
+          publishTransport: createRedisPublishTransport(pubsub),
+        }
+      : {}),
   })
+  if (pubsub) {
+    try {
+      await pubsub.connect()
+    } catch (error) {
+      await gateway.close()
+      throw new Error(`redisUrl: cannot connect to ${redactRedisUrl(config.redisUrl!)}`, { cause: error })
+    }
+  }
   const facts = { evmCrypto: evmCrypto.name, ipRanges: ipCountries?.size ?? 0 }
-  if (role === 'operator') return { config, gateway, app: undefined, facts, close: () => gateway.close() }
+  if (role === 'operator') {
+    log.attach(operatorLog)
+    return { config, gateway, app: undefined, facts, close: () => gateway.close() }
+  }
   try {
     await gateway.start()
     const app = await buildApp(gateway, config, {
       registry,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     })
+    log.attach(app.log)
     return {
       config,
       gateway,

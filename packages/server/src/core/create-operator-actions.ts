@@ -11,6 +11,8 @@ import type { KeyRing } from './tokens/create-key-ring.js'
  */
 export function createOperatorActions(deps: {
   keyRing: KeyRing
+  /** Tells running servers that the active key changed. */
+  onRotated(): Promise<void>
   stores: Pick<Stores, 'signingKeys' | 'accounts'>
   invites: InviteService
   audit: AuditLog
@@ -18,7 +20,11 @@ export function createOperatorActions(deps: {
 }) {
   return {
     /** A new signing key becomes the active one; running servers switch at their next refresh. */
-    rotateSigningKey: (): Promise<string> => deps.keyRing.rotate(),
+    async rotateSigningKey(): Promise<string> {
+      const kid = await deps.keyRing.rotate()
+      await deps.onRotated()
+      return kid
+    },
     /** Every stored key, newest first; never generates one. */
     async listSigningKeys(): Promise<StoredSigningKey[]> {
       return (await deps.stores.signingKeys.list()).reverse()

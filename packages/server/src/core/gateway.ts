@@ -14,8 +14,14 @@ import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
 import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
 import type { Stores } from './ports.js'
-import { anyOfChannelRules, createPublishHub, type PublishHub } from './publish-hub/create-publish-hub.js'
+import {
+  anyOfChannelRules,
+  createPublishHub,
+  type PublishHub,
+  type PublishTransport,
+} from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
+import { createLocalRevocationBus, type RevocationBus } from './revocation/revocation-bus.js'
 import { signInScopes } from './scopes.js'
 import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
@@ -32,6 +38,10 @@ export interface GatewayDeps {
   ipCountries?: IpCountryDatabase
   /** The enabled dialects' core halves and settings (the composition root reads the registry). */
   dialects: readonly EnabledDialect[]
+  /** How revocations reach other replicas (Redis); default: this process only. */
+  revocationBus?: RevocationBus
+  /** How WebSocket pushes reach other replicas' sockets (Redis); default: this process only. */
+  publishTransport?: PublishTransport
 }
 
 export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
@@ -105,6 +115,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   })
 
   const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
+  const bus = deps.revocationBus ?? createLocalRevocationBus()
   const revocations = createRevocationList()
   const sessions = createSessionService(
     stores.sessions,
@@ -118,6 +129,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       cookieSliding: config.sessionCookieSliding,
     },
     audit,
+    bus,
   )
   const challenges = createChallengeService(stores.challenges, clock, {
     ttlMs: config.nonceTtlSeconds * 1000,
@@ -237,6 +249,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     account: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     operator: createOperatorActions({
       keyRing,
+      // Every replica loads the new key now, not at its next refresh.
+      onRotated: () => bus.publish({ kind: 'signing_keys' }),
       stores,
       invites,
       audit,
@@ -255,13 +269,26 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
     }),
     geo,
-    publishHub: createPublishHub(anyOfChannelRules(dialects.flatMap((d) => d.core.channels ?? []))),
+    publishHub: createPublishHub(anyOfChannelRules(dialects.flatMap((d) => d.core.channels ?? [])), {
+      ...(deps.publishTransport ? { transport: deps.publishTransport } : {}),
+    }),
     recordDenial: (subject, event) => audit.recordSampled(subject, event),
 
     async start() {
       for (const { core } of dialects) core.warmUp?.()
       await keyRing.load()
       await sessions.restoreRevocations()
+      bus.listen({
+        apply(revocation) {
+          if (revocation.kind === 'signing_keys') void keyRing.refresh().catch(() => {})
+          else
+            for (const id of revocation.sessionIds) revocations.add(id, revocation.at + accessTokenLifetimeMs)
+        },
+        // After a gap in which messages may have been lost: the store is the truth.
+        resync: async () => {
+          await Promise.all([sessions.restoreRevocations(), keyRing.refresh()])
+        },
+      })
     },
 
     async tick() {
@@ -273,11 +300,16 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         stores.signatureUses.deleteExpired(clock.now()),
         // A revoked session must outlive its access tokens (the revocation list is rebuilt from it).
         stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
+        // Replicas: a message lost while this one looked connected is repaired within a tick.
+        bus.shared ? sessions.restoreRevocations() : Promise.resolve(),
       ])
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason
     },
 
-    close: () => stores.close(),
+    async close() {
+      await bus.close()
+      await stores.close()
+    },
   }
 }

@@ -55,9 +55,20 @@ export interface PublishHub {
   subscribe(channel: string, subscriber: HubSubscriber): () => void
 }
 
+/**
+ * How publications travel between replicas (Redis pub/sub); without one, a publication is
+ * delivered in this process only. `send` reaches every replica, this one included, and each
+ * delivers what it `receive`s to its own subscribers.
+ */
+export interface PublishTransport {
+  send(publication: Publication): Promise<void>
+  receive(deliver: (publication: Publication) => void): void
+}
+
 export interface PublishHubOptions {
   /** Told when a subscriber's `deliver` throws; the other subscribers still get the message. */
   onDeliveryError?(error: unknown): void
+  transport?: PublishTransport
 }
 
 const mayReceive = (subscriber: HubSubscriber, accountId: string | undefined) => {
@@ -76,22 +87,31 @@ export function createPublishHub(rules: ChannelRules, options: PublishHubOptions
     return rule
   }
 
-  return {
-    async publish({ channel, data, accountId }) {
-      const rule = classify(channel)
-      if (rule.private && accountId === undefined)
-        throw new TypeError(`private channel ${channel} needs the account the message belongs to`)
-      for (const name of rule.reaches) {
-        // A copy: a delivery may end a socket, which unsubscribes it from this very set.
-        for (const subscriber of [...(subscribers.get(name) ?? [])]) {
-          if (!mayReceive(subscriber, accountId)) continue
-          try {
-            subscriber.deliver(name, data)
-          } catch (error) {
-            options.onDeliveryError?.(error)
-          }
+  const deliverHere = ({ channel, data, accountId }: Publication) => {
+    const rule = rules.classify(channel)
+    // From another replica: checked there, but a message this one cannot route is dropped, not thrown.
+    if (!rule || (rule.private && accountId === undefined)) return
+    for (const name of rule.reaches) {
+      // A copy: a delivery may end a socket, which unsubscribes it from this very set.
+      for (const subscriber of [...(subscribers.get(name) ?? [])]) {
+        if (!mayReceive(subscriber, accountId)) continue
+        try {
+          subscriber.deliver(name, data)
+        } catch (error) {
+          options.onDeliveryError?.(error)
         }
       }
+    }
+  }
+  options.transport?.receive(deliverHere)
+
+  return {
+    async publish(publication) {
+      const rule = classify(publication.channel)
+      if (rule.private && publication.accountId === undefined)
+        throw new TypeError(`private channel ${publication.channel} needs the account the message belongs to`)
+      if (options.transport) await options.transport.send(publication)
+      else deliverHere(publication)
     },
 
     subscribe(channel, subscriber) {

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Session, SessionStore } from '../ports.js'
+import { createLocalRevocationBus, type RevocationBus } from '../revocation/revocation-bus.js'
 import { createSecretToken, parseSecretToken, randomId, secretMatches } from '../secret-token.js'
 import type { RevocationList } from './revocation-list.js'
 
@@ -49,7 +50,11 @@ export interface SessionService {
   refresh(refreshToken: string): Promise<StartedSession>
   revoke(sessionId: string): Promise<void>
   revokeAllOfAccount(accountId: string): Promise<void>
-  isRevoked(sessionId: string): boolean
+  /**
+   * Whether access tokens of this session must be refused: the in-memory list, or (while the
+   * revocation bus is not live, so the list may miss another replica's revocation) the store.
+   */
+  isRevoked(sessionId: string): boolean | Promise<boolean>
   /** Loads recent revocations so that a restart does not revive revoked access tokens. */
   restoreRevocations(): Promise<void>
 }
@@ -60,9 +65,15 @@ export function createSessionService(
   clock: Clock,
   options: SessionServiceOptions,
   audit?: AuditLog,
+  bus: RevocationBus = createLocalRevocationBus(),
 ): SessionService {
   const markRevoked = (sessionId: string, at: number) =>
     revocations.add(sessionId, at + options.accessTokenLifetimeMs)
+  /** Revoked in the store: now in this process's list, and on every other replica through the bus. */
+  const revoked = async (sessionIds: readonly string[], at: number) => {
+    for (const id of sessionIds) markRevoked(id, at)
+    if (sessionIds.length > 0) await bus.publish({ kind: 'sessions', sessionIds, at })
+  }
 
   const nextRefreshToken = (session: Session, now: number) => {
     const token = createSecretToken()
@@ -80,7 +91,7 @@ export function createSessionService(
   /** Reuse of a spent refresh token: the family (the session) is presumed stolen and ends. */
   const revokeFamily = async (session: Session, now: number) => {
     await store.revoke(session.id, now)
-    markRevoked(session.id, now)
+    await revoked([session.id], now)
     await audit?.record({
       type: 'refresh.reused',
       accountId: session.accountId,
@@ -166,7 +177,7 @@ export function createSessionService(
       }
       const now = clock.now()
       await store.revoke(sessionId, now)
-      markRevoked(sessionId, now)
+      await revoked([sessionId], now)
     },
 
     async start(request) {
@@ -213,16 +224,18 @@ export function createSessionService(
     async revoke(sessionId) {
       const now = clock.now()
       await store.revoke(sessionId, now)
-      markRevoked(sessionId, now)
+      await revoked([sessionId], now)
     },
 
     async revokeAllOfAccount(accountId) {
       const now = clock.now()
-      for (const id of await store.revokeAllOfAccount(accountId, now)) markRevoked(id, now)
+      await revoked(await store.revokeAllOfAccount(accountId, now), now)
     },
 
     isRevoked(sessionId) {
-      return revocations.has(sessionId, clock.now())
+      if (revocations.has(sessionId, clock.now())) return true
+      if (bus.live) return false
+      return store.find(sessionId).then((session) => session?.revokedAt !== undefined)
     },
 
     async restoreRevocations() {

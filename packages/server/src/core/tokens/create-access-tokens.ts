@@ -38,7 +38,7 @@ export interface AccessTokens {
 /** RFC 9068 access tokens signed by the key ring's active key. */
 export function createAccessTokens(
   keyRing: KeyRing,
-  isSessionRevoked: (sessionId: string) => boolean,
+  isSessionRevoked: (sessionId: string) => boolean | Promise<boolean>,
   clock: Clock,
   options: AccessTokenOptions,
 ): AccessTokens {
@@ -82,7 +82,9 @@ export function createAccessTokens(
         claims = result.value
         verified.set(token, claims)
       }
-      if (isSessionRevoked(claims.sid)) throw new AuthError('SESSION_REVOKED')
+      // A plain boolean on the hot path (no await); a promise only while the bus is down.
+      const revoked = isSessionRevoked(claims.sid)
+      if (revoked === true || (revoked !== false && (await revoked))) throw new AuthError('SESSION_REVOKED')
       return {
         claims,
         accountId: claims.sub,

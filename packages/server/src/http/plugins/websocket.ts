@@ -17,5 +17,12 @@ export async function registerWebSocket(app: FastifyInstance, config: Config) {
       request.log.info({ reason: error.message }, 'websocket error')
       if (socket.readyState === socket.OPEN) socket.close(1011)
     },
+    // Shutdown (SIGTERM → app.close): every socket is told 1001 Going Away, so clients reconnect
+    // elsewhere at once instead of waiting for a dead connection (the default sends no code).
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down')
+      this.websocketServer.close()
+      done()
+    },
   })
 }

@@ -1,0 +1,47 @@
+import type { Revocation, RevocationBus, RevocationListener } from '../../core/revocation/revocation-bus.js'
+import type { RedisPubSub } from './redis-pubsub.js'
+
+/**
+ * The revocation bus over Redis pub/sub: a message reaches every subscribed replica at once
+ * (milliseconds); one that may have been missed (a replica disconnected meanwhile) is repaired by
+ * `resync` when it is subscribed again, and until then `live` is false, so that replica checks
+ * revocations in the database.
+ */
+export function createRedisRevocationBus(pubsub: RedisPubSub): RevocationBus {
+  const channel = pubsub.channel('revocations')
+  let listener: RevocationListener | undefined
+  pubsub.on(channel, (message) => {
+    const revocation = parseRevocation(message)
+    if (revocation) listener?.apply(revocation)
+  })
+  pubsub.onGap(() => void listener?.resync().catch(() => {}))
+  return {
+    publish: (revocation) => pubsub.publish(channel, JSON.stringify(revocation)),
+    listen(next) {
+      listener = next
+    },
+    get live() {
+      return pubsub.live
+    },
+    shared: true,
+    close: () => pubsub.close(),
+  }
+}
+
+/** Messages come from the deployment's own replicas, but a malformed one is ignored, not trusted. */
+function parseRevocation(message: string): Revocation | undefined {
+  try {
+    const value = JSON.parse(message) as Partial<Revocation & { kind: string }>
+    if (value.kind === 'signing_keys') return { kind: 'signing_keys' }
+    if (
+      value.kind === 'sessions' &&
+      Array.isArray(value.sessionIds) &&
+      value.sessionIds.every((id) => typeof id === 'string') &&
+      typeof value.at === 'number'
+    )
+      return { kind: 'sessions', sessionIds: value.sessionIds, at: value.at }
+  } catch {
+    // Not JSON: ignored below.
+  }
+  return undefined
+}
