@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { type ChildProcess, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stopProcess } from './support/child-process.js'
+import { SIGIL_BIN, startSigilProcess } from './support/sigil-process.js'
 import { useTempDir } from './support/temp-dir.js'
 import { newWallet, signedSiwe } from './support/wallet.js'
 
-const BIN = new URL('../bin/sigil.js', import.meta.url).pathname
-const DIST = new URL('../dist/cli/main.js', import.meta.url).pathname
+const BIN = SIGIL_BIN
 
 /** The real `sigil` binary as an operator runs it: a child process on a real socket. */
 describe('sigil CLI', () => {
@@ -24,22 +22,9 @@ describe('sigil CLI', () => {
       SIGIL_KEY_RING_REFRESH_SECONDS: '1',
       SIGIL_LOG_LEVEL: 'info',
     }
-    if (!existsSync(DIST)) throw new Error('build first: npm test runs `tsc -b` before vitest')
-    const serve = spawn(
-      process.execPath,
-      [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'],
-      {
-        env,
-      },
-    )
-    child = serve
-    url = await new Promise<string>((resolve, reject) => {
-      serve.once('exit', (code) => reject(new Error(`sigil serve exited with ${code}`)))
-      createInterface({ input: serve.stdout }).on('line', (line) => {
-        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
-        if (match) resolve(match[1]!)
-      })
-    })
+    const serve = await startSigilProcess(env)
+    child = serve.child
+    url = serve.url
   })
   afterAll(() => stopProcess(child)) // before the folder (registered earlier) is removed
 
@@ -114,23 +99,13 @@ describe('sigil CLI', () => {
   })
 
   it('behavior: `SIGIL_RATE_LIMITS=off` is said out loud at start', async () => {
-    const quiet = spawn(
-      process.execPath,
-      [BIN, 'serve', '--port', '0', '--public-url', 'http://localhost:9'],
-      {
-        env: { ...env, SIGIL_RATE_LIMITS: 'off' },
-      },
-    )
+    const quiet = await startSigilProcess({ ...env, SIGIL_RATE_LIMITS: 'off' })
     try {
-      const warning = await new Promise<string>((resolve, reject) => {
-        quiet.once('exit', (code) => reject(new Error(`exited with ${code}`)))
-        createInterface({ input: quiet.stdout! }).on('line', (line) => {
-          if (line.includes('rate limiting is OFF')) resolve(line)
-        })
-      })
-      expect(JSON.parse(warning)).toMatchObject({ level: 40 })
+      // Said before it listens, so it is already among the lines once the process is up.
+      const warning = quiet.lines.find((line) => line.includes('rate limiting is OFF'))
+      expect(JSON.parse(warning!)).toMatchObject({ level: 40 })
     } finally {
-      await stopProcess(quiet)
+      await quiet.stop()
     }
   })
 

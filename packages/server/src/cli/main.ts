@@ -26,6 +26,9 @@ Options (every one also as SIGIL_<NAME> in the environment):
   --port N  --host H  --public-url URL  --database-url URL  --config FILE
 `
 
+/** A request still running this long after SIGTERM is cut off: the process exits 1. */
+const DRAIN_LIMIT_MS = 30_000
+
 const FLAG_KEYS = {
   port: 'port',
   host: 'host',
@@ -48,7 +51,13 @@ async function run(command: string[], values: Record<string, string | boolean | 
   switch (command.join(' ')) {
     case 'serve': {
       const server = await startServer(config)
+      let stopping = false
+      // SIGTERM: stop accepting, let in-flight requests finish, close sockets with 1001, exit 0.
       const stop = async () => {
+        if (stopping) return
+        stopping = true
+        server.app.log.info('shutting down: draining requests, closing sockets')
+        setTimeout(() => process.exit(1), DRAIN_LIMIT_MS).unref()
         await server.close()
         process.exit(0)
       }

@@ -139,8 +139,7 @@ export function createSessionService(
       if (!parts) throw new AuthError('TOKEN_INVALID', 'malformed session cookie')
       const session = await store.find(parts.id)
       if (
-        !session ||
-        session.kind !== 'cookie' ||
+        session?.kind !== 'cookie' ||
         !session.secretHash ||
         !secretMatches(parts.secret, session.secretHash)
       ) {
