@@ -94,8 +94,13 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     try {
       await pubsub.connect()
     } catch (error) {
-      await gateway.close()
-      throw new Error(`redisUrl: cannot connect to ${redactRedisUrl(config.redisUrl!)}`, { cause: error })
+      const where = redactRedisUrl(config.redisUrl!)
+      // An operator command still does its work: servers see a rotation at their next refresh.
+      if (role === 'operator') operatorLog.warn({}, `cannot reach ${where}: running servers are not told`)
+      else {
+        await gateway.close()
+        throw new Error(`redisUrl: cannot connect to ${where}`, { cause: error })
+      }
     }
   }
   const facts = { evmCrypto: evmCrypto.name, ipRanges: ipCountries?.size ?? 0 }

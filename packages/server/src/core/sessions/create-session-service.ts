@@ -233,7 +233,7 @@ export function createSessionService(
 
     isRevoked(sessionId) {
       if (revocations.has(sessionId, clock.now())) return true
-      if (bus.live) return false
+      if (bus.live && !revocations.overflowed) return false
       return store.find(sessionId).then((session) => session?.revokedAt !== undefined)
     },
 
