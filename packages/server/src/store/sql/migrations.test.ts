@@ -8,7 +8,7 @@ describe('migrations', () => {
   it('behavior: 0007 gives Stark-key accounts their own address as display address, and touches no other', async () => {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) })
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider })
+      const migrator = new Migrator({ db, provider: migrationProvider('sqlite') })
       expect((await migrator.migrateTo('0006_isolated_accounts')).error).toBeUndefined()
       const account = (id: string, address: string) => ({
         id,
