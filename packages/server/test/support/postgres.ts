@@ -122,6 +122,8 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 export interface PrivateCluster {
   url: string
   port: number
+  /** Whether it was started and not stopped since. */
+  readonly running: boolean
   start(): Promise<void>
   stop(): Promise<void>
   /** Stops it if running and removes its folder. */
@@ -152,6 +154,9 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   const cluster: PrivateCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    get running() {
+      return running
+    },
     async start() {
       await asPostgres('pg_ctl', [
         '-D',

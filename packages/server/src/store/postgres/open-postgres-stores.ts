@@ -71,6 +71,7 @@ const openKysely = (databaseUrl: string, options: PostgresPoolOptions) =>
 
 /** Applies every pending migration; returns the names applied now, in order. */
 export async function migratePostgres(db: Kysely<Database>): Promise<string[]> {
+  await checkPostgresSchema(db, { allowPending: true })
   const { error, results } = await new Migrator({
     db,
     provider: migrationProvider('postgres'),
@@ -101,7 +102,10 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
  * Refuses a database whose schema is not exactly the one this code knows: one with a pending
  * migration (run `sigil migrate`), or one migrated by a newer Sigil (its stores could misread it).
  */
-export async function checkPostgresSchema(db: Kysely<Database>): Promise<void> {
+export async function checkPostgresSchema(
+  db: Kysely<Database>,
+  { allowPending = false }: { allowPending?: boolean } = {},
+): Promise<void> {
   const known = migrationNames()
   const applied = await appliedMigrations(db)
   const unknown = applied.filter((name) => !known.includes(name))
@@ -110,7 +114,7 @@ export async function checkPostgresSchema(db: Kysely<Database>): Promise<void> {
       `the PostgreSQL schema is newer than this Sigil: it has migration(s) ${unknown.join(', ')}, which this version does not know. Run the Sigil version that applied them (or newer); \`sigil migrate\` never downgrades.`,
     )
   const pending = known.filter((name) => !applied.includes(name))
-  if (pending.length > 0)
+  if (pending.length > 0 && !allowPending)
     throw new Error(
       `the PostgreSQL schema is not up to date: ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`sigil migrate\` with the same database URL, then start again.`,
     )
