@@ -66,7 +66,7 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   // First: a bad IP database is a configuration error, found before anything is opened.
   const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
   const evmCrypto = await selectEvmCrypto(config.evmCrypto)
-  const stores = options.stores ?? (await openStores(config.databaseUrl))
+  const stores = options.stores ?? (await openStores(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const masterKey = masterKeyBytes(config)
   const log = lateLog()
   const pubsub = config.redisUrl

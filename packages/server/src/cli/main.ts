@@ -4,6 +4,7 @@ import {
   createInvites,
   listKeys,
   manageIsolatedAccounts,
+  migrate,
   printAudit,
   printConfig,
   rotateKeys,
@@ -13,7 +14,8 @@ import { startServer } from './serve.js'
 const USAGE = `Usage: sigil <command> [options]
 
 Commands:
-  serve            start the server
+  serve            start the server (PostgreSQL: refuses a schema that is not current)
+  migrate          apply pending database migrations (SQLite or PostgreSQL), print them, exit
   keys rotate      make a new signing key active (running servers switch within seconds)
   keys list        list signing keys (kid, alg, created, retired)
   invites create   print new invite codes [--uses N] [--expires-in DAYS] [--count K]
@@ -65,6 +67,8 @@ async function run(command: string[], values: Record<string, string | boolean | 
       process.once('SIGTERM', stop)
       return new Promise<number>(() => {})
     }
+    case 'migrate':
+      return migrate(config)
     case 'keys rotate':
       return rotateKeys(config)
     case 'keys list':

@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { OperatorActions } from '../core/create-operator-actions.js'
 import { isAuthError } from '../core/errors.js'
 import { createSigil } from '../create-sigil.js'
+import { migrateDatabase } from '../store/open-stores.js'
 
 export type CliValues = Record<string, string | boolean | undefined>
 
@@ -89,6 +90,23 @@ export function manageIsolatedAccounts(config: Config, args: string[], values: C
       return 1
     }
   })
+}
+
+/**
+ * `sigil migrate`: applies the pending migrations to the configured database (the only way a
+ * PostgreSQL schema changes; SQLite also migrates at start), one line per migration applied.
+ * Idempotent: a current database prints that it is current. Runs alone: no key ring, no server.
+ */
+export async function migrate(config: Config): Promise<number> {
+  const applied = await migrateDatabase(config.databaseUrl)
+  const where = redactUrlCredentials(config.databaseUrl)
+  for (const name of applied) console.log(`applied ${name}`)
+  console.log(
+    applied.length === 0
+      ? `${where}: schema up to date, nothing to apply`
+      : `${where}: ${applied.length} migration(s) applied, schema up to date`,
+  )
+  return 0
 }
 
 /** `sigil keys list`: read-only (it never generates or rotates), one key a line, newest first. */

@@ -1,13 +1,22 @@
 /**
  * Store interfaces, named after the use cases core needs (lucia-style narrow ports, not a generic
- * `findOne`). Every adapter (SQLite now; PostgreSQL and Redis later) implements these and runs the
- * same conformance suite. Times are epoch milliseconds. Secrets arrive here only as SHA-256 hashes.
+ * `findOne`). Every adapter (SQLite, PostgreSQL; Redis for the ephemeral ones) implements these
+ * and runs the same conformance suite (test/conformance/). Times are epoch milliseconds. Secrets arrive here only as SHA-256 hashes.
  *
  * Concurrency: any method may run concurrently with any other, from many requests and (PostgreSQL)
  * many replicas on separate connections: the contracts below must hold for an adapter with many
  * connections, not only for SQLite's one. Reads see what was committed before they ran. Each write says below what racing callers observe;
  * where it says "atomic", the adapter guarantees it with one conditional statement or a lock,
- * never with a read in one call and a write in the next.
+ * never with a read in one call and a write in the next. PostgreSQL runs at READ COMMITTED (no
+ * SERIALIZABLE, so no retries): a conditional UPDATE/DELETE that waited on a row lock re-checks its
+ * WHERE on the row's newest version, an INSERT ... ON CONFLICT waits for a racing insert of the
+ * same key to commit; where that is not enough, the "PostgreSQL:" notes below name the lock taken
+ * (the switches are `SqlDialectTraits` in store/sql/dialect.ts).
+ *
+ * Outage: when the store cannot be reached (PostgreSQL down or restarting, connection lost, pool
+ * or statement timeout), any method rejects with `AuthError('SERVICE_UNAVAILABLE')` (503), never
+ * with another code and never with a result it did not read. A write that fails so may or may not
+ * have committed (its COMMIT's answer may be what was lost); one that resolved is durable.
  */
 
 import type { AccountStatus, ApiKeyScope } from './scopes.js'
@@ -27,7 +36,9 @@ export interface AccountStore {
   /**
    * Returns the account of this address, creating it with `statusIfNew` on first sign-in
    * (idempotent under races: two first sign-ins end in one account, both told it; the adapter
-   * inserts-or-ignores on the unique address key and then reads).
+   * inserts-or-ignores on the unique address key and then reads. PostgreSQL: the racing
+   * `INSERT ... ON CONFLICT DO NOTHING` waits for the first insert to commit, so the read after
+   * it sees the row).
    */
   findOrCreateByAddress(address: Address, now: number, statusIfNew: AccountStatus): Promise<Account>
   findById(id: string): Promise<Account | undefined>
@@ -53,7 +64,8 @@ export interface ChallengeStore {
   insert(challenge: Challenge): Promise<void>
   /**
    * Atomically marks the nonce used and returns it: of N concurrent callers exactly one gets
-   * `consumed`. A nonce bound to another address is left unused (`address_mismatch`). (Anyone may
+   * `consumed` (one `UPDATE ... WHERE used_at IS NULL ... RETURNING`; on PostgreSQL the racers
+   * that waited on the row re-check `used_at` and match nothing). A nonce bound to another address is left unused (`address_mismatch`). (Anyone may
    * still burn a bound nonce by naming its address with a bad signature, since the nonce is spent
    * before the signature is checked: the cost of that order is one retry for the wallet.)
    */
@@ -107,7 +119,9 @@ export interface SessionStore {
    * In one transaction: marks `usedId` used only if it is still unused, checks that its session is
    * neither revoked nor past `expiresAt`, stores `next` and touches the session. Of N concurrent
    * rotations of one token exactly one returns `rotated`. One racing a `revoke` either commits
-   * first (its new token then dies with the session) or returns `session_inactive`.
+   * first (its new token then dies with the session) or returns `session_inactive`. Both steps
+   * are conditional UPDATEs (token, then session: the row locks they take are the whole
+   * mechanism on PostgreSQL, always in that order, also in `deleteEndedBefore`).
    */
   rotateRefreshToken(usedId: string, next: RefreshToken, now: number): Promise<RotateRefreshTokenOutcome>
   /**
@@ -165,8 +179,9 @@ export interface ApiKeyStore {
    * Stores the new key only if its account has fewer than `maxActivePerAccount` keys in force
    * (neither revoked nor expired at `key.createdAt`; a rotated key in its grace period is one
    * key), else `limit_reached` and nothing is stored. Count and insert are one atomic step: of N
-   * concurrent inserts for an account with room for k more, exactly k succeed. PostgreSQL needs a
-   * lock on the account row for this (see store/sql/dialect.ts); SQLite gets it from one statement.
+   * concurrent inserts for an account with room for k more, exactly k succeed. PostgreSQL: the
+   * same statement in a transaction that first locks the account row (`SELECT ... FOR NO KEY
+   * UPDATE`, store/sql/dialect.ts `boundedInsert`); SQLite gets it from the one statement.
    */
   insert(key: ApiKey, limit: { maxActivePerAccount: number }): Promise<'inserted' | 'limit_reached'>
   findById(id: string): Promise<ApiKey | undefined>
@@ -210,7 +225,8 @@ export interface InviteStore {
    * when the account needs no invite (no use is taken then). A code is never over-spent: the use
    * is a conditional UPDATE, so of racers for its last use one wins. Racing redemptions for one
    * account must activate it once and spend one use: SQLite's write lock gives that; PostgreSQL
-   * must lock the account row (`FOR NO KEY UPDATE`) where it reads the status.
+   * locks the account row (`SELECT status ... FOR NO KEY UPDATE`) where it reads the status, so
+   * the later racers read `active` once the first commits (store/sql/dialect.ts `rowLock`).
    */
   redeem(
     codeHash: Uint8Array,
@@ -246,7 +262,8 @@ export interface AuditEvent {
 export interface AuditStore {
   /**
    * Appends; events are never updated or deleted through this port. Concurrent appends all land;
-   * ids are unique and increasing, but may commit out of order (not a cursor for tailing).
+   * ids are unique and increasing (SQLite autoincrement, PostgreSQL an identity column), but may
+   * commit out of order (not a cursor for tailing).
    */
   append(event: AuditEvent): Promise<void>
   /** A plain read of committed events, oldest id first. */
@@ -291,8 +308,9 @@ export interface SigningKeyStore {
   /**
    * Inserts `key` as the active key and retires the previous active one, atomically. Concurrent
    * activations must end with exactly one active key: SQLite's write lock serializes them;
-   * PostgreSQL must take a lock first (e.g. `LOCK TABLE signing_keys IN EXCLUSIVE MODE`), since
-   * at READ COMMITTED the retiring UPDATE does not see a key another activation just inserted.
+   * PostgreSQL takes `LOCK TABLE signing_keys IN EXCLUSIVE MODE` first (store/sql/dialect.ts
+   * `tableLock`), since at READ COMMITTED the retiring UPDATE would not see a key another
+   * activation just inserted. `list` (a plain read) does not wait on that lock.
    */
   activate(key: StoredSigningKey, now: number): Promise<void>
 }
@@ -332,7 +350,9 @@ export interface StarknetAccountStore {
    * same transaction. Idempotent for the same signer (`existing`, the first eth address kept);
    * refuses another signer for an onboarded account, and an address that is an isolated-market
    * account (its parent would otherwise act for it). Racing onboardings of one account end in one
-   * pair (insert-or-ignore on both keys), and only the racer whose insert took hears `registered`.
+   * pair (insert-or-ignore on both keys, in one transaction; on PostgreSQL the racing inserts wait
+   * for the first transaction to commit, then ignore), and only the racer whose insert took hears
+   * `registered`.
    * An isolated link racing the onboarding may still land; `listByParent` leaves it out (inert).
    */
   register(
@@ -348,7 +368,9 @@ export interface StarknetAccountStore {
 export interface SignatureUseStore {
   /**
    * Records `key` as used until `expiresAt`. True for the first use (or once an earlier use has
-   * expired); false while an earlier use is live. Atomic: of concurrent claims, one wins.
+   * expired); false while an earlier use is live. Atomic: of concurrent claims, one wins (one
+   * `INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now`: on PostgreSQL a racer waits
+   * for the winner's row and finds it live).
    */
   claim(key: string, expiresAt: number, now: number): Promise<boolean>
   /** Housekeeping: forgets uses expired by `now`; a racing `claim` of one of them wins either way. */
@@ -369,8 +391,8 @@ export interface IsolatedAccountStore {
    * as `listByParent` lists them), else `limit_reached`, which wins over `exists` and `taken`.
    * `exists` when the same link is already there; `taken` when the account has another parent or
    * market. Count and insert are one atomic step: of N concurrent adds to a parent with room for
-   * k more, exactly k are `added` (PostgreSQL: a lock on the parent's account row, see
-   * store/sql/dialect.ts). The outcome of a refused add is read after the refusal, not with it.
+   * k more, exactly k are `added` (PostgreSQL: a `FOR NO KEY UPDATE` lock on the parent's account
+   * row, see store/sql/dialect.ts). The outcome of a refused add is read after the refusal, not with it.
    */
   add(
     input: Omit<IsolatedAccount, 'createdAt'>,

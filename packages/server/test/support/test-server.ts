@@ -47,7 +47,7 @@ export async function startTestServer(
     registry,
   )
   const clock = options.clock ?? createManualClock()
-  const stores = options.stores ?? (await openStores(config.databaseUrl))
+  const stores = options.stores ?? (await openStores(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const sigil = await createSigil(config, {
     clock,
     stores,

@@ -1,8 +1,16 @@
 import type { Kysely } from 'kysely'
 import type { InviteStore } from '../../core/ports.js'
+import type { SqlDialectTraits } from './dialect.js'
 import type { Database } from './schema.js'
 
-export function createInviteStore(db: Kysely<Database>): InviteStore {
+/**
+ * Invite codes. A redemption is one transaction: read the account's status (locked on
+ * PostgreSQL: `FOR NO KEY UPDATE`, see SqlDialectTraits.rowLock), take one use of the code with
+ * a conditional UPDATE (`uses < max_uses`, re-checked on the newest row by a racer that waited),
+ * activate the account. Racers for one code's last use: one UPDATE matches. Racers for one
+ * account: they queue on its row, and the later ones read `active` and take no use.
+ */
+export function createInviteStore(db: Kysely<Database>, traits: SqlDialectTraits): InviteStore {
   return {
     async insert(invite) {
       await db
@@ -19,11 +27,11 @@ export function createInviteStore(db: Kysely<Database>): InviteStore {
 
     async redeem(codeHash, accountId, now) {
       return db.transaction().execute(async (trx) => {
-        const account = await trx
-          .selectFrom('accounts')
-          .select('status')
-          .where('id', '=', accountId)
-          .executeTakeFirst()
+        const read = trx.selectFrom('accounts').select('status').where('id', '=', accountId)
+        const account = await (traits.rowLock === 'for-no-key-update'
+          ? read.forNoKeyUpdate()
+          : read
+        ).executeTakeFirst()
         if (!account || account.status === 'active') return 'already_active' as const
         // The conditional UPDATE is the race: a code with one use left is taken exactly once.
         const taken = await trx

@@ -1,14 +1,45 @@
+import { createHash } from 'node:crypto'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 
+/** Every statement the SQLite migrations run on a fresh SQLite database, in order. */
+async function sqliteStatements(): Promise<string[]> {
+  const statements: string[] = []
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+    log: (event) => {
+      if (!event.query.sql.includes('kysely_migration')) statements.push(event.query.sql)
+    },
+  })
+  try {
+    const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest()
+    expect(error).toBeUndefined()
+  } finally {
+    await db.destroy()
+  }
+  return statements
+}
+
 describe('migrations', () => {
+  it('invariant: the SQLite migrations run exactly the statements they always ran (existing databases)', async () => {
+    // Pinned when the migrations became dialect-aware: a change here means an existing SQLite
+    // database would differ from a new one. Add a migration instead of editing one.
+    const statements = await sqliteStatements()
+    expect(statements).toHaveLength(28)
+    expect(statements.filter((s) => s.includes('"secret_hash" blob'))).toHaveLength(3)
+    expect(statements.join('\n')).toContain('"seq" integer primary key autoincrement')
+    expect(createHash('sha256').update(statements.join('\n')).digest('hex')).toBe(
+      '78180b88bfb7e3e7babb08c499299ae3964dc80f7d5fb490a4898514f5034a1f',
+    )
+  })
+
   it('behavior: 0007 gives Stark-key accounts their own address as display address, and touches no other', async () => {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) })
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider })
+      const migrator = new Migrator({ db, provider: migrationProvider('sqlite') })
       expect((await migrator.migrateTo('0006_isolated_accounts')).error).toBeUndefined()
       const account = (id: string, address: string) => ({
         id,

@@ -1,7 +1,42 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  sql,
+} from 'kysely'
 
-/** Schema history, in code so that a single `npm ci` ships it; applied at every start. */
-const migrations: Record<string, Migration> = {
+/** The SQL databases Sigil's stores run on. */
+export type SqlDialectName = 'sqlite' | 'postgres'
+
+/**
+ * What differs between the dialects' DDL. SQLite's entries are what these migrations have always
+ * said (an existing SQLite database has run them; its statements must not change by a byte).
+ */
+interface DdlTypes {
+  /** Bytes: SQLite `blob`, PostgreSQL `bytea`. */
+  bytes: 'blob' | 'bytea'
+  /** The type of a generated, increasing integer key. */
+  serialType: 'integer' | 'bigint'
+  /** Makes a column that generated key: SQLite `primary key autoincrement`, PostgreSQL an identity. */
+  serial(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder
+}
+
+const DDL: Record<SqlDialectName, DdlTypes> = {
+  sqlite: { bytes: 'blob', serialType: 'integer', serial: (c) => c.primaryKey().autoIncrement() },
+  postgres: {
+    bytes: 'bytea',
+    serialType: 'bigint',
+    serial: (c) => c.primaryKey().generatedAlwaysAsIdentity(),
+  },
+}
+
+/**
+ * Schema history, in code so that a single `npm ci` ships it. SQLite applies it at every start;
+ * PostgreSQL through `sigil migrate` (a server checks it and refuses to start on another version).
+ * Names are the history: never rename, reorder or edit one that shipped; add the next.
+ */
+const migrationsFor = ({ bytes, serialType, serial }: DdlTypes): Record<string, Migration> => ({
   '0001_foundation': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -39,7 +74,7 @@ const migrations: Record<string, Migration> = {
         .createTable('refresh_tokens')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
-        .addColumn('secret_hash', 'blob', (c) => c.notNull())
+        .addColumn('secret_hash', bytes, (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('used_at', 'bigint')
@@ -51,7 +86,7 @@ const migrations: Record<string, Migration> = {
         .execute()
       await db.schema
         .createTable('signing_keys')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', serialType, serial)
         .addColumn('kid', 'text', (c) => c.notNull().unique())
         .addColumn('alg', 'text', (c) => c.notNull())
         .addColumn('public_jwk', 'text', (c) => c.notNull())
@@ -67,15 +102,15 @@ const migrations: Record<string, Migration> = {
         .alterTable('accounts')
         .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
         .execute()
-      await db.schema.alterTable('sessions').addColumn('secret_hash', 'blob').execute()
+      await db.schema.alterTable('sessions').addColumn('secret_hash', bytes).execute()
       await db.schema
         .createTable('api_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('scope', 'text', (c) => c.notNull())
-        .addColumn('secret_hash', 'blob', (c) => c.notNull())
-        .addColumn('previous_secret_hash', 'blob')
+        .addColumn('secret_hash', bytes, (c) => c.notNull())
+        .addColumn('previous_secret_hash', bytes)
         .addColumn('previous_expires_at', 'bigint')
         .addColumn('secret_tail', 'text', (c) => c.notNull())
         .addColumn('allowed_ips', 'text', (c) => c.notNull())
@@ -88,7 +123,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('api_keys_account_id').on('api_keys').column('account_id').execute()
       await db.schema
         .createTable('invites')
-        .addColumn('code_hash', 'blob', (c) => c.primaryKey())
+        .addColumn('code_hash', bytes, (c) => c.primaryKey())
         .addColumn('max_uses', 'integer', (c) => c.notNull())
         .addColumn('uses', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -96,7 +131,7 @@ const migrations: Record<string, Migration> = {
         .execute()
       await db.schema
         .createTable('audit_events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', serialType, serial)
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text')
@@ -174,8 +209,13 @@ const migrations: Record<string, Migration> = {
       )
     },
   },
+})
+
+/** The migrations as `dialect` runs them: the same names and steps, that dialect's column types. */
+export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+  const migrations = migrationsFor(DDL[dialect])
+  return { getMigrations: async () => migrations }
 }
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
-}
+/** The names of every migration this code knows, in order. */
+export const migrationNames = (): string[] => Object.keys(migrationsFor(DDL.sqlite)).sort()

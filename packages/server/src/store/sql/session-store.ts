@@ -33,6 +33,16 @@ const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
   used_at: token.usedAt ?? null,
 })
 
+/**
+ * Sessions and their refresh-token families. Every race is settled by conditional UPDATEs, which
+ * hold on SQLite (one writer) and on PostgreSQL at READ COMMITTED alike: an UPDATE that waited on
+ * a row lock re-checks its WHERE on the row's newest version. Rotation marks the token used
+ * (`used_at IS NULL`, so one of N racers matches; the others see `already_used`, and the service
+ * revokes the family) and then touches the session only if it is still active, which locks the
+ * session row: a racing `revoke` either waits for the rotation to commit or makes it find the
+ * session inactive. Locks are taken token first, session second, also by `deleteEndedBefore`, so
+ * the two never wait on each other in a cycle.
+ */
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session, refreshToken) {
@@ -65,11 +75,14 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     async findRefreshToken(id) {
       const token = await db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst()
       if (!token) return undefined
+      // A second statement: the session may have been deleted (housekeeping) in between, and then
+      // the token is as good as unknown.
       const session = await db
         .selectFrom('sessions')
         .selectAll()
         .where('id', '=', token.session_id)
-        .executeTakeFirstOrThrow()
+        .executeTakeFirst()
+      if (!session) return undefined
       return { token: toRefreshToken(token), session: toSession(session) }
     },
 

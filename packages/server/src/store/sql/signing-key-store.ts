@@ -1,8 +1,16 @@
 import type { Kysely } from 'kysely'
 import type { SigningKeyStore, StoredSigningKey } from '../../core/ports.js'
+import { lockTableForWrites, type SqlDialectTraits } from './dialect.js'
 import type { Database } from './schema.js'
 
-export function createSigningKeyStore(db: Kysely<Database>): SigningKeyStore {
+/**
+ * The signing-key ring. Activation retires every active key and inserts the new one in one
+ * transaction that first excludes other writers of the table (PostgreSQL: `LOCK TABLE signing_keys
+ * IN EXCLUSIVE MODE`, see SqlDialectTraits.tableLock): of two racing activations the second runs
+ * after the first committed, and its retiring UPDATE sees the key the first inserted, so exactly
+ * one key is active after both. Plain reads (`list`) do not wait on the lock.
+ */
+export function createSigningKeyStore(db: Kysely<Database>, traits: SqlDialectTraits): SigningKeyStore {
   return {
     async list() {
       const rows = await db.selectFrom('signing_keys').selectAll().orderBy('seq').execute()
@@ -20,6 +28,7 @@ export function createSigningKeyStore(db: Kysely<Database>): SigningKeyStore {
 
     async activate(key, now) {
       await db.transaction().execute(async (trx) => {
+        await lockTableForWrites(trx, traits, 'signing_keys')
         await trx
           .updateTable('signing_keys')
           .set({ retired_at: now })

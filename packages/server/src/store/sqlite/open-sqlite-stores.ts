@@ -26,14 +26,7 @@ export function sqlitePath(databaseUrl: string): string | undefined {
   return path.length > 0 ? path : undefined
 }
 
-/**
- * The embedded default store: one SQLite file (WAL) through Kysely. The stores' atomic steps are
- * single conditional statements or transactions, and a writing statement holds SQLite's write
- * lock from before it reads (see sql/dialect.ts), so they hold against this process's concurrent
- * requests (which Kysely's driver also runs one at a time on its single connection) and against a
- * second process (the CLI) writing the same file, which the busy timeout makes wait.
- */
-export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
+function openSqliteKysely(databaseUrl: string): Kysely<Database> {
   const path = sqlitePath(databaseUrl)
   if (!path) throw new Error(`not a sqlite URL: ${databaseUrl.split(':')[0]}:…`)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -42,13 +35,46 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) })
+}
 
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+/** Applies every pending migration; returns the names applied now, in order. */
+async function migrateSqlite(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider('sqlite'),
+  }).migrateToLatest()
   if (error) {
-    await db.destroy()
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed`, { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** `sigil migrate` on SQLite (which also migrates at every start): the names applied now. */
+export async function migrateSqliteDatabase(databaseUrl: string): Promise<string[]> {
+  const db = openSqliteKysely(databaseUrl)
+  try {
+    return await migrateSqlite(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
+/**
+ * The embedded default store: one SQLite file (WAL) through Kysely. The stores' atomic steps are
+ * single conditional statements or transactions, and a writing statement holds SQLite's write
+ * lock from before it reads (see sql/dialect.ts), so they hold against this process's concurrent
+ * requests (which Kysely's driver also runs one at a time on its single connection) and against a
+ * second process (the CLI) writing the same file, which the busy timeout makes wait.
+ */
+export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
+  const db = openSqliteKysely(databaseUrl)
+  try {
+    await migrateSqlite(db)
+  } catch (error) {
+    await db.destroy()
+    throw error
   }
 
   return {
@@ -59,9 +85,9 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
-    signingKeys: createSigningKeyStore(db),
+    signingKeys: createSigningKeyStore(db, sqliteTraits),
     apiKeys: createApiKeyStore(db, sqliteTraits),
-    invites: createInviteStore(db),
+    invites: createInviteStore(db, sqliteTraits),
     audit: createAuditStore(db),
     rateLimits: createMemoryRateLimitStore(),
     close: () => db.destroy(),

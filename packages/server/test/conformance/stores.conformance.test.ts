@@ -1,0 +1,632 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { isAuthError } from '../../src/core/errors.js'
+import type { Address, ApiKey, RefreshToken, Session, StoredSigningKey } from '../../src/core/ports.js'
+import { createSessionService } from '../../src/core/sessions/create-session-service.js'
+import { createRevocationList } from '../../src/core/sessions/revocation-list.js'
+import { createManualClock } from '../support/manual-clock.js'
+import { tally } from '../support/race.js'
+import { race, STORE_BACKENDS } from './backends.js'
+
+/**
+ * One suite, every durable port, every SQL backend: SQLite (one file, one connection, as a
+ * process runs it) and PostgreSQL (a database of this file's own, racers on several pools and
+ * connections). Semantics must not differ between them, least of all under races.
+ */
+
+const T0 = Date.UTC(2026, 10, 22, 12, 0, 0)
+const id = (prefix = '') => `${prefix}${randomBytes(8).toString('hex')}`
+const address = (): Address => `0x${randomBytes(20).toString('hex')}`
+const hash = (text = id()) => new Uint8Array(createHash('sha256').update(text).digest())
+const N = 12
+
+describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
+  const db = backend.use()
+  const stores = () => db.stores()
+  const newAccount = (status: 'active' | 'pending' = 'active') =>
+    stores().accounts.findOrCreateByAddress(address(), T0, status)
+
+  describe('accounts', () => {
+    it('behavior: finds or creates by address, case-insensitively, with numbers for times', async () => {
+      const wallet = address()
+      const created = await stores().accounts.findOrCreateByAddress(wallet, T0, 'pending')
+      expect(created).toEqual({ id: expect.any(String), address: wallet, status: 'pending', createdAt: T0 })
+      const again = await stores().accounts.findOrCreateByAddress(
+        wallet.toUpperCase().replace('0X', '0x') as Address,
+        T0 + 5,
+        'active',
+      )
+      expect(again).toEqual(created)
+      expect(await stores().accounts.findById(created.id)).toEqual(created)
+      expect(await stores().accounts.findByAddress(wallet)).toEqual(created)
+      expect(await stores().accounts.findById('nobody')).toBeUndefined()
+      expect(await stores().accounts.findByAddress(address())).toBeUndefined()
+    })
+
+    it('race: concurrent first sign-ins of one wallet end in one account, all told it', async () => {
+      const wallet = address()
+      const results = await race(await db.racers(), N, (s) =>
+        s.accounts.findOrCreateByAddress(wallet, T0, 'active'),
+      )
+      const ids = new Set(results.map((r) => (r.status === 'fulfilled' ? r.value.id : 'failed')))
+      expect(ids.size).toBe(1)
+      expect(ids.has('failed')).toBe(false)
+    })
+  })
+
+  describe('challenges', () => {
+    const challenge = (overrides: Partial<{ address: Address; expiresAt: number }> = {}) => ({
+      nonce: id('n'),
+      purpose: 'native',
+      createdAt: T0,
+      expiresAt: T0 + 60_000,
+      ...overrides,
+    })
+
+    it('behavior: consume says consumed once, then used; unknown, expired, address_mismatch', async () => {
+      const wallet = address()
+      const c = challenge({ address: wallet.toLowerCase() as Address })
+      await stores().challenges.insert(c)
+      const expect_ = { purpose: 'native', address: wallet.toLowerCase() as Address, now: T0 + 1 }
+      expect(await stores().challenges.consume(c.nonce, { ...expect_, address: address() })).toEqual({
+        status: 'address_mismatch',
+      })
+      expect(await stores().challenges.consume(c.nonce, { ...expect_, purpose: 'paradex' })).toEqual({
+        status: 'unknown',
+      })
+      expect(await stores().challenges.consume(c.nonce, expect_)).toEqual({
+        status: 'consumed',
+        challenge: c,
+      })
+      expect(await stores().challenges.consume(c.nonce, expect_)).toEqual({ status: 'used' })
+      expect(await stores().challenges.consume(id(), expect_)).toEqual({ status: 'unknown' })
+      const old = challenge()
+      await stores().challenges.insert(old)
+      expect(await stores().challenges.consume(old.nonce, { ...expect_, now: old.expiresAt })).toEqual({
+        status: 'expired',
+      })
+    })
+
+    it('behavior: a duplicate nonce is a plain error (never an overwrite, never an outage)', async () => {
+      const c = challenge()
+      await stores().challenges.insert(c)
+      const error = await stores()
+        .challenges.insert({ ...c, purpose: 'other' })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(isAuthError(error)).toBe(false)
+    })
+
+    it('behavior: deleteExpired forgets what expired by now', async () => {
+      const gone = challenge({ expiresAt: T0 - 1 })
+      const kept = challenge({ expiresAt: T0 + 1_000_000 })
+      await stores().challenges.insert(gone)
+      await stores().challenges.insert(kept)
+      expect(await stores().challenges.deleteExpired(T0)).toBeGreaterThanOrEqual(1)
+      const now = { purpose: 'native', address: address(), now: T0 }
+      expect(await stores().challenges.consume(gone.nonce, now)).toEqual({ status: 'unknown' })
+      expect((await stores().challenges.consume(kept.nonce, now)).status).toBe('consumed')
+    })
+
+    it('race: N concurrent consumers of one nonce, exactly one consumes it', async () => {
+      const c = challenge()
+      await stores().challenges.insert(c)
+      const results = await race(await db.racers(), N, (s) =>
+        s.challenges.consume(c.nonce, { purpose: 'native', address: address(), now: T0 + 1 }),
+      )
+      const statuses = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))
+      expect(statuses.filter((s) => s === 'consumed')).toHaveLength(1)
+      expect(statuses.filter((s) => s === 'used')).toHaveLength(N - 1)
+    })
+  })
+
+  describe('sessions', () => {
+    const session = (accountId: string, overrides: Partial<Session> = {}): Session => ({
+      id: id('s'),
+      accountId,
+      kind: 'token',
+      createdAt: T0,
+      expiresAt: T0 + 86_400_000,
+      lastUsedAt: T0,
+      ...overrides,
+    })
+    const token = (sessionId: string, overrides: Partial<RefreshToken> = {}): RefreshToken => ({
+      id: id('r'),
+      sessionId,
+      secretHash: hash(),
+      createdAt: T0,
+      expiresAt: T0 + 3_600_000,
+      ...overrides,
+    })
+
+    it('behavior: a session and its first refresh token round-trip, bytes as Uint8Array', async () => {
+      const account = await newAccount()
+      const s = session(account.id, {
+        ip: '203.0.113.7',
+        userAgent: 'ua',
+        kind: 'cookie',
+        secretHash: hash(),
+      })
+      const t = token(s.id)
+      await stores().sessions.create(s, t)
+      expect(await stores().sessions.find(s.id)).toEqual(s)
+      const found = await stores().sessions.findRefreshToken(t.id)
+      expect(found).toEqual({ token: t, session: s })
+      expect(found!.token.secretHash).toBeInstanceOf(Uint8Array)
+      expect(Buffer.from(found!.token.secretHash).equals(Buffer.from(t.secretHash))).toBe(true)
+      expect(await stores().sessions.find('nope')).toBeUndefined()
+      expect(await stores().sessions.findRefreshToken('nope')).toBeUndefined()
+    })
+
+    it('behavior: a session whose first refresh token cannot be stored is not stored either', async () => {
+      const account = await newAccount()
+      const s = session(account.id)
+      const first = token(s.id)
+      await stores().sessions.create(s, first)
+      const clash = session(account.id)
+      await expect(stores().sessions.create(clash, { ...first, sessionId: clash.id })).rejects.toThrow()
+      expect(await stores().sessions.find(clash.id)).toBeUndefined()
+    })
+
+    it('behavior: rotation rotates once, refuses inside an ended session, revoke is once', async () => {
+      const account = await newAccount()
+      const s = session(account.id)
+      const first = token(s.id)
+      await stores().sessions.create(s, first)
+      const next = token(s.id, { createdAt: T0 + 10 })
+      expect(await stores().sessions.rotateRefreshToken(first.id, next, T0 + 10)).toBe('rotated')
+      expect((await stores().sessions.findRefreshToken(first.id))!.token.usedAt).toBe(T0 + 10)
+      expect((await stores().sessions.find(s.id))!.lastUsedAt).toBe(T0 + 10)
+      expect(await stores().sessions.rotateRefreshToken(first.id, token(s.id), T0 + 11)).toBe('already_used')
+
+      expect(await stores().sessions.revoke(s.id, T0 + 20)).toBe(true)
+      expect(await stores().sessions.revoke(s.id, T0 + 21)).toBe(false)
+      const late = token(s.id)
+      expect(await stores().sessions.rotateRefreshToken(next.id, late, T0 + 30)).toBe('session_inactive')
+      expect(await stores().sessions.findRefreshToken(late.id)).toBeUndefined()
+      await stores().sessions.touch(s.id, T0 + 40)
+      expect(await stores().sessions.find(s.id)).toMatchObject({ revokedAt: T0 + 20, lastUsedAt: T0 + 10 })
+    })
+
+    it('behavior: revokeAllOfAccount, listRevokedSince, listActiveOfAccount, touch, deleteEndedBefore', async () => {
+      const account = await newAccount()
+      const a = session(account.id, { createdAt: T0 })
+      const b = session(account.id, { createdAt: T0 + 1, kind: 'cookie', secretHash: hash() })
+      const expired = session(account.id, { createdAt: T0 + 2, expiresAt: T0 + 100 })
+      for (const s of [a, b, expired]) await stores().sessions.create(s, token(s.id))
+      expect((await stores().sessions.listActiveOfAccount(account.id, T0 + 200)).map((s) => s.id)).toEqual([
+        b.id,
+        a.id,
+      ])
+      await stores().sessions.touch(b.id, T0 + 300, T0 + 999_999_999)
+      expect(await stores().sessions.find(b.id)).toMatchObject({
+        lastUsedAt: T0 + 300,
+        expiresAt: T0 + 999_999_999,
+      })
+      expect((await stores().sessions.revokeAllOfAccount(account.id, T0 + 400)).sort()).toEqual(
+        [a.id, b.id, expired.id].sort(),
+      )
+      expect(await stores().sessions.revokeAllOfAccount(account.id, T0 + 401)).toEqual([])
+      const revoked = await stores().sessions.listRevokedSince(T0 + 400)
+      expect(revoked.filter((r) => [a.id, b.id].includes(r.id))).toHaveLength(2)
+      expect(revoked.every((r) => typeof r.revokedAt === 'number')).toBe(true)
+      expect(await stores().sessions.deleteEndedBefore(T0 + 401)).toBeGreaterThanOrEqual(3)
+      expect(await stores().sessions.find(a.id)).toBeUndefined()
+    })
+
+    it('race: N concurrent rotations of one refresh token, exactly one rotates', async () => {
+      const account = await newAccount()
+      const s = session(account.id)
+      const first = token(s.id)
+      await stores().sessions.create(s, first)
+      const results = await race(await db.racers(), N, (store) =>
+        store.sessions.rotateRefreshToken(first.id, token(s.id), T0 + 5),
+      )
+      const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))
+      expect(outcomes.filter((o) => o === 'rotated')).toHaveLength(1)
+      expect(outcomes.filter((o) => o === 'already_used')).toHaveLength(N - 1)
+    })
+
+    it('race: N concurrent refreshes through the service, one wins, reuse revokes the family', async () => {
+      const account = await newAccount()
+      const racers = await db.racers()
+      const clock = createManualClock(T0)
+      const options = {
+        refreshTokenTtlMs: 3_600_000,
+        sessionMaxAgeMs: 86_400_000,
+        accessTokenLifetimeMs: 305_000,
+        cookieMaxAgeMs: 604_800_000,
+        cookieSliding: false,
+      }
+      const services = racers.map((r) =>
+        createSessionService(r.sessions, createRevocationList(), clock, options),
+      )
+      const started = await services[0]!.start({ accountId: account.id })
+      const results = await Promise.allSettled(
+        Array.from({ length: N }, (_, i) => services[i % services.length]!.refresh(started.refreshToken)),
+      )
+      const { fulfilled, refused } = tally(results, (e: { code: string }) => e.code)
+      expect(fulfilled).toBe(1)
+      expect(refused).toEqual(Array(N - 1).fill('REFRESH_TOKEN_REUSED'))
+      expect((await stores().sessions.find(started.session.id))!.revokedAt).toBeDefined()
+    })
+
+    it('race: rotation racing revocation: rotated before it or session_inactive, never a live heir', async () => {
+      const racers = await db.racers()
+      for (let round = 0; round < 5; round++) {
+        const account = await newAccount()
+        const s = session(account.id)
+        const first = token(s.id)
+        await stores().sessions.create(s, first)
+        const next = token(s.id)
+        const [rotated, revoked] = await Promise.all([
+          racers[0]!.sessions.rotateRefreshToken(first.id, next, T0 + 5),
+          racers[racers.length - 1]!.sessions.revoke(s.id, T0 + 5),
+        ])
+        expect(revoked).toBe(true)
+        expect(['rotated', 'session_inactive']).toContain(rotated)
+        expect((await stores().sessions.find(s.id))!.revokedAt).toBe(T0 + 5)
+      }
+    })
+  })
+
+  describe('signing keys', () => {
+    const key = (kid = id('k')): StoredSigningKey => ({
+      kid,
+      alg: 'ES256',
+      publicJwk: `{"kid":"${kid}"}`,
+      privateJwk: `{"kid":"${kid}","d":"x"}`,
+      createdAt: T0,
+    })
+
+    it('behavior: activation retires the active key; list is oldest first', async () => {
+      const first = key()
+      const second = key()
+      await stores().signingKeys.activate(first, T0)
+      await stores().signingKeys.activate(second, T0 + 1)
+      const listed = await stores().signingKeys.list()
+      const mine = listed.filter((k) => [first.kid, second.kid].includes(k.kid))
+      expect(mine).toEqual([{ ...first, retiredAt: T0 + 1 }, second])
+      expect(listed.filter((k) => k.retiredAt === undefined)).toHaveLength(1)
+    })
+
+    it('race: concurrent activations leave exactly one active key', async () => {
+      const results = await race(await db.racers(), 6, (s, i) => s.signingKeys.activate(key(), T0 + i))
+      expect(results.every((r) => r.status === 'fulfilled')).toBe(true)
+      const active = (await stores().signingKeys.list()).filter((k) => k.retiredAt === undefined)
+      expect(active).toHaveLength(1)
+    })
+  })
+
+  describe('api keys', () => {
+    const apiKey = (accountId: string, overrides: Partial<ApiKey> = {}): ApiKey => ({
+      id: id('ak'),
+      accountId,
+      name: 'bot',
+      scope: 'trade',
+      secretHash: hash(),
+      secretTail: 'abcd',
+      allowedIps: ['203.0.113.0/24'],
+      createdAt: T0,
+      ...overrides,
+    })
+
+    it('behavior: insert, find, list newest first, rotate with grace, revoke once, record use', async () => {
+      const account = await newAccount()
+      const a = apiKey(account.id, { expiresAt: T0 + 10_000 })
+      const b = apiKey(account.id, { createdAt: T0 + 1, allowedIps: [] })
+      expect(await stores().apiKeys.insert(a, { maxActivePerAccount: 5 })).toBe('inserted')
+      expect(await stores().apiKeys.insert(b, { maxActivePerAccount: 5 })).toBe('inserted')
+      expect(await stores().apiKeys.findById(a.id)).toEqual(a)
+      expect((await stores().apiKeys.listOfAccount(account.id)).map((k) => k.id)).toEqual([b.id, a.id])
+
+      const next = { secretHash: hash(), secretTail: 'wxyz', previousExpiresAt: T0 + 500 }
+      expect(await stores().apiKeys.replaceSecret(a.id, account.id, next, T0 + 100)).toBe(true)
+      expect(await stores().apiKeys.findById(a.id)).toEqual({
+        ...a,
+        secretHash: next.secretHash,
+        secretTail: 'wxyz',
+        previousSecretHash: a.secretHash,
+        previousExpiresAt: T0 + 500,
+      })
+      expect(await stores().apiKeys.replaceSecret(a.id, 'someone-else', next, T0 + 100)).toBe(false)
+
+      await stores().apiKeys.recordUse(b.id, T0 + 200, '198.51.100.1')
+      expect(await stores().apiKeys.findById(b.id)).toMatchObject({
+        lastUsedAt: T0 + 200,
+        lastUsedIp: '198.51.100.1',
+      })
+
+      const revocations = await race(await db.racers(), 4, (s) =>
+        s.apiKeys.revoke(a.id, account.id, T0 + 300),
+      )
+      expect(revocations.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1)
+      expect(await stores().apiKeys.findById(a.id)).toMatchObject({ revokedAt: T0 + 300 })
+      expect((await stores().apiKeys.findById(a.id))!.previousSecretHash).toBeUndefined()
+      expect(await stores().apiKeys.revoke(a.id, account.id, T0 + 400)).toBe(false)
+    })
+
+    it('behavior: the limit counts keys in force, not revoked or expired ones', async () => {
+      const account = await newAccount()
+      const limit = { maxActivePerAccount: 2 }
+      await stores().apiKeys.insert(apiKey(account.id, { expiresAt: T0 + 10 }), limit)
+      const revoked = apiKey(account.id)
+      await stores().apiKeys.insert(revoked, limit)
+      expect(await stores().apiKeys.insert(apiKey(account.id), limit)).toBe('limit_reached')
+      await stores().apiKeys.revoke(revoked.id, account.id, T0)
+      expect(await stores().apiKeys.insert(apiKey(account.id, { createdAt: T0 + 20 }), limit)).toBe(
+        'inserted',
+      )
+      expect(await stores().apiKeys.insert(apiKey(account.id, { createdAt: T0 + 20 }), limit)).toBe(
+        'inserted',
+      )
+      expect(await stores().apiKeys.insert(apiKey(account.id, { createdAt: T0 + 20 }), limit)).toBe(
+        'limit_reached',
+      )
+    })
+
+    it('race: N concurrent creates at the per-account limit, exactly the limit lands', async () => {
+      const account = await newAccount()
+      const limit = { maxActivePerAccount: 3 }
+      await stores().apiKeys.insert(apiKey(account.id), limit)
+      const results = await race(await db.racers(), N, (s) => s.apiKeys.insert(apiKey(account.id), limit))
+      const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))
+      expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(2)
+      expect(outcomes.filter((o) => o === 'limit_reached')).toHaveLength(N - 2)
+      expect(await stores().apiKeys.listOfAccount(account.id)).toHaveLength(3)
+    })
+
+    it('race: concurrent rotations apply one after the other, each keeping the secret it replaced', async () => {
+      const account = await newAccount()
+      const key = apiKey(account.id)
+      await stores().apiKeys.insert(key, { maxActivePerAccount: 5 })
+      const secrets = Array.from({ length: 6 }, () => hash())
+      const results = await race(await db.racers(), secrets.length, (s, i) =>
+        s.apiKeys.replaceSecret(
+          key.id,
+          account.id,
+          { secretHash: secrets[i]!, secretTail: 'tail', previousExpiresAt: T0 + 1000 },
+          T0,
+        ),
+      )
+      expect(results.every((r) => r.status === 'fulfilled' && r.value === true)).toBe(true)
+      const final = (await stores().apiKeys.findById(key.id))!
+      const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined)
+      expect(secrets.map(hex)).toContain(hex(final.secretHash))
+      expect([...secrets, key.secretHash].map(hex)).toContain(hex(final.previousSecretHash))
+      expect(hex(final.previousSecretHash)).not.toBe(hex(final.secretHash))
+    })
+  })
+
+  describe('invites', () => {
+    const invite = (maxUses: number, expiresAt?: number) => ({
+      codeHash: hash(),
+      maxUses,
+      uses: 0,
+      createdAt: T0,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    })
+
+    it('behavior: redeem activates a pending account; invalid, expired, already_active', async () => {
+      const code = invite(1)
+      await stores().invites.insert(code)
+      await expect(stores().invites.insert({ ...code })).rejects.toThrow()
+      const active = await newAccount('active')
+      expect(await stores().invites.redeem(code.codeHash, active.id, T0)).toBe('already_active')
+      const pending = await newAccount('pending')
+      expect(await stores().invites.redeem(hash(), pending.id, T0)).toBe('invalid')
+      const expired = invite(5, T0)
+      await stores().invites.insert(expired)
+      expect(await stores().invites.redeem(expired.codeHash, pending.id, T0)).toBe('invalid')
+      expect(await stores().invites.redeem(code.codeHash, pending.id, T0)).toBe('redeemed')
+      expect((await stores().accounts.findById(pending.id))!.status).toBe('active')
+      const other = await newAccount('pending')
+      expect(await stores().invites.redeem(code.codeHash, other.id, T0)).toBe('invalid')
+      expect((await stores().accounts.findById(other.id))!.status).toBe('pending')
+    })
+
+    it('race: N accounts redeem a one-use invite at once, exactly one is activated', async () => {
+      const code = invite(1)
+      await stores().invites.insert(code)
+      const accounts = await Promise.all(Array.from({ length: N }, () => newAccount('pending')))
+      const results = await race(await db.racers(), N, (s, i) =>
+        s.invites.redeem(code.codeHash, accounts[i]!.id, T0),
+      )
+      const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))
+      expect(outcomes.filter((o) => o === 'redeemed')).toHaveLength(1)
+      expect(outcomes.filter((o) => o === 'invalid')).toHaveLength(N - 1)
+      const statuses = await Promise.all(accounts.map((a) => stores().accounts.findById(a.id)))
+      expect(statuses.filter((a) => a!.status === 'active')).toHaveLength(1)
+    })
+
+    it('race: one account redeems N times at once, it is activated once and one use is spent', async () => {
+      const code = invite(N)
+      await stores().invites.insert(code)
+      const account = await newAccount('pending')
+      const results = await race(await db.racers(), N, (s) => s.invites.redeem(code.codeHash, account.id, T0))
+      const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))
+      expect(outcomes.filter((o) => o === 'redeemed')).toHaveLength(1)
+      expect(outcomes.filter((o) => o === 'already_active')).toHaveLength(N - 1)
+      // N - 1 uses are left: N - 1 more pending accounts get in, the next does not.
+      for (let i = 0; i < N - 1; i++)
+        expect(await stores().invites.redeem(code.codeHash, (await newAccount('pending')).id, T0)).toBe(
+          'redeemed',
+        )
+      expect(await stores().invites.redeem(code.codeHash, (await newAccount('pending')).id, T0)).toBe(
+        'invalid',
+      )
+    })
+  })
+
+  describe('starknet accounts', () => {
+    const felt = () => `0x${randomBytes(31).toString('hex').replace(/^0+/, '')}`
+
+    it('behavior: register, existing, key_mismatch; the Sigil account has the felt as id', async () => {
+      const account = felt()
+      const input = { account, signerType: 'starknet' as const, publicKey: felt(), ethAddress: address() }
+      const registered = await stores().starknetAccounts.register(input, T0, 'pending')
+      expect(registered).toEqual({
+        status: 'registered',
+        record: {
+          account,
+          signerType: 'starknet',
+          publicKey: input.publicKey,
+          ethAddress: input.ethAddress,
+          accountId: account,
+          createdAt: T0,
+        },
+      })
+      expect(
+        (await stores().starknetAccounts.register({ ...input, ethAddress: address() }, T0 + 1, 'active'))
+          .status,
+      ).toBe('existing')
+      expect(await stores().starknetAccounts.register({ ...input, publicKey: felt() }, T0, 'active')).toEqual(
+        {
+          status: 'key_mismatch',
+        },
+      )
+      expect(await stores().accounts.findById(account)).toMatchObject({
+        id: account,
+        address: account,
+        status: 'pending',
+      })
+      expect(await stores().starknetAccounts.find(account)).toEqual(
+        registered.status === 'registered' && registered.record,
+      )
+      expect(await stores().starknetAccounts.find(felt())).toBeUndefined()
+    })
+
+    it('behavior: an isolated-market account cannot be onboarded', async () => {
+      const parent = await newAccount()
+      const isolated = felt()
+      await stores().isolatedAccounts.add(
+        { account: isolated, parentAccountId: parent.id, market: 'BTC' },
+        T0,
+        {
+          maxPerParent: 5,
+        },
+      )
+      expect(
+        await stores().starknetAccounts.register(
+          { account: isolated, signerType: 'starknet', publicKey: felt() },
+          T0,
+          'active',
+        ),
+      ).toEqual({ status: 'isolated_account' })
+    })
+
+    it('race: concurrent onboardings of one account end in one pair, one told registered', async () => {
+      const account = felt()
+      const publicKey = felt()
+      const results = await race(await db.racers(), N, (s) =>
+        s.starknetAccounts.register({ account, signerType: 'starknet', publicKey }, T0, 'active'),
+      )
+      const statuses = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))
+      expect(statuses.filter((s) => s === 'registered')).toHaveLength(1)
+      expect(statuses.filter((s) => s === 'existing')).toHaveLength(N - 1)
+    })
+  })
+
+  describe('isolated accounts', () => {
+    it('behavior: added, exists, taken, limit_reached; list and remove', async () => {
+      const parent = await newAccount()
+      const other = await newAccount()
+      const limit = { maxPerParent: 2 }
+      const link = { account: id('0x'), parentAccountId: parent.id, market: 'BTC' }
+      expect(await stores().isolatedAccounts.add(link, T0, limit)).toEqual({
+        status: 'added',
+        record: { ...link, createdAt: T0 },
+      })
+      expect(await stores().isolatedAccounts.add(link, T0 + 1, limit)).toEqual({
+        status: 'exists',
+        record: { ...link, createdAt: T0 },
+      })
+      expect(await stores().isolatedAccounts.add({ ...link, market: 'ETH' }, T0, limit)).toEqual({
+        status: 'taken',
+      })
+      expect(await stores().isolatedAccounts.add({ ...link, parentAccountId: other.id }, T0, limit)).toEqual({
+        status: 'taken',
+      })
+      const second = { ...link, account: id('0x') }
+      expect((await stores().isolatedAccounts.add(second, T0, limit)).status).toBe('added')
+      expect(await stores().isolatedAccounts.add({ ...link, account: id('0x') }, T0, limit)).toEqual({
+        status: 'limit_reached',
+      })
+      expect((await stores().isolatedAccounts.listByParent(parent.id)).map((l) => l.account)).toEqual(
+        [link.account, second.account].sort(),
+      )
+      expect(await stores().isolatedAccounts.remove(link.account)).toBe(true)
+      expect(await stores().isolatedAccounts.remove(link.account)).toBe(false)
+    })
+
+    it('race: N concurrent links to one parent with room for k, exactly k are added', async () => {
+      const parent = await newAccount()
+      const results = await race(await db.racers(), N, (s) =>
+        s.isolatedAccounts.add({ account: id('0x'), parentAccountId: parent.id, market: 'BTC' }, T0, {
+          maxPerParent: 3,
+        }),
+      )
+      const statuses = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))
+      expect(statuses.filter((s) => s === 'added')).toHaveLength(3)
+      expect(statuses.filter((s) => s === 'limit_reached')).toHaveLength(N - 3)
+    })
+  })
+
+  describe('signature uses', () => {
+    it('behavior: a claim wins once while live, again once expired; deleteExpired forgets', async () => {
+      const key = id('sig')
+      expect(await stores().signatureUses.claim(key, T0 + 100, T0)).toBe(true)
+      expect(await stores().signatureUses.claim(key, T0 + 200, T0 + 50)).toBe(false)
+      expect(await stores().signatureUses.claim(key, T0 + 300, T0 + 100)).toBe(true)
+      expect(await stores().signatureUses.deleteExpired(T0 + 300)).toBeGreaterThanOrEqual(1)
+      expect(await stores().signatureUses.claim(key, T0 + 400, T0 + 300)).toBe(true)
+    })
+
+    it('race: N concurrent claims of one message (fresh, then expired), one wins each time', async () => {
+      const key = id('sig')
+      for (const now of [T0, T0 + 1000]) {
+        const results = await race(await db.racers(), N, (s) => s.signatureUses.claim(key, now + 500, now))
+        expect(results.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1)
+        expect(results.filter((r) => r.status === 'fulfilled' && r.value === false)).toHaveLength(N - 1)
+      }
+    })
+  })
+
+  describe('audit', () => {
+    it('behavior: appends land with increasing ids; query filters by account and time', async () => {
+      const account = await newAccount()
+      const racers = await db.racers()
+      await race(racers, N, (s, i) =>
+        s.audit.append({
+          at: T0 + i,
+          type: 'sign_in.succeeded',
+          accountId: account.id,
+          ip: '203.0.113.1',
+          detail: { n: i, ok: true, via: 'siwe' },
+        }),
+      )
+      const events = await stores().audit.query({ accountId: account.id, limit: 100 })
+      expect(events).toHaveLength(N)
+      const ids = events.map((e) => e.id)
+      expect(ids.every((i) => typeof i === 'number')).toBe(true)
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids)
+      expect(new Set(ids).size).toBe(N)
+      expect(events.find((e) => e.detail?.n === 3)).toEqual({
+        id: expect.any(Number),
+        at: T0 + 3,
+        type: 'sign_in.succeeded',
+        accountId: account.id,
+        ip: '203.0.113.1',
+        detail: { n: 3, ok: true, via: 'siwe' },
+      })
+      expect(
+        await stores().audit.query({ accountId: account.id, since: T0 + N - 2, limit: 100 }),
+      ).toHaveLength(2)
+      expect(await stores().audit.query({ accountId: account.id, limit: 5 })).toHaveLength(5)
+      await stores().audit.append({ at: T0, type: 'logout' })
+      expect((await stores().audit.query({ since: T0, limit: 1000 })).some((e) => e.type === 'logout')).toBe(
+        true,
+      )
+    })
+  })
+})
