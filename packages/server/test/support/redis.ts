@@ -67,6 +67,10 @@ export interface PrivateRedis {
   start(): Promise<void>
   /** Kills the server (SIGKILL: an outage, not a shutdown) and resolves once it has exited. */
   kill(): Promise<void>
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a hung host. */
+  pause(): void
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void
   /** Stops the server if it runs and removes its folder; safe to call whatever happened. */
   dispose(): Promise<void>
 }
@@ -139,6 +143,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     })
   }
 
+  // Whatever happens to the test process, the server does not outlive it.
+  const killOnExit = () => child?.kill('SIGKILL')
+  process.once('exit', killOnExit)
   await start()
   return {
     port,
@@ -153,8 +160,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       child.kill('SIGKILL')
       await exited
     },
+    pause() {
+      if (running()) child?.kill('SIGSTOP')
+    },
+    resume() {
+      if (running()) child?.kill('SIGCONT')
+    },
     async dispose() {
+      // A paused server must run again to hear SIGTERM.
+      if (running()) child?.kill('SIGCONT')
       await stopProcess(child, 2_000)
+      process.off('exit', killOnExit)
       rmSync(dir, { recursive: true, force: true })
     },
   }
