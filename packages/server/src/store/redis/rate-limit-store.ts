@@ -27,7 +27,7 @@ local start = now - (now % windowMs)
 local stored = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
 local s = tonumber(stored[1])
 local count, previous = 0, 0
-if s == start or (s and s > start) then
+if s and s >= start then
   start = s
   count, previous = tonumber(stored[2]), tonumber(stored[3])
 elseif s == start - windowMs then
