@@ -9,8 +9,10 @@ import { type Dialect, enabledDialects, settingsOf } from './http/dialects/defin
 import { DIALECTS } from './http/dialects/registry.js'
 import { openIpCountryDatabase } from './store/geo/open-ip-country-database.js'
 import { openStores } from './store/open-stores.js'
+import { openRedisStores } from './store/redis/open-redis-stores.js'
 import { createRedisPublishTransport } from './store/redis/publish-transport.js'
-import { createRedisPubSub, type PubSubLog, redactRedisUrl } from './store/redis/redis-pubsub.js'
+import { redactRedisUrl } from './store/redis/redis-errors.js'
+import { createRedisPubSub, type PubSubLog } from './store/redis/redis-pubsub.js'
 import { createRedisRevocationBus } from './store/redis/revocation-bus.js'
 
 /** The CLI's commands say what they must on stderr; they have no request log. */
@@ -30,6 +32,30 @@ function lateLog() {
     info: (object: object, message: string) => target?.info(object, message),
     attach(log: PubSubLog) {
       target = log
+    },
+  }
+}
+
+/**
+ * The ephemeral ports (nonces, rate-limit counters, strict-replay claims) on Redis, shared by every
+ * replica; the durable ones stay where they are. Redis unreachable at start stops the server.
+ */
+async function withRedisStores(stores: Stores, config: Config, log: PubSubLog): Promise<Stores> {
+  let redis: Awaited<ReturnType<typeof openRedisStores>>
+  try {
+    redis = await openRedisStores(config.redisUrl!, { keyPrefix: config.redisKeyPrefix, log })
+  } catch (error) {
+    await stores.close()
+    throw error
+  }
+  return {
+    ...stores,
+    challenges: redis.challenges,
+    rateLimits: redis.rateLimits,
+    signatureUses: redis.signatureUses,
+    async close() {
+      await redis.close()
+      await stores.close()
     },
   }
 }
@@ -66,9 +92,12 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   // First: a bad IP database is a configuration error, found before anything is opened.
   const ipCountries = config.geoIpDatabase ? await openIpCountryDatabase(config.geoIpDatabase) : undefined
   const evmCrypto = await selectEvmCrypto(config.evmCrypto)
-  const stores = options.stores ?? (await openStores(config.databaseUrl, { poolMax: config.databasePoolMax }))
-  const masterKey = masterKeyBytes(config)
+  const durable =
+    options.stores ?? (await openStores(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const log = lateLog()
+  // Operator commands need no nonces or counters: only the server moves them to Redis.
+  const stores = role === 'server' && config.redisUrl ? await withRedisStores(durable, config, log) : durable
+  const masterKey = masterKeyBytes(config)
   const pubsub = config.redisUrl
     ? createRedisPubSub(config.redisUrl, { keyPrefix: config.redisKeyPrefix, log })
     : undefined

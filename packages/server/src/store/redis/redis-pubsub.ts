@@ -1,12 +1,10 @@
 import { Redis } from 'ioredis'
+import { redactRedisUrl } from './redis-errors.js'
 
 export interface PubSubLog {
   warn(object: object, message: string): void
   info(object: object, message: string): void
 }
-
-/** `redis://user:secret@host` → `redis://***@host`: a URL is logged without its credentials. */
-export const redactRedisUrl = (url: string) => url.replace(/^(rediss?:\/\/)[^@/]*@/i, '$1***@')
 
 /**
  * Redis pub/sub for the messages replicas exchange (revocations, WebSocket pushes), on two
