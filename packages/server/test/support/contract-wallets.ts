@@ -1,10 +1,4 @@
-import {
-  encodeAbiParameters,
-  encodeFunctionData,
-  type Hex,
-  hashMessage,
-  serializeErc6492Signature,
-} from 'viem'
+import { encodeAbiParameters, encodeFunctionData, type Hex, parseAbi, serializeErc6492Signature } from 'viem'
 import type { PrivateKeyAccount } from 'viem/accounts'
 import { type Compiled, compileContracts, type LocalChain } from './local-chain.js'
 
@@ -94,7 +88,11 @@ export const contracts = () => {
   return compiled
 }
 
-const abiOf = (name: string) => contracts()[name]!.abi as never
+const ownerWalletAbi = parseAbi(['function setOwner(address next)'])
+const factoryAbi = parseAbi([
+  'function deploy(address owner, bytes32 salt) returns (address)',
+  'function addressOf(address owner, bytes32 salt) view returns (address)',
+])
 
 export function deployOwnerWallet(chain: LocalChain, owner: Hex): Promise<Hex> {
   return chain.deploy(contracts().OwnerWallet!, encodeAbiParameters([{ type: 'address' }], [owner]))
@@ -108,12 +106,12 @@ export function setOwner(chain: LocalChain, wallet: Hex, currentOwner: Hex, next
   return chain.send(
     currentOwner,
     wallet,
-    encodeFunctionData({ abi: abiOf('OwnerWallet'), functionName: 'setOwner', args: [next] }),
+    encodeFunctionData({ abi: ownerWalletAbi, functionName: 'setOwner', args: [next] }),
   )
 }
 
 export const deployFactoryData = (owner: Hex, salt: Hex): Hex =>
-  encodeFunctionData({ abi: abiOf('WalletFactory'), functionName: 'deploy', args: [owner, salt] })
+  encodeFunctionData({ abi: factoryAbi, functionName: 'deploy', args: [owner, salt] })
 
 export async function counterfactualAddress(
   chain: LocalChain,
@@ -123,7 +121,7 @@ export async function counterfactualAddress(
 ): Promise<Hex> {
   const word = await chain.read(
     factory,
-    encodeFunctionData({ abi: abiOf('WalletFactory'), functionName: 'addressOf', args: [owner, salt] }),
+    encodeFunctionData({ abi: factoryAbi, functionName: 'addressOf', args: [owner, salt] }),
   )
   return `0x${word.slice(26)}` as Hex
 }
@@ -138,6 +136,3 @@ export async function sign6492(
   const signature = await owner.signMessage({ message })
   return serializeErc6492Signature({ address: factory, data: factoryData, signature })
 }
-
-/** The EIP-191 hash a contract wallet is asked about: the same bytes an EOA signs. */
-export const messageHash = (message: string): Hex => hashMessage(message)
