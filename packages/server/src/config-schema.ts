@@ -55,6 +55,21 @@ export const BaseConfigSchema = Type.Object(
       Type.String({ minLength: 1, description: 'Expected SIWE URI; default: origin of publicUrl.' }),
     ),
     siweChainIds: ChainIds([1], 'EIP-155 chain ids a SIWE message may name.'),
+    chainRpcUrls: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[1-9][0-9]{0,15}$' }),
+        Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
+        {
+          additionalProperties: false,
+          description:
+            'Chain id → JSON-RPC URL of a node for contract-wallet (EIP-1271/6492) sign-in on that chain; a chain without one signs in EOAs only.',
+        },
+      ),
+    ),
+    chainRpcTimeoutSeconds: Seconds(
+      3,
+      'How long one RPC call of a contract-wallet sign-in may take; past it: 503.',
+    ),
     nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
     issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
     accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),
@@ -141,6 +156,11 @@ export const BaseConfigSchema = Type.Object(
       default: 40,
       description:
         'Starknet onboarding and auth across all clients: past it they are shed (429), so curve math never starves the server.',
+    }),
+    rateLimitChainRpcPerMinute: Type.Integer({
+      minimum: 1,
+      default: 30,
+      description: 'Sign-in attempts that need a chain node (contract wallets), per client IP.',
     }),
     rateLimitAnonymousPerMinute: Type.Integer({
       minimum: 1,

@@ -73,7 +73,24 @@ export function fromText(schema: TSchema, raw: string): unknown {
     return text
   }
   if (type === 'array') return raw.split(',').map((part) => scalar(items?.type, part.trim()))
+  if (type === 'object') return keyValuePairs(raw)
   return scalar(type, raw)
+}
+
+/**
+ * `1=https://a,8453=https://b` to `{ "1": "https://a", "8453": "https://b" }`; text that is not
+ * such a list stays text, and validation reports it.
+ */
+function keyValuePairs(raw: string): unknown {
+  const pairs = raw.split(',').map((part) => part.trim())
+  const entries: [string, string][] = []
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at <= 0) return raw
+    entries.push([pair.slice(0, at).trim(), pair.slice(at + 1).trim()])
+  }
+  if (new Set(entries.map(([key]) => key)).size !== entries.length) return raw
+  return Object.fromEntries(entries)
 }
 
 type Settings = Record<string, unknown>

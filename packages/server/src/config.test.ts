@@ -260,3 +260,27 @@ describe('loadConfig: the Paradex upstream (reverse-proxy mode)', () => {
     )
   })
 })
+
+describe('loadConfig: chain RPC URLs (contract wallets)', () => {
+  it('behavior: SIGIL_CHAIN_RPC_URLS is a list of chain id = URL pairs; the timeout defaults to 3 s', () => {
+    const config = loadConfig({
+      env: { SIGIL_CHAIN_RPC_URLS: '1=https://eth.example/v3/key, 8453=http://127.0.0.1:8545' },
+    })
+    expect(config.chainRpcUrls).toEqual({
+      '1': 'https://eth.example/v3/key',
+      '8453': 'http://127.0.0.1:8545',
+    })
+    expect(config.chainRpcTimeoutSeconds).toBe(3)
+    expect(loadConfig({}).chainRpcUrls).toBeUndefined()
+  })
+
+  it.each([
+    ['https://eth.example', 'not pairs'],
+    ['x=https://eth.example', 'a chain id that is not a number'],
+    ['0=https://eth.example', 'chain id 0'],
+    ['1=ftp://eth.example', 'not http(s)'],
+    ['1=https://a.example,1=https://b.example', 'a chain named twice'],
+  ])('error: %s (%s)', (value) => {
+    expect(problemsOf(() => loadConfig({ env: { SIGIL_CHAIN_RPC_URLS: value } }))[0]).toMatch(/^chainRpcUrls/)
+  })
+})

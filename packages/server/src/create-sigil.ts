@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { createRpcChainReader } from './chain/create-rpc-chain-reader.js'
 import { type Config, masterKeyBytes } from './config.js'
 import { type Clock, systemClock } from './core/clock.js'
 import { createGateway, type Gateway } from './core/gateway.js'
@@ -101,6 +102,9 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   const pubsub = config.redisUrl
     ? createRedisPubSub(config.redisUrl, { keyPrefix: config.redisKeyPrefix, log })
     : undefined
+  const chainReader = config.chainRpcUrls
+    ? createRpcChainReader({ urls: config.chainRpcUrls, timeoutMs: config.chainRpcTimeoutSeconds * 1000 })
+    : undefined
   const gateway = createGateway(config, {
     stores,
     clock: options.clock ?? systemClock,
@@ -112,6 +116,7 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     })),
     ...(masterKey ? { masterKey } : {}),
     ...(ipCountries ? { ipCountries } : {}),
+    ...(chainReader ? { chainReader } : {}),
     ...(pubsub
       ? {
           revocationBus: createRedisRevocationBus(pubsub),

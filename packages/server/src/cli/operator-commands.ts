@@ -1,3 +1,4 @@
+import { redactRpcUrl } from '../chain/create-rpc-chain-reader.js'
 import type { Config } from '../config.js'
 import type { OperatorActions } from '../core/create-operator-actions.js'
 import { isAuthError } from '../core/errors.js'
@@ -137,6 +138,13 @@ export function printConfig(config: Config): number {
     ...dialectSettings,
     databaseUrl: redactUrlCredentials(config.databaseUrl),
     ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
+    ...(config.chainRpcUrls
+      ? {
+          chainRpcUrls: Object.fromEntries(
+            Object.entries(config.chainRpcUrls).map(([chainId, url]) => [chainId, redactRpcUrl(url)]),
+          ),
+        }
+      : {}),
   }
   console.log(JSON.stringify(shown, null, 2))
   return 0

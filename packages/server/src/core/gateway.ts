@@ -2,6 +2,7 @@ import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { Config } from '../config.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
+import type { ChainReader } from './chain/chain-reader.js'
 import { createChallengeService } from './challenges/create-challenge-service.js'
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   revocationBus?: RevocationBus
   /** How WebSocket pushes reach other replicas' sockets (Redis); default: this process only. */
   publishTransport?: PublishTransport
+  /** Chain nodes for contract-wallet sign-in (EIP-1271/6492), per chain id; default: none (EOAs only). */
+  chainReader?: ChainReader
 }
 
 export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
@@ -152,6 +155,22 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   }
   const newAccountStatus = config.invitesRequired ? 'pending' : 'active'
 
+  const rateLimiter = createRateLimiter(stores.rateLimits, clock, {
+    signInPerMinute: config.rateLimitSignInPerMinute,
+    starknetPerMinute: config.rateLimitStarknetPerMinute,
+    starknetGlobalPerSecond: config.rateLimitStarknetGlobalPerSecond,
+    chainRpcPerMinute: config.rateLimitChainRpcPerMinute,
+    anonymousPerMinute: config.rateLimitAnonymousPerMinute,
+    accountPerMinute: config.rateLimitAccountPerMinute,
+    apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
+  })
+  /** The per-IP budget of sign-ins that reach a chain node: RATE_LIMITED past it. */
+  const chainBudget = async (ip: string) => {
+    if (config.rateLimits === 'off') return
+    const outcome = await rateLimiter.check({ group: 'chain', ip, identity: null })
+    if (!outcome.allowed) throw new AuthError('RATE_LIMITED', 'chain RPC budget spent', { detail: 'chain' })
+  }
+
   const base = { domain: config.siweDomain, uri: config.siweUri, chainIds: config.siweChainIds }
   const signIns = new Map<string, SignInApi>()
   for (const { id, core, settings } of dialects) {
@@ -176,6 +195,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         audit,
         clock,
         findAccount,
+        chains: deps.chainReader,
+        chainBudget,
       }),
     )
   }
@@ -260,14 +281,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         clock,
       }),
     }),
-    rateLimiter: createRateLimiter(stores.rateLimits, clock, {
-      signInPerMinute: config.rateLimitSignInPerMinute,
-      starknetPerMinute: config.rateLimitStarknetPerMinute,
-      starknetGlobalPerSecond: config.rateLimitStarknetGlobalPerSecond,
-      anonymousPerMinute: config.rateLimitAnonymousPerMinute,
-      accountPerMinute: config.rateLimitAccountPerMinute,
-      apiKeyPerMinute: config.rateLimitApiKeyPerMinute,
-    }),
+    rateLimiter,
     geo,
     publishHub: createPublishHub(anyOfChannelRules(dialects.flatMap((d) => d.core.channels ?? [])), {
       ...(deps.publishTransport ? { transport: deps.publishTransport } : {}),

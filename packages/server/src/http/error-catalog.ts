@@ -57,5 +57,9 @@ export const errorCatalog = {
   UPSTREAM_TIMEOUT: [504, 'The upstream service did not answer in time'],
   // A store Sigil needs (database, Redis) is down: retry later. Never a 401: nothing was refused.
   SERVICE_UNAVAILABLE: [503, 'A service Sigil depends on is unavailable; retry shortly'],
+  CHAIN_UNAVAILABLE: [
+    503,
+    'The chain node that checks contract-wallet signatures is unavailable; retry shortly',
+  ],
   INTERNAL_ERROR: [500, 'Internal error'],
 } as const satisfies Record<AuthErrorCode, readonly [number, string]>

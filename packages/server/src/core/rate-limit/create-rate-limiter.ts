@@ -16,6 +16,8 @@ export interface RateLimitPolicy {
   starknetPerMinute: number
   /** Server-wide, for the `'starknet'` group: load shedding, not fairness. */
   starknetGlobalPerSecond: number
+  /** Per client IP, for the `'chain'` group (sign-ins that need a chain node). */
+  chainRpcPerMinute?: number
   anonymousPerMinute: number
   accountPerMinute: number
   apiKeyPerMinute: number
@@ -24,15 +26,17 @@ export interface RateLimitPolicy {
 /**
  * `'sign-in'`: nonce, SIWE, refresh. `'starknet'`: unauthenticated routes that run tens of
  * milliseconds of synchronous curve and Pedersen work (Paradex onboarding and auth). `'api'`:
- * everything else that is limited.
+ * everything else that is limited. `'chain'`: not a route group but a second budget of a sign-in
+ * that needs RPC calls (contract wallets), counted when it reaches that step.
  */
-export type RateLimitGroup = 'sign-in' | 'starknet' | 'api'
+export type RateLimitGroup = 'sign-in' | 'starknet' | 'api' | 'chain'
 
 /** The quota policy a request was held to, as named in the IETF fields. */
 export type RateLimitPolicyName =
   | 'sign-in'
   | 'starknet'
   | 'starknet-global'
+  | 'chain'
   | 'anonymous'
   | 'account'
   | 'api-key'
@@ -97,6 +101,8 @@ export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: R
     const ip = clientKey(address)
     if (group === 'sign-in')
       return { bucket: `sign-in:ip:${ip}`, limit: policy.signInPerMinute, policyName: 'sign-in' as const }
+    if (group === 'chain')
+      return { bucket: `chain:ip:${ip}`, limit: policy.chainRpcPerMinute ?? 30, policyName: 'chain' as const }
     if (group === 'starknet')
       return { bucket: `starknet:ip:${ip}`, limit: policy.starknetPerMinute, policyName: 'starknet' as const }
     if (!identity)

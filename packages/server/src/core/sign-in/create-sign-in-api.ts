@@ -1,5 +1,6 @@
 import type { EvmCrypto } from '@sigil/protocol'
 import type { AuditLog } from '../audit/create-audit-log.js'
+import type { ChainReader } from '../chain/chain-reader.js'
 import type { ChallengeService } from '../challenges/create-challenge-service.js'
 import type { Clock } from '../clock.js'
 import { isAuthError } from '../errors.js'
@@ -27,6 +28,8 @@ export interface IssuedTokens {
   expiresIn: number
   refreshToken: string
   refreshExpiresIn: number
+  /** True when a contract wallet (EIP-1271/6492) vouched for the sign-in signature. */
+  contractWallet?: boolean
 }
 
 export interface IssuedCookie {
@@ -34,6 +37,8 @@ export interface IssuedCookie {
   sessionId: string
   cookieValue: string
   expiresAt: number
+  /** True when a contract wallet (EIP-1271/6492) vouched for the sign-in signature. */
+  contractWallet?: boolean
 }
 
 /** Sign-In with Ethereum as one API speaks it: its own nonces, its own binding, one account store. */
@@ -59,12 +64,23 @@ export function createSignInApi(deps: {
   audit: AuditLog
   clock: Clock
   findAccount(accountId: string): Promise<Account>
+  /** Contract wallets (EIP-1271/6492) on the chains it has a node for. */
+  chains?: ChainReader | undefined
+  /** The per-IP budget of RPC-backed attempts: throws RATE_LIMITED when spent. */
+  chainBudget?: (ip: string) => Promise<void>
 }): SignInApi {
   const { purpose, sessions, audit, clock } = deps
   const siwe = createSiweVerifier({ ...deps, purpose })
 
   /** Runs a sign-in and writes its outcome, success or refusal code, to the audit log. */
-  const audited = async <T extends { account: Account; sessionId: string }>(
+  const verify = async (proof: SiweProof, context: RequestContext) => {
+    const { account, contractWallet } = await siwe.verify(proof, {
+      beforeChainCall: async () => deps.chainBudget?.(context.ip),
+    })
+    return { account, contractWallet }
+  }
+
+  const audited = async <T extends { account: Account; sessionId: string; contractWallet?: boolean }>(
     context: RequestContext,
     credential: string,
     signIn: () => Promise<T>,
@@ -75,7 +91,12 @@ export function createSignInApi(deps: {
         type: 'sign_in.succeeded',
         accountId: result.account.id,
         ip: context.ip,
-        detail: { session: result.sessionId, credential, via: purpose },
+        detail: {
+          session: result.sessionId,
+          credential,
+          via: purpose,
+          ...(result.contractWallet ? { contractWallet: true } : {}),
+        },
       })
       return result
     } catch (error) {
@@ -114,15 +135,16 @@ export function createSignInApi(deps: {
 
     signIn: (proof, context) =>
       audited(context, 'token', async () => {
-        const account = await siwe.verify(proof)
-        return tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
+        const { account, contractWallet } = await verify(proof, context)
+        const tokens = await tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
+        return { ...tokens, contractWallet }
       }),
 
     signInForCookie: (proof, context) =>
       audited(context, 'cookie', async () => {
-        const account = await siwe.verify(proof)
+        const { account, contractWallet } = await verify(proof, context)
         const { session, cookieValue } = await sessions.startCookie({ accountId: account.id, ...context })
-        return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt }
+        return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt, contractWallet }
       }),
 
     async refresh(refreshToken) {

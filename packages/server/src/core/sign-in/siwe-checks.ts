@@ -2,6 +2,7 @@ import {
   addressToBytes,
   bytesEqual,
   type EvmCrypto,
+  hashPersonalMessage,
   parseSignature,
   parseSiweMessage,
   recoverPersonalMessageSigner,
@@ -10,6 +11,12 @@ import {
   type SiweValidationReason,
   validateSiweMessage,
 } from '@sigil/protocol'
+import type { ChainReader, HexString } from '../chain/chain-reader.js'
+import {
+  decideSignaturePath,
+  isContractSignatureShape,
+  type LocalOutcome,
+} from '../chain/decide-signature-path.js'
 import { AuthError, type AuthErrorCode } from '../errors.js'
 import type { Address } from '../ports.js'
 
@@ -51,12 +58,17 @@ const signatureCode = {
  * nonce-based sign-in and Paradex's nonce-less v2 auth): strict parse, the binding and time
  * window from configuration, the Expiration Time rule, and the signature's shape. No curve math
  * and no store access, so callers can spend a nonce or look up an account before recovery.
+ *
+ * With `chains` (contract wallets), a signature that is not a canonical 65-byte one still passes
+ * when a node is configured for the message's chain and it is well-formed bounded hex: its
+ * contract decides after the nonce is spent. Without a node for that chain, nothing changes.
  */
 export function checkSiweMessage(
   message: string,
   signature: string,
   binding: SiweBinding,
   now: number,
+  chains?: Pick<ChainReader, 'supports'>,
 ): SiweMessage {
   const parsed = parseSiweMessage(message)
   if (!parsed.ok) throw new AuthError('INVALID_SIWE_MESSAGE', parsed.reason, { detail: parsed.reason })
@@ -77,8 +89,9 @@ export function checkSiweMessage(
   }
 
   const shape = parseSignature(signature)
-  if (!shape.ok) throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
-  return fields
+  if (shape.ok) return fields
+  if (chains?.supports(fields.chainId) && isContractSignatureShape(signature)) return fields
+  throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
 }
 
 /** EIP-191 recovery over the exact bytes received; the signer must be the message's address. */
@@ -88,4 +101,57 @@ export function verifySiweSigner(message: string, signature: string, address: Ad
   if (!bytesEqual(signer.value, addressToBytes(address))) {
     throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
   }
+}
+
+const toHex = (bytes: Uint8Array): HexString => `0x${Buffer.from(bytes).toString('hex')}`
+
+/**
+ * The signature check of a SIWE sign-in, ordinary and contract wallets alike, in Sigil's order
+ * (`decideSignaturePath`): local EIP-191 recovery first (no RPC for an ordinary wallet); only when
+ * that does not yield the address, and a node is configured for the message's own chain, EIP-6492
+ * (wrapped signature) or EIP-1271 (deployed code) through the chain reader. `beforeChainCall`
+ * runs once before the first RPC (the per-IP budget of RPC-backed attempts).
+ *
+ * Returns whether a contract vouched for the signature (its validity depends on chain state).
+ * Throws INVALID_SIGNATURE (or the local shape reason) when refused, and lets the reader's
+ * CHAIN_UNAVAILABLE through: an outage is never a refusal nor a success.
+ */
+export async function verifySiweSignature(
+  input: { message: string; signature: string; address: Address; chainId: number },
+  deps: { evmCrypto: EvmCrypto; chains?: ChainReader | undefined; beforeChainCall?: () => Promise<void> },
+): Promise<{ contractWallet: boolean }> {
+  const { message, signature, address, chainId } = input
+  const signer = recoverPersonalMessageSigner(message, signature, deps.evmCrypto)
+  const local: LocalOutcome = !signer.ok
+    ? 'not-recoverable'
+    : bytesEqual(signer.value, addressToBytes(address))
+      ? 'signer'
+      : 'other-signer'
+  const chains = deps.chains
+  const decision = decideSignaturePath({
+    local,
+    chainSupported: chains?.supports(chainId) ?? false,
+    signature,
+  })
+  if (decision.path === 'accept') return { contractWallet: false }
+  if (decision.path === 'refuse-local' || !chains) {
+    if (!signer.ok) throw new AuthError(signatureCode[signer.reason], signer.reason)
+    throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
+  }
+
+  await deps.beforeChainCall?.()
+  const hash = toHex(hashPersonalMessage(new TextEncoder().encode(message), deps.evmCrypto))
+  const sig = signature as HexString
+  let valid: boolean
+  if (decision.path === 'erc6492') {
+    valid = await chains.isValidCounterfactualSignature(chainId, address, hash, sig)
+  } else {
+    if (!(await chains.hasCode(chainId, address))) {
+      throw new AuthError('INVALID_SIGNATURE', 'not the signer, and no contract at the address')
+    }
+    valid = await chains.isValidSignature(chainId, address, hash, sig)
+  }
+  if (!valid)
+    throw new AuthError('INVALID_SIGNATURE', `contract wallet refused the signature (${decision.path})`)
+  return { contractWallet: true }
 }

@@ -69,6 +69,8 @@ export const paradexErrors: DialectErrors = {
     // Paradex's own enum code for an outage (ccxt: ExchangeError); the status tells 502 from 504.
     UPSTREAM_UNAVAILABLE: { status: 502, code: 'SERVICE_UNAVAILABLE' },
     UPSTREAM_TIMEOUT: { status: 504, code: 'SERVICE_UNAVAILABLE' },
+    // The chain node of contract-wallet checks: Paradex's clients know only its outage code.
+    CHAIN_UNAVAILABLE: { status: 503, code: 'SERVICE_UNAVAILABLE' },
   },
   render(reply, error) {
     const [status, body] = paradexBody(error.status, error.code, error.title, error.detail)
