@@ -3,6 +3,8 @@
 // (GET /v1/auth/me with a Bearer JWT), on ONE server process.
 // The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
 // Usage: npm run build && npm run bench [-- --duration 10 --connections 10]
+// Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
+// sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
 import { execFileSync, spawn } from 'node:child_process'
 import { generateKeyPairSync, sign, verify } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -25,7 +27,12 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { createSiweMessage } from 'viem/siwe'
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    'database-url': { type: 'string' },
+    'redis-url': { type: 'string' },
+  },
 })
 const duration = Number(values.duration)
 const connections = Number(values.connections)
@@ -63,7 +70,8 @@ async function startSigil(extraEnv) {
   const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
     env: {
       PATH: process.env.PATH,
-      SIGIL_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+      SIGIL_DATABASE_URL: values['database-url'] ?? `sqlite:${join(dir, 'bench.db')}`,
+      ...(values['redis-url'] ? { SIGIL_REDIS_URL: values['redis-url'], SIGIL_REDIS_KEY_PREFIX: `sigil-bench:${port}:` } : {}),
       SIGIL_LOG_LEVEL: 'error',
       // Measure the auth work itself; rate limiting is a per-client budget, not a cost to time here.
       SIGIL_RATE_LIMITS: 'off',
@@ -230,13 +238,23 @@ async function benchParadexAuth(server) {
   return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
 }
 
-const scenarios = [
+const scaledOut = values['database-url'] !== undefined
+if (scaledOut)
+  execFileSync(process.execPath, [join(root, 'packages/server/bin/sigil.js'), 'migrate'], {
+    env: { PATH: process.env.PATH, SIGIL_DATABASE_URL: values['database-url'] },
+    stdio: 'ignore',
+  })
+const allScenarios = [
   ['sign-in (nonce + SIWE + tokens), native secp256k1', { SIGIL_EVM_CRYPTO: 'native' }, benchSignIn],
   ['sign-in (nonce + SIWE + tokens), @noble fallback', { SIGIL_EVM_CRYPTO: 'noble' }, benchSignIn],
   ['Paradex POST /v1/auth (SNIP-12 + Stark ECDSA + token)', {}, benchParadexAuth],
   ['GET /v1/auth/me, Bearer ES256 JWT', {}, benchMe],
   ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, benchMe],
 ]
+// Over PostgreSQL + Redis: what a replica does per store round trip (sign-ins) and without any (JWTs).
+const scenarios = scaledOut
+  ? allScenarios.filter(([name]) => name.includes('native secp256k1') || name.includes('ES256'))
+  : allScenarios
 
 /** shared/spec/perf-baselines.md's host check: one core should do ≈11,900 P-256 verifies/s. */
 function calibrate() {
@@ -283,7 +301,8 @@ const table = [
       `| ${r.name} | ${r.perSecond} | ${r.perCpuSecond} | ${r.serverCpu} | ${r.p50} / ${r.p99} | ${r.refused} | ${r.errors} |`,
   ),
 ].join('\n')
-const header = `${new Date().toISOString()} · ${cpus()[0].model} × ${cpus().length} · Node ${process.version} · ${connections} connections × ${duration} s · ${hasTaskset ? 'server pinned to CPU 0, load on CPU 1' : 'unpinned'} · calibration ${calibration} P-256 verifies/s (quiet host ≈ 11,900)`
+const stores = scaledOut ? `stores: PostgreSQL${values['redis-url'] ? ' + Redis' : ''}` : 'stores: SQLite'
+const header = `${new Date().toISOString()} · ${stores} · ${cpus()[0].model} × ${cpus().length} · Node ${process.version} · ${connections} connections × ${duration} s · ${hasTaskset ? 'server pinned to CPU 0, load on CPU 1' : 'unpinned'} · calibration ${calibration} P-256 verifies/s (quiet host ≈ 11,900)`
 console.log(`${header}\n\n${table}`)
 mkdirSync(join(root, 'bench/out'), { recursive: true })
 writeFileSync(join(root, 'bench/out/latest.json'), JSON.stringify({ header, rows }, null, 2))

@@ -4,6 +4,7 @@ import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
 import { createSigil } from '../src/create-sigil.js'
 import { openStores } from '../src/store/open-stores.js'
 import { openSqliteStores } from '../src/store/sqlite/open-sqlite-stores.js'
+import { mintAccessToken } from './support/access-tokens.js'
 import { tempDatabaseUrl } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
@@ -59,6 +60,29 @@ describe('signing-key rotation', () => {
     await server.gateway.tick()
     expect(await jwksKids()).toEqual([newKid, oldKid])
     expect((await me(before)).statusCode).toBe(200)
+  })
+
+  it('behavior: a token signed with a key another replica made since the last refresh verifies at once (one store read for an unknown kid)', async () => {
+    const newKid = await rotateFromAnotherProcess()
+    // No tick: this server's ring has not seen the new key, as a replica between refreshes.
+    const { token } = await mintAccessToken(server, {
+      accountId: (await signIn(server.app, newWallet(), server.clock.now())).json().account.id,
+      sessionId: 'replica-session',
+      scopes: ['read'],
+      clientId: 'native',
+    })
+    expect(kidOf(token)).toBe(newKid)
+    expect((await me(token)).statusCode).toBe(200)
+  })
+
+  it('attack: a kid no key has stays refused after the re-read', async () => {
+    const before = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    const [header, payload, signature] = before.split('.')
+    const forgedHeader = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(header, 'base64url').toString()), kid: 'A'.repeat(43) }),
+    ).toString('base64url')
+    const response = await me(`${forgedHeader}.${payload}.${signature}`)
+    expect([response.statusCode, response.json().code]).toEqual([401, 'TOKEN_INVALID'])
   })
 
   it('behavior: a retired key leaves the JWKS once every token it signed has expired', async () => {

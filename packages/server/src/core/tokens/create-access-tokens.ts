@@ -69,13 +69,18 @@ export function createAccessTokens(
         // Same check as jose's on a fresh verification: expired once now >= exp + tolerance.
         if (now >= claims.exp + options.clockToleranceSeconds) throw new AuthError('TOKEN_EXPIRED', 'expired')
       } else {
-        const result = await verifyAccessToken(token, {
-          issuer: options.issuer,
-          audience: options.audience,
-          now,
-          clockToleranceSeconds: options.clockToleranceSeconds,
-          resolveKey: (kid) => keyRing.resolve(kid),
-        })
+        const check = () =>
+          verifyAccessToken(token, {
+            issuer: options.issuer,
+            audience: options.audience,
+            now,
+            clockToleranceSeconds: options.clockToleranceSeconds,
+            resolveKey: (kid) => keyRing.resolve(kid),
+          })
+        let result = await check()
+        // A key another replica made since our last refresh: look once more after re-reading.
+        if (!result.ok && result.reason === 'unknown_kid' && (await keyRing.reloadForUnknownKid()))
+          result = await check()
         if (!result.ok) {
           throw new AuthError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', result.reason)
         }

@@ -22,6 +22,13 @@ export interface KeyRing {
   load(): Promise<void>
   /** Re-reads the store; a key activated by `sigil keys rotate` starts signing here. */
   refresh(): Promise<void>
+  /**
+   * A token names a kid this ring does not know: another replica may have made a key since the
+   * last refresh (two replicas starting on an empty store both make one). Re-reads the store at
+   * most once per second whatever is presented (forged kids cost one read a second, not one each);
+   * true when the ring changed, so the caller verifies once more.
+   */
+  reloadForUnknownKid(): Promise<boolean>
   /** Generates a new key and makes it the active one in the store (and here). */
   rotate(): Promise<string>
   activeKey(): ImportedSigningKey
@@ -40,6 +47,8 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
   let document: JsonWebKeySet = { keys: [] }
   let fingerprint = ''
   const imported = new Map<string, ImportedSigningKey>()
+  let unknownKidReloadAt = Number.NEGATIVE_INFINITY
+  let unknownKidReload: Promise<boolean> | undefined
 
   const importStored = async (key: StoredSigningKey) => {
     const cached = imported.get(key.kid)
@@ -106,6 +115,21 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
     },
     async refresh() {
       await apply(await store.list())
+    },
+    reloadForUnknownKid() {
+      const now = clock.now()
+      if (unknownKidReload && now - unknownKidReloadAt < 1000) return unknownKidReload
+      if (now - unknownKidReloadAt < 1000) return Promise.resolve(false)
+      unknownKidReloadAt = now
+      const before = fingerprint
+      unknownKidReload = store
+        .list()
+        .then(apply)
+        .then(() => fingerprint !== before)
+        .finally(() => {
+          unknownKidReload = undefined
+        })
+      return unknownKidReload
     },
     rotate,
     activeKey() {
