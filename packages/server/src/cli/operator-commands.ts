@@ -137,6 +137,7 @@ export function printConfig(config: Config): number {
     ...base,
     ...dialectSettings,
     databaseUrl: redactUrlCredentials(config.databaseUrl),
+    ...(config.redisUrl ? { redisUrl: redactUrlCredentials(config.redisUrl) } : {}),
     ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
     ...(config.chainRpcUrls
       ? {
