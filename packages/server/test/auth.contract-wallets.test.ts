@@ -12,6 +12,7 @@ import {
   setOwner,
   sign6492,
 } from './support/contract-wallets.js'
+import { SAME_ORIGIN, setCookieOf, withCookie } from './support/cookie-session.js'
 import { type LocalChain, startLocalChain } from './support/local-chain.js'
 import { expectProblem } from './support/problem.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
@@ -372,5 +373,51 @@ describe('re-checks at refresh (recheckContractWalletsOnRefresh)', () => {
     chain.requests.length = 0
     expect((await refresh(signedIn.refreshToken)).statusCode).toBe(200)
     expect(chain.requests).toEqual([])
+  })
+
+  it('behavior: a sliding cookie is re-checked when it is about to be renewed, not on every request', async () => {
+    const sliding = await startTestServer({
+      siweChainIds: [CHAIN],
+      chainRpcUrls: { [CHAIN]: chain.url },
+      chainRpcTimeoutSeconds: 1,
+      sessionCookieSliding: true,
+    })
+    try {
+      const current = newWallet()
+      const wallet = await deployOwnerWallet(chain, current.address)
+      const nonce = await getNonce(sliding.app)
+      const text = message(wallet, nonce)
+      const signedIn = await sliding.app.inject({
+        method: 'POST',
+        url: '/v1/auth/siwe',
+        headers: SAME_ORIGIN,
+        payload: {
+          message: text,
+          signature: await current.signMessage({ message: text }),
+          credential: 'session',
+        },
+      })
+      expect(signedIn.statusCode).toBe(200)
+      const cookie = setCookieOf(signedIn)!.value
+      const me = () => withCookie(sliding.app, cookie, { method: 'GET', url: '/v1/auth/me' })
+      await setOwner(chain, wallet, current.address, newWallet().address)
+      chain.requests.length = 0
+      // Within the hour: served as is, no node asked.
+      sliding.clock.advance(10 * 60_000)
+      expect((await me()).statusCode).toBe(200)
+      expect(chain.requests).toEqual([])
+      // Node down at renewal time: served without renewal, nothing revoked.
+      sliding.clock.advance(2 * 3_600_000)
+      chain.setDelayMs(1500)
+      const unrenewed = await me()
+      expect(unrenewed.statusCode).toBe(200)
+      expect(setCookieOf(unrenewed)).toBeUndefined()
+      chain.setDelayMs(0)
+      // Node back: the wallet refuses, the session ends.
+      expectProblem(await me(), 401, 'SESSION_REVOKED')
+      expectProblem(await me(), 401, 'SESSION_REVOKED')
+    } finally {
+      await sliding.close()
+    }
   })
 })
