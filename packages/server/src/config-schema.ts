@@ -70,6 +70,11 @@ export const BaseConfigSchema = Type.Object(
       3,
       'How long one RPC call of a contract-wallet sign-in may take; past it: 503.',
     ),
+    recheckContractWalletsOnRefresh: Type.Boolean({
+      default: true,
+      description:
+        'Re-check a contract wallet (EIP-1271/6492) on its chain at every refresh of its session: a wallet that no longer accepts its sign-in signature (owner changed) loses the session.',
+    }),
     nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
     issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
     accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),

@@ -9,8 +9,10 @@ import {
   deployFactoryData,
   deployMultisig,
   deployOwnerWallet,
+  setOwner,
   sign6492,
 } from './support/contract-wallets.js'
+import { SAME_ORIGIN, setCookieOf, withCookie } from './support/cookie-session.js'
 import { type LocalChain, startLocalChain } from './support/local-chain.js'
 import { expectProblem } from './support/problem.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
@@ -255,6 +257,167 @@ describe('ordinary wallets and outages', () => {
       expect(chain.requests).toEqual([])
     } finally {
       await limited.close()
+    }
+  })
+})
+
+describe('re-checks at refresh (recheckContractWalletsOnRefresh)', () => {
+  const refresh = (refreshToken: string, target = server) =>
+    target.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken } })
+  const me = (accessToken: string, target = server) =>
+    target.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
+
+  it('behavior: the wallet still accepts its signature: refresh works, after one eth_call and no eth_getCode', async () => {
+    const wallet = await deployOwnerWallet(chain, owner.address)
+    const signedIn = (await signInAs(wallet, signedBy(owner))).response.json()
+    chain.requests.length = 0
+    const refreshed = await refresh(signedIn.refreshToken)
+    expect(refreshed.statusCode).toBe(200)
+    expect(chain.requests).toEqual(['eth_call'])
+  })
+
+  it('negative: owner changed after sign-in: refresh is 401 SESSION_REVOKED, the session is revoked and audited', async () => {
+    const current = newWallet()
+    const wallet = await deployOwnerWallet(chain, current.address)
+    const signedIn = (await signInAs(wallet, signedBy(current))).response.json()
+    expect((await me(signedIn.accessToken)).statusCode).toBe(200)
+    await setOwner(chain, wallet, current.address, newWallet().address)
+
+    expectProblem(await refresh(signedIn.refreshToken), 401, 'SESSION_REVOKED')
+    // The access token of that session is refused at once, and the refresh token stays dead.
+    expectProblem(await me(signedIn.accessToken), 401, 'SESSION_REVOKED')
+    chain.requests.length = 0
+    expectProblem(await refresh(signedIn.refreshToken), 401, 'SESSION_REVOKED')
+    expect(chain.requests).toEqual([])
+    const events = await server.gateway.operator.auditEvents({ limit: 20 })
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'session.revoked',
+        detail: expect.objectContaining({ reason: 'contract_wallet_refused' }),
+      }),
+    )
+  })
+
+  it('behavior: with rechecking off, the same refresh works and asks no node', async () => {
+    const off = await startTestServer({
+      siweChainIds: [CHAIN],
+      chainRpcUrls: { [CHAIN]: chain.url },
+      recheckContractWalletsOnRefresh: false,
+    })
+    try {
+      const current = newWallet()
+      const wallet = await deployOwnerWallet(chain, current.address)
+      const signedIn = (await signInAs(wallet, signedBy(current), { target: off })).response.json()
+      await setOwner(chain, wallet, current.address, newWallet().address)
+      chain.requests.length = 0
+      const refreshed = await refresh(signedIn.refreshToken, off)
+      expect(refreshed.statusCode).toBe(200)
+      expect((await me(refreshed.json().accessToken, off)).statusCode).toBe(200)
+      expect(chain.requests).toEqual([])
+    } finally {
+      await off.close()
+    }
+  })
+
+  it('error: node down at refresh is 503 CHAIN_UNAVAILABLE, nothing revoked; the same token works once it is back', async () => {
+    const wallet = await deployOwnerWallet(chain, owner.address)
+    const signedIn = (await signInAs(wallet, signedBy(owner))).response.json()
+    chain.setDelayMs(1500) // past chainRpcTimeoutSeconds (1)
+    expectProblem(await refresh(signedIn.refreshToken), 503, 'CHAIN_UNAVAILABLE')
+    expect((await me(signedIn.accessToken)).statusCode).toBe(200)
+    chain.setDelayMs(0)
+    const refreshed = await refresh(signedIn.refreshToken)
+    expect(refreshed.statusCode).toBe(200)
+    // Spent now: presenting it again is reuse, as for any refresh token.
+    expectProblem(await refresh(signedIn.refreshToken), 401, 'REFRESH_TOKEN_REUSED')
+  })
+
+  it('behavior: a counterfactual (6492) session is re-checked with the same deployless call', async () => {
+    const salt = `0x${'05'.padStart(64, '0')}` as Hex
+    const account = await counterfactualAddress(chain, factory, owner.address, salt)
+    const signedIn = (
+      await signInAs(account, (text) =>
+        sign6492(owner, text, factory, deployFactoryData(owner.address, salt)),
+      )
+    ).response.json()
+    chain.requests.length = 0
+    const refreshed = await refresh(signedIn.refreshToken)
+    expect(refreshed.statusCode).toBe(200)
+    expect(chain.requests).toEqual(['eth_call'])
+  })
+
+  it('behavior: a 6492 account deployed after sign-in is checked on its deployed state: owner changed, refused', async () => {
+    const salt = `0x${'06'.padStart(64, '0')}` as Hex
+    const current = newWallet()
+    const account = await counterfactualAddress(chain, factory, current.address, salt)
+    const signedIn = (
+      await signInAs(account, (text) =>
+        sign6492(current, text, factory, deployFactoryData(current.address, salt)),
+      )
+    ).response.json()
+    await chain.send(current.address, factory, deployFactoryData(current.address, salt))
+    // (Had it stayed undeployed, the factory would build it with the original owner: 200 below.)
+    const refreshed = await refresh(signedIn.refreshToken)
+    expect(refreshed.statusCode).toBe(200)
+    await setOwner(chain, account, current.address, newWallet().address)
+    expectProblem(await refresh(refreshed.json().refreshToken), 401, 'SESSION_REVOKED')
+  })
+
+  it('behavior: an ordinary (EOA) refresh makes no RPC call', async () => {
+    const eoa = newWallet()
+    const signedIn = (await signInAs(eoa.address, signedBy(eoa))).response.json()
+    chain.requests.length = 0
+    expect((await refresh(signedIn.refreshToken)).statusCode).toBe(200)
+    expect(chain.requests).toEqual([])
+  })
+
+  it('behavior: a sliding cookie is re-checked when it is about to be renewed, not on every request', async () => {
+    const sliding = await startTestServer({
+      siweChainIds: [CHAIN],
+      chainRpcUrls: { [CHAIN]: chain.url },
+      chainRpcTimeoutSeconds: 1,
+      sessionCookieSliding: true,
+    })
+    try {
+      const current = newWallet()
+      const wallet = await deployOwnerWallet(chain, current.address)
+      const nonce = await getNonce(sliding.app)
+      const text = message(wallet, nonce)
+      const signedIn = await sliding.app.inject({
+        method: 'POST',
+        url: '/v1/auth/siwe',
+        headers: SAME_ORIGIN,
+        payload: {
+          message: text,
+          signature: await current.signMessage({ message: text }),
+          credential: 'session',
+        },
+      })
+      expect(signedIn.statusCode).toBe(200)
+      const cookie = setCookieOf(signedIn)!.value
+      const me = () => withCookie(sliding.app, cookie, { method: 'GET', url: '/v1/auth/me' })
+      await setOwner(chain, wallet, current.address, newWallet().address)
+      chain.requests.length = 0
+      // Within the hour: served as is, no node asked.
+      sliding.clock.advance(10 * 60_000)
+      expect((await me()).statusCode).toBe(200)
+      expect(chain.requests).toEqual([])
+      // Node down at renewal time: served without renewal, nothing revoked.
+      sliding.clock.advance(2 * 3_600_000)
+      chain.setDelayMs(1500)
+      const unrenewed = await me()
+      expect(unrenewed.statusCode).toBe(200)
+      expect(setCookieOf(unrenewed)).toBeUndefined()
+      chain.setDelayMs(0)
+      // Node back: the wallet refuses, the session ends.
+      expectProblem(await me(), 401, 'SESSION_REVOKED')
+      expectProblem(await me(), 401, 'SESSION_REVOKED')
+    } finally {
+      await sliding.close()
     }
   })
 })

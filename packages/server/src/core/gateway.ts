@@ -2,7 +2,8 @@ import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { Config } from '../config.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
-import type { ChainReader } from './chain/chain-reader.js'
+import { type ChainReader, noChainReader } from './chain/chain-reader.js'
+import { recheckContractWallet } from './chain/recheck-contract-wallet.js'
 import { createChallengeService } from './challenges/create-challenge-service.js'
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
@@ -14,7 +15,7 @@ import { createGeoService, type GeoService, type IpCountryDatabase } from './geo
 import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
 import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
-import type { Stores } from './ports.js'
+import type { ContractWalletCheck, Stores } from './ports.js'
 import {
   anyOfChannelRules,
   createPublishHub,
@@ -130,6 +131,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       accessTokenLifetimeMs,
       cookieMaxAgeMs: config.sessionCookieMaxAgeSeconds * 1000,
       cookieSliding: config.sessionCookieSliding,
+      ...(config.recheckContractWalletsOnRefresh
+        ? {
+            recheckContractWallet: (check: ContractWalletCheck) =>
+              recheckContractWallet(check, deps.chainReader ?? noChainReader),
+          }
+        : {}),
     },
     audit,
     bus,

@@ -91,6 +91,28 @@ export interface Session {
   userAgent?: string
   /** Cookie sessions only: SHA-256 of the secret half of the cookie value `id.secret`. */
   secretHash?: Uint8Array
+  /**
+   * Sessions of contract wallets only (EIP-1271/6492): what a refresh needs to ask the wallet
+   * again whether it still accepts its sign-in signature. Absent for ordinary (EOA) wallets.
+   */
+  contractWallet?: ContractWalletCheck
+}
+
+/**
+ * A contract wallet's sign-in proof, kept so that a refresh can re-check it against the chain's
+ * current state (owners change). Safe to store in clear: a SIWE signature is a public proof, not a
+ * credential. It cannot sign in again: the sign-in needs the message itself (only its hash is
+ * here), and that message's nonce is spent; nor can it sign anything else, since it vouches for
+ * this hash only.
+ */
+export interface ContractWalletCheck {
+  /** The SIWE message's Chain ID: the only chain asked, at sign-in and at every re-check. */
+  chainId: number
+  address: Address
+  /** EIP-191 hash of the exact message signed (what `isValidSignature` was asked about). */
+  hash: `0x${string}`
+  /** The signature as received: plain EIP-1271, or wrapped for EIP-6492. */
+  signature: `0x${string}`
 }
 
 /** One link of a refresh-token family; the family is the session. */

@@ -60,7 +60,7 @@ describe('PostgreSQL schema: sigil migrate, and the check at start', () => {
         .map((name) => `applied ${name}`)
         .join('\n'),
     )
-    expect(first.stdout).toMatch(/7 migration\(s\) applied/)
+    expect(first.stdout).toContain(`${migrationNames().length} migration(s) applied`)
     const again = await sigil(url, 'migrate')
     expect(again.status, again.stderr).toBe(0)
     expect(again.stdout).not.toContain('applied 0')

@@ -139,6 +139,26 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       ...overrides,
     })
 
+    it('behavior: a contract wallet session round-trips its sign-in check; an EOA session has none', async () => {
+      const account = await newAccount()
+      const contractWallet = {
+        chainId: 8453,
+        address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' as Address,
+        hash: `0x${'ab'.repeat(32)}` as const,
+        signature: `0x${'cd'.repeat(200)}${'6492'.repeat(16)}` as const,
+      }
+      const wallet = session(account.id, { contractWallet })
+      const eoa = session(account.id)
+      const t = token(wallet.id)
+      await stores().sessions.create(wallet, t)
+      await stores().sessions.create(eoa, token(eoa.id))
+      expect(await stores().sessions.find(wallet.id)).toEqual(wallet)
+      expect((await stores().sessions.findRefreshToken(t.id))!.session.contractWallet).toEqual(contractWallet)
+      expect(await stores().sessions.find(eoa.id)).not.toHaveProperty('contractWallet')
+      const active = await stores().sessions.listActiveOfAccount(account.id, T0 + 1)
+      expect(active.find((s) => s.id === wallet.id)?.contractWallet).toEqual(contractWallet)
+    })
+
     it('behavior: a session and its first refresh token round-trip, bytes as Uint8Array', async () => {
       const account = await newAccount()
       const s = session(account.id, {

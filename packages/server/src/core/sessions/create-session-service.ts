@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
-import { AuthError } from '../errors.js'
-import type { Session, SessionStore } from '../ports.js'
+import { AuthError, isAuthError } from '../errors.js'
+import type { ContractWalletCheck, Session, SessionStore } from '../ports.js'
 import { createLocalRevocationBus, type RevocationBus } from '../revocation/revocation-bus.js'
 import { createSecretToken, parseSecretToken, randomId, secretMatches } from '../secret-token.js'
 import type { RevocationList } from './revocation-list.js'
@@ -16,6 +16,21 @@ export interface SessionServiceOptions {
   /** Lifetime of a session cookie; with `cookieSliding`, renewed on use up to `sessionMaxAgeMs`. */
   cookieMaxAgeMs: number
   cookieSliding: boolean
+  /**
+   * Whether a contract wallet still accepts its sign-in signature (`recheckContractWallet` over the
+   * chain reader), asked at every refresh of a session that recorded one, and before a sliding
+   * cookie is renewed. Absent (`recheckContractWalletsOnRefresh` off): never re-checked. Throws
+   * CHAIN_UNAVAILABLE when the node cannot answer.
+   */
+  recheckContractWallet?: ((check: ContractWalletCheck) => Promise<boolean>) | undefined
+}
+
+/** What a new session records: who, from where, and a contract wallet's sign-in check (EOAs: none). */
+export interface SessionStartRequest {
+  accountId: string
+  ip?: string
+  userAgent?: string
+  contractWallet?: ContractWalletCheck
 }
 
 export interface StartedCookieSession {
@@ -23,6 +38,8 @@ export interface StartedCookieSession {
   /** `id.secret`: the cookie value, shown to the client once; only SHA-256(secret) is stored. */
   cookieValue: string
 }
+
+const isChainOutage = (error: unknown) => isAuthError(error) && error.code === 'CHAIN_UNAVAILABLE'
 
 /** How often use of a cookie session is written back (last used; sliding renewal). */
 const TOUCH_EVERY_MS = 60_000
@@ -35,18 +52,27 @@ export interface StartedSession {
 }
 
 export interface SessionService {
-  start(request: { accountId: string; ip?: string; userAgent?: string }): Promise<StartedSession>
+  start(request: SessionStartRequest): Promise<StartedSession>
   /** A cookie session: a fresh id at every sign-in, so a client-chosen id can never be fixed. */
-  startCookie(request: { accountId: string; ip?: string; userAgent?: string }): Promise<StartedCookieSession>
+  startCookie(request: SessionStartRequest): Promise<StartedCookieSession>
   /**
    * Checks a presented cookie value; returns the session and, when sliding renewal moved its
-   * expiry, the new expiry (the transport re-sets the cookie then).
+   * expiry, the new expiry (the transport re-sets the cookie then). A contract wallet's session is
+   * re-checked on the chain only when it is about to be renewed (at most hourly), never on every
+   * request: refused, the session is revoked (SESSION_REVOKED); node unreachable, it is served
+   * without renewal this time.
    */
   authenticateCookie(cookieValue: string): Promise<{ session: Session; renewedUntil?: number }>
   listActive(accountId: string): Promise<Session[]>
   /** Revokes one of the account's sessions; throws SESSION_NOT_FOUND for anything else. */
   revokeOwn(accountId: string, sessionId: string): Promise<void>
-  /** Exchanges a refresh token for a new one (rotation). A superseded token revokes its family. */
+  /**
+   * Exchanges a refresh token for a new one (rotation). A superseded token revokes its family.
+   * A contract wallet's session is re-checked on the chain first (`recheckContractWallet`), after
+   * the token is verified and before it is spent: a wallet that no longer accepts its sign-in
+   * signature revokes the session (SESSION_REVOKED); an unreachable node is CHAIN_UNAVAILABLE and
+   * leaves the presented token unspent, usable again once the node answers.
+   */
   refresh(refreshToken: string): Promise<StartedSession>
   revoke(sessionId: string): Promise<void>
   revokeAllOfAccount(accountId: string): Promise<void>
@@ -99,12 +125,34 @@ export function createSessionService(
     })
   }
 
+  /**
+   * Whether the session may go on: true unless it recorded a contract wallet, re-checking is on,
+   * and the wallet now refuses its sign-in signature; then the session is revoked and audited.
+   * CHAIN_UNAVAILABLE passes through, and nothing is revoked then.
+   */
+  const contractWalletStillValid = async (session: Session): Promise<boolean> => {
+    if (!session.contractWallet || !options.recheckContractWallet) return true
+    if (await options.recheckContractWallet(session.contractWallet)) return true
+    const now = clock.now()
+    if (await store.revoke(session.id, now)) {
+      await revoked([session.id], now)
+      await audit?.record({
+        type: 'session.revoked',
+        accountId: session.accountId,
+        detail: { session: session.id, reason: 'contract_wallet_refused' },
+      })
+    }
+    return false
+  }
+  const walletRefused = () =>
+    new AuthError('SESSION_REVOKED', 'the contract wallet no longer accepts its sign-in signature')
+
   const newSession = (
     kind: Session['kind'],
     id: string,
     expiresAt: number,
     now: number,
-    request: { accountId: string; ip?: string; userAgent?: string },
+    request: SessionStartRequest,
   ): Session => ({
     id,
     accountId: request.accountId,
@@ -114,6 +162,7 @@ export function createSessionService(
     lastUsedAt: now,
     ...(request.ip ? { ip: request.ip } : {}),
     ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+    ...(request.contractWallet ? { contractWallet: request.contractWallet } : {}),
   })
 
   return {
@@ -153,7 +202,16 @@ export function createSessionService(
       // Renew once the cookie has spent an hour of its lifetime since it was last (re)issued, and
       // only when that actually extends it (the absolute end caps every renewal).
       const extended = Math.min(now + options.cookieMaxAgeMs, absoluteEnd)
-      const renew = options.cookieSliding && extended - session.expiresAt >= RENEW_EVERY_MS
+      let renew = options.cookieSliding && extended - session.expiresAt >= RENEW_EVERY_MS
+      if (renew && session.contractWallet) {
+        try {
+          if (!(await contractWalletStillValid(session))) throw walletRefused()
+        } catch (error) {
+          // Node unreachable: the cookie is still within its lifetime; renew it another time.
+          if (!isChainOutage(error)) throw error
+          renew = false
+        }
+      }
       const renewedUntil = renew ? extended : undefined
       if (renewedUntil !== undefined || now - session.lastUsedAt >= TOUCH_EVERY_MS) {
         await store.touch(session.id, now, renewedUntil)
@@ -204,6 +262,8 @@ export function createSessionService(
       }
       if (session.revokedAt !== undefined) throw new AuthError('SESSION_REVOKED')
       if (token.expiresAt <= now || session.expiresAt <= now) throw new AuthError('REFRESH_TOKEN_EXPIRED')
+      // Before the rotation: an outage (CHAIN_UNAVAILABLE) must leave the presented token unspent.
+      if (!(await contractWalletStillValid(session))) throw walletRefused()
 
       const next = nextRefreshToken(session, now)
       const outcome = await store.rotateRefreshToken(token.id, next.record, now)

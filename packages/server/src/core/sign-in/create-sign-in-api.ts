@@ -77,7 +77,9 @@ export function createSignInApi(deps: {
     const { account, contractWallet } = await siwe.verify(proof, {
       beforeChainCall: async () => deps.chainBudget?.(context.ip),
     })
-    return { account, contractWallet }
+    /** What the new session records: the context, and a contract wallet's check (EOAs: nothing). */
+    const start = { accountId: account.id, ...context, ...(contractWallet ? { contractWallet } : {}) }
+    return { account, start, contractWallet: contractWallet !== undefined }
   }
 
   const audited = async <T extends { account: Account; sessionId: string; contractWallet?: boolean }>(
@@ -135,15 +137,15 @@ export function createSignInApi(deps: {
 
     signIn: (proof, context) =>
       audited(context, 'token', async () => {
-        const { account, contractWallet } = await verify(proof, context)
-        const tokens = await tokensFor(account, await sessions.start({ accountId: account.id, ...context }))
+        const { account, start, contractWallet } = await verify(proof, context)
+        const tokens = await tokensFor(account, await sessions.start(start))
         return { ...tokens, contractWallet }
       }),
 
     signInForCookie: (proof, context) =>
       audited(context, 'cookie', async () => {
-        const { account, contractWallet } = await verify(proof, context)
-        const { session, cookieValue } = await sessions.startCookie({ accountId: account.id, ...context })
+        const { account, start, contractWallet } = await verify(proof, context)
+        const { session, cookieValue } = await sessions.startCookie(start)
         return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt, contractWallet }
       }),
 

@@ -3,7 +3,7 @@ import type { ChainReader } from '../chain/chain-reader.js'
 import type { ChallengeService } from '../challenges/create-challenge-service.js'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
-import type { Account, AccountStore, Address } from '../ports.js'
+import type { Account, AccountStore, Address, ContractWalletCheck } from '../ports.js'
 import type { AccountStatus } from '../scopes.js'
 import { checkSiweMessage, type SiweBinding, verifySiweSignature } from './siwe-checks.js'
 
@@ -17,12 +17,13 @@ export interface SiweProof {
 export interface SiweVerifier {
   /**
    * Checks the proof and returns the signer's account (created at first sign-in), and whether a
-   * contract wallet vouched for it. `beforeChainCall` runs before the first RPC, if any.
+   * contract wallet vouched for it (with the check a refresh repeats). `beforeChainCall` runs
+   * before the first RPC, if any.
    */
   verify(
     proof: SiweProof,
     options?: { beforeChainCall?: () => Promise<void> },
-  ): Promise<{ account: Account; contractWallet: boolean }>
+  ): Promise<{ account: Account; contractWallet?: ContractWalletCheck }>
 }
 
 /**
@@ -58,7 +59,7 @@ export function createSiweVerifier(deps: {
         })
       }
 
-      const { contractWallet } = await verifySiweSignature(
+      const verdict = await verifySiweSignature(
         { message, signature, address, chainId: fields.chainId },
         {
           evmCrypto: deps.evmCrypto,
@@ -71,7 +72,7 @@ export function createSiweVerifier(deps: {
         deps.clock.now(),
         deps.newAccountStatus,
       )
-      return { account, contractWallet }
+      return verdict.contractWallet ? { account, contractWallet: verdict.check } : { account }
     },
   }
 }

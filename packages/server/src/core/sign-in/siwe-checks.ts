@@ -18,7 +18,7 @@ import {
   type LocalOutcome,
 } from '../chain/decide-signature-path.js'
 import { AuthError, type AuthErrorCode } from '../errors.js'
-import type { Address } from '../ports.js'
+import type { Address, ContractWalletCheck } from '../ports.js'
 
 /** What a SIWE message must say to sign in here; from configuration only, never from the request. */
 export interface SiweBinding {
@@ -112,14 +112,15 @@ const toHex = (bytes: Uint8Array): HexString => `0x${Buffer.from(bytes).toString
  * (wrapped signature) or EIP-1271 (deployed code) through the chain reader. `beforeChainCall`
  * runs once before the first RPC (the per-IP budget of RPC-backed attempts).
  *
- * Returns whether a contract vouched for the signature (its validity depends on chain state).
+ * Returns whether a contract vouched for the signature (its validity depends on chain state) and,
+ * then, the check a refresh repeats (`recheckContractWallet`).
  * Throws INVALID_SIGNATURE (or the local shape reason) when refused, and lets the reader's
  * CHAIN_UNAVAILABLE through: an outage is never a refusal nor a success.
  */
 export async function verifySiweSignature(
   input: { message: string; signature: string; address: Address; chainId: number },
   deps: { evmCrypto: EvmCrypto; chains?: ChainReader | undefined; beforeChainCall?: () => Promise<void> },
-): Promise<{ contractWallet: boolean }> {
+): Promise<{ contractWallet: false } | { contractWallet: true; check: ContractWalletCheck }> {
   const { message, signature, address, chainId } = input
   const signer = recoverPersonalMessageSigner(message, signature, deps.evmCrypto)
   const local: LocalOutcome = !signer.ok
@@ -153,5 +154,5 @@ export async function verifySiweSignature(
   }
   if (!valid)
     throw new AuthError('INVALID_SIGNATURE', `contract wallet refused the signature (${decision.path})`)
-  return { contractWallet: true }
+  return { contractWallet: true, check: { chainId, address, hash, signature: sig } }
 }

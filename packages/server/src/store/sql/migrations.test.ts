@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 
-/** Every statement the SQLite migrations run on a fresh SQLite database, in order. */
-async function sqliteStatements(): Promise<string[]> {
+/** Every statement the SQLite migrations (up to `target`, else all) run on a fresh SQLite database, in order. */
+async function sqliteStatements(target?: string): Promise<string[]> {
   const statements: string[] = []
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
@@ -15,7 +15,8 @@ async function sqliteStatements(): Promise<string[]> {
     },
   })
   try {
-    const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest()
+    const migrator = new Migrator({ db, provider: migrationProvider('sqlite') })
+    const { error } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest()
     expect(error).toBeUndefined()
   } finally {
     await db.destroy()
@@ -27,13 +28,19 @@ describe('migrations', () => {
   it('invariant: the SQLite migrations run exactly the statements they always ran (existing databases)', async () => {
     // Pinned when the migrations became dialect-aware: a change here means an existing SQLite
     // database would differ from a new one. Add a migration instead of editing one.
-    const statements = await sqliteStatements()
+    const statements = await sqliteStatements('0007_starknet_display_address')
     expect(statements).toHaveLength(28)
     expect(statements.filter((s) => s.includes('"secret_hash" blob'))).toHaveLength(3)
     expect(statements.join('\n')).toContain('"seq" integer primary key autoincrement')
     expect(createHash('sha256').update(statements.join('\n')).digest('hex')).toBe(
       '78180b88bfb7e3e7babb08c499299ae3964dc80f7d5fb490a4898514f5034a1f',
     )
+  })
+
+  it('invariant: migrations after 0007 only add; 0008 adds the nullable sessions.wallet_check', async () => {
+    const all = await sqliteStatements()
+    expect(all.slice(0, 28)).toEqual(await sqliteStatements('0007_starknet_display_address'))
+    expect(all.slice(28)).toEqual(['alter table "sessions" add column "wallet_check" text'])
   })
 
   it('behavior: 0007 gives Stark-key accounts their own address as display address, and touches no other', async () => {

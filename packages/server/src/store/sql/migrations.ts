@@ -209,6 +209,13 @@ const migrationsFor = ({ bytes, serialType, serial }: DdlTypes): Record<string, 
       )
     },
   },
+  '0008_session_wallet_check': {
+    async up(db: Kysely<unknown>) {
+      // A contract wallet's sign-in proof (JSON: chain id, address, message hash, signature), for
+      // re-checks at refresh; null for ordinary wallets. Public data: see ContractWalletCheck.
+      await db.schema.alterTable('sessions').addColumn('wallet_check', 'text').execute()
+    },
+  },
 })
 
 /** The migrations as `dialect` runs them: the same names and steps, that dialect's column types. */

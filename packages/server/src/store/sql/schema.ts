@@ -53,6 +53,8 @@ export interface SessionRow {
   ip: string | null
   user_agent: string | null
   secret_hash: Uint8Array | null
+  /** JSON of a ContractWalletCheck (contract-wallet sessions only); null for ordinary wallets. */
+  wallet_check: string | null
 }
 
 export interface RefreshTokenRow {

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { RefreshToken, Session, SessionStore } from '../../core/ports.js'
+import type { ContractWalletCheck, RefreshToken, Session, SessionStore } from '../../core/ports.js'
 import type { Database, RefreshTokenRow, SessionRow } from './schema.js'
 
 const toSession = (row: SessionRow): Session => ({
@@ -13,7 +13,21 @@ const toSession = (row: SessionRow): Session => ({
   ...(row.ip === null ? {} : { ip: row.ip }),
   ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
   ...(row.secret_hash === null ? {} : { secretHash: new Uint8Array(row.secret_hash) }),
+  ...(row.wallet_check === null ? {} : { contractWallet: parseWalletCheck(row.wallet_check) }),
 })
+
+const walletCheckColumn = (check: ContractWalletCheck): string =>
+  JSON.stringify({
+    chainId: check.chainId,
+    address: check.address,
+    hash: check.hash,
+    signature: check.signature,
+  })
+
+const parseWalletCheck = (text: string): ContractWalletCheck => {
+  const { chainId, address, hash, signature } = JSON.parse(text) as ContractWalletCheck
+  return { chainId, address, hash, signature }
+}
 
 const toRefreshToken = (row: RefreshTokenRow): RefreshToken => ({
   id: row.id,
@@ -60,6 +74,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
             ip: session.ip ?? null,
             user_agent: session.userAgent ?? null,
             secret_hash: session.secretHash ?? null,
+            wallet_check: session.contractWallet ? walletCheckColumn(session.contractWallet) : null,
           })
           .execute()
         if (refreshToken)
