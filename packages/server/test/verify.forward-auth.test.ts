@@ -240,3 +240,64 @@ describe('routePolicy configuration', () => {
     expect(() => loadConfig({ env: { SIGIL_ROUTE_POLICY: '/api/*=read' } })).toThrow(/routePolicy/)
   })
 })
+
+describe('X-Sigil-Assertion', () => {
+  it('default: off unless verifyAssertionAudience is set; then a 10 s JWT of the JWKS key', async () => {
+    server = await startTestServer({ verifyAssertionAudience: 'https://engine.internal' })
+    const account = await signedIn(server)
+    const response = await verify({ ...account.headers, ...forwarded('POST', '/api/orders?x=1') })
+    const assertion = String(response.headers['x-sigil-assertion'])
+    const [header, payload] = assertion
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')))
+    expect(header).toEqual({
+      alg: 'ES256',
+      kid: server.gateway.jwks().keys[0]!.kid,
+      typ: 'sigil-assertion+jwt',
+    })
+    expect(payload).toEqual({
+      iss: server.config.jwtIssuer,
+      aud: 'https://engine.internal',
+      sub: account.accountId,
+      iat: Math.floor(server.clock.now() / 1000),
+      exp: Math.floor(server.clock.now() / 1000) + 10,
+      jti: expect.any(String),
+      scope: 'read trade account',
+      credential: 'jwt',
+      method: 'POST',
+      path: '/api/orders?x=1',
+    })
+    // A public answer vouches for nobody: no assertion either.
+    const policy = await startTestServer({
+      verifyAssertionAudience: 'https://engine.internal',
+      routePolicy: [{ path: '/open', access: 'public' }],
+    })
+    try {
+      const open = await policy.app.inject({ url: '/v1/verify', headers: forwarded('GET', '/open') })
+      expect([open.statusCode, open.headers['x-sigil-assertion']]).toEqual([200, undefined])
+    } finally {
+      await policy.close()
+    }
+  })
+
+  it('attack: an assertion is never accepted as an access token, even with the access-token audience', async () => {
+    for (const audience of ['https://engine.internal', undefined]) {
+      server = await startTestServer({ verifyAssertionAudience: audience ?? 'placeholder' })
+      if (audience === undefined) {
+        // Same aud as access tokens: only typ tells them apart, and it does.
+        await server.close()
+        server = await startTestServer({ verifyAssertionAudience: 'https://app.example' })
+        expect(server.config.jwtAudience).toBe('https://app.example')
+      }
+      const account = await signedIn(server)
+      const response = await verify({ ...account.headers, ...forwarded('GET', '/api/orders') })
+      const assertion = String(response.headers['x-sigil-assertion'])
+      for (const url of ['/v1/auth/me', '/v1/verify/read']) {
+        const refused = await server.app.inject({ url, headers: { authorization: `Bearer ${assertion}` } })
+        expectProblem(refused, 401, 'TOKEN_INVALID')
+      }
+      await server.close()
+    }
+  })
+})
