@@ -99,6 +99,14 @@ const MATRIX: Record<string, Need> = {
   'PATCH /v1/verify': FORWARDED,
   'DELETE /v1/verify': FORWARDED,
   'OPTIONS /v1/verify': FORWARDED,
+  // The same for Envoy's ext_authz, which appends the original path to its path_prefix.
+  'GET /v1/verify/*': FORWARDED,
+  'HEAD /v1/verify/*': FORWARDED,
+  'POST /v1/verify/*': FORWARDED,
+  'PUT /v1/verify/*': FORWARDED,
+  'PATCH /v1/verify/*': FORWARDED,
+  'DELETE /v1/verify/*': FORWARDED,
+  'OPTIONS /v1/verify/*': FORWARDED,
   'GET /evedex/auth/nonce': PUBLIC,
   'HEAD /evedex/auth/nonce': PUBLIC,
   'POST /evedex/auth/user/sign-up': PUBLIC,
@@ -151,6 +159,8 @@ const MATRIX: Record<string, Need> = {
 const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
+// Envoy's form of the verify endpoint is documented as /v1/verify.
+HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => `${method} /v1/verify/*`))
 /**
  * What every request meets, live: the declared routes, with the proxy's catch-all replaced by what
  * its route policy decides (paradexUpstreamPolicy): the default public market data (the
@@ -174,6 +184,13 @@ const LIVE: Record<string, Exclude<Need, 'policy' | 'forwarded'>> = {
   'PUT /v1/verify': TRADE,
   'PATCH /v1/verify': TRADE,
   'DELETE /v1/verify': TRADE,
+  'GET /v1/verify/*': READ,
+  'HEAD /v1/verify/*': READ,
+  'OPTIONS /v1/verify/*': READ,
+  'POST /v1/verify/*': TRADE,
+  'PUT /v1/verify/*': TRADE,
+  'PATCH /v1/verify/*': TRADE,
+  'DELETE /v1/verify/*': TRADE,
 }
 for (const path of settingsOf(loadConfig(), paradexDialect).upstreamPublicPaths) {
   const route = `/paradex/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`
@@ -342,7 +359,7 @@ async function requestFor(
     'POST /evedex/auth/refresh': async () => ({ authorization: `Bearer ${await f.freshRefreshToken()}` }),
   }
   // The verify endpoint asks about the request a proxy states: here one of the route's own method.
-  if (pattern === '/v1/verify')
+  if (pattern === '/v1/verify' || pattern === '/v1/verify/*')
     ownHeaders[route] = async () => ({ 'x-forwarded-method': method, 'x-forwarded-uri': '/orders' })
   const payload = await payloads[route]?.()
   const headers = await ownHeaders[route]?.()

@@ -97,6 +97,21 @@ describe('GET /v1/verify without a route policy', () => {
     expect(viaPost.statusCode).toBe(200)
     const head = await verify({ 'x-api-key': read.secret, ...forwarded('POST', '/a') }, 'HEAD')
     expect(head.statusCode).toBe(403)
+    // Envoy's ext_authz asks at path_prefix + the original path, with the client's method.
+    const envoy = (method: 'GET' | 'POST', path: string) =>
+      server.app.inject({
+        method,
+        url: `/v1/verify${path}`,
+        headers: { 'x-api-key': read.secret, ...forwarded(method, path) },
+      })
+    expect((await envoy('GET', '/api/orders?x=1')).statusCode).toBe(200)
+    expectProblem(await envoy('POST', '/api/orders'), 403, 'SCOPE_MISSING')
+    // The headers decide, not the path below /v1/verify/; without them nothing is guessed.
+    const bare = await server.app.inject({
+      url: '/v1/verify/api/orders',
+      headers: { 'x-api-key': read.secret },
+    })
+    expectProblem(bare, 400, 'FORWARDED_REQUEST_INVALID')
   })
 
   it('attack: no credential is 401 with a problem body, counted against the client IP', async () => {

@@ -76,38 +76,44 @@ export async function nativeVerifyRoutes(
   const compiled = config.routePolicy === undefined ? undefined : compileRoutePolicy(config.routePolicy)
   if (compiled && !compiled.ok) throw new Error(`routePolicy: ${compiled.reason}`)
   const audience = config.verifyAssertionAudience
-  app.route({
-    // Any method: nginx auth_request always GETs, Caddy and Traefik GET too, Envoy keeps the
-    // client's method. What counts is the original request the proxy states in its headers (the
-    // identification hook reads it: RouteAuth `{ forwarded }`). HEAD comes with GET.
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    url: '',
-    config: { auth: { forwarded: compiled?.value } },
-    schema: {
-      tags: ['verify'],
-      security,
-      summary: 'Forward auth: decide the original request by the route policy',
-      response: { 200: VerifiedRequest, ...problemResponses },
-    },
-    async handler(request, reply) {
-      reply.header('cache-control', 'no-store')
-      const identity = request.identity
-      const forwarded = request.forwarded!
-      // A path the policy makes public: nobody is vouched for, even when a credential came along.
-      if (request.routeAuth === 'public' || !identity)
-        return { access: 'public', method: forwarded.method, path: forwarded.uri }
-      const wallet = await gateway.forwardAuth.walletOf(identity.accountId)
-      reply.headers(identityHeaders(identity, wallet))
-      if (audience !== undefined)
-        reply.header('x-sigil-assertion', await gateway.forwardAuth.assert(identity, forwarded, audience))
-      return {
-        access: 'granted',
-        method: forwarded.method,
-        path: forwarded.uri,
-        accountId: identity.accountId,
-        credential: identity.via,
-        scopes: identity.scopes,
-      }
-    },
-  })
+  const route = (url: string, hide: boolean) =>
+    app.route({
+      // Any method: nginx auth_request always GETs, Caddy and Traefik GET too, Envoy keeps the
+      // client's method. What counts is the original request the proxy states in its headers (the
+      // identification hook reads it: RouteAuth `{ forwarded }`). HEAD comes with GET.
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url,
+      config: { auth: { forwarded: compiled?.value } },
+      schema: {
+        tags: ['verify'],
+        security,
+        summary: 'Forward auth: decide the original request by the route policy',
+        response: { 200: VerifiedRequest, ...problemResponses },
+        ...(hide ? { hide: true } : {}),
+      },
+      async handler(request, reply) {
+        reply.header('cache-control', 'no-store')
+        const identity = request.identity
+        const forwarded = request.forwarded!
+        // A path the policy makes public: nobody is vouched for, even when a credential came along.
+        if (request.routeAuth === 'public' || !identity)
+          return { access: 'public', method: forwarded.method, path: forwarded.uri }
+        const wallet = await gateway.forwardAuth.walletOf(identity.accountId)
+        reply.headers(identityHeaders(identity, wallet))
+        if (audience !== undefined)
+          reply.header('x-sigil-assertion', await gateway.forwardAuth.assert(identity, forwarded, audience))
+        return {
+          access: 'granted',
+          method: forwarded.method,
+          path: forwarded.uri,
+          accountId: identity.accountId,
+          credential: identity.via,
+          scopes: identity.scopes,
+        }
+      },
+    })
+  route('', false)
+  // Envoy's HTTP ext_authz asks at path_prefix + the original path: the same endpoint, decided on
+  // the forwarded headers alone (the path below /v1/verify/ is not read).
+  route('/*', true)
 }
