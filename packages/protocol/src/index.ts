@@ -14,6 +14,11 @@ export { createJwks, type JsonWebKeySet, type JwksEntry } from './jwt/create-jwk
 export { generateSigningKey, type SigningKeyPair } from './jwt/generate-signing-key.js'
 export { type ImportedSigningKey, importSigningKey } from './jwt/import-signing-key.js'
 export { signAccessToken } from './jwt/sign-access-token.js'
+export {
+  signVerifyAssertion,
+  VERIFY_ASSERTION_TYPE,
+  type VerifyAssertionClaims,
+} from './jwt/sign-verify-assertion.js'
 export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './jwt/signing-algorithm.js'
 export {
   ACCESS_TOKEN_REASONS,

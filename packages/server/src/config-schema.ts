@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ChainIds, Seconds } from './config-schema-kit.js'
+import { ACCESS_VALUES } from './core/policy/route-policy.js'
 
 /**
  * The settings of Sigil itself: with each dialect's own settings (http/dialects/<id>/settings.ts,
@@ -183,6 +184,29 @@ export const BaseConfigSchema = Type.Object(
       default: 1200,
       description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
     }),
+    routePolicy: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            methods: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+            path: Type.String({ minLength: 1 }),
+            access: Type.Union(ACCESS_VALUES.map((access) => Type.Literal(access))),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            'Verify endpoint (/v1/verify): rules {methods?, path, access} deciding what a proxied request needs (public, read, trade, session, deny); the first match wins, unnamed paths are denied. Unset: GET/HEAD/OPTIONS need read, other methods trade. Env: JSON text.',
+        },
+      ),
+    ),
+    verifyAssertionAudience: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Verify endpoint: when set, a 200 also carries X-Sigil-Assertion, a JWT of 10 s signed with the JWKS key, with this aud (the upstream).',
+      }),
+    ),
     geoBlockedCountries: Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), {
       default: [],
       uniqueItems: true,

@@ -72,9 +72,19 @@ export function fromText(schema: TSchema, raw: string): unknown {
     if (t === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
     return text
   }
+  // A list of objects (routePolicy) is JSON text; text that is not JSON stays text for validation to report.
+  if (type === 'array' && items?.type === 'object') return jsonOrText(raw)
   if (type === 'array') return raw.split(',').map((part) => scalar(items?.type, part.trim()))
   if (type === 'object') return keyValuePairs(raw)
   return scalar(type, raw)
+}
+
+function jsonOrText(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
 }
 
 /**

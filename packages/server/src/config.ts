@@ -13,6 +13,7 @@ import {
 } from './config-sources.js'
 import { resolveSiweBinding } from './core/dialect.js'
 import type { CountryCode } from './core/geo/country-codes.js'
+import { compileRoutePolicy } from './core/policy/route-policy.js'
 import { type Dialect, dialectPolicy, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
 
@@ -116,6 +117,10 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
   if (!derived) return undefined
   const geoBlockedCountries = checkGeo(input, problems)
   checkTrustedProxies(input.trustedProxies, problems)
+  if (input.routePolicy !== undefined) {
+    const policy = compileRoutePolicy(input.routePolicy)
+    if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)
+  }
   const dialectSettings = Object.fromEntries(registry.map((d) => [d.id, input[d.id]]))
   const base = Object.fromEntries(Object.entries(input).filter(([key]) => !(key in dialectSettings)))
   const config: Config = {

@@ -44,11 +44,13 @@ afterAll(() => upstream.close())
 const startServer = (flags: Record<string, unknown> = {}) =>
   startTestServer({ 'paradex.upstreamUrl': upstream.url, ...flags })
 
-type Need = 'public' | 'optional' | 'policy' | readonly Scope[]
+type Need = 'public' | 'optional' | 'policy' | 'forwarded' | readonly Scope[]
 const PUBLIC = 'public'
 /** Decided per request by the route policy of the API that declares it (a proxy's catch-all). */
 const POLICY = 'policy'
 const OPTIONAL = 'optional'
+/** Decided per request by `routePolicy` over the original request a forward-auth proxy states. */
+const FORWARDED = 'forwarded'
 const READ = ['read'] as const
 const TRADE = ['trade'] as const
 const ACCOUNT = ['account'] as const
@@ -89,6 +91,22 @@ const MATRIX: Record<string, Need> = {
   'HEAD /v1/verify/read': READ,
   'GET /v1/verify/trade': TRADE,
   'HEAD /v1/verify/trade': TRADE,
+  // Forward auth: any method (nginx GETs, Envoy keeps the client's); the forwarded headers decide.
+  'GET /v1/verify': FORWARDED,
+  'HEAD /v1/verify': FORWARDED,
+  'POST /v1/verify': FORWARDED,
+  'PUT /v1/verify': FORWARDED,
+  'PATCH /v1/verify': FORWARDED,
+  'DELETE /v1/verify': FORWARDED,
+  'OPTIONS /v1/verify': FORWARDED,
+  // The same for Envoy's ext_authz, which appends the original path to its path_prefix.
+  'GET /v1/verify/*': FORWARDED,
+  'HEAD /v1/verify/*': FORWARDED,
+  'POST /v1/verify/*': FORWARDED,
+  'PUT /v1/verify/*': FORWARDED,
+  'PATCH /v1/verify/*': FORWARDED,
+  'DELETE /v1/verify/*': FORWARDED,
+  'OPTIONS /v1/verify/*': FORWARDED,
   'GET /evedex/auth/nonce': PUBLIC,
   'HEAD /evedex/auth/nonce': PUBLIC,
   'POST /evedex/auth/user/sign-up': PUBLIC,
@@ -141,22 +159,38 @@ const MATRIX: Record<string, Need> = {
 const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
+// Envoy's form of the verify endpoint is documented as /v1/verify.
+HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => `${method} /v1/verify/*`))
 /**
  * What every request meets, live: the declared routes, with the proxy's catch-all replaced by what
  * its route policy decides (paradexUpstreamPolicy): the default public market data (the
  * paradex.upstreamPublicPaths) anonymous, other reads `read`, the rest `trade`.
  */
-const LIVE: Record<string, Exclude<Need, 'policy'>> = {
-  ...(Object.fromEntries(Object.entries(MATRIX).filter(([, need]) => need !== POLICY)) as Record<
-    string,
-    Exclude<Need, 'policy'>
-  >),
+const LIVE: Record<string, Exclude<Need, 'policy' | 'forwarded'>> = {
+  ...(Object.fromEntries(
+    Object.entries(MATRIX).filter(([, need]) => need !== POLICY && need !== FORWARDED),
+  ) as Record<string, Exclude<Need, 'policy' | 'forwarded'>>),
   'GET /paradex/v1/*': READ,
   'HEAD /paradex/v1/*': READ,
   'POST /paradex/v1/*': TRADE,
   'PUT /paradex/v1/*': TRADE,
   'PATCH /paradex/v1/*': TRADE,
   'DELETE /paradex/v1/*': TRADE,
+  // Without a routePolicy (requestFor states the route's own method as the original one).
+  'GET /v1/verify': READ,
+  'HEAD /v1/verify': READ,
+  'OPTIONS /v1/verify': READ,
+  'POST /v1/verify': TRADE,
+  'PUT /v1/verify': TRADE,
+  'PATCH /v1/verify': TRADE,
+  'DELETE /v1/verify': TRADE,
+  'GET /v1/verify/*': READ,
+  'HEAD /v1/verify/*': READ,
+  'OPTIONS /v1/verify/*': READ,
+  'POST /v1/verify/*': TRADE,
+  'PUT /v1/verify/*': TRADE,
+  'PATCH /v1/verify/*': TRADE,
+  'DELETE /v1/verify/*': TRADE,
 }
 for (const path of settingsOf(loadConfig(), paradexDialect).upstreamPublicPaths) {
   const route = `/paradex/v1/${path.replace(/\{([a-z_]+)\}/g, ':$1')}`
@@ -184,7 +218,9 @@ const normalise = (auth: unknown): Need | undefined =>
     ? auth
     : typeof auth === 'object' && auth !== null && 'policy' in auth
       ? POLICY
-      : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
+      : typeof auth === 'object' && auth !== null && 'forwarded' in auth
+        ? FORWARDED
+        : (auth as { scopes?: readonly Scope[] } | undefined)?.scopes
 
 describe('access matrix: the route table', () => {
   let server: TestServer
@@ -322,6 +358,9 @@ async function requestFor(
   const ownHeaders: Record<string, () => Promise<Record<string, string>>> = {
     'POST /evedex/auth/refresh': async () => ({ authorization: `Bearer ${await f.freshRefreshToken()}` }),
   }
+  // The verify endpoint asks about the request a proxy states: here one of the route's own method.
+  if (pattern === '/v1/verify' || pattern === '/v1/verify/*')
+    ownHeaders[route] = async () => ({ 'x-forwarded-method': method, 'x-forwarded-uri': '/orders' })
   const payload = await payloads[route]?.()
   const headers = await ownHeaders[route]?.()
   return { method, url, ...(payload === undefined ? {} : { payload }), ...(headers ? { headers } : {}) }

@@ -11,6 +11,7 @@ import { createOperatorActions, type OperatorActions } from './create-operator-a
 import { chooseCredential, type PresentedCredentials } from './credentials/choose-credential.js'
 import { type DialectKit, type EnabledDialect, resolveSiweBinding } from './dialect.js'
 import { AuthError } from './errors.js'
+import { createForwardAuth, type ForwardAuth } from './forward-auth/create-forward-auth.js'
 import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
@@ -74,6 +75,8 @@ export interface Gateway {
   authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null>
   /** An access token on its own (the WebSocket `auth` message). */
   authenticateAccessToken(token: string): Promise<Identity & { sessionId: string }>
+  /** The verify endpoint's own needs: the caller's wallet, and the signed assertion. */
+  forwardAuth: ForwardAuth
   /** What a signed-in account does with its own sessions, keys and invites. */
   account: AccountActions
   /** What the operator does from the CLI. */
@@ -273,6 +276,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       }
     },
     authenticateAccessToken,
+    forwardAuth: createForwardAuth(stores.accounts, keyRing, clock, { issuer: config.jwtIssuer }),
 
     account: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
     operator: createOperatorActions({

@@ -40,6 +40,13 @@ export const errorCatalog = {
   // 403, not 451: nginx auth_request passes only 401/403 on (any other status of the verify
   // endpoint becomes a 500), and Paradex itself answers GEO_IP_BLOCK with 403. `code` tells it apart.
   GEO_BLOCKED: [403, 'Not available from your location'],
+  // The verify endpoint: the configured routePolicy names the proxied request for no one. 403, as
+  // nginx auth_request passes only 401/403 on.
+  ROUTE_DENIED: [403, 'The route policy grants no access to this request'],
+  FORWARDED_REQUEST_INVALID: [
+    400,
+    'The proxy did not state the original method and URI, or stated them malformed',
+  ],
   INVITE_REQUIRED: [403, 'Redeem an invite code before trading'],
   INVITE_INVALID: [400, 'The invite code is unknown, expired or used up'],
   ACCOUNT_ALREADY_ACTIVE: [409, 'The account is already active'],

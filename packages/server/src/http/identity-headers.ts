@@ -1,15 +1,30 @@
 import { actingAccountIds, type Identity } from '../core/identity.js'
 
 /**
- * The identity Sigil vouches for, as headers a backend trusts (the verify endpoint's answer, and
- * what the Paradex upstream receives): one definition, so the two never drift apart.
+ * The identity Sigil vouches for, as headers a backend trusts (the verify endpoints' answer, and
+ * what the Paradex upstream receives): one definition, so the two never drift apart. `wallet`: the
+ * account's address, when the caller looked it up (the verify endpoint does).
  */
-export function identityHeaders(identity: Identity): Record<string, string> {
+export function identityHeaders(identity: Identity, wallet?: string): Record<string, string> {
   return {
     'x-sigil-account-id': identity.accountId,
+    ...(wallet === undefined ? {} : { 'x-sigil-wallet': wallet }),
     'x-sigil-credential': identity.via,
     'x-sigil-scopes': identity.scopes.join(' '),
     // The account first, then any isolated-market accounts its JWT covers.
     'x-sigil-acting-accounts': actingAccountIds(identity).join(' '),
+    // The API key behind the request, when one was used (its id, never the secret).
+    ...(identity.apiKeyId === undefined ? {} : { 'x-sigil-key-id': identity.apiKeyId }),
   }
 }
+
+/** Every header identityHeaders may set: a proxy must clear each of them from the client's request. */
+export const IDENTITY_HEADER_NAMES = [
+  'x-sigil-account-id',
+  'x-sigil-wallet',
+  'x-sigil-credential',
+  'x-sigil-scopes',
+  'x-sigil-acting-accounts',
+  'x-sigil-key-id',
+  'x-sigil-assertion',
+] as const

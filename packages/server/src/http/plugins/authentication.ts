@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import { AuthError, isAuthError } from '../../core/errors.js'
+import type { ForwardedRequest } from '../../core/forward-auth/create-forward-auth.js'
 import type { Gateway } from '../../core/gateway.js'
 import type { Identity } from '../../core/identity.js'
 import { decideAccess } from '../../core/policy/decide-access.js'
 import type { Access, CompiledRoutePolicy } from '../../core/policy/route-policy.js'
 import type { Scope } from '../../core/scopes.js'
+import { readForwardedRequest } from '../forwarded-request.js'
 import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
@@ -13,16 +15,22 @@ import { type SessionCookie, setSessionCookie } from './session-cookie.js'
  * What a route needs, declared once in its options: the only way a route can exist. `optional`:
  * the caller is identified when a credential checks out, and anonymous otherwise (never refused).
  * `{ policy }`: decided per request by the route policy (a catch-all such as a reverse proxy), over
- * the path below `prefix` (the mount of the API that declares it).
+ * the path below `prefix` (the mount of the API that declares it). `{ forwarded }`: the verify
+ * endpoint, decided per request by the policy (`undefined`: the default, reads `read` and the rest
+ * `trade`) over the ORIGINAL request a forward-auth proxy states in its headers (forwarded-request.ts).
  */
 export type RouteAuth =
   | 'public'
   | 'optional'
   | { scopes: readonly Scope[] }
   | { policy: CompiledRoutePolicy; prefix: string }
+  | { forwarded: CompiledRoutePolicy | undefined }
 
-/** A route's requirement for this request: a policy decided, or the static declaration. */
-type RequestAuth = 'public' | 'optional' | 'deny' | { scopes: readonly Scope[] }
+/**
+ * A route's requirement for this request: a policy decided, or the static declaration. `refuse`:
+ * refused whoever asks, with this error, raised by the authorization hook (after rate limiting).
+ */
+type RequestAuth = 'public' | 'optional' | 'deny' | { scopes: readonly Scope[] } | { refuse: AuthError }
 
 const POLICY_SCOPES = {
   read: ['read'],
@@ -34,6 +42,19 @@ const POLICY_SCOPES = {
 function requestAuth(request: FastifyRequest): RequestAuth | undefined {
   const auth = request.routeOptions.config.auth
   if (auth === undefined || typeof auth === 'string' || 'scopes' in auth) return auth
+  if ('forwarded' in auth) {
+    const forwarded = readForwardedRequest(request.headers)
+    if ('invalid' in forwarded)
+      return {
+        refuse: new AuthError('FORWARDED_REQUEST_INVALID', forwarded.invalid, { detail: forwarded.invalid }),
+      }
+    request.forwarded = forwarded
+    const access = decideAccess(auth.forwarded, forwarded.method, forwarded.uri)
+    // The query may hold anything (tokens included): the log names the method and path only.
+    const path = forwarded.uri.split('?')[0]
+    if (access === 'deny') return { refuse: new AuthError('ROUTE_DENIED', `${forwarded.method} ${path}`) }
+    return access === 'public' ? access : { scopes: POLICY_SCOPES[access] }
+  }
   const access = decideAccess(auth.policy, request.method, request.url.slice(auth.prefix.length))
   return access === 'public' || access === 'deny' ? access : { scopes: POLICY_SCOPES[access] }
 }
@@ -52,6 +73,8 @@ declare module 'fastify' {
     credentialError: AuthError | null
     /** What the route needs of this request, decided once by the first hook. */
     routeAuth: RequestAuth | null
+    /** The original request a forward-auth proxy stated (`{ forwarded }` routes: the verify endpoint). */
+    forwarded: ForwardedRequest | null
   }
 }
 
@@ -107,6 +130,7 @@ export function registerIdentification(
   app.decorateRequest('credentialError', null)
   app.decorateRequest('sessionCookie', null)
   app.decorateRequest('routeAuth', null)
+  app.decorateRequest('forwarded', null)
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
@@ -114,7 +138,8 @@ export function registerIdentification(
   app.addHook('onRequest', async (request, reply) => {
     const auth = requestAuth(request)
     request.routeAuth = auth ?? null
-    if (!auth || auth === 'public' || auth === 'deny') return
+    if (!auth || auth === 'public' || auth === 'deny' || (typeof auth === 'object' && 'refuse' in auth))
+      return
     try {
       request.identity = await identify(request, reply, gateway, cookies)
     } catch (error) {
@@ -131,10 +156,13 @@ export function registerAuthorization(app: FastifyInstance, config: Config) {
     if (!auth || auth === 'public') return
     // A path the policy names for no one is one that does not exist here.
     if (auth === 'deny') throw new AuthError('NOT_FOUND', 'the route policy grants no access')
+    if (typeof auth === 'object' && 'refuse' in auth) throw auth.refuse
     const identity = request.identity
+    // Behind a forward-auth proxy the request to judge is the original one, not the proxy's GET.
+    const method = request.forwarded?.method ?? request.method
     const crossSite =
       identity?.via === 'cookie' &&
-      UNSAFE_METHODS.has(request.method) &&
+      UNSAFE_METHODS.has(method) &&
       !isSameOriginRequest(request.headers, config.allowedOrigins)
     if (auth === 'optional') {
       // Anonymous unless a credential checked out; a cross-site cookie counts as none.

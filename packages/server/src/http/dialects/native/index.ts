@@ -21,6 +21,6 @@ export const nativeDialect = defineDialect({
     await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
     await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
     await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
-    await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config })
+    await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config, gateway })
   },
 })

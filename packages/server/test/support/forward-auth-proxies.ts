@@ -1,0 +1,198 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { stopProcess } from './child-process.js'
+
+/**
+ * Real forward-auth proxies from Debian's packages (nginx `auth_request`, Caddy `forward_auth`),
+ * started on a free loopback port with their configuration, logs and state in `dir`, in front of
+ * `upstream` and asking `sigil` (both `127.0.0.1:<port>`). The configurations are the ones
+ * docs/gateway.md gives, with the addresses filled in.
+ */
+export interface RunningProxy {
+  url: string
+  stop(): Promise<void>
+}
+
+/** A port nothing listens on right now (released for the proxy to take). */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/** The binary's path, or a failure that says how to install it: these tests never skip silently. */
+export function requireBinary(name: 'nginx' | 'caddy'): string {
+  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) {
+    try {
+      execFileSync(join(dir, name), [name === 'nginx' ? '-v' : 'version'], { stdio: 'ignore' })
+      return join(dir, name)
+    } catch {}
+  }
+  throw new Error(`${name} is not installed: apt-get install -y ${name} (.ci/run does it)`)
+}
+
+/** Identity headers Sigil's verify endpoint may answer with (http/identity-headers.ts). */
+const IDENTITY = [
+  ['X-Sigil-Account-Id', 'sigil_account_id'],
+  ['X-Sigil-Wallet', 'sigil_wallet'],
+  ['X-Sigil-Credential', 'sigil_credential'],
+  ['X-Sigil-Scopes', 'sigil_scopes'],
+  ['X-Sigil-Acting-Accounts', 'sigil_acting_accounts'],
+  ['X-Sigil-Key-Id', 'sigil_key_id'],
+  ['X-Sigil-Assertion', 'sigil_assertion'],
+] as const
+
+export function nginxConfig(dir: string, port: number, sigil: string, upstream: string): string {
+  const captured = IDENTITY.map(
+    ([name, variable]) =>
+      `      auth_request_set $${variable} $upstream_http_${name.toLowerCase().replaceAll('-', '_')};`,
+  )
+  // proxy_set_header replaces a client's header of the same name; an empty value sends none.
+  const forwarded = IDENTITY.map(([name, variable]) => `      proxy_set_header ${name} $${variable};`)
+  return `worker_processes 1;
+error_log ${dir}/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream sigil { server ${sigil}; }
+  upstream backend { server ${upstream}; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      auth_request /_sigil/verify;
+${captured.join('\n')}
+      # auth_request passes only 401 and 403 on (with nginx's own body) and turns anything else,
+      # a 429 included, into a 500: ask Sigil once more for its own answer, body and headers.
+      error_page 401 403 500 = @sigil_refused;
+${forwarded.join('\n')}
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_pass http://backend;
+    }
+    location = /_sigil/verify {
+      internal;
+      proxy_pass http://sigil/v1/verify;
+      proxy_method GET;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-URI $request_uri;
+      # Only nginx states the original request: a client's copy of the other family is dropped.
+      proxy_set_header X-Forwarded-Method "";
+      proxy_set_header X-Forwarded-Uri "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+    }
+    location @sigil_refused {
+      rewrite ^ /v1/verify break;
+      # auth_request already copied Sigil's WWW-Authenticate of a 401.
+      proxy_hide_header WWW-Authenticate;
+      proxy_method GET;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-URI $request_uri;
+      proxy_set_header X-Forwarded-Method "";
+      proxy_set_header X-Forwarded-Uri "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_pass http://sigil;
+    }
+  }
+}
+`
+}
+
+/** A Caddyfile matcher and directive removing `name` when it holds Caddy's literal placeholder. */
+function dropUnexpanded(name: string): string {
+  const matcher = `@no_${name.toLowerCase().replaceAll('-', '_')}`
+  return `    ${matcher} header ${name} "\\{http.reverse_proxy.header.*"\n    request_header ${matcher} -${name}`
+}
+
+export function caddyConfig(dir: string, port: number, sigil: string, upstream: string): string {
+  const names = IDENTITY.map(([name]) => name)
+  return `{
+  admin off
+  auto_https off
+  storage file_system ${dir}/storage
+}
+http://127.0.0.1:${port} {
+  bind 127.0.0.1
+  route {
+    # A client's own identity headers (and a rival statement of the original request) never pass:
+    # copy_headers sets only the ones Sigil answered with.
+${[...names, 'X-Original-Method', 'X-Original-Uri'].map((name) => `    request_header -${name}`).join('\n')}
+    forward_auth ${sigil} {
+      uri /v1/verify
+      copy_headers ${names.join(' ')}
+    }
+    # Caddy 2.6 copies a header the answer lacks as its unexpanded placeholder: drop those.
+${names.map(dropUnexpanded).join('\n')}
+    reverse_proxy ${upstream}
+  }
+}
+`
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`proxy exited (${child.exitCode}): ${log()}`)
+    try {
+      await fetch(`http://127.0.0.1:${port}/_probe`, { signal: AbortSignal.timeout(500) })
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(`proxy did not listen on ${port}: ${log()}`)
+}
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<RunningProxy> {
+  let output = ''
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  return waitForPort(port, child, () => output).then(
+    () => ({ url: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) }),
+    async (error) => {
+      await stopProcess(child)
+      throw error
+    },
+  )
+}
+
+export async function startNginx(dir: string, sigil: string, upstream: string): Promise<RunningProxy> {
+  const nginx = requireBinary('nginx')
+  const port = await freePort()
+  const conf = join(dir, 'nginx.conf')
+  writeFileSync(conf, nginxConfig(dir, port, sigil, upstream))
+  // The prefix and every path inside `dir`: no root, no /var/log, no /run.
+  return start(
+    nginx,
+    ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', `daemon off; pid ${dir}/nginx.pid;`],
+    process.env,
+    port,
+  )
+}
+
+export async function startCaddy(dir: string, sigil: string, upstream: string): Promise<RunningProxy> {
+  const caddy = requireBinary('caddy')
+  const port = await freePort()
+  const file = join(dir, 'Caddyfile')
+  writeFileSync(file, caddyConfig(dir, port, sigil, upstream))
+  for (const sub of ['home', 'config', 'data']) mkdirSync(join(dir, sub), { recursive: true })
+  const env = {
+    PATH: process.env.PATH,
+    HOME: join(dir, 'home'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_DATA_HOME: join(dir, 'data'),
+  }
+  return start(caddy, ['run', '--config', file, '--adapter', 'caddyfile'], env, port)
+}
