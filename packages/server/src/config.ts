@@ -1,6 +1,12 @@
 import type { TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { checkBinding, checkGeo, checkMounts, checkTrustedProxies } from './config-checks.js'
+import {
+  checkBinding,
+  checkGeo,
+  checkMetricsAllowFrom,
+  checkMounts,
+  checkTrustedProxies,
+} from './config-checks.js'
 import type { BaseConfigInput } from './config-schema.js'
 import {
   type ConfigEntry,
@@ -116,6 +122,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
   if (!derived) return undefined
   const geoBlockedCountries = checkGeo(input, problems)
   checkTrustedProxies(input.trustedProxies, problems)
+  const metricsAllowFrom = checkMetricsAllowFrom(input.metricsAllowFrom, problems)
   const dialectSettings = Object.fromEntries(registry.map((d) => [d.id, input[d.id]]))
   const base = Object.fromEntries(Object.entries(input).filter(([key]) => !(key in dialectSettings)))
   const config: Config = {
@@ -125,6 +132,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     dialectSettings,
     // Upper case, as every source is compared; header names as Node delivers them (lower case).
     geoBlockedCountries,
+    metricsAllowFrom,
     ...(input.geoCountryHeader === undefined
       ? {}
       : { geoCountryHeader: input.geoCountryHeader.toLowerCase() }),
