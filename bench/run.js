@@ -71,7 +71,9 @@ async function startSigil(extraEnv) {
     env: {
       PATH: process.env.PATH,
       SIGIL_DATABASE_URL: values['database-url'] ?? `sqlite:${join(dir, 'bench.db')}`,
-      ...(values['redis-url'] ? { SIGIL_REDIS_URL: values['redis-url'], SIGIL_REDIS_KEY_PREFIX: `sigil-bench:${port}:` } : {}),
+      ...(values['redis-url']
+        ? { SIGIL_REDIS_URL: values['redis-url'], SIGIL_REDIS_KEY_PREFIX: `sigil-bench:${port}:` }
+        : {}),
       SIGIL_LOG_LEVEL: 'error',
       // Measure the auth work itself; rate limiting is a per-client budget, not a cost to time here.
       SIGIL_RATE_LIMITS: 'off',
