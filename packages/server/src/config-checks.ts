@@ -102,3 +102,14 @@ export function checkTrustedProxies(proxies: readonly string[], problems: string
     else if (range.endsWith('/0')) problems.push(`trustedProxies/${i}: a /0 range would trust every client`)
   }
 }
+
+/** `metricsAllowFrom`: addresses or CIDR ranges, normalised, or a problem naming the entry. */
+export function checkMetricsAllowFrom(ranges: readonly string[], problems: string[]): string[] {
+  const normalised: string[] = []
+  for (const [i, text] of ranges.entries()) {
+    const range = normalizeIpRange(text)
+    if (range) normalised.push(range)
+    else problems.push(`metricsAllowFrom/${i}: not an IP address or CIDR range`)
+  }
+  return normalised
+}

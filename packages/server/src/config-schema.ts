@@ -121,6 +121,18 @@ export const BaseConfigSchema = Type.Object(
       default: [],
       description: 'Proxy addresses/CIDRs whose X-Forwarded-For is believed (right to left).',
     }),
+    metricsAllowFrom: Type.Array(Type.String({ minLength: 1 }), {
+      default: ['127.0.0.0/8', '::1'],
+      description:
+        'Client addresses/CIDRs that may read /metrics; everyone else gets 404 (unless metricsToken).',
+    }),
+    metricsToken: Type.Optional(
+      Type.String({
+        minLength: 16,
+        pattern: '^[\\x21-\\x7e]+$',
+        description: 'Bearer token that opens /metrics from any address (a scraper elsewhere).',
+      }),
+    ),
     sessionCookieName: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z0-9_-]+$',

@@ -1,6 +1,12 @@
 import type { TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { checkBinding, checkGeo, checkMounts, checkTrustedProxies } from './config-checks.js'
+import {
+  checkBinding,
+  checkGeo,
+  checkMetricsAllowFrom,
+  checkMounts,
+  checkTrustedProxies,
+} from './config-checks.js'
 import type { BaseConfigInput } from './config-schema.js'
 import {
   type ConfigEntry,
@@ -121,6 +127,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     const policy = compileRoutePolicy(input.routePolicy)
     if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)
   }
+  const metricsAllowFrom = checkMetricsAllowFrom(input.metricsAllowFrom, problems)
   const dialectSettings = Object.fromEntries(registry.map((d) => [d.id, input[d.id]]))
   const base = Object.fromEntries(Object.entries(input).filter(([key]) => !(key in dialectSettings)))
   const config: Config = {
@@ -130,6 +137,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     dialectSettings,
     // Upper case, as every source is compared; header names as Node delivers them (lower case).
     geoBlockedCountries,
+    metricsAllowFrom,
     ...(input.geoCountryHeader === undefined
       ? {}
       : { geoCountryHeader: input.geoCountryHeader.toLowerCase() }),

@@ -8,6 +8,7 @@ import { selectEvmCrypto } from './crypto/select-evm-crypto.js'
 import { buildApp } from './http/app.js'
 import { type Dialect, enabledDialects, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
+import { createMetrics, type Metrics } from './metrics/create-metrics.js'
 import { openIpCountryDatabase } from './store/geo/open-ip-country-database.js'
 import { openStores } from './store/open-stores.js'
 import { openRedisStores } from './store/redis/open-redis-stores.js'
@@ -41,7 +42,11 @@ function lateLog() {
  * The ephemeral ports (nonces, rate-limit counters, strict-replay claims) on Redis, shared by every
  * replica; the durable ones stay where they are. Redis unreachable at start stops the server.
  */
-async function withRedisStores(stores: Stores, config: Config, log: PubSubLog): Promise<Stores> {
+async function withRedisStores(
+  stores: Stores,
+  config: Config,
+  log: PubSubLog,
+): Promise<{ stores: Stores; rateLimitFailedOver: () => boolean }> {
   let redis: Awaited<ReturnType<typeof openRedisStores>>
   try {
     redis = await openRedisStores(config.redisUrl!, { keyPrefix: config.redisKeyPrefix, log })
@@ -49,16 +54,20 @@ async function withRedisStores(stores: Stores, config: Config, log: PubSubLog): 
     await stores.close()
     throw error
   }
-  return {
+  const shared: Stores = {
     ...stores,
     challenges: redis.challenges,
     rateLimits: redis.rateLimits,
     signatureUses: redis.signatureUses,
+    async ping() {
+      await Promise.all([stores.ping?.(), redis.ping()])
+    },
     async close() {
       await redis.close()
       await stores.close()
     },
   }
+  return { stores: shared, rateLimitFailedOver: () => redis.rateLimits.failedOver }
 }
 
 export interface SigilOptions {
@@ -79,6 +88,8 @@ export interface Sigil {
   app: FastifyInstance | undefined
   /** What was chosen at start, for the start-up log: the secp256k1 backend, the IP ranges read. */
   facts: { evmCrypto: string; ipRanges: number }
+  /** What `/metrics` serves (a registry of this Sigil's own). */
+  metrics: Metrics
   close(): Promise<void>
 }
 
@@ -97,7 +108,9 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     options.stores ?? (await openStores(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const log = lateLog()
   // Operator commands need no nonces or counters: only the server moves them to Redis.
-  const stores = role === 'server' && config.redisUrl ? await withRedisStores(durable, config, log) : durable
+  const withRedis =
+    role === 'server' && config.redisUrl ? await withRedisStores(durable, config, log) : undefined
+  const stores = withRedis?.stores ?? durable
   const masterKey = masterKeyBytes(config)
   const pubsub = config.redisUrl
     ? createRedisPubSub(config.redisUrl, { keyPrefix: config.redisKeyPrefix, log })
@@ -105,6 +118,11 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   const chainReader = config.chainRpcUrls
     ? createRpcChainReader({ urls: config.chainRpcUrls, timeoutMs: config.chainRpcTimeoutSeconds * 1000 })
     : undefined
+  const revocationBus = pubsub ? createRedisRevocationBus(pubsub) : undefined
+  const metrics = createMetrics({
+    ...(revocationBus ? { revocationBusLive: () => revocationBus.live } : {}),
+    ...(withRedis ? { rateLimitFailedOver: withRedis.rateLimitFailedOver } : {}),
+  })
   const gateway = createGateway(config, {
     stores,
     clock: options.clock ?? systemClock,
@@ -117,12 +135,10 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     ...(masterKey ? { masterKey } : {}),
     ...(ipCountries ? { ipCountries } : {}),
     ...(chainReader ? { chainReader } : {}),
-    ...(pubsub
-      ? {
-          revocationBus: createRedisRevocationBus(pubsub),
-          publishTransport: createRedisPublishTransport(pubsub),
-        }
+    ...(pubsub && revocationBus
+      ? { revocationBus, publishTransport: createRedisPublishTransport(pubsub) }
       : {}),
+    events: metrics.events,
   })
   if (pubsub) {
     try {
@@ -140,12 +156,13 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
   const facts = { evmCrypto: evmCrypto.name, ipRanges: ipCountries?.size ?? 0 }
   if (role === 'operator') {
     log.attach(operatorLog)
-    return { config, gateway, app: undefined, facts, close: () => gateway.close() }
+    return { config, gateway, app: undefined, facts, metrics, close: () => gateway.close() }
   }
   try {
     await gateway.start()
     const app = await buildApp(gateway, config, {
       registry,
+      metrics,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     })
     log.attach(app.log)
@@ -154,6 +171,7 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
       gateway,
       app,
       facts,
+      metrics,
       async close() {
         await app.close()
         await gateway.close()

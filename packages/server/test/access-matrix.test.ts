@@ -62,6 +62,11 @@ const ACCOUNT = ['account'] as const
 const MATRIX: Record<string, Need> = {
   'GET /healthz': PUBLIC,
   'HEAD /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
+  'HEAD /readyz': PUBLIC,
+  // Public to the auth hooks: its own guard (metricsAllowFrom, metricsToken) answers 404 to others.
+  'GET /metrics': PUBLIC,
+  'HEAD /metrics': PUBLIC,
   'GET /openapi.json': PUBLIC,
   'HEAD /openapi.json': PUBLIC,
   'GET /.well-known/jwks.json': PUBLIC,
@@ -156,7 +161,7 @@ const MATRIX: Record<string, Need> = {
   'HEAD /paradex/v1/jwks.json': PUBLIC,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
-const HIDDEN = ['GET /healthz', 'GET /openapi.json', 'GET /paradex/v1']
+const HIDDEN = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
 // Envoy's form of the verify endpoint is documented as /v1/verify.

@@ -130,23 +130,25 @@ describe('operator commands', () => {
     expect(bad.stderr).toMatch(/--since/)
   })
 
-  it('attack: `sigil config print` never shows a secret: master key, database and Redis passwords', () => {
+  it('attack: `sigil config print` never shows a secret: master key, database and Redis passwords, metrics token', () => {
     const printed = spawnSync(process.execPath, [BIN, 'config', 'print'], {
       env: {
         PATH: process.env.PATH,
         SIGIL_DATABASE_URL: 'postgres://sigil:db-secret@db.internal:5432/sigil',
         SIGIL_REDIS_URL: 'redis://:redis-secret@cache.internal:6379',
         SIGIL_MASTER_KEY: '07'.repeat(32),
+        SIGIL_METRICS_TOKEN: 'metrics-secret-0123456789',
       },
       encoding: 'utf8',
     })
     expect(printed.status).toBe(0)
-    for (const secret of ['db-secret', 'redis-secret', '07'.repeat(32)])
+    for (const secret of ['db-secret', 'redis-secret', '07'.repeat(32), 'metrics-secret-0123456789'])
       expect(printed.stdout).not.toContain(secret)
     expect(JSON.parse(printed.stdout)).toMatchObject({
       databaseUrl: 'postgres://***@db.internal:5432/sigil',
       redisUrl: 'redis://***@cache.internal:6379',
       masterKey: '[redacted]',
+      metricsToken: '[redacted]',
     })
   })
 })

@@ -217,10 +217,18 @@ describe('geo blocking: which routes stay open', () => {
   let server: TestServer
   afterEach(() => server?.close())
 
-  /** Public documents a client needs even to learn that it is blocked; the WebSocket decides at `auth`. */
+  /**
+   * Public documents a client needs even to learn that it is blocked, the health probes and the
+   * metrics scrape; the WebSocket decides at `auth`.
+   */
   const OPEN = [
     'GET /healthz',
     'HEAD /healthz',
+    // Probes and the scrape: infrastructure, not a service (/metrics has its own address guard).
+    'GET /readyz',
+    'HEAD /readyz',
+    'GET /metrics',
+    'HEAD /metrics',
     'GET /openapi.json',
     'HEAD /openapi.json',
     'GET /.well-known/jwks.json',
@@ -259,9 +267,12 @@ describe('geo blocking: which routes stay open', () => {
   })
 
   it('behavior: the open routes answer a blocked country as anyone (the WebSocket route without an upgrade: 426)', async () => {
-    server = await startTestServer(GEO)
+    // The scrape from the (blocked) proxy's address, allowed by metricsAllowFrom: geo is no guard of it.
+    server = await startTestServer({ ...GEO, metricsAllowFrom: [PROXY] })
     for (const url of [
       '/healthz',
+      '/readyz',
+      '/metrics',
       '/openapi.json',
       '/.well-known/jwks.json',
       '/paradex/v1/system/config',

@@ -139,6 +139,7 @@ export function printConfig(config: Config): number {
     databaseUrl: redactUrlCredentials(config.databaseUrl),
     ...(config.redisUrl ? { redisUrl: redactUrlCredentials(config.redisUrl) } : {}),
     ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
+    ...(config.metricsToken ? { metricsToken: '[redacted]' } : {}),
     ...(config.chainRpcUrls
       ? {
           chainRpcUrls: Object.fromEntries(

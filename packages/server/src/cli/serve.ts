@@ -23,6 +23,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   })
   const { gateway } = sigil
   const app = sigil.app!
+  // The process's own metrics (CPU, memory, event-loop lag, GC) beside Sigil's, in its registry.
+  sigil.metrics.collectProcessMetrics()
   if (config.rateLimits === 'off')
     app.log.warn('rate limiting is OFF (SIGIL_RATE_LIMITS=off): limit requests upstream')
   if (!config.masterKey)

@@ -10,12 +10,13 @@ import { type AccountActions, createAccountActions } from './create-account-acti
 import { createOperatorActions, type OperatorActions } from './create-operator-actions.js'
 import { chooseCredential, type PresentedCredentials } from './credentials/choose-credential.js'
 import { type DialectKit, type EnabledDialect, resolveSiweBinding } from './dialect.js'
-import { AuthError } from './errors.js'
+import { AuthError, type AuthErrorCode } from './errors.js'
 import { createForwardAuth, type ForwardAuth } from './forward-auth/create-forward-auth.js'
 import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
 import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
+import type { GatewayEvents, Readiness } from './observe.js'
 import type { ContractWalletCheck, Stores } from './ports.js'
 import {
   anyOfChannelRules,
@@ -47,6 +48,8 @@ export interface GatewayDeps {
   publishTransport?: PublishTransport
   /** Chain nodes for contract-wallet sign-in (EIP-1271/6492), per chain id; default: none (EOAs only). */
   chainReader?: ChainReader
+  /** Told of sign-in outcomes and applied revocations (the metrics); default: nobody. */
+  events?: GatewayEvents
 }
 
 export type { IssuedCookie, IssuedTokens, RequestContext } from './sign-in/create-sign-in-api.js'
@@ -88,6 +91,11 @@ export interface Gateway {
   publishHub: PublishHub
   /** A refusal worth auditing but not at flood rate (rate-limit and geo denials): one per subject per minute. */
   recordDenial: AuditLog['recordSampled']
+  /**
+   * Whether this replica can serve: the key ring loaded and every store's server answering a
+   * cheap round trip (`Stores.ping`) within a few seconds. Never rejects.
+   */
+  ready(): Promise<Readiness>
   /** Loads what serving needs (the key ring, revocations, lookup tables); the CLI never calls it. */
   start(): Promise<void>
   /** Periodic work: key-ring refresh, revocation pruning, expired nonces. */
@@ -121,7 +129,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     ...(deps.ipCountries ? { database: deps.ipCountries } : {}),
   })
 
-  const audit = createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 })
+  const audit = observeSignIns(createAuditLog(stores.audit, clock, { sampleWindowMs: 60_000 }), deps.events)
   const bus = deps.revocationBus ?? createLocalRevocationBus()
   const revocations = createRevocationList()
   const sessions = createSessionService(
@@ -306,14 +314,41 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       bus.listen({
         apply(revocation) {
           if (revocation.kind === 'signing_keys') void keyRing.refresh().catch(() => {})
-          else
+          else {
             for (const id of revocation.sessionIds) revocations.add(id, revocation.at + accessTokenLifetimeMs)
+            notify(() => deps.events?.revocationApplied?.(Math.max(0, clock.now() - revocation.at)))
+          }
         },
         // After a gap in which messages may have been lost: the store is the truth.
         resync: async () => {
           await Promise.all([sessions.restoreRevocations(), keyRing.refresh()])
         },
       })
+    },
+
+    async ready() {
+      try {
+        keyRing.activeKey()
+      } catch {
+        return { ready: false, reason: 'signing keys not loaded' }
+      }
+      if (!stores.ping) return { ready: true }
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        )
+      })
+      try {
+        await Promise.race([stores.ping(), timeout])
+        return { ready: true }
+      } catch (error) {
+        const reason = error instanceof AuthError ? (error.internal ?? error.code) : String(error)
+        return { ready: false, reason: `stores: ${reason}` }
+      } finally {
+        clearTimeout(timer)
+      }
     },
 
     async tick() {
@@ -335,6 +370,40 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     async close() {
       await bus.close()
       await stores.close()
+    },
+  }
+}
+
+/** How long `ready()` waits for the stores' servers: a probe must answer before its own timeout. */
+const READY_TIMEOUT_MS = 3_000
+
+/** Calls an observer; a failing one changes nothing in the use case it observes. */
+function notify(call: () => void) {
+  try {
+    call()
+  } catch {
+    // Observers are metrics: never worth failing a request for.
+  }
+}
+
+/**
+ * The audit log, telling `events.signIn` of every sign-in outcome as it is recorded: every API's
+ * sign-ins (SIWE, Paradex's Starknet and EVM auth) are audited in one shape, so this is the one
+ * place that sees them all. Told before the write, so an audit store that is down does not hide it.
+ */
+function observeSignIns(audit: AuditLog, events: GatewayEvents | undefined): AuditLog {
+  const signIn = events?.signIn
+  if (!signIn) return audit
+  return {
+    ...audit,
+    record(event) {
+      if (event.type === 'sign_in.succeeded' || event.type === 'sign_in.failed') {
+        const via = String(event.detail?.via ?? 'unknown')
+        const credential = String(event.detail?.credential ?? 'unknown')
+        const code = event.type === 'sign_in.failed' ? (event.detail?.code as AuthErrorCode) : undefined
+        notify(() => signIn(code === undefined ? { via, credential } : { via, credential, code }))
+      }
+      return audit.record(event)
     },
   }
 }

@@ -453,6 +453,11 @@ export interface Stores {
   invites: InviteStore
   audit: AuditStore
   rateLimits: RateLimitStore
+  /**
+   * A cheap round trip to every server behind the stores (`SELECT 1`, Redis `PING`), for readiness
+   * probes; rejects when one cannot answer. Absent: nothing to reach (in-memory stores).
+   */
+  ping?(): Promise<void>
   /** Releases the connections; the caller starts no call after it and lets started ones settle first. */
   close(): Promise<void>
 }

@@ -3,12 +3,14 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
+import { createMetrics, type Metrics } from '../metrics/create-metrics.js'
 import { type Dialect, dialectPolicy, enabledDialects, settingsOf } from './dialects/define-dialect.js'
 import { registerDialectErrors } from './dialects/dialect-errors.js'
 import { DIALECTS } from './dialects/registry.js'
 import { registerAuthorization, registerIdentification } from './plugins/authentication.js'
 import { recordGeoDenial, registerGeoBlocking } from './plugins/geo-blocking.js'
 import { registerJsonBody } from './plugins/json-body.js'
+import { registerMetrics } from './plugins/metrics.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import { registerWebSocket } from './plugins/websocket.js'
@@ -17,6 +19,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
   /** The dialects Sigil speaks: the shipped registry unless a test brings its own. */
   registry?: readonly Dialect[]
+  /** Where `/metrics` reads from (the composition root wires core's events to it); default: a fresh set. */
+  metrics?: Metrics
 }
 
 /** Builds the HTTP application; never listens (tests use `inject` or listen themselves). */
@@ -65,6 +69,10 @@ export async function buildApp(
   await app.register(cookie)
   await registerWebSocket(app, config)
   registerProblemDetails(app)
+  // First of the routes and hooks: its latency and error hooks then see every API's routes.
+  const metrics = options.metrics ?? createMetrics()
+  metrics.countWebSockets(() => app.websocketServer.clients.size)
+  registerMetrics(app, metrics, { allowFrom: config.metricsAllowFrom, token: config.metricsToken })
   // Hook order is the security order: geo (a blocked client costs no credential check and no
   // counter) → identify → count (429 before any work) → authorize.
   registerGeoBlocking(app, {
@@ -80,6 +88,7 @@ export async function buildApp(
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',
     onDenied: (request, outcome) => {
+      metrics.rateLimitDenied(outcome.policyName)
       void gateway
         .recordDenial(outcome.bucket, {
           type: 'rate_limit.denied',
@@ -98,6 +107,17 @@ export async function buildApp(
     '/healthz',
     { config: { ...publicRoute, rateLimit: 'none' }, schema: { hide: true } },
     async () => ({ status: 'ok' }),
+  )
+  // Ready: the stores answer and the signing keys are loaded (a load balancer's health check).
+  app.get(
+    '/readyz',
+    { config: { ...publicRoute, rateLimit: 'none' }, schema: { hide: true } },
+    async (request, reply) => {
+      const readiness = await gateway.ready()
+      if (readiness.ready) return reply.header('cache-control', 'no-store').send({ status: 'ready' })
+      request.log.warn({ reason: readiness.reason }, 'not ready')
+      return sendProblem(reply.header('cache-control', 'no-store'), 'SERVICE_UNAVAILABLE')
+    },
   )
   app.get('/openapi.json', { config: publicRoute, schema: { hide: true } }, async () => app.swagger())
   app.get(

@@ -164,6 +164,10 @@ export async function openPostgresStores(
     invites: createInviteStore(db, traits),
     audit: createAuditStore(db),
     rateLimits: createMemoryRateLimitStore(),
+    // Readiness: one pooled connection answers (an outage is SERVICE_UNAVAILABLE, as everywhere).
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
     close: () => db.destroy(),
   }
 }

@@ -3,7 +3,7 @@ import type { ChallengeStore, RateLimitStore, SignatureUseStore } from '../../co
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createRedisChallengeStore } from './challenge-store.js'
 import { createFailoverRateLimitStore, createRedisRateLimitStore, type RedisLog } from './rate-limit-store.js'
-import { redactRedisUrl, shortRedisCause } from './redis-errors.js'
+import { failClosed, redactRedisUrl, shortRedisCause } from './redis-errors.js'
 import { createRedisSignatureUseStore } from './signature-use-store.js'
 
 export type { RedisLog } from './rate-limit-store.js'
@@ -23,6 +23,8 @@ export interface RedisStores {
   signatureUses: SignatureUseStore
   /** The one connection behind the stores (`duplicate()` it for pub/sub). */
   client: Redis
+  /** One PING (readiness); SERVICE_UNAVAILABLE while Redis is unavailable. */
+  ping(): Promise<void>
   /** Closes the connection (QUIT, or a plain disconnect when Redis is unreachable). */
   close(): Promise<void>
 }
@@ -105,6 +107,9 @@ export async function openRedisStores(
     rateLimits,
     signatureUses,
     client,
+    async ping() {
+      await failClosed(() => client.ping())
+    },
     async close() {
       connected = false
       if (client.status === 'ready') {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
 import type { Stores } from '../../core/ports.js'
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createAccountStore } from '../sql/account-store.js'
@@ -90,6 +90,10 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     invites: createInviteStore(db, sqliteTraits),
     audit: createAuditStore(db),
     rateLimits: createMemoryRateLimitStore(),
+    // Readiness: the file is open and answers (after close, Kysely refuses: not ready).
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
     close: () => db.destroy(),
   }
 }
