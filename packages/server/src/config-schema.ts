@@ -219,6 +219,17 @@ export const BaseConfigSchema = Type.Object(
           'Verify endpoint: when set, a 200 also carries X-Sigil-Assertion, a JWT of 10 s signed with the JWKS key, with this aud (the upstream).',
       }),
     ),
+    upstreamUrl: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Reverse-proxy mode: requests Sigil does not serve itself that routePolicy allows go to this backend, with the identity headers (http(s) URL, no credentials, query or fragment).',
+      }),
+    ),
+    upstreamTimeoutSeconds: Seconds(
+      10,
+      'Reverse-proxy mode: longest wait for the upstream to connect, to start its answer, and between body chunks.',
+    ),
     geoBlockedCountries: Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), {
       default: [],
       uniqueItems: true,

@@ -22,6 +22,7 @@ import type { CountryCode } from './core/geo/country-codes.js'
 import { compileRoutePolicy } from './core/policy/route-policy.js'
 import { type Dialect, dialectPolicy, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
+import { checkUpstreamUrl } from './http/proxy/check-upstream-url.js'
 
 export { type ConfigEntry, configEntries, envName } from './config-sources.js'
 
@@ -127,6 +128,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     const policy = compileRoutePolicy(input.routePolicy)
     if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)
   }
+  checkUpstreamUrl(input.upstreamUrl, 'upstreamUrl', problems)
   const metricsAllowFrom = checkMetricsAllowFrom(input.metricsAllowFrom, problems)
   const dialectSettings = Object.fromEntries(registry.map((d) => [d.id, input[d.id]]))
   const base = Object.fromEntries(Object.entries(input).filter(([key]) => !(key in dialectSettings)))

@@ -25,7 +25,7 @@ Commands:
   config print     print the effective configuration (secrets redacted)
 
 Options (every one also as SIGIL_<NAME> in the environment):
-  --port N  --host H  --public-url URL  --database-url URL  --config FILE
+  --port N  --host H  --public-url URL  --database-url URL  --upstream URL  --config FILE
 `
 
 /** A request still running this long after SIGTERM is cut off: the process exits 1. */
@@ -36,6 +36,7 @@ const FLAG_KEYS = {
   host: 'host',
   'public-url': 'publicUrl',
   'database-url': 'databaseUrl',
+  upstream: 'upstreamUrl',
 } as const
 
 function readConfig(values: Record<string, string | boolean | undefined>): Config {
@@ -96,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         'public-url': { type: 'string' },
         'database-url': { type: 'string' },
+        upstream: { type: 'string' },
         config: { type: 'string' },
         uses: { type: 'string' },
         'expires-in': { type: 'string' },

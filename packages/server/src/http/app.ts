@@ -14,6 +14,7 @@ import { registerMetrics } from './plugins/metrics.js'
 import { registerProblemDetails, sendProblem } from './plugins/problem-details.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import { registerWebSocket } from './plugins/websocket.js'
+import { rootUpstreamProxy } from './proxy/root-proxy.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -145,5 +146,7 @@ export async function buildApp(
       { prefix: settings.prefix },
     )
   }
+  // Reverse-proxy mode: last, at the root, below every route Sigil and its dialects serve.
+  await rootUpstreamProxy(app, { gateway, config, cookies })
   return app
 }

@@ -15,7 +15,8 @@ import { type SessionCookie, setSessionCookie } from './session-cookie.js'
  * What a route needs, declared once in its options: the only way a route can exist. `optional`:
  * the caller is identified when a credential checks out, and anonymous otherwise (never refused).
  * `{ policy }`: decided per request by the route policy (a catch-all such as a reverse proxy), over
- * the path below `prefix` (the mount of the API that declares it). `{ forwarded }`: the verify
+ * the path below `prefix` (the mount of the API that declares it); `undefined`: the default (reads
+ * `read`, the rest `trade`). `{ forwarded }`: the verify
  * endpoint, decided per request by the policy (`undefined`: the default, reads `read` and the rest
  * `trade`) over the ORIGINAL request a forward-auth proxy states in its headers (forwarded-request.ts).
  */
@@ -23,7 +24,7 @@ export type RouteAuth =
   | 'public'
   | 'optional'
   | { scopes: readonly Scope[] }
-  | { policy: CompiledRoutePolicy; prefix: string }
+  | { policy: CompiledRoutePolicy | undefined; prefix: string }
   | { forwarded: CompiledRoutePolicy | undefined }
 
 /**

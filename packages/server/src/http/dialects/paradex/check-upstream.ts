@@ -1,25 +1,12 @@
+import { checkUpstreamUrl } from '../../proxy/check-upstream-url.js'
 import type { ParadexSettingsValue } from './settings.js'
 
 /** Paths below /v1 that Sigil serves itself: a public entry for one would be a second route. */
 const OWN_PATHS = ['system/config', 'onboarding', 'jwks.json', 'auth', 'auth/{public_key}']
 
-/**
- * The reverse-proxy target is a base every request is appended to: credentials in it would reach
- * the backend on every call (and leak into logs), and a query or fragment cannot be appended to.
- */
+/** The upstream URL (checkUpstreamUrl), and public paths Sigil does not serve itself, each once. */
 export function checkUpstream(settings: ParadexSettingsValue, problems: string[]) {
-  const raw = settings.upstreamUrl
-  if (raw === undefined) return
-  const bad = (why: string) => problems.push(`paradex.upstreamUrl: ${why}`)
-  if (!URL.canParse(raw)) {
-    bad('not an absolute URL')
-    return
-  }
-  const url = new URL(raw)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') bad('must be http or https')
-  if (url.username || url.password) bad('must not carry credentials')
-  // An empty `?` or `#` parses to an empty search or hash: look at the text.
-  if (/[?#]/.test(raw)) bad('must not have a query or fragment')
+  checkUpstreamUrl(settings.upstreamUrl, 'paradex.upstreamUrl', problems)
   const shapes = new Set<string>()
   for (const path of settings.upstreamPublicPaths) {
     if (OWN_PATHS.includes(path))

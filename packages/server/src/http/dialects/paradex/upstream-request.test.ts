@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { upstreamHeaders, upstreamPath } from './upstream-request.js'
+import { upstreamHeaders } from '../../proxy/upstream-headers.js'
+import { upstreamPath } from './upstream-request.js'
 
 describe('upstreamPath', () => {
   it.each([

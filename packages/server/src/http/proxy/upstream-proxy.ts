@@ -1,0 +1,129 @@
+import replyFrom from '@fastify/reply-from'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import { AuthError } from '../../core/errors.js'
+import type { RouteAuth } from '../plugins/authentication.js'
+import { upstreamHeaders } from './upstream-headers.js'
+
+export type UpstreamFailure = 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT'
+
+export interface UpstreamProxyOptions {
+  /** Checked at start (checkUpstreamUrl): http(s), no credentials, query or fragment. */
+  upstreamUrl: string
+  /** Connect, response headers, and each gap between body chunks. */
+  timeoutSeconds: number
+  /** The catch-all, in the scope it is registered in (`/v1/*`, `/*`). */
+  url: string
+  methods: HTTPMethods[]
+  /** `{ policy, prefix }`: the route policy decides each request (authentication.ts). */
+  auth: RouteAuth
+  /** The path to append to the upstream URL's path (the query follows as sent), or undefined: 404. */
+  target(request: FastifyRequest): string | undefined
+  /**
+   * `refuse`: a session cookie is refused whatever the method (the backend's answers would be
+   * readable with a victim's cookie). A list: Sigil's cookies by name, dropped from the Cookie
+   * header (the backend's own cookies pass); a cookie-authenticated request is then answered
+   * without the backend's `Access-Control-Allow-*` headers (no other origin reads it), and an
+   * unsafe method with it needs the same-origin check the authorization hook makes (CSRF).
+   */
+  cookies: 'refuse' | readonly string[]
+  /** Further headers Sigil vouches for (the signed assertion), when an identity goes upstream. */
+  vouch?(request: FastifyRequest): Promise<Record<string, string>>
+  /** The API's own error body for a failed upstream (502 / 504). */
+  fail(reply: FastifyReply, code: UpstreamFailure): void
+  /** Names the proxy in logs. */
+  name: string
+}
+
+/** Whom Sigil believes the request came from: XFF order, client first, Sigil's own peer last. */
+const forwardedFor = (request: FastifyRequest) =>
+  (request.ips ? [...request.ips].reverse() : [request.ip]).join(', ')
+
+/** Never answered to a cookie-authenticated request: the backend's CORS grants. */
+const CORS_GRANTS = ['access-control-allow-origin', 'access-control-allow-credentials']
+
+/**
+ * A reverse proxy over @fastify/reply-from, registered in an encapsulated scope of its own (the
+ * body parsers it replaces are the scope's): one wildcard route, which the router ranks below every
+ * static and parametric route, so the routes Sigil serves itself always win. The app's identify,
+ * rate-limit and authorize hooks run first (the route's `auth`), before any body is read; bodies
+ * then go through as the client's bytes, streamed: never parsed, re-serialized or buffered.
+ * Credentials and every inbound `X-Sigil-*` and underscore header are stripped, the identity
+ * headers injected (upstreamHeaders); the answer's status, headers and body come back as they are,
+ * with the rate-limit headers the hooks set.
+ */
+export async function registerUpstreamProxy(app: FastifyInstance, options: UpstreamProxyOptions) {
+  const upstream = new URL(options.upstreamUrl)
+  const basePath = upstream.pathname.replace(/\/+$/, '')
+  const timeout = options.timeoutSeconds * 1000
+
+  await app.register(replyFrom, {
+    base: upstream.origin,
+    // Sigil logs the refusals and upstream faults itself; a line per forwarded request is noise.
+    disableRequestLogging: true,
+    destroyAgent: true,
+    // No retries: an upstream 503 goes back to the client as is, and an order is never sent twice.
+    retryMethods: [],
+    undici: {
+      connectTimeout: timeout,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      // reply-from turns certificate checks off by default; an https upstream must prove itself.
+      connect: { rejectUnauthorized: true },
+    },
+  })
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+
+  // Runs after the app's identify, rate-limit and authorize hooks, before any body is read.
+  app.addHook('onRequest', async (request) => {
+    if (options.cookies === 'refuse' && request.identity?.via === 'cookie') {
+      throw new AuthError('CREDENTIAL_MISSING', 'session cookie on a proxied route')
+    }
+    // WebSocket upgrades are not proxied.
+    if (request.headers.upgrade !== undefined) throw new AuthError('NOT_FOUND', 'upgrade on a proxied route')
+    if (options.target(request) === undefined) throw new AuthError('NOT_FOUND', 'path not forwarded')
+  })
+
+  // reply-from's errors: 504 for a timeout, 503/500 for the rest (refused, reset, DNS): all 502 here.
+  const upstreamFailed = (reply: FastifyReply, error: Error & { statusCode?: number }) => {
+    const code = error.statusCode === 504 ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE'
+    const cause = (error.cause as { code?: string } | undefined)?.code ?? error.name
+    reply.log.warn({ code, cause }, `${options.name} upstream failed`)
+    options.fail(reply, code)
+  }
+
+  const sessionCookies = options.cookies === 'refuse' ? undefined : options.cookies
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const identity = request.identity ?? undefined
+    const vouched = identity && options.vouch ? await options.vouch(request) : {}
+    const byCookie = identity?.via === 'cookie'
+    return reply.from(`${basePath}${options.target(request)}`, {
+      rewriteRequestHeaders: (_request, headers) => ({
+        ...upstreamHeaders(headers, identity, {
+          forwardedFor: forwardedFor(request),
+          proto: request.protocol ?? 'http',
+          bodyless: request.method === 'GET' || request.method === 'HEAD',
+          ...(sessionCookies === undefined ? {} : { sessionCookies }),
+        }),
+        ...vouched,
+      }),
+      ...(byCookie
+        ? {
+            rewriteHeaders: (headers) =>
+              Object.fromEntries(Object.entries(headers).filter(([name]) => !CORS_GRANTS.includes(name))),
+          }
+        : {}),
+      onError: (_reply, { error }) => upstreamFailed(reply, error),
+    })
+  }
+
+  // Hidden from the OpenAPI document: the backend's surface is its own, not Sigil's.
+  app.route({
+    method: options.methods,
+    url: options.url,
+    config: { auth: options.auth },
+    schema: { hide: true },
+    handler: forward,
+  })
+}
