@@ -33,8 +33,9 @@ vi.mock('fastify', async (importOriginal) => {
 })
 
 /**
- * The Paradex reverse-proxy routes exist only with an upstream: every server of this file gets one,
- * a real backend answering 200, so an allowed proxied call is seen to go through.
+ * The reverse-proxy routes (Paradex's, and the root catch-all of `upstreamUrl`) exist only with an
+ * upstream: every server of this file gets one, a real backend answering 200, so an allowed
+ * proxied call is seen to go through.
  */
 let upstream: Upstream
 beforeAll(async () => {
@@ -42,7 +43,7 @@ beforeAll(async () => {
 })
 afterAll(() => upstream.close())
 const startServer = (flags: Record<string, unknown> = {}) =>
-  startTestServer({ 'paradex.upstreamUrl': upstream.url, ...flags })
+  startTestServer({ 'paradex.upstreamUrl': upstream.url, upstreamUrl: upstream.url, ...flags })
 
 type Need = 'public' | 'optional' | 'policy' | 'forwarded' | readonly Scope[]
 const PUBLIC = 'public'
@@ -159,17 +160,27 @@ const MATRIX: Record<string, Need> = {
   'POST /paradex/v1/v2/auth': PUBLIC,
   'GET /paradex/v1/jwks.json': PUBLIC,
   'HEAD /paradex/v1/jwks.json': PUBLIC,
+  // Reverse-proxy mode (upstreamUrl): whatever no route above serves goes upstream, per routePolicy.
+  'GET /*': POLICY,
+  'HEAD /*': POLICY,
+  'POST /*': POLICY,
+  'PUT /*': POLICY,
+  'PATCH /*': POLICY,
+  'DELETE /*': POLICY,
+  'OPTIONS /*': POLICY,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
 const HIDDEN = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /paradex/v1']
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
+HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => `${method} /*`))
 // Envoy's form of the verify endpoint is documented as /v1/verify.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => `${method} /v1/verify/*`))
 /**
- * What every request meets, live: the declared routes, with the proxy's catch-all replaced by what
- * its route policy decides (paradexUpstreamPolicy): the default public market data (the
- * paradex.upstreamPublicPaths) anonymous, other reads `read`, the rest `trade`.
+ * What every request meets, live: the declared routes, with the proxies' catch-alls replaced by what
+ * their route policy decides (paradexUpstreamPolicy): the default public market data (the
+ * paradex.upstreamPublicPaths) anonymous, other reads `read`, the rest `trade`; the root one
+ * without a routePolicy: reads `read`, the rest `trade`.
  */
 const LIVE: Record<string, Exclude<Need, 'policy' | 'forwarded'>> = {
   ...(Object.fromEntries(
@@ -181,6 +192,14 @@ const LIVE: Record<string, Exclude<Need, 'policy' | 'forwarded'>> = {
   'PUT /paradex/v1/*': TRADE,
   'PATCH /paradex/v1/*': TRADE,
   'DELETE /paradex/v1/*': TRADE,
+  // The root catch-all without a routePolicy: decideAccess(undefined).
+  'GET /*': READ,
+  'HEAD /*': READ,
+  'OPTIONS /*': READ,
+  'POST /*': TRADE,
+  'PUT /*': TRADE,
+  'PATCH /*': TRADE,
+  'DELETE /*': TRADE,
   // Without a routePolicy (requestFor states the route's own method as the original one).
   'GET /v1/verify': READ,
   'HEAD /v1/verify': READ,
