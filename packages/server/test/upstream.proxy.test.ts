@@ -123,6 +123,10 @@ describe('reverse-proxy mode (upstreamUrl)', () => {
     expect(me.statusCode).toBe(200)
     expect(me.headers['x-upstream']).toBeUndefined()
     expect(upstream.received).toHaveLength(0)
+    // A method Sigil does not serve on that path is not shadowed: it goes upstream (trade).
+    const post = await server.app.inject({ method: 'POST', url: '/v1/auth/me', headers: user.headers })
+    expect(post.headers['x-upstream']).toBe('yes')
+    expect(upstream.received.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/auth/me'])
   })
 
   it('behavior: with a routePolicy, public paths go anonymous (no identity even with a credential), deny and unnamed paths are 404, session refuses keys', async () => {
