@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgresStores } from '../src/store/postgres/open-postgres-stores.js'
+import { eventually } from './support/eventually.js'
 import { createPostgresDatabase } from './support/postgres.js'
 import { expectProblem } from './support/problem.js'
 import { type PrivateRedis, startPrivateRedis, uniqueRedisPrefix } from './support/redis.js'
@@ -11,14 +12,6 @@ const metric = async (server: TestServer, name: string) => {
   const text = (await server.app.inject({ method: 'GET', url: '/metrics' })).body
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
   return line === undefined ? undefined : Number(line.split(' ').at(-1))
-}
-
-async function eventually(limitMs: number, check: () => Promise<boolean>) {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
 }
 
 describe('/readyz and /healthz', () => {

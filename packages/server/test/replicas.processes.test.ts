@@ -1,21 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { eventually } from './support/eventually.js'
 import { createPostgresDatabase } from './support/postgres.js'
 import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
 import { SIGIL_BIN, type SigilProcess, startSigilProcess } from './support/sigil-process.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signedSiwe } from './support/wallet.js'
-
-/** Polls `check` until it holds, for at most `limitMs`; returns how long it took. */
-async function timeUntil(limitMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now()
-  while (!(await check())) {
-    if (performance.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  return Math.round(performance.now() - started)
-}
 
 /**
  * Three `sigil serve` processes sharing one PostgreSQL database and one Redis, as replicas behind a
@@ -96,7 +87,7 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
     const { accessToken } = await signIn(at(0))
     expect((await get(at(1), '/v1/auth/me', bearer(accessToken))).status).toBe(200)
     expect((await post(at(0), '/v1/auth/logout', undefined, bearer(accessToken))).status).toBe(204)
-    const ms = await timeUntil(
+    const ms = await eventually(
       1000,
       async () => (await get(at(1), '/v1/auth/me', bearer(accessToken))).status === 401,
     )
@@ -114,7 +105,7 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
       headers: bearer(accessToken),
     })
     expect(revoked.status).toBe(204)
-    const ms = await timeUntil(
+    const ms = await eventually(
       1000,
       async () => (await get(at(1), '/v1/auth/me', { 'x-api-key': secret })).status === 401,
     )
@@ -132,7 +123,7 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
       'REFRESH_TOKEN_REUSED',
     ])
     expect((await post(at(2), '/v1/auth/refresh', { refreshToken: next.refreshToken })).status).toBe(401)
-    const ms = await timeUntil(
+    const ms = await eventually(
       1000,
       async () => (await get(at(2), '/v1/auth/me', bearer(next.accessToken))).status === 401,
     )
@@ -167,7 +158,7 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
       socket.on('message', (data) => frames.push(JSON.parse(String(data))))
       const call = async (id: number, method: string, params: unknown) => {
         socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
-        await timeUntil(2000, async () => frames.some((f) => f.id === id))
+        await eventually(2000, async () => frames.some((f) => f.id === id))
         return frames.find((f) => f.id === id)!
       }
       expect(await call(1, 'auth', { bearer: accessToken })).toHaveProperty('result')
@@ -185,7 +176,7 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
         data: order,
         accountId: account.id,
       })
-      const ms = await timeUntil(1000, async () => frames.some((f) => f.method === 'subscription'))
+      const ms = await eventually(1000, async () => frames.some((f) => f.method === 'subscription'))
       expect(frames.find((f) => f.method === 'subscription')).toMatchObject({
         params: { channel: 'orders.ALL', data: order },
       })

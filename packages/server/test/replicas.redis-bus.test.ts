@@ -1,24 +1,14 @@
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
+import { eventually } from './support/eventually.js'
 import { A1, A2 } from './support/paradex-vectors.js'
 import { auth, connect, listenParadex, paradexJwt, subscribe } from './support/paradex-ws.js'
+import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
 import { tempDir } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
 
-const REDIS_URL = process.env.SIGIL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-/** Polls `check` until it holds, for at most `withinMs`; returns how long it took. */
-async function within(withinMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return Date.now() - started
-}
+const REDIS_URL = testRedisUrl()
 
 /**
  * Two replicas in one process (their own gateways, stores connections, key rings and revocation
@@ -29,14 +19,11 @@ describe('replicas sharing a database and Redis: the revocation bus and the publ
   let prefix: string
   afterEach(async () => {
     for (const server of servers.splice(0)) await server.close()
-    const redis = new Redis(REDIS_URL)
-    const keys = await redis.keys(`${prefix}*`)
-    if (keys.length > 0) await redis.del(...keys)
-    await redis.quit()
+    await deleteRedisPrefix(REDIS_URL, prefix)
   })
 
   const replicas = async (flags: Record<string, unknown> = {}) => {
-    prefix = `sigil-test:${randomBytes(6).toString('hex')}:`
+    prefix = uniqueRedisPrefix()
     const shared = {
       databaseUrl: `sqlite:${join(tempDir('sigil-replicas-'), 'sigil.db')}`,
       redisUrl: REDIS_URL,
@@ -61,7 +48,7 @@ describe('replicas sharing a database and Redis: the revocation bus and the publ
       headers: { authorization: `Bearer ${accessToken}` },
     })
     expect(logout.statusCode).toBe(204)
-    const took = await within(1000, async () => (await me(b, accessToken)).statusCode === 401)
+    const took = await eventually(1000, async () => (await me(b, accessToken)).statusCode === 401)
     expect((await me(b, accessToken)).json().code).toBe('SESSION_REVOKED')
     expect(took).toBeLessThan(1000)
   })
@@ -76,7 +63,7 @@ describe('replicas sharing a database and Redis: the revocation bus and the publ
       url: '/v1/auth/logout-all',
       headers: { authorization: `Bearer ${second}` },
     })
-    await within(1000, async () => (await me(a, first)).statusCode === 401)
+    await eventually(1000, async () => (await me(a, first)).statusCode === 401)
   })
 
   it('behavior: a signing key rotated through B is published by A at once, not at its next refresh', async () => {
@@ -86,12 +73,12 @@ describe('replicas sharing a database and Redis: the revocation bus and the publ
         .json()
         .keys.map((k: { kid: string }) => k.kid)
     const kid = await b.gateway.operator.rotateSigningKey()
-    await within(1000, async () => (await kidsOf(a))[0] === kid)
+    await eventually(1000, async () => (await kidsOf(a))[0] === kid)
   })
 
   it('behavior: a private push published on A reaches the account’s socket on B, and only its own', async () => {
     const prefixFlags = { redisUrl: REDIS_URL }
-    prefix = `sigil-test:${randomBytes(6).toString('hex')}:`
+    prefix = uniqueRedisPrefix()
     const databaseUrl = `sqlite:${join(tempDir('sigil-replicas-'), 'sigil.db')}`
     const flags = { ...prefixFlags, redisKeyPrefix: prefix, databaseUrl }
     const a = await startTestServer(flags)

@@ -1,17 +1,10 @@
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './support/eventually.js'
 import { type PrivateRedis, startPrivateRedis } from './support/redis.js'
 import { tempDir } from './support/temp-dir.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { getNonce, newWallet, signIn, siweMessage } from './support/wallet.js'
-
-async function eventually(limitMs: number, check: () => Promise<boolean>) {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /**
  * Two replicas over one database and a Redis of the test's own, which the test kills and restarts:
