@@ -8,15 +8,16 @@ import { createChallengeService } from './challenges/create-challenge-service.js
 import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
 import { createOperatorActions, type OperatorActions } from './create-operator-actions.js'
-import { chooseCredential, type PresentedCredentials } from './credentials/choose-credential.js'
-import { type DialectKit, type EnabledDialect, resolveSiweBinding } from './dialect.js'
-import { AuthError, type AuthErrorCode } from './errors.js'
+import type { PresentedCredentials } from './credentials/choose-credential.js'
+import { createCredentialAuthenticator } from './credentials/create-credential-authenticator.js'
+import type { DialectKit, EnabledDialect } from './dialect.js'
+import { AuthError } from './errors.js'
 import { createForwardAuth, type ForwardAuth } from './forward-auth/create-forward-auth.js'
 import { createGeoService, type GeoService, type IpCountryDatabase } from './geo/create-geo-service.js'
 import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
 import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
-import type { GatewayEvents, Readiness } from './observe.js'
+import { checkReadiness, type GatewayEvents, notify, observeSignIns, type Readiness } from './observe.js'
 import type { ContractWalletCheck, Stores } from './ports.js'
 import {
   anyOfChannelRules,
@@ -26,10 +27,10 @@ import {
 } from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { createLocalRevocationBus, type RevocationBus } from './revocation/revocation-bus.js'
-import { signInScopes } from './scopes.js'
 import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
-import { createSignInApi, type SignInApi } from './sign-in/create-sign-in-api.js'
+import type { SignInApi } from './sign-in/create-sign-in-api.js'
+import { createSignInApis } from './sign-in/create-sign-in-apis.js'
 import { createAccessTokens } from './tokens/create-access-tokens.js'
 import { createKeyRing } from './tokens/create-key-ring.js'
 
@@ -189,35 +190,25 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     if (!outcome.allowed) throw new AuthError('RATE_LIMITED', 'chain RPC budget spent', { detail: 'chain' })
   }
 
-  const base = { domain: config.siweDomain, uri: config.siweUri, chainIds: config.siweChainIds }
-  const signIns = new Map<string, SignInApi>()
-  for (const { id, core, settings } of dialects) {
-    if (!core.siwe) continue
-    const binding = resolveSiweBinding(base, core.siwe(settings, base))
-    signIns.set(
-      id,
-      createSignInApi({
-        purpose: id,
-        binding: {
-          ...binding,
-          scheme: config.siweScheme,
-          issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
-          maxAgeMs: config.nonceTtlSeconds * 1000,
-        },
-        newAccountStatus,
-        challenges,
-        accounts: stores.accounts,
-        evmCrypto: deps.evmCrypto,
-        sessions,
-        accessTokens,
-        audit,
-        clock,
-        findAccount,
-        chains: deps.chainReader,
-        chainBudget,
-      }),
-    )
-  }
+  const signIns = createSignInApis(dialects, {
+    base: { domain: config.siweDomain, uri: config.siweUri, chainIds: config.siweChainIds },
+    scheme: config.siweScheme,
+    issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+    maxAgeMs: config.nonceTtlSeconds * 1000,
+    shared: {
+      newAccountStatus,
+      challenges,
+      accounts: stores.accounts,
+      evmCrypto: deps.evmCrypto,
+      sessions,
+      accessTokens,
+      audit,
+      clock,
+      findAccount,
+      chains: deps.chainReader,
+      chainBudget,
+    },
+  })
 
   const kit: DialectKit = {
     stores,
@@ -232,23 +223,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   }
   const services = new Map(dialects.map((d) => [d.id, d.core.services?.(kit, d.settings)]))
 
-  const authenticateAccessToken = async (token: string) => {
-    const verified = await accessTokens.verify(token)
-    return {
-      accountId: verified.accountId,
-      sessionId: verified.sessionId,
-      scopes: verified.scopes,
-      via: 'jwt' as const,
-      ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
-    }
-  }
-  const authenticateSession = async (value: string) => {
-    const { session, renewedUntil } = await sessions.authenticateCookie(value)
-    // Scopes follow the account's current status, so a redeemed invite counts at once.
-    const account = await findAccount(session.accountId)
-    const identity = { accountId: account.id, sessionId: session.id, scopes: signInScopes(account.status) }
-    return { identity, renewedUntil }
-  }
+  const credentials = createCredentialAuthenticator({ accessTokens, sessions, apiKeys, findAccount })
 
   return {
     now: () => clock.now(),
@@ -260,30 +235,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     dialectServices: (dialectId) => services.get(dialectId),
 
-    async authenticate(presented, ip) {
-      const chosen = chooseCredential(presented)
-      switch (chosen.kind) {
-        case 'none':
-          return null
-        case 'api_key':
-          return { identity: await apiKeys.authenticate(chosen.secret, ip) }
-        case 'access_token':
-          return { identity: await authenticateAccessToken(chosen.token) }
-        case 'session': {
-          // The same session as its cookie, but in a header a browser never attaches by itself.
-          const { identity } = await authenticateSession(chosen.value)
-          return { identity: { ...identity, via: 'session' } }
-        }
-        case 'cookie': {
-          const { identity, renewedUntil } = await authenticateSession(chosen.value)
-          return {
-            identity: { ...identity, via: 'cookie' },
-            cookie: { name: chosen.name, ...(renewedUntil === undefined ? {} : { renewedUntil }) },
-          }
-        }
-      }
-    },
-    authenticateAccessToken,
+    authenticate: credentials.authenticate,
+    authenticateAccessToken: credentials.authenticateAccessToken,
     forwardAuth: createForwardAuth(stores.accounts, keyRing, clock, { issuer: config.jwtIssuer }),
 
     account: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
@@ -326,30 +279,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       })
     },
 
-    async ready() {
-      try {
-        keyRing.activeKey()
-      } catch {
-        return { ready: false, reason: 'signing keys not loaded' }
-      }
-      if (!stores.ping) return { ready: true }
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
-          READY_TIMEOUT_MS,
-        )
-      })
-      try {
-        await Promise.race([stores.ping(), timeout])
-        return { ready: true }
-      } catch (error) {
-        const reason = error instanceof AuthError ? (error.internal ?? error.code) : String(error)
-        return { ready: false, reason: `stores: ${reason}` }
-      } finally {
-        clearTimeout(timer)
-      }
-    },
+    ready: () => checkReadiness(keyRing, stores),
 
     async tick() {
       // Independent chores: one failing (say, a key ring that cannot be read) stops none of the others.
@@ -370,40 +300,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     async close() {
       await bus.close()
       await stores.close()
-    },
-  }
-}
-
-/** How long `ready()` waits for the stores' servers: a probe must answer before its own timeout. */
-const READY_TIMEOUT_MS = 3_000
-
-/** Calls an observer; a failing one changes nothing in the use case it observes. */
-function notify(call: () => void) {
-  try {
-    call()
-  } catch {
-    // Observers are metrics: never worth failing a request for.
-  }
-}
-
-/**
- * The audit log, telling `events.signIn` of every sign-in outcome as it is recorded: every API's
- * sign-ins (SIWE, Paradex's Starknet and EVM auth) are audited in one shape, so this is the one
- * place that sees them all. Told before the write, so an audit store that is down does not hide it.
- */
-function observeSignIns(audit: AuditLog, events: GatewayEvents | undefined): AuditLog {
-  const signIn = events?.signIn
-  if (!signIn) return audit
-  return {
-    ...audit,
-    record(event) {
-      if (event.type === 'sign_in.succeeded' || event.type === 'sign_in.failed') {
-        const via = String(event.detail?.via ?? 'unknown')
-        const credential = String(event.detail?.credential ?? 'unknown')
-        const code = event.type === 'sign_in.failed' ? (event.detail?.code as AuthErrorCode) : undefined
-        notify(() => signIn(code === undefined ? { via, credential } : { via, credential, code }))
-      }
-      return audit.record(event)
     },
   }
 }
