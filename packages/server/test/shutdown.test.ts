@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { eventually } from './support/eventually.js'
 import { type SigilProcess, startSigilProcess } from './support/sigil-process.js'
 import { tempDir } from './support/temp-dir.js'
 import { startUpstream, type Upstream } from './support/upstream-server.js'
@@ -31,7 +32,8 @@ describe('graceful shutdown of `sigil serve`', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))
 
     const inFlight = fetch(`${sigil.url}/paradex/v1/markets`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // In flight: the backend has it (and answers 600 ms later) when SIGTERM arrives.
+    await eventually(5000, async () => upstream!.received.length === 1)
     sigil.child.kill('SIGTERM')
 
     expect(await closed).toBe(1001)
