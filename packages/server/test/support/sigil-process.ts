@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline'
 import { stopProcess } from './child-process.js'
 
 export const SIGIL_BIN = new URL('../../bin/sigil.js', import.meta.url).pathname
+/** How long `sigil serve` may take to listen before it is killed. */
+const START_LIMIT_MS = 20_000
 const DIST = new URL('../../dist/cli/main.js', import.meta.url).pathname
 
 export interface SigilProcess {
@@ -32,6 +34,9 @@ export async function startSigilProcess(env: NodeJS.ProcessEnv, args: string[] =
   const lines: string[] = []
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line))
+  // A process that never says it listens (a log level that hides the line, a hang) is killed, not
+  // left running after the test gives up on it.
+  const timer = setTimeout(() => child.kill('SIGKILL'), START_LIMIT_MS)
   const url = await new Promise<string>((resolve, reject) => {
     void exited.then((code) =>
       reject(new Error(`sigil serve exited with ${code}: ${lines.slice(-3).join(' | ')}`)),
@@ -41,6 +46,6 @@ export async function startSigilProcess(env: NodeJS.ProcessEnv, args: string[] =
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
       if (match) resolve(match[1]!)
     })
-  })
+  }).finally(() => clearTimeout(timer))
   return { child, url, lines, exited, stop: () => stopProcess(child) }
 }
