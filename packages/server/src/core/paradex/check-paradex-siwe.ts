@@ -12,19 +12,29 @@ const STATEMENT = { onboarding: 'Paradex Onboarding', auth: 'Paradex Auth' } as 
 /** A SIWE text is a few hundred bytes; its base64 is bounded well above that and below any abuse. */
 const MAX_SIWE_HEADER_LENGTH = 4096
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM: a leading U+FEFF is kept (and then refused by the SIWE parser as non-ASCII) instead of
+// being silently dropped, which made the header name bytes that were never checked (found by fuzzing).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * PARADEX-SIWE-MESSAGE: standard, padded base64 of the UTF-8 text. Decoded strictly (Node's own
  * decoder skips invalid characters), so the bytes whose signature is checked are exactly the
- * bytes the header names.
+ * bytes the header names, and canonically: one header spelling per message.
  */
 export function decodeSiweHeader(text: string | undefined): string {
   if (text === undefined || text.length === 0 || text.length > MAX_SIWE_HEADER_LENGTH || !BASE64.test(text)) {
     throw new AuthError('INVALID_SIWE_MESSAGE', 'siwe header is not base64', { detail: 'siwe_header_base64' })
   }
+  const bytes = Buffer.from(text, 'base64')
+  // RFC 4648 §3.5: the bits after the last byte must be zero. Node ignores them, so `QR==` decoded
+  // to the same "A" as `QQ==`; a canonical-only decoder leaves no second spelling of a message.
+  if (bytes.toString('base64') !== text) {
+    throw new AuthError('INVALID_SIWE_MESSAGE', 'siwe header is not canonical base64', {
+      detail: 'siwe_header_base64',
+    })
+  }
   try {
-    return utf8.decode(Buffer.from(text, 'base64'))
+    return utf8.decode(bytes)
   } catch {
     throw new AuthError('INVALID_SIWE_MESSAGE', 'siwe header is not utf-8', { detail: 'siwe_header_utf8' })
   }
