@@ -84,7 +84,8 @@ export async function buildApp(
   metrics.countWebSockets(() => app.websocketServer.clients.size)
   registerMetrics(app, metrics, { allowFrom: config.metricsAllowFrom, token: config.metricsToken })
   // Hook order is the security order: geo (a blocked client costs no credential check and no
-  // counter) → identify → count (429 before any work) → authorize.
+  // counter) → identify and decide (a refused request goes on as anonymous) → count (429 before
+  // any work; a refused request against its IP) → raise the refusal.
   registerGeoBlocking(app, {
     geo: gateway.geo,
     countryHeader: config.geoCountryHeader,
@@ -93,7 +94,7 @@ export async function buildApp(
   })
   // Every API's cookies, Sigil's own first: a session is a session whichever API made it.
   const cookies = dialects.flatMap((d) => d.cookies?.(settingsOf(config, d), config) ?? [])
-  registerIdentification(app, gateway, cookies)
+  registerIdentification(app, { gateway, cookies, allowedOrigins: config.allowedOrigins })
   registerRateLimit(app, {
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',
@@ -109,7 +110,7 @@ export async function buildApp(
         .catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'))
     },
   })
-  registerAuthorization(app, config)
+  registerAuthorization(app)
 
   // Public facts stay reachable from a blocked country (geo: 'open'): nothing in them is a service.
   const publicRoute = { auth: 'public' as const, geo: 'open' as const }
