@@ -218,12 +218,13 @@ export const BaseConfigSchema = Type.Object(
       minimum: 1,
       default: 600,
       description:
-        "Session and JWT requests, per account (one budget shared by all the account's credentials).",
+        'Session (cookie, JWT) requests, per account: one budget for its trading sessions, one for read-only ones.',
     }),
     rateLimitApiKeyPerMinute: Type.Integer({
       minimum: 1,
       default: 1200,
-      description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
+      description:
+        'API-key requests, per account: one budget shared by its trade keys, another by its read-only keys.',
     }),
     routePolicy: Type.Optional(
       Type.Array(
