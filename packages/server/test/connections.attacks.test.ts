@@ -82,6 +82,13 @@ describe('connection bounds', () => {
     expect(await client.closed).toMatch(/^HTTP\/1\.1 408 /)
   })
 
+  it('error: a keep-alive connection left idle after its answer is closed', async () => {
+    const port = await listen({ keepAliveTimeoutSeconds: 1 })
+    const client = open(port)
+    await healthz(client)
+    expect(await client.closed).toMatch(/^HTTP\/1\.1 200 [^]*\{"status":"ok"\}$/)
+  })
+
   it('error: one connection over maxConnectionsPerIp is closed at once; others are still served', async () => {
     const port = await listen({ maxConnectionsPerIp: 3 })
     // Three held connections: two keep-alive HTTP ones and an upgraded WebSocket (it keeps its socket).
