@@ -103,6 +103,17 @@ export function checkTrustedProxies(proxies: readonly string[], problems: string
   }
 }
 
+/** Node refuses a headers timeout longer than the whole request's (the headers are part of it). */
+export function checkTimeouts(
+  input: { headersTimeoutSeconds: number; requestTimeoutSeconds: number },
+  problems: string[],
+) {
+  if (input.headersTimeoutSeconds > input.requestTimeoutSeconds)
+    problems.push(
+      `headersTimeoutSeconds: ${input.headersTimeoutSeconds} is longer than requestTimeoutSeconds (${input.requestTimeoutSeconds}), which includes the headers`,
+    )
+}
+
 /** `metricsAllowFrom`: addresses or CIDR ranges, normalised, or a problem naming the entry. */
 export function checkMetricsAllowFrom(ranges: readonly string[], problems: string[]): string[] {
   const normalised: string[] = []

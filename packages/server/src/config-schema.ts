@@ -113,6 +113,28 @@ export const BaseConfigSchema = Type.Object(
       default: 16_384,
       description: 'Largest WebSocket message a client may send; a larger one closes the socket (1009).',
     }),
+    headersTimeoutSeconds: Seconds(
+      10,
+      'Longest a client may take to send a request line and headers, from its first byte (an idle new connection too); past it: 408 and the connection is closed.',
+    ),
+    requestTimeoutSeconds: Seconds(
+      30,
+      'Longest a client may take to send a whole request, headers and body; past it: 408 and the connection is closed. At least headersTimeoutSeconds.',
+    ),
+    keepAliveTimeoutSeconds: Seconds(
+      72,
+      'How long an idle keep-alive connection waits for its next request before it is closed (longer than a load balancer’s own idle timeout).',
+    ),
+    idleTimeoutSeconds: Seconds(
+      120,
+      'A connection on which nothing moves either way for this long is closed (a client that stops reading its response, say).',
+    ),
+    maxConnectionsPerIp: Type.Integer({
+      minimum: 0,
+      default: 128,
+      description:
+        'Open connections (WebSockets included) one client may hold, counted by TCP peer (IPv4 address or IPv6 /64); the excess is closed at once. trustedProxies peers are not counted. 0: no cap.',
+    }),
     allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',
@@ -175,6 +197,13 @@ export const BaseConfigSchema = Type.Object(
       description:
         'Starknet onboarding and auth across all clients: past it they are shed (429), so curve math never starves the server.',
     }),
+    rateLimitGlobalSharePercent: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 25,
+      description:
+        'Most of a server-wide budget (rateLimitStarknetGlobalPerSecond) one client (IPv4 address or IPv6 /64) may take per window, in percent.',
+    }),
     rateLimitChainRpcPerMinute: Type.Integer({
       minimum: 1,
       default: 30,
@@ -189,12 +218,13 @@ export const BaseConfigSchema = Type.Object(
       minimum: 1,
       default: 600,
       description:
-        "Session and JWT requests, per account (one budget shared by all the account's credentials).",
+        'Session (cookie, JWT) requests, per account: one budget for its trading sessions, one for read-only ones.',
     }),
     rateLimitApiKeyPerMinute: Type.Integer({
       minimum: 1,
       default: 1200,
-      description: "API-key requests: the account's shared budget may reach this higher limit (bots).",
+      description:
+        'API-key requests, per account: one budget shared by its trade keys, another by its read-only keys.',
     }),
     routePolicy: Type.Optional(
       Type.Array(

@@ -5,6 +5,7 @@ import {
   checkGeo,
   checkMetricsAllowFrom,
   checkMounts,
+  checkTimeouts,
   checkTrustedProxies,
 } from './config-checks.js'
 import type { BaseConfigInput } from './config-schema.js'
@@ -124,6 +125,7 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
   if (!derived) return undefined
   const geoBlockedCountries = checkGeo(input, problems)
   checkTrustedProxies(input.trustedProxies, problems)
+  checkTimeouts(input, problems)
   if (input.routePolicy !== undefined) {
     const policy = compileRoutePolicy(input.routePolicy)
     if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)

@@ -58,4 +58,19 @@ describe('Paradex: curve work is rate limited apart, per IP and server-wide', ()
     server.clock.advance(2000)
     expect((await junkOnboarding(server, '198.51.100.201')).statusCode).toBe(401)
   })
+
+  it("attack: one client's burst takes only its share of the server-wide budget; others still sign in", async () => {
+    // 8 per second server-wide, 25% of it per client: 2.
+    server = await startTestServer({ rateLimitStarknetGlobalPerSecond: 8, rateLimitGlobalSharePercent: 25 })
+    const burst = []
+    for (let i = 0; i < 12; i++) burst.push((await junkOnboarding(server, '203.0.113.7')).statusCode)
+    expect(burst).toEqual([401, 401, ...Array(10).fill(429)])
+    const refused = await junkOnboarding(server, '203.0.113.7')
+    expect(refused.headers['ratelimit-policy']).toBe('"starknet-global-share";q=2;w=1')
+    expect(refused.json()).toMatchObject({ error: 'RATE_LIMIT_EXCEEDED' })
+    // The rest of the second's budget is everyone else's: the burst did not spend it.
+    const others = []
+    for (let i = 0; i < 6; i++) others.push((await junkOnboarding(server, `198.51.100.${i}`)).statusCode)
+    expect(others).toEqual(Array(6).fill(401))
+  })
 })

@@ -102,14 +102,14 @@ describe('rate-limit plugin', () => {
     expect(response.headers['retry-after']).toBeUndefined()
   })
 
-  it('behavior: remaining counts down per tier, and the account budget is shared', async () => {
+  it("behavior: remaining counts down per tier; an account's sessions share theirs, its keys theirs", async () => {
     const { get } = await setup()
     const jwt = await get('/api/orders', 'jwt:acc-1')
     expect(fields(jwt.headers)).toMatchObject({ limit: '4', remaining: '3', policy: '"account";q=4;w=60' })
     const key = await get('/api/orders', 'api_key:acc-1')
-    expect(fields(key.headers)).toMatchObject({ limit: '6', remaining: '4', ratelimit: '"api-key";r=4;t=60' })
+    expect(fields(key.headers)).toMatchObject({ limit: '6', remaining: '5', ratelimit: '"api-key";r=5;t=60' })
     const cookie = await get('/api/orders', 'cookie:acc-1')
-    expect(fields(cookie.headers)).toMatchObject({ remaining: '1', policy: '"account";q=4;w=60' })
+    expect(fields(cookie.headers)).toMatchObject({ remaining: '2', policy: '"account";q=4;w=60' })
   })
 
   it('error: 429 with Retry-After and a problem body at the limit; the handler is not run', async () => {

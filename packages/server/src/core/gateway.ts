@@ -178,6 +178,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     signInPerMinute: config.rateLimitSignInPerMinute,
     starknetPerMinute: config.rateLimitStarknetPerMinute,
     starknetGlobalPerSecond: config.rateLimitStarknetGlobalPerSecond,
+    globalSharePercent: config.rateLimitGlobalSharePercent,
     chainRpcPerMinute: config.rateLimitChainRpcPerMinute,
     anonymousPerMinute: config.rateLimitAnonymousPerMinute,
     accountPerMinute: config.rateLimitAccountPerMinute,

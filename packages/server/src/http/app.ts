@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
 import { createMetrics, type Metrics } from '../metrics/create-metrics.js'
+import { capConnectionsPerClient, connectionTimeouts } from './connection-limits.js'
 import { type Dialect, dialectPolicy, enabledDialects, settingsOf } from './dialects/define-dialect.js'
 import { registerDialectErrors } from './dialects/dialect-errors.js'
 import { DIALECTS } from './dialects/registry.js'
@@ -34,6 +35,8 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
+    // Every phase of a connection has a deadline (Fastify 5's defaults leave the request unbounded).
+    ...connectionTimeouts(config),
     // The client IP is the socket's unless the peer is a configured proxy; then X-Forwarded-For is
     // read right to left, skipping trusted hops (proxy-addr). A spoofed header from anyone else
     // changes nothing.
@@ -44,6 +47,13 @@ export async function buildApp(
     frameworkErrors: (error, _request, reply) => {
       sendProblem(reply, error.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED')
     },
+  })
+  // Before the first byte is read: a client holding too many sockets loses the extra one at once.
+  const metrics = options.metrics ?? createMetrics()
+  capConnectionsPerClient(app.server, {
+    maxPerClient: config.maxConnectionsPerIp,
+    trustedProxies: config.trustedProxies,
+    onRefused: () => metrics.connectionRefused(),
   })
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
@@ -71,11 +81,11 @@ export async function buildApp(
   await registerWebSocket(app, config)
   registerProblemDetails(app)
   // First of the routes and hooks: its latency and error hooks then see every API's routes.
-  const metrics = options.metrics ?? createMetrics()
   metrics.countWebSockets(() => app.websocketServer.clients.size)
   registerMetrics(app, metrics, { allowFrom: config.metricsAllowFrom, token: config.metricsToken })
   // Hook order is the security order: geo (a blocked client costs no credential check and no
-  // counter) → identify → count (429 before any work) → authorize.
+  // counter) → identify and decide (a refused request goes on as anonymous) → count (429 before
+  // any work; a refused request against its IP) → raise the refusal.
   registerGeoBlocking(app, {
     geo: gateway.geo,
     countryHeader: config.geoCountryHeader,
@@ -84,7 +94,7 @@ export async function buildApp(
   })
   // Every API's cookies, Sigil's own first: a session is a session whichever API made it.
   const cookies = dialects.flatMap((d) => d.cookies?.(settingsOf(config, d), config) ?? [])
-  registerIdentification(app, gateway, cookies)
+  registerIdentification(app, { gateway, cookies, allowedOrigins: config.allowedOrigins })
   registerRateLimit(app, {
     limiter: gateway.rateLimiter,
     enabled: config.rateLimits === 'on',
@@ -100,7 +110,7 @@ export async function buildApp(
         .catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'))
     },
   })
-  registerAuthorization(app, config)
+  registerAuthorization(app)
 
   // Public facts stay reachable from a blocked country (geo: 'open'): nothing in them is a service.
   const publicRoute = { auth: 'public' as const, geo: 'open' as const }

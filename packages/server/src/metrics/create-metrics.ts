@@ -53,6 +53,11 @@ export function createMetrics(sources: MetricSources = {}) {
     labelNames: ['policy'] as const,
     registers,
   })
+  const connectionsRefused = new Counter({
+    name: 'sigil_connections_refused_total',
+    help: 'TCP connections closed on arrival because their client already held maxConnectionsPerIp.',
+    registers,
+  })
   const dependencyErrors = new Counter({
     name: 'sigil_dependency_errors_total',
     help: 'Requests answered 5xx 503 because a dependency could not answer (postgres, redis, chain, other).',
@@ -107,6 +112,9 @@ export function createMetrics(sources: MetricSources = {}) {
     verifyDecisions,
     rateLimitDenied(policy: string) {
       rateLimitDenials.inc({ policy })
+    },
+    connectionRefused() {
+      connectionsRefused.inc()
     },
     dependencyFailed(dependency: Dependency) {
       dependencyErrors.inc({ dependency })

@@ -17,10 +17,11 @@ const jwt: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'jwt', sessio
 const cookie: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'cookie', sessionId: 's-2' }
 const apiKey: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'api_key', apiKeyId: 'k-1' }
 const otherKey: Identity = { accountId: 'acc-1', scopes: ['read'], via: 'api_key', apiKeyId: 'k-2' }
+const tradeKey: Identity = { accountId: 'acc-1', scopes: ['read', 'trade'], via: 'api_key', apiKeyId: 'k-3' }
 
-function setup() {
+function setup(overrides: Partial<typeof policy & { globalSharePercent: number }> = {}) {
   const clock = createManualClock()
-  const limiter = createRateLimiter(createMemoryRateLimitStore(), clock, policy)
+  const limiter = createRateLimiter(createMemoryRateLimitStore(), clock, { ...policy, ...overrides })
   const hits = async (request: RateLimitRequest, n: number) => {
     const outcomes = []
     for (let i = 0; i < n; i++) outcomes.push(await limiter.check(request))
@@ -83,7 +84,7 @@ describe('createRateLimiter', () => {
     expect(outcome).toMatchObject({ policyName: 'sign-in', bucket: 'sign-in:ip:203.0.113.7' })
   })
 
-  it('behavior: JWTs, cookies and API keys of one account share one budget', async () => {
+  it('behavior: the credentials of one class share one budget (sessions; keys of one power)', async () => {
     const { limiter } = setup()
     const seen = [
       await limiter.check(api(jwt)),
@@ -91,25 +92,49 @@ describe('createRateLimiter', () => {
       await limiter.check(api(cookie)),
       await limiter.check(api(otherKey)),
     ]
-    expect(seen.map((o) => o.bucket)).toEqual(Array(4).fill('api:account:acc-1'))
-    // The 4th request on the account: a JWT (limit 4) is now at 0, a key (limit 6) still has 1 left.
+    expect(seen.map((o) => o.bucket)).toEqual([
+      'api:account:acc-1:session:read',
+      'api:account:acc-1:api-key:read',
+      'api:account:acc-1:session:read',
+      'api:account:acc-1:api-key:read',
+    ])
+    // A JWT and a cookie spend one session budget (limit 4), two read keys one key budget (limit 6):
+    // minting another key buys no more throughput.
     expect(seen.map((o) => [o.policyName, o.limit, o.remaining])).toEqual([
       ['account', 4, 3],
+      ['api-key', 6, 5],
+      ['account', 4, 2],
       ['api-key', 6, 4],
-      ['account', 4, 1],
-      ['api-key', 6, 2],
     ])
-    expect((await limiter.check(api(jwt))).allowed).toBe(false)
-    // The 5th was denied for the JWT; the key tier's higher limit still admits the 6th on the same count.
-    expect(await limiter.check(api(apiKey))).toMatchObject({ allowed: true, remaining: 0 })
-    expect(await limiter.check(api(otherKey))).toMatchObject({ allowed: false, remaining: 0 })
+  })
+
+  it('attack: a read-only key flooding cannot starve the trade keys or the session of its account', async () => {
+    const { hits, limiter } = setup()
+    const flood = await hits(api(apiKey), 20)
+    expect(flood.filter((o) => o.allowed)).toHaveLength(6)
+    expect(await limiter.check(api(tradeKey))).toMatchObject({
+      allowed: true,
+      remaining: 5,
+      bucket: 'api:account:acc-1:api-key:trade',
+    })
+    expect(await limiter.check(api({ ...jwt, scopes: ['account', 'read', 'trade'] }))).toMatchObject({
+      allowed: true,
+      remaining: 3,
+      bucket: 'api:account:acc-1:session:trade',
+    })
+  })
+
+  it("behavior: nor does a trade key's flood spend the read keys' budget", async () => {
+    const { hits, limiter } = setup()
+    await hits(api(tradeKey), 20)
+    expect(await limiter.check(api(otherKey))).toMatchObject({ allowed: true, remaining: 5 })
   })
 
   it('behavior: another account has its own budget', async () => {
     const { hits, limiter } = setup()
     await hits(api(jwt), 5)
     const other = await limiter.check(api({ ...jwt, accountId: 'acc-2' }))
-    expect(other).toMatchObject({ allowed: true, remaining: 3, bucket: 'api:account:acc-2' })
+    expect(other).toMatchObject({ allowed: true, remaining: 3, bucket: 'api:account:acc-2:session:read' })
   })
 
   it('behavior: the budget comes back as the window slides over', async () => {
@@ -154,7 +179,7 @@ describe('createRateLimiter', () => {
     const starknet = (ip: string): RateLimitRequest => ({ group: 'starknet', ip, identity: null })
 
     it('behavior: its own per-IP budget, apart from sign-in', async () => {
-      const { hits, limiter } = setup()
+      const { hits, limiter } = setup({ starknetGlobalPerSecond: 100 })
       const outcomes = await hits(starknet('203.0.113.7'), 4)
       expect(outcomes.map((o) => [o.allowed, o.policyName])).toEqual([
         [true, 'starknet'],
@@ -188,6 +213,36 @@ describe('createRateLimiter', () => {
         clock.advance(1_500)
       }
       expect(allowed.filter(Boolean)).toHaveLength(3)
+    })
+
+    it('attack: one client bursting takes only its share of the global budget; another still gets through', async () => {
+      // Global 8 per second, 25% each: one client gets 2 of them per second, whatever it sends.
+      const { limiter } = setup({ starknetPerMinute: 60, starknetGlobalPerSecond: 8, globalSharePercent: 25 })
+      const burst = []
+      for (let i = 0; i < 30; i++) burst.push(await limiter.check(starknet('203.0.113.7')))
+      expect(burst.filter((o) => o.allowed)).toHaveLength(2)
+      expect(burst[2]).toMatchObject({
+        allowed: false,
+        policyName: 'starknet-global-share',
+        bucket: 'starknet:global:share:203.0.113.7',
+        limit: 2,
+        windowSeconds: 1,
+      })
+      expect(burst[2]!.retryAfterSeconds).toBeGreaterThanOrEqual(1)
+      // The same from the client's other addresses in its /64 (IPv6): one client, one share.
+      const v6 = []
+      for (let i = 1; i <= 5; i++) v6.push((await limiter.check(starknet(`2001:db8::${i}`))).allowed)
+      expect(v6).toEqual([true, true, false, false, false])
+      // 4 of 8 spent: other clients still get the rest.
+      const others = []
+      for (let i = 0; i < 4; i++) others.push((await limiter.check(starknet(`198.51.100.${i}`))).allowed)
+      expect(others).toEqual([true, true, true, true])
+    })
+
+    it('behavior: a share is at least one request, whatever the percentage', async () => {
+      const { limiter } = setup({ starknetGlobalPerSecond: 3, globalSharePercent: 1 })
+      expect((await limiter.check(starknet('203.0.113.7'))).allowed).toBe(true)
+      expect(await limiter.check(starknet('203.0.113.7'))).toMatchObject({ allowed: false, limit: 1 })
     })
 
     it('attack: requests refused per IP do not spend the global budget', async () => {

@@ -14,8 +14,13 @@ export interface RateLimitPolicy {
   signInPerMinute: number
   /** Per client IP, for the `'starknet'` group. */
   starknetPerMinute: number
-  /** Server-wide, for the `'starknet'` group: load shedding, not fairness. */
+  /** Server-wide, for the `'starknet'` group: load shedding, shared fairly (globalSharePercent). */
   starknetGlobalPerSecond: number
+  /**
+   * The most of a server-wide budget one client may take per window, in percent (default 25):
+   * a request past its client's share is refused and not counted in the server-wide budget.
+   */
+  globalSharePercent?: number
   /** Per client IP, for the `'chain'` group (sign-ins that need a chain node). */
   chainRpcPerMinute?: number
   anonymousPerMinute: number
@@ -36,6 +41,7 @@ export type RateLimitPolicyName =
   | 'sign-in'
   | 'starknet'
   | 'starknet-global'
+  | 'starknet-global-share'
   | 'chain'
   | 'anonymous'
   | 'account'
@@ -64,7 +70,17 @@ export interface RateLimiter {
 const WINDOW_MS = 60_000
 const COST = 1
 const GLOBAL_WINDOW_MS = 1000
-const GLOBAL_STARKNET_BUCKET = 'starknet:global'
+/** A server-wide budget: its counter, and the policy names of it and of a client's share of it. */
+interface GlobalBudget {
+  bucket: string
+  policyName: RateLimitPolicyName
+  sharePolicyName: RateLimitPolicyName
+}
+const STARKNET_GLOBAL: GlobalBudget = {
+  bucket: 'starknet:global',
+  policyName: 'starknet-global',
+  sharePolicyName: 'starknet-global-share',
+}
 
 /**
  * Creates the limiter. The model:
@@ -73,32 +89,42 @@ const GLOBAL_STARKNET_BUCKET = 'starknet:global'
  *   credential it carries: these routes come before any identity (a refresh token is checked by the
  *   handler, after this), so the client address is the only key that exists for all of them.
  * - `'api'` routes without an identity: `api:ip:<ip>`, limit `anonymousPerMinute`. A credential that
- *   failed lands here too, so a flood of bad tokens is held to the anonymous budget of its IP.
- * - `'api'` routes with an identity: ONE bucket per account, `api:account:<accountId>`, shared by its
- *   cookie, its JWTs and every one of its API keys, so minting more keys buys no more throughput. The
- *   limit applied to that shared count depends on the credential in hand: `apiKeyPerMinute` for an
- *   API key (bots), `accountPerMinute` otherwise.
- *
+ *   failed lands here too, and so does any request the route refuses (the transport hands no
+ *   identity for it: CSRF, scope, route policy), so refused requests spend the client's
+ *   anonymous budget, never the account's.
+ * - `'api'` routes with an identity: one bucket per account AND credential class,
+ *   `api:account:<accountId>:<session|api-key>:<trade|read>`. The class is what the credential is
+ *   (a wallet session: JWT, cookie or session value; or an API key) and what it may do (trade, or
+ *   read only). Every credential of a class shares its bucket, so minting more keys buys no more
+ *   throughput; and no credential can spend another class's budget, so a read-only key (handed
+ *   to a dashboard, say) cannot starve the account's trading keys, nor its owner's session.
+ *   Limit: `apiKeyPerMinute` for API keys (bots), `accountPerMinute` for sessions.
  * - `'starknet'` routes: `starknet:ip:<ip>`, limit `starknetPerMinute`; a request within it is
- *   then counted in the one server-wide `starknet:global` bucket (1 s window, limit
- *   `starknetGlobalPerSecond`) and shed when that is spent.
+ *   then held to the server-wide budget (below).
  *
- * The window is 60 s (1 s for the global bucket), evaluated as a sliding-window counter; each
- * request costs 1.
+ * Server-wide budgets (`starknet:global`, 1 s window, limit `starknetGlobalPerSecond`) shed a
+ * distributed flood, and must stay fair: before a request counts there, it counts in its client's
+ * share of it (`starknet:global:share:<ip>`, same window, `globalSharePercent` of the limit, at least 1).
+ * A request past its share is refused (`starknet-global-share`) without touching the global
+ * count, so one client holds at most its share of the global budget and the others keep the rest.
+ *
+ * Windows are 60 s (1 s for server-wide budgets), evaluated as a sliding-window counter; each
+ * request costs 1. Clients are IPv4 addresses or IPv6 /64s.
  *
  * @example
  * ```ts
  * const limiter = createRateLimiter(stores.rateLimits, systemClock, {
- *   signInPerMinute: 300, anonymousPerMinute: 120, accountPerMinute: 600, apiKeyPerMinute: 1200,
+ *   signInPerMinute: 300, starknetPerMinute: 60, starknetGlobalPerSecond: 40,
+ *   anonymousPerMinute: 120, accountPerMinute: 600, apiKeyPerMinute: 1200,
  * })
  * const outcome = await limiter.check({ group: 'api', ip: request.ip, identity: request.identity })
  * if (!outcome.allowed) // 429, Retry-After: outcome.retryAfterSeconds
  * ```
  */
 export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: RateLimitPolicy): RateLimiter {
-  function select({ group, ip: address, identity }: RateLimitRequest) {
-    // IPv6 clients count by /64: one subscriber can rotate through a whole /64 at will.
-    const ip = clientKey(address)
+  const sharePercent = policy.globalSharePercent ?? 25
+
+  function select({ group, ip, identity }: RateLimitRequest & { ip: string }) {
     if (group === 'sign-in')
       return { bucket: `sign-in:ip:${ip}`, limit: policy.signInPerMinute, policyName: 'sign-in' as const }
     if (group === 'chain')
@@ -107,37 +133,62 @@ export function createRateLimiter(store: RateLimitStore, clock: Clock, policy: R
       return { bucket: `starknet:ip:${ip}`, limit: policy.starknetPerMinute, policyName: 'starknet' as const }
     if (!identity)
       return { bucket: `api:ip:${ip}`, limit: policy.anonymousPerMinute, policyName: 'anonymous' as const }
-    const bucket = `api:account:${identity.accountId}`
+    const power = identity.scopes.includes('trade') ? 'trade' : 'read'
     return identity.via === 'api_key'
-      ? { bucket, limit: policy.apiKeyPerMinute, policyName: 'api-key' as const }
-      : { bucket, limit: policy.accountPerMinute, policyName: 'account' as const }
+      ? {
+          bucket: `api:account:${identity.accountId}:api-key:${power}`,
+          limit: policy.apiKeyPerMinute,
+          policyName: 'api-key' as const,
+        }
+      : {
+          bucket: `api:account:${identity.accountId}:session:${power}`,
+          limit: policy.accountPerMinute,
+          policyName: 'account' as const,
+        }
+  }
+
+  async function count(
+    bucket: string,
+    limit: number,
+    windowMs: number,
+    now: number,
+    policyName: RateLimitPolicyName,
+  ): Promise<RateLimitOutcome> {
+    const counts = await store.hit(bucket, windowMs, now, COST)
+    const decision = decideRateLimit({ counts, limit, windowMs, now })
+    return { ...decision, policyName, bucket, windowSeconds: windowMs / 1000 }
+  }
+
+  /**
+   * A server-wide budget, spent fairly: the client's share first (refused past it, the global
+   * count untouched), then the global count itself.
+   */
+  async function spendGlobal(budget: GlobalBudget, perSecond: number, ip: string, now: number) {
+    const share = Math.max(1, Math.floor((perSecond * sharePercent) / 100))
+    const own = await count(
+      `${budget.bucket}:share:${ip}`,
+      share,
+      GLOBAL_WINDOW_MS,
+      now,
+      budget.sharePolicyName,
+    )
+    if (!own.allowed) return own
+    return count(budget.bucket, perSecond, GLOBAL_WINDOW_MS, now, budget.policyName)
   }
 
   return {
     async check(request) {
-      const { bucket, limit, policyName } = select(request)
-      // One reading of the clock for both the count and the decision, so they agree on the window.
+      // IPv6 clients count by /64: one subscriber can rotate through a whole /64 at will.
+      const ip = clientKey(request.ip)
+      const { bucket, limit, policyName } = select({ ...request, ip })
+      // One reading of the clock for every count and decision, so they agree on the windows.
       const now = clock.now()
-      const counts = await store.hit(bucket, WINDOW_MS, now, COST)
-      const decision = decideRateLimit({ counts, limit, windowMs: WINDOW_MS, now })
-      const outcome = { ...decision, policyName, bucket, windowSeconds: WINDOW_MS / 1000 }
-      if (request.group !== 'starknet' || !decision.allowed) return outcome
+      const outcome = await count(bucket, limit, WINDOW_MS, now, policyName)
+      if (request.group !== 'starknet' || !outcome.allowed) return outcome
       // The client is within its own budget; the server-wide one sheds a distributed flood. A
-      // request refused per IP never reached this count, so one client cannot spend it all alone.
-      const global = await store.hit(GLOBAL_STARKNET_BUCKET, GLOBAL_WINDOW_MS, now, COST)
-      const shed = decideRateLimit({
-        counts: global,
-        limit: policy.starknetGlobalPerSecond,
-        windowMs: GLOBAL_WINDOW_MS,
-        now,
-      })
-      if (shed.allowed) return outcome
-      return {
-        ...shed,
-        policyName: 'starknet-global',
-        bucket: GLOBAL_STARKNET_BUCKET,
-        windowSeconds: GLOBAL_WINDOW_MS / 1000,
-      }
+      // request refused per IP never reaches it.
+      const global = await spendGlobal(STARKNET_GLOBAL, policy.starknetGlobalPerSecond, ip, now)
+      return global.allowed ? outcome : global
     },
   }
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../../config.js'
 import { AuthError, isAuthError } from '../../core/errors.js'
 import type { ForwardedRequest } from '../../core/forward-auth/create-forward-auth.js'
 import type { Gateway } from '../../core/gateway.js'
@@ -65,13 +64,19 @@ declare module 'fastify' {
     auth?: RouteAuth
     /** The session cookie this route's API reads first (a dialect's own), by name. */
     sessionCookie?: string
+    /** A session cookie is refused here whatever the method (a proxy whose answers a cookie must not read). */
+    refuseSessionCookies?: boolean
   }
   interface FastifyRequest {
+    /** Who is calling; null when nobody is, the credential failed, or the request is refused. */
     identity: Identity | null
     /** The cookie that authenticated the request, if one did: logout clears exactly that one. */
     sessionCookie: SessionCookie | null
-    /** Why the presented credential was refused; raised after rate limiting has counted the request. */
-    credentialError: AuthError | null
+    /**
+     * Why the request is refused (credential, CSRF, scope, route policy): decided before the rate
+     * limiter counts the request, so that it counts against the client IP, and raised after it.
+     */
+    refusal: AuthError | null
     /** What the route needs of this request, decided once by the first hook. */
     routeAuth: RequestAuth | null
     /** The original request a forward-auth proxy stated (`{ forwarded }` routes: the verify endpoint). */
@@ -118,17 +123,74 @@ async function identify(
 }
 
 /**
- * First hook: resolves the credential (before the body is read). A refused credential does not
- * end the request here: the rate limiter runs next and counts it by IP, so guessing keys or
- * tokens spends the attacker's anonymous budget.
+ * Who the request is from and whether the route admits it: the identity it may act as (null if
+ * none) or the refusal to raise once it has been counted.
  */
-export function registerIdentification(
-  app: FastifyInstance,
-  gateway: Gateway,
-  cookies: readonly SessionCookie[],
-) {
+async function decide(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  auth: RequestAuth | undefined,
+  { gateway, cookies, allowedOrigins }: AuthenticationOptions,
+): Promise<{ identity: Identity | null; refusal?: AuthError }> {
+  if (!auth || auth === 'public') return { identity: null }
+  // A path the policy names for no one is one that does not exist here.
+  if (auth === 'deny')
+    return { identity: null, refusal: new AuthError('NOT_FOUND', 'the route policy grants no access') }
+  if (typeof auth === 'object' && 'refuse' in auth) return { identity: null, refusal: auth.refuse }
+  let identity: Identity | null = null
+  try {
+    identity = await identify(request, reply, gateway, cookies)
+  } catch (error) {
+    if (!isAuthError(error)) throw error
+    // Refused, unless the route serves anonymous callers too.
+    return auth === 'optional' ? { identity: null } : { identity: null, refusal: error }
+  }
+  // Behind a forward-auth proxy the request to judge is the original one, not the proxy's GET.
+  const method = request.forwarded?.method ?? request.method
+  const crossSite =
+    identity?.via === 'cookie' &&
+    UNSAFE_METHODS.has(method) &&
+    !isSameOriginRequest(request.headers, allowedOrigins)
+  // Anonymous unless a credential checked out; a cross-site cookie counts as none.
+  if (auth === 'optional') return { identity: crossSite ? null : identity }
+  if (!identity) return { identity: null, refusal: new AuthError('CREDENTIAL_MISSING') }
+  if (crossSite)
+    return {
+      identity: null,
+      refusal: new AuthError('CSRF_REJECTED', `origin ${request.headers.origin ?? '(none)'}`),
+    }
+  if (identity.via === 'cookie' && request.routeOptions.config.refuseSessionCookies)
+    return {
+      identity: null,
+      refusal: new AuthError('CREDENTIAL_MISSING', 'session cookie on a proxied route'),
+    }
+  const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
+  if (missing.length === 0) return { identity }
+  // A pending account lacks `trade` only because its invite is not redeemed: say so.
+  const code = identity.via !== 'api_key' && missing.includes('trade') ? 'INVITE_REQUIRED' : 'SCOPE_MISSING'
+  return { identity: null, refusal: new AuthError(code, `needs ${missing.join(' ')}`) }
+}
+
+export interface AuthenticationOptions {
+  gateway: Gateway
+  /** Every API's session cookies, Sigil's own first. */
+  cookies: readonly SessionCookie[]
+  /** Origins whose pages may send cookie-authenticated unsafe requests (config allowedOrigins). */
+  allowedOrigins: readonly string[]
+}
+
+/**
+ * First hook, before any body is read: resolves the credential and decides whether the route
+ * admits the request (credential, CSRF for cookie sessions, scopes, route policy). A refusal does
+ * not end the request here: the request goes on as anonymous (`identity` null) to the rate
+ * limiter, which counts it against the client IP, never against the account whose credential it
+ * carried; `registerAuthorization` raises it after that. So guessing keys spends the attacker's
+ * budget, and a flood of refused requests carrying a victim's cookie (cross-site, say) spends
+ * none of the victim's.
+ */
+export function registerIdentification(app: FastifyInstance, options: AuthenticationOptions) {
   app.decorateRequest('identity', null)
-  app.decorateRequest('credentialError', null)
+  app.decorateRequest('refusal', null)
   app.decorateRequest('sessionCookie', null)
   app.decorateRequest('routeAuth', null)
   app.decorateRequest('forwarded', null)
@@ -139,46 +201,15 @@ export function registerIdentification(
   app.addHook('onRequest', async (request, reply) => {
     const auth = requestAuth(request)
     request.routeAuth = auth ?? null
-    if (!auth || auth === 'public' || auth === 'deny' || (typeof auth === 'object' && 'refuse' in auth))
-      return
-    try {
-      request.identity = await identify(request, reply, gateway, cookies)
-    } catch (error) {
-      if (!isAuthError(error)) throw error
-      request.credentialError = error
-    }
+    const { identity, refusal } = await decide(request, reply, auth, options)
+    request.identity = identity
+    request.refusal = refusal ?? null
   })
 }
 
-/** Last hook before the handler: the route's declared scopes, and CSRF for cookie sessions. */
-export function registerAuthorization(app: FastifyInstance, config: Config) {
+/** After the rate limiter has counted the request: the refusal decided at identification, if any. */
+export function registerAuthorization(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
-    const auth = request.routeAuth
-    if (!auth || auth === 'public') return
-    // A path the policy names for no one is one that does not exist here.
-    if (auth === 'deny') throw new AuthError('NOT_FOUND', 'the route policy grants no access')
-    if (typeof auth === 'object' && 'refuse' in auth) throw auth.refuse
-    const identity = request.identity
-    // Behind a forward-auth proxy the request to judge is the original one, not the proxy's GET.
-    const method = request.forwarded?.method ?? request.method
-    const crossSite =
-      identity?.via === 'cookie' &&
-      UNSAFE_METHODS.has(method) &&
-      !isSameOriginRequest(request.headers, config.allowedOrigins)
-    if (auth === 'optional') {
-      // Anonymous unless a credential checked out; a cross-site cookie counts as none.
-      if (request.credentialError || crossSite) request.identity = null
-      return
-    }
-    if (request.credentialError) throw request.credentialError
-    if (!identity) throw new AuthError('CREDENTIAL_MISSING')
-    if (crossSite) throw new AuthError('CSRF_REJECTED', `origin ${request.headers.origin ?? '(none)'}`)
-    const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
-    if (missing.length > 0) {
-      // A pending account lacks `trade` only because its invite is not redeemed: say so.
-      const code =
-        identity.via !== 'api_key' && missing.includes('trade') ? 'INVITE_REQUIRED' : 'SCOPE_MISSING'
-      throw new AuthError(code, `needs ${missing.join(' ')}`)
-    }
+    if (request.refusal) throw request.refusal
   })
 }

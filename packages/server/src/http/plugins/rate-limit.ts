@@ -34,15 +34,16 @@ export interface RateLimitPluginOptions {
 
 /**
  * Installs the `onRequest` hook that counts and decides every limited request. Register it AFTER
- * the hook that identifies the caller: `request.identity` must already be set (null when there was no
- * credential or it failed, which then counts against the client IP).
+ * the hook that identifies the caller and decides whether the route admits it: `request.identity`
+ * must already be set, null when there was no credential, it failed, or the request is refused
+ * (which then counts against the client IP, not the account whose credential it carried).
  *
  * A denied request is answered from the hook itself, before the body is read, so it costs one counter
  * hit and nothing else: no nonce minted, no signature checked, no handler run.
  *
  * @example
  * ```ts
- * registerAuthentication(app, gateway) // sets request.identity
+ * registerIdentification(app, { gateway, cookies, allowedOrigins }) // sets request.identity
  * registerRateLimit(app, {
  *   limiter: createRateLimiter(stores.rateLimits, clock, policy),
  *   enabled: config.rateLimits === 'on',

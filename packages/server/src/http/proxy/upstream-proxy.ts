@@ -77,9 +77,6 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
 
   // Runs after the app's identify, rate-limit and authorize hooks, before any body is read.
   app.addHook('onRequest', async (request) => {
-    if (options.cookies === 'refuse' && request.identity?.via === 'cookie') {
-      throw new AuthError('CREDENTIAL_MISSING', 'session cookie on a proxied route')
-    }
     // WebSocket upgrades are not proxied.
     if (request.headers.upgrade !== undefined) throw new AuthError('NOT_FOUND', 'upgrade on a proxied route')
     if (options.target(request) === undefined) throw new AuthError('NOT_FOUND', 'path not forwarded')
@@ -122,7 +119,9 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
   app.route({
     method: options.methods,
     url: options.url,
-    config: { auth: options.auth },
+    // A refused cookie is decided with the other refusals, before the request is counted (against
+    // the client IP then, not the cookie's account).
+    config: { auth: options.auth, refuseSessionCookies: options.cookies === 'refuse' },
     schema: { hide: true },
     handler: forward,
   })
