@@ -73,8 +73,9 @@ export function serveNativeSocket(
   let untrack = () => {}
   const subscriptions = new Map<string, { stop(): void; owner?: string }>()
   let failedAuths = 0
-  let pending = 0
-  let queue = Promise.resolve()
+  /** An `auth` being verified: later messages wait in `waiting`, in order. */
+  let busy = false
+  const waiting: [data: RawData, isBinary: boolean][] = []
 
   const sendText = boundedSender(socket, settings.maxBufferedBytes)
   const send = (frame: object) => {
@@ -190,23 +191,42 @@ export function serveNativeSocket(
     reply.ok({ channel })
   }
 
-  async function handle(data: RawData, isBinary: boolean) {
+  /** Answers one message; only `auth` is asynchronous (its promise is returned). */
+  function handle(data: RawData, isBinary: boolean): Promise<void> | undefined {
     // Closing (failed-auth cap, revocation): a client that ignores the close frame gets no more work done.
     if (socket.readyState !== socket.OPEN) return
     const parsed = parseRpcRequest(data, isBinary)
-    if (!parsed.ok) return responder(send, parsed.id ?? null).fail(parsed.error, parsed.error, parsed.data)
+    if (!parsed.ok)
+      return void responder(send, parsed.id ?? null).fail(parsed.error, parsed.error, parsed.data)
     const { method, params, id } = parsed.request
     const reply = responder(send, id)
     switch (method) {
       case 'auth':
         return auth(params, reply)
       case 'subscribe':
-        return subscribe(params, reply)
+        return void subscribe(params, reply)
       case 'unsubscribe':
-        return unsubscribe(params, reply)
+        return void unsubscribe(params, reply)
       default:
-        return reply.fail('METHOD_NOT_FOUND', 'METHOD_NOT_FOUND', 'methods: auth, subscribe, unsubscribe')
+        return void reply.fail(
+          'METHOD_NOT_FOUND',
+          'METHOD_NOT_FOUND',
+          'methods: auth, subscribe, unsubscribe',
+        )
     }
+  }
+
+  function dispatch(data: RawData, isBinary: boolean) {
+    const verifying = handle(data, isBinary)
+    if (!verifying) return
+    busy = true
+    void verifying
+      .catch((error: unknown) => log.error({ err: error }, 'websocket auth failed'))
+      .finally(() => {
+        busy = false
+        // The messages that waited for it, in order, until one is another auth.
+        while (!busy && waiting.length > 0) dispatch(...waiting.shift()!)
+      })
   }
 
   socket.on('message', (data, isBinary) => {
@@ -218,19 +238,15 @@ export function serveNativeSocket(
       const id = parsed.ok ? parsed.request.id : (parsed.id ?? null)
       return responder(send, id).fail('RATE_LIMITED', 'RATE_LIMITED', 'too many messages: slow down')
     }
+    if (!busy) return dispatch(data, isBinary)
     // In order: a subscribe sent right after `auth` waits for its answer.
-    if (pending >= MAX_PENDING) return socket.close(1008, 'too many requests in flight')
-    pending += 1
-    queue = queue
-      .then(() => handle(data, isBinary))
-      .catch((error: unknown) => log.error({ err: error }, 'websocket message failed'))
-      .finally(() => {
-        pending -= 1
-      })
+    if (waiting.length >= MAX_PENDING) return socket.close(1008, 'too many requests in flight')
+    waiting.push([data, isBinary])
   })
 
   const stopKeepAlive = keepAlive(socket, settings.keepAlive)
   socket.on('close', () => {
+    waiting.length = 0
     untrack()
     stopKeepAlive()
     for (const subscription of subscriptions.values()) subscription.stop()
