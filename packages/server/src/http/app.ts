@@ -72,7 +72,9 @@ export async function buildApp(
   registerProblemDetails(app)
   // First of the routes and hooks: its latency and error hooks then see every API's routes.
   const metrics = options.metrics ?? createMetrics()
-  metrics.countWebSockets(() => app.websocketServer.clients.size)
+  metrics.countWebSockets(() =>
+    Object.fromEntries([...app.webSocketsOpen].map(([dialect, count]) => [dialect, count()])),
+  )
   registerMetrics(app, metrics, { allowFrom: config.metricsAllowFrom, token: config.metricsToken })
   // Hook order is the security order: geo (a blocked client costs no credential check and no
   // counter) → identify → count (429 before any work) → authorize.

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The message rate of every WebSocket, per socket and per client IP across every route. */
     webSocketMessageRates: MessageRates
+    /** Each WebSocket route's open sockets, by the dialect that serves it (the metrics read it). */
+    webSocketsOpen: Map<string, () => number>
   }
 }
 
@@ -17,6 +19,7 @@ declare module 'fastify' {
  * of left hanging. One message limit for all sockets, enforced by `ws` before a frame is buffered.
  */
 export async function registerWebSocket(app: FastifyInstance, config: Config) {
+  app.decorate('webSocketsOpen', new Map<string, () => number>())
   app.decorate(
     'webSocketMessageRates',
     createMessageRates({

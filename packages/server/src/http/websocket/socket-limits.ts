@@ -26,13 +26,18 @@ export type TokenBucket = ReturnType<typeof createTokenBucket>
 /** Per client IP (IPv6 by /64, as the rate limits count): how many sockets of one route are open. */
 export function createOpenSocketCounter() {
   const open = new Map<string, number>()
+  let total = 0
   return {
     count: (ip: string) => open.get(clientKey(ip)) ?? 0,
+    /** Every address's together. */
+    total: () => total,
     /** Counts `socket` for `ip` until it closes. */
     add(ip: string, socket: WebSocket) {
       const key = clientKey(ip)
       open.set(key, (open.get(key) ?? 0) + 1)
+      total += 1
       socket.once('close', () => {
+        total -= 1
         const left = (open.get(key) ?? 1) - 1
         if (left > 0) open.set(key, left)
         else open.delete(key)

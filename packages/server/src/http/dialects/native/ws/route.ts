@@ -26,6 +26,7 @@ export function registerNativeWebSocket(
     maxBufferedBytes: config.webSocketMaxBufferedBytes,
   }
   const openSockets = createOpenSocketCounter()
+  app.webSocketsOpen.set('native', openSockets.total)
   app.route({
     method: 'GET',
     url: '/v1/ws',

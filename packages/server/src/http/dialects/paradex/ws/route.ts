@@ -34,6 +34,7 @@ export function registerParadexWebSocket(
   // Open sockets per client IP: the sign-in budget bounds how fast one address opens them, this
   // how many it may hold (idle sockets cost memory and a keepalive timer each).
   const openSockets = createOpenSocketCounter()
+  app.webSocketsOpen.set('paradex', openSockets.total)
   app.route({
     method: 'GET',
     url: '/v1',
