@@ -135,6 +135,37 @@ export const BaseConfigSchema = Type.Object(
       description:
         'Open connections (WebSockets included) one client may hold, counted by TCP peer (IPv4 address or IPv6 /64); the excess is closed at once. trustedProxies peers are not counted. 0: no cap.',
     }),
+    webSocketMaxBufferedBytes: Type.Integer({
+      minimum: 65_536,
+      default: 4_194_304,
+      description:
+        'Unsent output a WebSocket may hold for a client that does not read; past it the socket is closed (4008).',
+    }),
+    webSocketMessagesPerSecond: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description:
+        'Messages one WebSocket may send per second (sustained); over it: an error, then close (4029).',
+    }),
+    webSocketMessageBurst: Type.Integer({
+      minimum: 1,
+      default: 300,
+      description: 'Messages one WebSocket may send at once before webSocketMessagesPerSecond applies.',
+    }),
+    webSocketMessagesPerSecondPerIp: Type.Integer({
+      minimum: 1,
+      default: 500,
+      description:
+        'Messages all WebSockets of one client IP may send per second together (burst: two seconds).',
+    }),
+    publishToken: Type.Optional(
+      Type.String({
+        minLength: 32,
+        pattern: '^[\\x21-\\x7e]+$',
+        description:
+          'Bearer token of POST /v1/internal/publish (the backend pushing WebSocket messages); unset: no such route.',
+      }),
+    ),
     allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description: 'Origins allowed to send cookie-authenticated unsafe requests (CSRF); default: publicUrl.',

@@ -80,7 +80,7 @@ describe('loadConfig', () => {
     )
     const config = loadConfig({ file, env: { SIGIL_PARADEX_JWT_TTL_SECONDS: '120' } })
     expect(paradex(config)).toMatchObject({ prefix: '', jwtTtlSeconds: 120, wsPingIntervalSeconds: 55 })
-    expect(config.dialectSettings.native).toEqual({ prefix: '/sigil' })
+    expect(config.dialectSettings.native).toMatchObject({ prefix: '/sigil' })
     // A flag may name a dialect's setting by its dotted key, and wins over both.
     expect(paradex(loadConfig({ file, flags: { 'paradex.jwtTtlSeconds': 30 } })).jwtTtlSeconds).toBe(30)
   })

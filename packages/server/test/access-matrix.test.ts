@@ -93,6 +93,9 @@ const MATRIX: Record<string, Need> = {
   'HEAD /v1/api-keys/': ACCOUNT,
   'DELETE /v1/api-keys/:id': ACCOUNT,
   'POST /v1/api-keys/:id/rotate': ACCOUNT,
+  // The native WebSocket upgrade (authentication is its `auth` message); a plain GET is 426.
+  'GET /v1/ws': PUBLIC,
+  'HEAD /v1/ws': PUBLIC,
   'GET /v1/verify/read': READ,
   'HEAD /v1/verify/read': READ,
   'GET /v1/verify/trade': TRADE,
@@ -170,7 +173,14 @@ const MATRIX: Record<string, Need> = {
   'OPTIONS /*': POLICY,
 }
 /** Routes kept out of the OpenAPI document (`schema.hide`). */
-const HIDDEN = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /paradex/v1']
+const HIDDEN = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /paradex/v1',
+  'GET /v1/ws',
+]
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => `${method} /*`))

@@ -252,11 +252,14 @@ describe('/metrics over a real socket', () => {
     await paradexJwt(running.server)
     const client = await connect(running.ws)
     let text = await fetchMetrics()
-    expect(sample(text, 'sigil_websockets_open')).toBe(1)
+    expect(sample(text, 'sigil_websockets_open', { dialect: 'paradex' })).toBe(1)
+    expect(sample(text, 'sigil_websockets_open', { dialect: 'native' })).toBe(0)
     expect(sample(text, 'sigil_sign_ins_total', { dialect: 'paradex', result: 'success', code: '' })).toBe(1)
     client.close()
     await client.closed
-    await expect.poll(async () => sample(await fetchMetrics(), 'sigil_websockets_open')).toBe(0)
+    await expect
+      .poll(async () => sample(await fetchMetrics(), 'sigil_websockets_open', { dialect: 'paradex' }))
+      .toBe(0)
     text = await fetchMetrics()
     expect(sample(text, 'sigil_http_request_duration_seconds_count', { route: '/metrics' })).toBeGreaterThan(
       0,

@@ -140,6 +140,7 @@ export function printConfig(config: Config): number {
     ...(config.redisUrl ? { redisUrl: redactUrlCredentials(config.redisUrl) } : {}),
     ...(config.masterKey ? { masterKey: '[redacted]' } : {}),
     ...(config.metricsToken ? { metricsToken: '[redacted]' } : {}),
+    ...(config.publishToken ? { publishToken: '[redacted]' } : {}),
     ...(config.chainRpcUrls
       ? {
           chainRpcUrls: Object.fromEntries(

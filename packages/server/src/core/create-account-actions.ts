@@ -5,6 +5,7 @@ import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
 import type { InviteService } from './invites/create-invite-service.js'
 import type { Account } from './ports.js'
+import type { ApiKeyChange } from './revocation/revocation-bus.js'
 import type { SessionService } from './sessions/create-session-service.js'
 
 /**
@@ -18,6 +19,8 @@ export function createAccountActions(deps: {
   invites: InviteService
   audit: AuditLog
   findAccount(accountId: string): Promise<Account>
+  /** Told after a key is revoked or rotated (the revocation bus: its WebSockets, on every replica). */
+  onApiKeyChanged?(keyId: string, change: ApiKeyChange): Promise<void>
 }) {
   const { sessions, apiKeys, invites, audit } = deps
   const sessionOf = (identity: Identity) => {
@@ -76,6 +79,7 @@ export function createAccountActions(deps: {
       brand?: ApiKeyBrand,
     ) {
       const rotated = await apiKeys.rotate(identity.accountId, keyId, graceSeconds, brand)
+      await deps.onApiKeyChanged?.(keyId, 'rotated')
       await audit.record({
         type: 'api_key.rotated',
         accountId: identity.accountId,
@@ -87,6 +91,7 @@ export function createAccountActions(deps: {
 
     async revokeApiKey(identity: Identity, keyId: string, ip: string) {
       await apiKeys.revoke(identity.accountId, keyId)
+      await deps.onApiKeyChanged?.(keyId, 'revoked')
       await audit.record({
         type: 'api_key.revoked',
         accountId: identity.accountId,

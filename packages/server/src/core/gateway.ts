@@ -9,7 +9,11 @@ import type { Clock } from './clock.js'
 import { type AccountActions, createAccountActions } from './create-account-actions.js'
 import { createOperatorActions, type OperatorActions } from './create-operator-actions.js'
 import type { PresentedCredentials } from './credentials/choose-credential.js'
-import { createCredentialAuthenticator } from './credentials/create-credential-authenticator.js'
+import {
+  type ConnectionCredential,
+  type ConnectionCredentialCheck,
+  createCredentialAuthenticator,
+} from './credentials/create-credential-authenticator.js'
 import type { DialectKit, EnabledDialect } from './dialect.js'
 import { AuthError } from './errors.js'
 import { createForwardAuth, type ForwardAuth } from './forward-auth/create-forward-auth.js'
@@ -17,6 +21,7 @@ import { createGeoService, type GeoService, type IpCountryDatabase } from './geo
 import type { Identity } from './identity.js'
 import { createInviteService } from './invites/create-invite-service.js'
 import { createIsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
+import { createLiveConnections, type LiveConnections } from './live-connections/create-live-connections.js'
 import { checkReadiness, type GatewayEvents, notify, observeSignIns, type Readiness } from './observe.js'
 import type { ContractWalletCheck, Stores } from './ports.js'
 import {
@@ -79,6 +84,16 @@ export interface Gateway {
   authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null>
   /** An access token on its own (the WebSocket `auth` message). */
   authenticateAccessToken(token: string): Promise<Identity & { sessionId: string }>
+  /**
+   * A long-lived connection's credential (the native WebSocket's `auth`): a JWT, or an API key
+   * checked with the connection's client IP (its allowlist applies); with its expiry.
+   */
+  authenticateConnection(credential: ConnectionCredential, ip: string): Promise<ConnectionCredentialCheck>
+  /**
+   * Live connections (WebSockets) by session and API key: a revocation on any replica, or the
+   * credential's expiry, ends them (`LiveConnection.end`).
+   */
+  liveConnections: Pick<LiveConnections, 'track' | 'size'>
   /** The verify endpoint's own needs: the caller's wallet, and the signed assertion. */
   forwardAuth: ForwardAuth
   /** What a signed-in account does with its own sessions, keys and invites. */
@@ -225,6 +240,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const services = new Map(dialects.map((d) => [d.id, d.core.services?.(kit, d.settings)]))
 
   const credentials = createCredentialAuthenticator({ accessTokens, sessions, apiKeys, findAccount })
+  const liveConnections = createLiveConnections(clock)
+  /** Connections whose session the (just rebuilt) revocation list names end. */
+  const isListedRevoked = (sessionId: string) => revocations.has(sessionId, clock.now())
 
   return {
     now: () => clock.now(),
@@ -238,9 +256,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
 
     authenticate: credentials.authenticate,
     authenticateAccessToken: credentials.authenticateAccessToken,
+    authenticateConnection: credentials.authenticateConnection,
+    liveConnections,
     forwardAuth: createForwardAuth(stores.accounts, keyRing, clock, { issuer: config.jwtIssuer }),
 
-    account: createAccountActions({ sessions, apiKeys, invites, audit, findAccount }),
+    account: createAccountActions({
+      sessions,
+      apiKeys,
+      invites,
+      audit,
+      findAccount,
+      // Sockets opened with the key close (or are re-checked) on every replica; HTTP reads the store.
+      onApiKeyChanged: (keyId, change) =>
+        bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() }),
+    }),
     operator: createOperatorActions({
       keyRing,
       // Every replica loads the new key now, not at its next refresh.
@@ -268,14 +297,19 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       bus.listen({
         apply(revocation) {
           if (revocation.kind === 'signing_keys') void keyRing.refresh().catch(() => {})
+          else if (revocation.kind === 'api_keys')
+            void liveConnections.apiKeysChanged(revocation.keyIds, revocation.change)
           else {
             for (const id of revocation.sessionIds) revocations.add(id, revocation.at + accessTokenLifetimeMs)
+            liveConnections.sessionsEnded(revocation.sessionIds)
             notify(() => deps.events?.revocationApplied?.(Math.max(0, clock.now() - revocation.at)))
           }
         },
         // After a gap in which messages may have been lost: the store is the truth.
         resync: async () => {
           await Promise.all([sessions.restoreRevocations(), keyRing.refresh()])
+          // And the API keys of live connections are read again: a revoke or rotate may have been missed.
+          await liveConnections.resync(isListedRevoked)
         },
       })
     },
@@ -292,7 +326,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         // A revoked session must outlive its access tokens (the revocation list is rebuilt from it).
         stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
         // Replicas: a message lost while this one looked connected is repaired within a tick.
-        bus.shared ? sessions.restoreRevocations() : Promise.resolve(),
+        bus.shared
+          ? sessions.restoreRevocations().then(() => liveConnections.sweepSessions(isListedRevoked))
+          : Promise.resolve(),
       ])
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason

@@ -81,7 +81,9 @@ export async function buildApp(
   await registerWebSocket(app, config)
   registerProblemDetails(app)
   // First of the routes and hooks: its latency and error hooks then see every API's routes.
-  metrics.countWebSockets(() => app.websocketServer.clients.size)
+  metrics.countWebSockets(() =>
+    Object.fromEntries([...app.webSocketsOpen].map(([dialect, count]) => [dialect, count()])),
+  )
   registerMetrics(app, metrics, { allowFrom: config.metricsAllowFrom, token: config.metricsToken })
   // Hook order is the security order: geo (a blocked client costs no credential check and no
   // counter) → identify and decide (a refused request goes on as anonymous) → count (429 before

@@ -53,6 +53,8 @@ export const errorCatalog = {
   SESSION_NOT_FOUND: [404, 'No such session'],
   API_KEY_NOT_FOUND: [404, 'No such API key'],
   API_KEY_LIMIT_REACHED: [409, 'The account has as many active API keys as it may'],
+  CHANNEL_UNKNOWN: [400, 'Not a WebSocket channel of any enabled API'],
+  CHANNEL_ACCOUNT_MISSING: [400, 'A private channel needs the accountId the message belongs to'],
   STARKNET_ADDRESS_INVALID: [400, 'The Starknet account is not a hex felt'],
   STARKNET_SIGNATURE_MALFORMED: [400, 'The Starknet signature is not ["r","s"]'],
   PUBLIC_KEY_INVALID: [400, 'The public key is not a stark key of this account'],

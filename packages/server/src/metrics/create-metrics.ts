@@ -7,8 +7,8 @@ export interface MetricSources {
   revocationBusLive?: () => boolean
   /** True while the rate-limit counters run in this process's memory because Redis is unavailable. */
   rateLimitFailedOver?: () => boolean
-  /** Sockets open now (every WebSocket route's). */
-  openWebSockets?: () => number
+  /** Sockets open now, by dialect (the API whose WebSocket route accepted them). */
+  openWebSockets?: () => Readonly<Record<string, number>>
 }
 
 /** Where a 503 came from: the dependency that could not answer. */
@@ -88,10 +88,12 @@ export function createMetrics(sources: MetricSources = {}) {
   })
   new Gauge({
     name: 'sigil_websockets_open',
-    help: 'WebSocket connections open now.',
+    help: 'WebSocket connections open now, by dialect (native, paradex).',
+    labelNames: ['dialect'] as const,
     registers,
     collect() {
-      this.set(openWebSockets?.() ?? 0)
+      this.reset()
+      for (const [dialect, count] of Object.entries(openWebSockets?.() ?? {})) this.set({ dialect }, count)
     },
   })
 
@@ -119,8 +121,8 @@ export function createMetrics(sources: MetricSources = {}) {
     dependencyFailed(dependency: Dependency) {
       dependencyErrors.inc({ dependency })
     },
-    /** The app's sockets, once it has a WebSocket server. */
-    countWebSockets(count: () => number) {
+    /** The app's sockets by dialect, once it has WebSocket routes. */
+    countWebSockets(count: () => Readonly<Record<string, number>>) {
       openWebSockets = count
     },
     /** Process metrics (CPU, memory, event-loop lag, GC) too: `sigil serve` only, not every test app. */

@@ -129,8 +129,14 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       return { key: view(key!, now), secret: secret.secret }
     },
 
-    /** Checks a presented key from a client IP; never says more than the codes below. */
-    async authenticate(presented: string, ip: string): Promise<Identity & { apiKeyId: string }> {
+    /**
+     * Checks a presented key from a client IP; never says more than the codes below. `validUntil`:
+     * when this secret stops working by itself (the key's expiry, or a rotated-out secret's grace).
+     */
+    async authenticate(
+      presented: string,
+      ip: string,
+    ): Promise<Identity & { apiKeyId: string; validUntil?: number }> {
       const parts = parseApiKeySecret(presented)
       if (!parts) throw new AuthError('API_KEY_INVALID', 'not an API key')
       const key = await store.findById(parts.id)
@@ -150,7 +156,14 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         lastRecorded.set(key.id, now)
         await store.recordUse(key.id, now, ip)
       }
-      return { accountId: key.accountId, scopes: apiKeyScopes(key.scope), via: 'api_key', apiKeyId: key.id }
+      const validUntil = Math.min(key.expiresAt ?? Infinity, current ? Infinity : key.previousExpiresAt!)
+      return {
+        accountId: key.accountId,
+        scopes: apiKeyScopes(key.scope),
+        via: 'api_key',
+        apiKeyId: key.id,
+        ...(validUntil === Infinity ? {} : { validUntil }),
+      }
     },
   }
 }

@@ -7,6 +7,17 @@ import type { SessionService } from '../sessions/create-session-service.js'
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
 import { chooseCredential, type PresentedCredentials } from './choose-credential.js'
 
+/** What a long-lived connection authenticates with: an access JWT, or an API key. */
+export type ConnectionCredential = { bearer: string } | { apiKey: string }
+
+/** A connection's credential, checked: who, until when, and (API keys) how to check it again. */
+export interface ConnectionCredentialCheck {
+  identity: Identity
+  /** When the credential stops being valid (ms): a JWT's `exp`, an API key's expiry or grace end. */
+  expiresAt?: number
+  recheck?(): Promise<{ expiresAt?: number }>
+}
+
 /**
  * A request's credential, checked: the one chooseCredential picks, verified by its own service
  * (a JWT against the key ring and revocation list, a session value or cookie against the store,
@@ -18,15 +29,22 @@ export function createCredentialAuthenticator(deps: {
   apiKeys: ApiKeyService
   findAccount(accountId: string): Promise<Account>
 }) {
-  const authenticateAccessToken = async (token: string): Promise<Identity & { sessionId: string }> => {
+  const verifyAccessToken = async (token: string) => {
     const verified = await deps.accessTokens.verify(token)
-    return {
+    const identity: Identity & { sessionId: string } = {
       accountId: verified.accountId,
       sessionId: verified.sessionId,
       scopes: verified.scopes,
       via: 'jwt',
       ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
     }
+    return { identity, expiresAt: verified.claims.exp * 1000 }
+  }
+  const authenticateAccessToken = async (token: string) => (await verifyAccessToken(token)).identity
+
+  const authenticateApiKey = async (secret: string, ip: string) => {
+    const { validUntil, ...identity } = await deps.apiKeys.authenticate(secret, ip)
+    return { identity, ...(validUntil === undefined ? {} : { expiresAt: validUntil }) }
   }
 
   const authenticateSession = async (value: string) => {
@@ -39,13 +57,34 @@ export function createCredentialAuthenticator(deps: {
 
   return {
     authenticateAccessToken,
+    /**
+     * The credential of a long-lived connection (the native WebSocket's `auth`): who it is, when
+     * the credential expires, and for an API key how to check it again later (a rotation, a gap
+     * in the revocation bus) from the same client IP. The secret stays in that closure, in memory,
+     * for the connection's life, as the connection itself would be able to present it again.
+     */
+    async authenticateConnection(
+      credential: ConnectionCredential,
+      ip: string,
+    ): Promise<ConnectionCredentialCheck> {
+      if ('bearer' in credential) return verifyAccessToken(credential.bearer)
+      const { apiKey } = credential
+      const checked = await authenticateApiKey(apiKey, ip)
+      return {
+        ...checked,
+        recheck: async () => {
+          const { expiresAt } = await authenticateApiKey(apiKey, ip)
+          return expiresAt === undefined ? {} : { expiresAt }
+        },
+      }
+    },
     async authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null> {
       const chosen = chooseCredential(presented)
       switch (chosen.kind) {
         case 'none':
           return null
         case 'api_key':
-          return { identity: await deps.apiKeys.authenticate(chosen.secret, ip) }
+          return { identity: (await authenticateApiKey(chosen.secret, ip)).identity }
         case 'access_token':
           return { identity: await authenticateAccessToken(chosen.token) }
         case 'session': {

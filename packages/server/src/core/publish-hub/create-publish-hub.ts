@@ -1,3 +1,4 @@
+import type { AuthErrorCode } from '../errors.js'
 import { actingAccountIds, type Identity } from '../identity.js'
 
 /** One message for the subscribers of a channel. */
@@ -10,6 +11,9 @@ export interface Publication {
    */
   accountId?: string
 }
+
+/** The codes (core/errors.ts) of a publication the hub refuses. */
+export type PublicationRefusal = Extract<AuthErrorCode, 'CHANNEL_UNKNOWN' | 'CHANNEL_ACCOUNT_MISSING'>
 
 /** A local receiver (one WebSocket, say), subscribed to one or more channels. */
 export interface HubSubscriber {
@@ -51,6 +55,11 @@ export interface PublishHub {
    * unknown channel, or on a private channel without `accountId`, instead of guessing an audience.
    */
   publish(publication: Publication): Promise<void>
+  /**
+   * Why `publish` would reject this publication (`CHANNEL_UNKNOWN`, `CHANNEL_ACCOUNT_MISSING`), or
+   * undefined: for a transport that takes publications from outside (POST /v1/internal/publish).
+   */
+  refusal(publication: Publication): PublicationRefusal | undefined
   /** Starts delivering `channel` to `subscriber`; the returned function stops it (idempotent). */
   subscribe(channel: string, subscriber: HubSubscriber): () => void
 }
@@ -106,6 +115,13 @@ export function createPublishHub(rules: ChannelRules, options: PublishHubOptions
   options.transport?.receive(deliverHere)
 
   return {
+    refusal({ channel, accountId }) {
+      const rule = rules.classify(channel)
+      if (!rule) return 'CHANNEL_UNKNOWN'
+      if (rule.private && accountId === undefined) return 'CHANNEL_ACCOUNT_MISSING'
+      return undefined
+    },
+
     async publish(publication) {
       const rule = classify(publication.channel)
       if (rule.private && publication.accountId === undefined)

@@ -1,11 +1,17 @@
 /**
  * What one replica tells the others so that a revocation takes effect everywhere at once: the
- * sessions it ended (their access tokens must stop verifying before they expire) and a signing-key
- * rotation (verify and publish the new key now, not at the next refresh).
+ * sessions it ended (their access tokens must stop verifying before they expire), API keys revoked
+ * or given a new secret (the WebSockets they opened are closed or re-checked; HTTP requests read the
+ * key from the store anyway) and a signing-key rotation (verify and publish the new key now, not at
+ * the next refresh).
  */
 export type Revocation =
   | { kind: 'sessions'; sessionIds: readonly string[]; at: number }
+  | { kind: 'api_keys'; keyIds: readonly string[]; change: ApiKeyChange; at: number }
   | { kind: 'signing_keys' }
+
+/** `revoked`: the key is dead. `rotated`: its old secret works until the grace period ends (maybe now). */
+export type ApiKeyChange = 'revoked' | 'rotated'
 
 export interface RevocationListener {
   apply(revocation: Revocation): void

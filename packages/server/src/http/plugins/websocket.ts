@@ -1,6 +1,16 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
+import { createMessageRates, type MessageRates } from '../websocket/socket-limits.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The message rate of every WebSocket, per socket and per client IP across every route. */
+    webSocketMessageRates: MessageRates
+    /** Each WebSocket route's open sockets, by the dialect that serves it (the metrics read it). */
+    webSocketsOpen: Map<string, () => number>
+  }
+}
 
 /**
  * WebSocket upgrades through the Fastify router, so an upgrade passes the same hooks (auth
@@ -9,6 +19,15 @@ import type { Config } from '../../config.js'
  * of left hanging. One message limit for all sockets, enforced by `ws` before a frame is buffered.
  */
 export async function registerWebSocket(app: FastifyInstance, config: Config) {
+  app.decorate('webSocketsOpen', new Map<string, () => number>())
+  app.decorate(
+    'webSocketMessageRates',
+    createMessageRates({
+      perSocketPerSecond: config.webSocketMessagesPerSecond,
+      perSocketBurst: config.webSocketMessageBurst,
+      perIpPerSecond: config.webSocketMessagesPerSecondPerIp,
+    }),
+  )
   await app.register(websocket, {
     options: { maxPayload: config.webSocketMessageLimitBytes },
     // `ws` has already begun closing on a protocol error (1009 for a message too large, 1007 for

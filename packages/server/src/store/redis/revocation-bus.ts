@@ -28,20 +28,28 @@ export function createRedisRevocationBus(pubsub: RedisPubSub): RevocationBus {
   }
 }
 
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((id) => typeof id === 'string')
+
 /** Messages come from the deployment's own replicas, but a malformed one is ignored, not trusted. */
 function parseRevocation(message: string): Revocation | undefined {
+  let value: Record<string, unknown>
   try {
-    const value = JSON.parse(message) as Partial<Revocation & { kind: string }>
-    if (value.kind === 'signing_keys') return { kind: 'signing_keys' }
-    if (
-      value.kind === 'sessions' &&
-      Array.isArray(value.sessionIds) &&
-      value.sessionIds.every((id) => typeof id === 'string') &&
-      typeof value.at === 'number'
-    )
-      return { kind: 'sessions', sessionIds: value.sessionIds, at: value.at }
+    value = JSON.parse(message)
   } catch {
-    // Not JSON: ignored below.
+    return undefined
   }
+  if (typeof value !== 'object' || value === null) return undefined
+  const { kind, at } = value
+  if (kind === 'signing_keys') return { kind: 'signing_keys' }
+  if (typeof at !== 'number') return undefined
+  if (kind === 'sessions' && isStringArray(value.sessionIds))
+    return { kind: 'sessions', sessionIds: value.sessionIds, at }
+  if (
+    kind === 'api_keys' &&
+    isStringArray(value.keyIds) &&
+    (value.change === 'revoked' || value.change === 'rotated')
+  )
+    return { kind: 'api_keys', keyIds: value.keyIds, change: value.change, at }
   return undefined
 }

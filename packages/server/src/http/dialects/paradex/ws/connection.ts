@@ -7,6 +7,9 @@ import { actingAccountIds, type Identity } from '../../../../core/identity.js'
 import { parseParadexChannel } from '../../../../core/paradex/paradex-channels.js'
 import type { HubSubscriber } from '../../../../core/publish-hub/create-publish-hub.js'
 import { errorCatalog } from '../../../error-catalog.js'
+import { closeForEnd, WS_CLOSE } from '../../../websocket/close-codes.js'
+import { type KeepAliveOptions, keepAlive } from '../../../websocket/keepalive.js'
+import { type Admission, boundedSender } from '../../../websocket/socket-limits.js'
 import type { ParadexWsError } from './errors.js'
 import {
   errorFrame,
@@ -17,19 +20,22 @@ import {
   type RpcId,
   resultFrame,
 } from './json-rpc.js'
-import { type KeepAliveOptions, keepAlive } from './keepalive.js'
 
 export interface ParadexSocketSettings {
   /** The opaque `node_id` of the auth result: one per process. */
   nodeId: string
   maxSubscriptions: number
   keepAlive: KeepAliveOptions
+  /** A client that stopped reading: past this much unsent output its socket is closed (4008). */
+  maxBufferedBytes: number
 }
 
 export interface ParadexSocketDeps {
-  gateway: Pick<Gateway, 'authenticateAccessToken' | 'publishHub'>
+  gateway: Pick<Gateway, 'authenticateAccessToken' | 'publishHub' | 'liveConnections'>
   settings: ParadexSocketSettings
   log: FastifyBaseLogger
+  /** The message rate (per socket and per client IP), asked for every message before any work. */
+  admit(): Admission
   /** Set when the upgrade came from a geo-blocked country: every `auth` is refused with 40112. */
   geoBlocked?: { detail: string; onRefused(): void }
 }
@@ -38,8 +44,6 @@ export interface ParadexSocketDeps {
 const MAX_BACKLOG = 64
 /** Each `auth` costs a signature check: a socket that keeps presenting bad tokens is closed. */
 const MAX_FAILED_AUTHS = 5
-/** A client that stopped reading: past this much unsent output its socket is dropped. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 /** Compact JWS; an empty signature (alg none) still counts as a JWT, so it is refused as invalid, not malformed. */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
@@ -53,26 +57,24 @@ const channelOf = (params: unknown) =>
 
 /**
  * One Paradex WebSocket: JSON-RPC `auth`, `subscribe`, `unsubscribe`, and the hub's pushes.
- * The identity from `auth` lasts as long as the socket, even past the JWT's expiry (Paradex §8).
+ * The identity from `auth` lasts as long as the socket, even past the JWT's expiry (Paradex §8),
+ * but not past its session: a logout or revocation on any replica closes it (4001).
  */
 export function serveParadexSocket(
   socket: WebSocket,
-  { gateway, settings, log, geoBlocked }: ParadexSocketDeps,
+  { gateway, settings, log, geoBlocked, admit }: ParadexSocketDeps,
 ) {
   let identity: Identity | null = null
+  let untrack = () => {}
   /** `owner`: the account a private subscription was made for; a re-auth that does not cover it drops it. */
   const subscriptions = new Map<string, { stop(): void; owner?: string }>()
   let backlog: [data: RawData, isBinary: boolean, usIn: number][] | null = null
   let failedAuths = 0
   let closed = false
 
+  const sendText = boundedSender(socket, settings.maxBufferedBytes)
   const send = (frame: object) => {
-    if (socket.readyState !== socket.OPEN) return
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      socket.terminate()
-      return
-    }
-    socket.send(JSON.stringify(frame))
+    if (socket.readyState === socket.OPEN) sendText(JSON.stringify(frame))
   }
   const subscriber: HubSubscriber = {
     identity: () => identity,
@@ -94,6 +96,12 @@ export function serveParadexSocket(
 
   function authenticate(next: Identity) {
     identity = next
+    untrack()
+    // `channel` too: ccxt reads params.channel of every notification and would throw without one.
+    untrack = gateway.liveConnections.track({
+      identity: next,
+      end: (ending) => closeForEnd(socket, sendText, ending, { channel: 'closing' }),
+    })
     const covered = new Set(actingAccountIds(next))
     for (const [channel, subscription] of subscriptions) {
       if (subscription.owner === undefined || covered.has(subscription.owner)) continue
@@ -194,6 +202,14 @@ export function serveParadexSocket(
 
   socket.on('message', (data, isBinary) => {
     const usIn = nowMicros()
+    if (socket.readyState !== socket.OPEN) return
+    const admission = admit()
+    if (admission === 'close') return socket.close(WS_CLOSE.RATE_LIMITED, 'message rate exceeded')
+    if (admission === 'refuse') {
+      const parsed = parseRpcRequest(data, isBinary)
+      const id = parsed.ok ? parsed.request.id : parsed.id
+      return send(errorFrame('METHOD_ERROR', id, usIn, 'rate limited: too many messages'))
+    }
     if (backlog === null) return handle(data, isBinary, usIn)
     if (backlog.length >= MAX_BACKLOG) return socket.close(1008, 'too many requests in flight')
     backlog.push([data, isBinary, usIn])
@@ -203,6 +219,7 @@ export function serveParadexSocket(
   socket.on('close', () => {
     closed = true
     backlog = null
+    untrack()
     stopKeepAlive()
     for (const subscription of subscriptions.values()) subscription.stop()
     subscriptions.clear()

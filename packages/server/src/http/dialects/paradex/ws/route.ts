@@ -3,8 +3,8 @@ import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import { AuthError } from '../../../../core/errors.js'
 import { geoRefusal } from '../../../../core/geo/create-geo-service.js'
-import { clientKey } from '../../../../core/network/ip-address.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
+import { createOpenSocketCounter } from '../../../websocket/socket-limits.js'
 import { paradexError } from '../errors.js'
 import type { ParadexContext } from '../settings.js'
 import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
@@ -18,7 +18,10 @@ import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
  * upgrade succeeds (public channels stay readable, as the public HTTP documents do) and every `auth`
  * from a blocked country answers 40112, Paradex's "geo-IP blocked".
  */
-export function registerParadexWebSocket(app: FastifyInstance, { gateway, settings }: ParadexContext) {
+export function registerParadexWebSocket(
+  app: FastifyInstance,
+  { gateway, settings, config }: ParadexContext,
+) {
   const socketSettings: ParadexSocketSettings = {
     nodeId: randomBytes(8).toString('hex'),
     maxSubscriptions: settings.wsMaxSubscriptions,
@@ -26,10 +29,12 @@ export function registerParadexWebSocket(app: FastifyInstance, { gateway, settin
       pingIntervalMs: settings.wsPingIntervalSeconds * 1000,
       pongTimeoutMs: settings.wsPongTimeoutSeconds * 1000,
     },
+    maxBufferedBytes: config.webSocketMaxBufferedBytes,
   }
   // Open sockets per client IP: the sign-in budget bounds how fast one address opens them, this
   // how many it may hold (idle sockets cost memory and a keepalive timer each).
-  const openSockets = new Map<string, number>()
+  const openSockets = createOpenSocketCounter()
+  app.webSocketsOpen.set('paradex', openSockets.total)
   app.route({
     method: 'GET',
     url: '/v1',
@@ -37,7 +42,7 @@ export function registerParadexWebSocket(app: FastifyInstance, { gateway, settin
     schema: { hide: true },
     preHandler: async (request) => {
       if (request.headers.upgrade === undefined) return
-      if ((openSockets.get(clientKey(request.ip)) ?? 0) >= settings.wsMaxSocketsPerIp) {
+      if (openSockets.count(request.ip) >= settings.wsMaxSocketsPerIp) {
         throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
       }
     },
@@ -46,13 +51,7 @@ export function registerParadexWebSocket(app: FastifyInstance, { gateway, settin
       return reply.code(426).header('upgrade', 'websocket').type('application/json; charset=utf-8').send(body)
     },
     wsHandler: (socket, request) => {
-      const ip = clientKey(request.ip)
-      openSockets.set(ip, (openSockets.get(ip) ?? 0) + 1)
-      socket.once('close', () => {
-        const left = (openSockets.get(ip) ?? 1) - 1
-        if (left > 0) openSockets.set(ip, left)
-        else openSockets.delete(ip)
-      })
+      openSockets.add(request.ip, socket)
       // The upgrade request's country (header or IP), decided once: it cannot change on this socket.
       const check = request.geo
       const geoBlocked =
@@ -66,6 +65,7 @@ export function registerParadexWebSocket(app: FastifyInstance, { gateway, settin
         gateway,
         settings: socketSettings,
         log: request.log,
+        admit: app.webSocketMessageRates.guard(request.ip, socket),
         ...(geoBlocked ? { geoBlocked } : {}),
       })
     },

@@ -6,7 +6,7 @@ export interface KeepAliveOptions {
 }
 
 /**
- * Paradex's keepalive (§8): a protocol ping every interval; a socket whose pong has not come back
+ * The keepalive of every WebSocket (Paradex's, §8): a protocol ping every interval; a socket whose pong has not come back
  * within the timeout is terminated (a half-open TCP connection never says goodbye). Client pings
  * are answered by `ws` itself. Returns the function that stops the timers.
  */

@@ -1,0 +1,58 @@
+import type {} from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../../../config.js'
+import { AuthError } from '../../../../core/errors.js'
+import type { Gateway } from '../../../../core/gateway.js'
+import { createOpenSocketCounter } from '../../../websocket/socket-limits.js'
+import type { NativeSettingsValue } from '../settings.js'
+import { type NativeSocketSettings, serveNativeSocket } from './connection.js'
+
+/**
+ * `GET <native.prefix>/v1/ws`: Sigil's own WebSocket (JSON-RPC 2.0, docs/api.md). The upgrade is a
+ * public route (the credential comes in the `auth` message), counted as a sign-in request of the
+ * client IP like Paradex's, and geo-blocked like every credentialed route (403 before the upgrade).
+ * Without an upgrade the answer is 426.
+ */
+export function registerNativeWebSocket(
+  app: FastifyInstance,
+  { gateway, settings, config }: { gateway: Gateway; settings: NativeSettingsValue; config: Config },
+) {
+  const socketSettings: NativeSocketSettings = {
+    maxSubscriptions: settings.wsMaxSubscriptions,
+    keepAlive: {
+      pingIntervalMs: settings.wsPingIntervalSeconds * 1000,
+      pongTimeoutMs: settings.wsPongTimeoutSeconds * 1000,
+    },
+    maxBufferedBytes: config.webSocketMaxBufferedBytes,
+  }
+  const openSockets = createOpenSocketCounter()
+  app.webSocketsOpen.set('native', openSockets.total)
+  app.route({
+    method: 'GET',
+    url: '/v1/ws',
+    config: { auth: 'public', rateLimit: 'sign-in' },
+    schema: { hide: true },
+    preHandler: async (request) => {
+      if (request.headers.upgrade === undefined) return
+      if (openSockets.count(request.ip) >= settings.wsMaxSocketsPerIp)
+        throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
+    },
+    handler: async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').type('application/problem+json').send({
+        type: 'about:blank',
+        title: 'Upgrade Required',
+        status: 426,
+        detail: 'this is a WebSocket endpoint: send an upgrade',
+      }),
+    wsHandler: (socket, request) => {
+      openSockets.add(request.ip, socket)
+      serveNativeSocket(socket, {
+        gateway,
+        settings: socketSettings,
+        ip: request.ip,
+        log: request.log,
+        admit: app.webSocketMessageRates.guard(request.ip, socket),
+      })
+    },
+  })
+}
