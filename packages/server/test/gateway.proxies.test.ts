@@ -18,10 +18,10 @@ const ANONYMOUS_PER_MINUTE = 10
 
 /** What a client adds to pass as someone else: none of it may reach the upstream as identity. */
 const FORGED = {
-  'x-sigil-account-id': 'acct_forged',
+  'x-sigil-account': 'acct_forged',
   'x-sigil-wallet': '0x000000000000000000000000000000000000dEaD',
   'x-sigil-credential': 'jwt',
-  'x-sigil-scopes': 'read trade account',
+  'x-sigil-scope': 'read trade account',
   'x-sigil-acting-accounts': 'acct_forged',
   'x-sigil-key-id': 'forged',
   'x-sigil-assertion': 'forged.jwt.value',
@@ -98,10 +98,10 @@ describe.each([
     expect(received).toHaveLength(1)
     const seen = received[0]!
     expect(nonEmptySigilHeaders(seen)).toEqual({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'api_key',
-      'x-sigil-scopes': 'read',
+      'x-sigil-scope': 'read',
       'x-sigil-acting-accounts': account.accountId,
       'x-sigil-key-id': splitApiKey(readKey).id,
       'x-sigil-assertion': expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -133,12 +133,12 @@ describe.each([
     const post = await send('POST', '/api/orders', { authorization: `Bearer ${tradeKey}` }, '{"size":1}')
     expect(post.response.status).toBe(200)
     expect(post.received[0]).toMatchObject({ method: 'POST', body: '{"size":1}' })
-    expect(nonEmptySigilHeaders(post.received[0]!)).toMatchObject({ 'x-sigil-scopes': 'read trade' })
+    expect(nonEmptySigilHeaders(post.received[0]!)).toMatchObject({ 'x-sigil-scope': 'read trade' })
 
     const jwt = await send('DELETE', '/api/orders', { ...account.headers, ...FORGED })
     expect(jwt.response.status).toBe(200)
     expect(nonEmptySigilHeaders(jwt.received[0]!)).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-credential': 'jwt',
     })
     expect(nonEmptySigilHeaders(jwt.received[0]!)['x-sigil-key-id']).toBeUndefined()

@@ -42,10 +42,10 @@ describe('GET /v1/verify without a route policy', () => {
     const get = await verify({ 'x-api-key': read.secret, ...forwarded('GET', '/api/orders?limit=5') })
     expect(get.statusCode).toBe(200)
     expect(get.headers).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'api_key',
-      'x-sigil-scopes': 'read',
+      'x-sigil-scope': 'read',
       'x-sigil-key-id': splitApiKey(read.secret).id,
       'cache-control': 'no-store',
       'x-ratelimit-remaining': expect.any(String),
@@ -62,11 +62,11 @@ describe('GET /v1/verify without a route policy', () => {
 
     const post = await verify({ 'x-api-key': read.secret, ...forwarded('POST', '/api/orders') })
     expectProblem(post, 403, 'SCOPE_MISSING', { headers: { 'x-ratelimit-limit': /^\d+$/ } })
-    expect(post.headers['x-sigil-account-id']).toBeUndefined()
+    expect(post.headers['x-sigil-account']).toBeUndefined()
 
     for (const method of ['POST', 'DELETE', 'PUT', 'PATCH', 'GET', 'HEAD', 'OPTIONS']) {
       const response = await verify({ authorization: `Bearer ${trade.secret}`, ...forwarded(method, '/x') })
-      expect([method, response.statusCode, response.headers['x-sigil-scopes']]).toEqual([
+      expect([method, response.statusCode, response.headers['x-sigil-scope']]).toEqual([
         method,
         200,
         'read trade',
@@ -80,7 +80,7 @@ describe('GET /v1/verify without a route policy', () => {
     const response = await verify({ ...account.headers, ...original('DELETE', '/api/orders/42') })
     expect(response.statusCode).toBe(200)
     expect(response.headers).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'jwt',
       'x-sigil-acting-accounts': account.accountId,
@@ -151,7 +151,7 @@ describe('GET /v1/verify without a route policy', () => {
         400,
         'FORWARDED_REQUEST_INVALID',
       ])
-      expect(response.headers['x-sigil-account-id']).toBeUndefined()
+      expect(response.headers['x-sigil-account']).toBeUndefined()
     }
     // Both families naming the same request (a proxy chain that sets both) is fine.
     const both = await verify({ ...account.headers, ...forwarded('get', '/a'), ...original('GET', '/a') })

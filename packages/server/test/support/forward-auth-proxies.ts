@@ -38,10 +38,10 @@ export function requireBinary(name: 'nginx' | 'caddy'): string {
 
 /** Identity headers Sigil's verify endpoint may answer with (http/identity-headers.ts). */
 const IDENTITY = [
-  ['X-Sigil-Account-Id', 'sigil_account_id'],
+  ['X-Sigil-Account', 'sigil_account'],
   ['X-Sigil-Wallet', 'sigil_wallet'],
   ['X-Sigil-Credential', 'sigil_credential'],
-  ['X-Sigil-Scopes', 'sigil_scopes'],
+  ['X-Sigil-Scope', 'sigil_scope'],
   ['X-Sigil-Acting-Accounts', 'sigil_acting_accounts'],
   ['X-Sigil-Key-Id', 'sigil_key_id'],
   ['X-Sigil-Assertion', 'sigil_assertion'],

@@ -8,7 +8,7 @@ import { decideAccess } from '../../core/policy/decide-access.js'
 import type { Access, CompiledRoutePolicy } from '../../core/policy/route-policy.js'
 import type { Scope } from '../../core/scopes.js'
 import { readForwardedRequest } from '../forwarded-request.js'
-import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
+import { isSameOriginRequest, isUnsafeMethod } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
 /**
@@ -163,7 +163,7 @@ export function registerAuthorization(app: FastifyInstance, config: Config) {
     const method = request.forwarded?.method ?? request.method
     const crossSite =
       identity?.via === 'cookie' &&
-      UNSAFE_METHODS.has(method) &&
+      isUnsafeMethod(method) &&
       !isSameOriginRequest(request.headers, config.allowedOrigins)
     if (auth === 'optional') {
       // Anonymous unless a credential checked out; a cross-site cookie counts as none.
