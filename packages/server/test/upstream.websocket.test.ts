@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect as netConnect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createKey, signedIn, splitApiKey } from './support/api-keys.js'
@@ -92,6 +92,24 @@ function connect(
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
     })
     socket.once('error', (error) => resolve({ error: error.message }))
+  })
+}
+
+/** Writes raw request lines (what the ws client will not send) and reads the status line. */
+function rawStatus(port: number, lines: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`))
+    let answer = ''
+    socket.on('data', (chunk) => {
+      answer += chunk
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)
+      if (status) {
+        socket.destroy()
+        resolve(Number(status[1]))
+      }
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(0))
   })
 }
 
@@ -235,6 +253,28 @@ describe('reverse-proxy mode: WebSocket upgrades', () => {
       502,
       'UPSTREAM_UNAVAILABLE',
     ])
+  })
+
+  it('attack: a malformed handshake (a duplicated or non-token subprotocol offer, a bad key) is a 400 or a refusal, never a 500, and leaves no upstream socket open', async () => {
+    const { base, user } = await start()
+    const port = Number(new URL(base).port)
+    const upgradeLines = (extra: string[]) => [
+      'GET /stream HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      `Authorization: ${user.headers.authorization}`,
+      ...extra,
+    ]
+    const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='
+    for (const offer of ['a, a', 'a b', 'a,,b']) {
+      const status = await rawStatus(port, upgradeLines([key, `Sec-WebSocket-Protocol: ${offer}`]))
+      expect([offer, status]).toEqual([offer, 400])
+    }
+    // ws refuses a bad key after the upstream accepted: the upstream socket is closed with it.
+    expect(await rawStatus(port, upgradeLines(['Sec-WebSocket-Key: short']))).toBe(400)
+    await expect.poll(() => upstream!.closes.length, { timeout: 5000 }).toBe(upstream!.upgrades.length)
   })
 
   it('behavior: closes travel both ways with their code and reason; an upstream that vanishes closes the client with 1014', async () => {

@@ -166,6 +166,7 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
         await headersFor(request, request.headers),
         timeout,
       )
+      if ('malformed' in opened) throw new AuthError('VALIDATION_FAILED', opened.malformed)
       if ('failed' in opened) {
         reply.log.warn(
           { code: opened.failed, cause: opened.cause },

@@ -28,6 +28,8 @@ export type UpstreamSocket =
   /** The upstream answered the upgrade with something else than 101: relayed to the client as is. */
   | { answered: IncomingMessage; abort(): void }
   | { failed: UpstreamFailure; cause: string }
+  /** The client's handshake cannot be passed on (a malformed subprotocol offer). */
+  | { malformed: string }
 
 /** The subprotocol each proxied upgrade's upstream chose, read by the server's handleProtocols. */
 const chosenProtocols = new WeakMap<IncomingMessage, string>()
@@ -83,13 +85,19 @@ export function openUpstreamSocket(
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HANDSHAKE_HEADERS.has(name)) sent[name] = value
   }
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url, offeredProtocols(client.headers), {
+  let socket: WebSocket
+  try {
+    socket = new WebSocket(url, offeredProtocols(client.headers), {
       headers: sent,
       // Each hop negotiates its own extensions; compression on this one buys CPU for nothing.
       perMessageDeflate: false,
       followRedirects: false,
     })
+  } catch (error) {
+    // ws refuses a subprotocol offer that is not a list of distinct tokens: the client's fault.
+    return Promise.resolve({ malformed: (error as Error).message })
+  }
+  return new Promise((resolve) => {
     let settled = false
     const settle = (outcome: UpstreamSocket) => {
       if (settled) return
