@@ -86,6 +86,8 @@ describe('reverse-proxy mode (upstreamUrl)', () => {
       'x-forwarded-proto': 'http',
     })
     expect(received.headers['x-sigil-key-id']).toMatch(/^[0-9A-Za-z]{16}$/)
+    // The upstream is addressed by its own name, not the one the client used for Sigil.
+    expect(received.headers.host).toBe(new URL(upstream.url).host)
     // No assertion unless verifyAssertionAudience is set.
     expect(received.headers['x-sigil-assertion']).toBeUndefined()
   })

@@ -147,6 +147,7 @@ describe('reverse-proxy mode: WebSocket upgrades', () => {
 
     const seen = upstream!.upgrades[0]!
     expect(seen.url).toBe('/stream/trades?market=BTC')
+    expect(seen.headers.host).toBe(new URL(upstream!.url).host)
     expectClean(seen.headers)
     expect(seen.headers).toMatchObject({
       'x-sigil-account': user.accountId,

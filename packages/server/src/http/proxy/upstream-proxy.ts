@@ -112,20 +112,25 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
   }
 
   const sessionCookies = options.cookies === 'refuse' ? undefined : options.cookies
-  /** What the upstream receives: the client's headers made safe, the identity, what Sigil vouches for. */
-  const headersFor = async (request: FastifyRequest, headers: FastifyRequest['headers']) => {
-    const identity = request.identity ?? undefined
-    const vouched = identity && options.vouch ? await options.vouch(request) : {}
-    return {
-      ...upstreamHeaders(headers, identity, {
-        forwardedFor: forwardedFor(request),
-        proto: request.protocol ?? 'http',
-        bodyless: request.method === 'GET' || request.method === 'HEAD',
-        ...(sessionCookies === undefined ? {} : { sessionCookies }),
-      }),
-      ...vouched,
-    }
-  }
+  /**
+   * What the upstream receives: the client's headers made safe, the identity, and what Sigil
+   * vouches for (`vouched`, computed ahead: reply-from's header hook is synchronous).
+   */
+  const headersFor = (
+    request: FastifyRequest,
+    headers: IncomingHttpHeaders,
+    vouched: Record<string, string>,
+  ) => ({
+    ...upstreamHeaders(headers, request.identity ?? undefined, {
+      forwardedFor: forwardedFor(request),
+      proto: request.protocol ?? 'http',
+      bodyless: request.method === 'GET' || request.method === 'HEAD',
+      ...(sessionCookies === undefined ? {} : { sessionCookies }),
+    }),
+    ...vouched,
+  })
+  const vouchFor = async (request: FastifyRequest) =>
+    request.identity && options.vouch ? options.vouch(request) : {}
   const withoutCorsGrants = (request: FastifyRequest) =>
     request.identity?.via === 'cookie'
       ? (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
@@ -133,10 +138,11 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
       : undefined
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    const headers = await headersFor(request, request.headers)
+    const vouched = await vouchFor(request)
     const rewriteHeaders = withoutCorsGrants(request)
     return reply.from(`${basePath}${options.target(request)}`, {
-      rewriteRequestHeaders: () => headers,
+      // reply-from has already dropped the Connection header and the names it lists, and set Host.
+      rewriteRequestHeaders: (_request, headers) => headersFor(request, headers, vouched),
       ...(rewriteHeaders ? { rewriteHeaders } : {}),
       onError: (_reply, { error }) => upstreamFailed(reply, error),
     })
@@ -163,7 +169,7 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
       const opened = await openUpstreamSocket(
         target,
         request.raw,
-        await headersFor(request, request.headers),
+        headersFor(request, withoutConnectionListed(request.headers), await vouchFor(request)),
         timeout,
       )
       if ('malformed' in opened) throw new AuthError('VALIDATION_FAILED', opened.malformed)
@@ -214,4 +220,17 @@ const HOP_BY_HOP = new Set([
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)))
+}
+
+/**
+ * The client's headers without those its Connection header declares hop-by-hop (RFC 9110 §7.6.1),
+ * as reply-from does for HTTP: they were meant for Sigil, not the upstream.
+ */
+function withoutConnectionListed(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const listed = new Set(
+    (typeof headers.connection === 'string' ? headers.connection : '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  )
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !listed.has(name)))
 }
