@@ -92,9 +92,9 @@ describe('API keys: create, list, use, rotate, revoke', () => {
       })
       const verify = await useKey(server, key.secret, { via })
       expect(verify.statusCode).toBe(200)
-      expect(verify.headers['x-sigil-account-id']).toBe(owner.accountId)
+      expect(verify.headers['x-sigil-account']).toBe(owner.accountId)
       expect(verify.headers['x-sigil-credential']).toBe('api_key')
-      expect(verify.headers['x-sigil-scopes']).toBe('read')
+      expect(verify.headers['x-sigil-scope']).toBe('read')
       expect(verify.json()).toEqual({ accountId: owner.accountId, credential: 'api_key', scopes: ['read'] })
     }
   })
@@ -105,7 +105,7 @@ describe('API keys: create, list, use, rotate, revoke', () => {
       const response = await useKey(server, key.secret, { url })
       expect(response.statusCode).toBe(200)
       expect(response.json().scopes).toEqual(['read', 'trade'])
-      expect(response.headers['x-sigil-scopes']).toBe('read trade')
+      expect(response.headers['x-sigil-scope']).toBe('read trade')
     }
   })
 

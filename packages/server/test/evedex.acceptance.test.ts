@@ -75,7 +75,7 @@ describe('EVEDEX dialect: the documented sign-in flow, end to end', () => {
     })
     const verify = await fetch(`${base}/v1/verify/read`, { headers: authed(accessToken) })
     expect(verify.status).toBe(200)
-    expect(verify.headers.get('x-sigil-account-id')).toBe(session.user.id)
+    expect(verify.headers.get('x-sigil-account')).toBe(session.user.id)
 
     // Minutes later the access token is dead: a 401 tells the client to refresh.
     server.clock.advance(

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { OVERRIDE_HEADERS } from '../src/http/proxy/upstream-headers.js'
 import { createKey, type SignedIn, signedIn, splitApiKey } from './support/api-keys.js'
 import { type RunningProxy, startCaddy, startNginx } from './support/forward-auth-proxies.js'
 import { useTempDir } from './support/temp-dir.js'
@@ -18,10 +19,10 @@ const ANONYMOUS_PER_MINUTE = 10
 
 /** What a client adds to pass as someone else: none of it may reach the upstream as identity. */
 const FORGED = {
-  'x-sigil-account-id': 'acct_forged',
+  'x-sigil-account': 'acct_forged',
   'x-sigil-wallet': '0x000000000000000000000000000000000000dEaD',
   'x-sigil-credential': 'jwt',
-  'x-sigil-scopes': 'read trade account',
+  'x-sigil-scope': 'read trade account',
   'x-sigil-acting-accounts': 'acct_forged',
   'x-sigil-key-id': 'forged',
   'x-sigil-assertion': 'forged.jwt.value',
@@ -98,10 +99,10 @@ describe.each([
     expect(received).toHaveLength(1)
     const seen = received[0]!
     expect(nonEmptySigilHeaders(seen)).toEqual({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'api_key',
-      'x-sigil-scopes': 'read',
+      'x-sigil-scope': 'read',
       'x-sigil-acting-accounts': account.accountId,
       'x-sigil-key-id': splitApiKey(readKey).id,
       'x-sigil-assertion': expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -133,12 +134,12 @@ describe.each([
     const post = await send('POST', '/api/orders', { authorization: `Bearer ${tradeKey}` }, '{"size":1}')
     expect(post.response.status).toBe(200)
     expect(post.received[0]).toMatchObject({ method: 'POST', body: '{"size":1}' })
-    expect(nonEmptySigilHeaders(post.received[0]!)).toMatchObject({ 'x-sigil-scopes': 'read trade' })
+    expect(nonEmptySigilHeaders(post.received[0]!)).toMatchObject({ 'x-sigil-scope': 'read trade' })
 
     const jwt = await send('DELETE', '/api/orders', { ...account.headers, ...FORGED })
     expect(jwt.response.status).toBe(200)
     expect(nonEmptySigilHeaders(jwt.received[0]!)).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-credential': 'jwt',
     })
     expect(nonEmptySigilHeaders(jwt.received[0]!)['x-sigil-key-id']).toBeUndefined()
@@ -183,6 +184,54 @@ describe.each([
     })
     expect(response.status).toBe(403)
     expect(received).toEqual([])
+  })
+
+  it('attack: headers that would rewrite the method, path or host after Sigil decided never reach the upstream', async () => {
+    const overrides = Object.fromEntries(
+      OVERRIDE_HEADERS.map((name) => [
+        name,
+        name.includes('method')
+          ? 'DELETE'
+          : name.includes('host') || name === 'x-forwarded-server'
+            ? 'admin.internal'
+            : '/api/admin/users',
+      ]),
+    )
+    const { response, received } = await send('GET', '/api/orders', { 'x-api-key': readKey, ...overrides })
+    expect(response.status).toBe(200)
+    const seen = received[0]!.headers
+    for (const name of OVERRIDE_HEADERS) {
+      // Caddy sets X-Forwarded-Host itself (the Host it received); never the client's.
+      const value = seen[name]
+      expect([name, value === undefined || value === '' || !String(value).match(/DELETE|admin/)]).toEqual([
+        name,
+        true,
+      ])
+    }
+  })
+
+  it('attack: a refused request is counted once by the rate limiter, whatever the proxy asks to answer it', async () => {
+    for (const [method, headers, status] of [
+      ['GET', {}, 401],
+      ['POST', { 'x-api-key': readKey }, 403],
+      ['DELETE', {}, 401],
+    ] as const) {
+      sigil.clock.advance(61_000)
+      const refused = await send(method, '/api/orders', headers, method === 'GET' ? undefined : '{}')
+      expect([method, refused.response.status]).toEqual([method, status])
+      expect(JSON.parse(refused.text)).toMatchObject({ status })
+      // The next request from the same client (nginx and Caddy state it as 127.0.0.1) is the second.
+      const bucket = status === 403 ? { 'x-api-key': readKey } : {}
+      const next = await fetch(`${sigilUrl}/v1/verify`, {
+        headers: { ...bucket, 'x-forwarded-method': 'GET', 'x-forwarded-uri': '/api/orders' },
+      })
+      const limit = Number(next.headers.get('x-ratelimit-limit'))
+      expect([method, status, limit - Number(next.headers.get('x-ratelimit-remaining'))]).toEqual([
+        method,
+        status,
+        2,
+      ])
+    }
   })
 
   it('behavior: past the anonymous budget, 429 RATE_LIMITED reaches the client with its headers', async () => {

@@ -88,8 +88,8 @@ describe('OCX acceptance: nonce, SIWE, me, API keys, logout', () => {
       server.app.inject({ method: 'GET', url: '/v1/verify/trade', headers })
     const withKey = await bot({ 'x-api-key': key.secret })
     expect(withKey.statusCode).toBe(200)
-    expect(withKey.headers['x-sigil-account-id']).toBe(user.userId)
-    expect(withKey.headers['x-sigil-scopes']).toBe('read trade')
+    expect(withKey.headers['x-sigil-account']).toBe(user.userId)
+    expect(withKey.headers['x-sigil-scope']).toBe('read trade')
     expect((await bot({ authorization: `Bearer ${key.secret}` })).statusCode).toBe(200)
 
     // The OCX session works on the native API too: as the cookie, and as a Bearer header.

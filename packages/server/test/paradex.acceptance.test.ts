@@ -50,7 +50,7 @@ describe('Paradex: the §11 vectors end to end', () => {
       headers: { authorization: `Bearer ${jwt_token}` },
     })
     expect(verify.statusCode).toBe(200)
-    expect(verify.headers['x-sigil-account-id']).toBe(A2.account)
+    expect(verify.headers['x-sigil-account']).toBe(A2.account)
   })
 
   it('behavior: onboarding is idempotent, and an unpadded or upper-case account is the same account', async () => {

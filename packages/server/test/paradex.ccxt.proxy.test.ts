@@ -59,8 +59,8 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
     const [forwarded] = upstream.received
     expect(forwarded!.method).toBe('GET')
     expect(forwarded!.url).toBe('/v1/balance')
-    expect(forwarded!.headers['x-sigil-account-id']).toBe(A2.account)
-    expect(forwarded!.headers['x-sigil-scopes']).toBe('read trade')
+    expect(forwarded!.headers['x-sigil-account']).toBe(A2.account)
+    expect(forwarded!.headers['x-sigil-scope']).toBe('read trade')
     expect(forwarded!.headers['paradex-partner']).toBe('CCXT')
     expect(forwarded!.headers.authorization).toBeUndefined()
     // The JWT ccxt sent is the one Sigil minted for that account.
@@ -107,7 +107,7 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
       'GET /v1/balance',
     ])
     const [markets, balanceCall] = upstream.received
-    expect(markets!.headers['x-sigil-account-id']).toBeUndefined()
-    expect(balanceCall!.headers['x-sigil-account-id']).toBe(A2.account)
+    expect(markets!.headers['x-sigil-account']).toBeUndefined()
+    expect(balanceCall!.headers['x-sigil-account']).toBe(A2.account)
   })
 })

@@ -45,7 +45,7 @@ describe('Paradex mounted at the root (paradex.prefix "", native.prefix /sigil)'
       url: '/sigil/v1/verify/trade',
       headers: bearer,
     })
-    expect(verified.headers['x-sigil-account-id']).toBe(A2.account)
+    expect(verified.headers['x-sigil-account']).toBe(A2.account)
   })
 
   it('behavior: the native API answers under /sigil/v1 only, with its own error format', async () => {

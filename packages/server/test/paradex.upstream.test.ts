@@ -63,8 +63,8 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
         ...bearer(jwt),
         accept: 'application/json',
         'paradex-partner': 'CCXT',
-        'x-sigil-account-id': '0xattacker',
-        'X-Sigil-Scopes': 'read trade account',
+        'x-sigil-account': '0xattacker',
+        'X-Sigil-Scope': 'read trade account',
         'x-sigil-acting-accounts': '0xvictim',
         'x-sigil-anything': 'spoofed',
         'x-forwarded-for': '6.6.6.6',
@@ -87,9 +87,9 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(upstream.received).toHaveLength(1)
     const { headers } = upstream.received[0]!
     expect(headers).toMatchObject({
-      'x-sigil-account-id': A2.account,
+      'x-sigil-account': A2.account,
       'x-sigil-credential': 'jwt',
-      'x-sigil-scopes': 'read trade',
+      'x-sigil-scope': 'read trade',
       'x-sigil-acting-accounts': A2.account,
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
@@ -100,7 +100,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       Object.keys(headers)
         .filter((name) => name.startsWith('x-sigil-'))
         .sort(),
-    ).toEqual(['x-sigil-account-id', 'x-sigil-acting-accounts', 'x-sigil-credential', 'x-sigil-scopes'])
+    ).toEqual(['x-sigil-account', 'x-sigil-acting-accounts', 'x-sigil-credential', 'x-sigil-scope'])
     for (const name of ['authorization', 'cookie', 'x-api-key', 'forwarded', 'x-real-ip', 'x-forwarded-host'])
       expect([name, headers[name]]).toEqual([name, undefined])
     const sent = JSON.stringify(headers)
@@ -124,7 +124,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     })
     expect(response.statusCode).toBe(200)
     expect(upstream.received[0]!.headers).toMatchObject({
-      'x-sigil-account-id': A2.account,
+      'x-sigil-account': A2.account,
       'x-sigil-acting-accounts': `${A2.account} 0x111 0x222`,
     })
   })
@@ -210,7 +210,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       url: '/sigil/v1/verify/trade',
       headers: bearer(token),
     })
-    expect(verify.headers['x-sigil-account-id']).toBe(A2.account)
+    expect(verify.headers['x-sigil-account']).toBe(A2.account)
     expect(upstream.received.map((r) => r.url)).toEqual(['/v1/balance?x=1'])
   })
 
@@ -235,9 +235,9 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
         // A credential (even a bogus one) and spoofed identity headers change nothing here.
         headers: {
           ...bearer('garbage'),
-          'x-sigil-account-id': '0xattacker',
+          'x-sigil-account': '0xattacker',
           // CGI-style backends read this as the identity header itself: it must not get through.
-          X_Sigil_Account_Id: '0xattacker',
+          X_Sigil_Account: '0xattacker',
           cookie: 'other=1',
         },
       })
@@ -335,7 +335,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       expect(order.statusCode).toBe(403)
       expect(upstream.received).toEqual([])
       expect((await balance(bearer(token))).statusCode).toBe(200)
-      expect(upstream.received[0]!.headers['x-sigil-scopes']).toBe('read')
+      expect(upstream.received[0]!.headers['x-sigil-scope']).toBe('read')
     })
 
     it('error: a session cookie is never accepted on a proxied route, not even same-site on GET', async () => {
@@ -375,7 +375,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       headers: { 'x-api-key': key.secret },
     })
     expect(
-      upstream.received.map((r) => [r.headers['x-sigil-account-id'], r.headers['x-sigil-credential']]),
+      upstream.received.map((r) => [r.headers['x-sigil-account'], r.headers['x-sigil-credential']]),
     ).toEqual([
       [account.accountId, 'jwt'],
       [account.accountId, 'api_key'],

@@ -96,9 +96,9 @@ describe('POST /v1/auth/siwe with credential "session": the session cookie', () 
     for (const url of ['/v1/verify/read', '/v1/verify/trade']) {
       const verified = await get(url)
       expect(verified.statusCode).toBe(200)
-      expect(verified.headers['x-sigil-account-id']).toBe(session.account.id)
+      expect(verified.headers['x-sigil-account']).toBe(session.account.id)
       expect(verified.headers['x-sigil-credential']).toBe('cookie')
-      expect(verified.headers['x-sigil-scopes']).toBe('read trade account')
+      expect(verified.headers['x-sigil-scope']).toBe('read trade account')
     }
   })
 

@@ -145,7 +145,7 @@ describe('CSRF on /v1/verify: the proxied method decides', () => {
       for (const path of ['read', 'trade'] as const) {
         const foreign = await verify(path, { [header]: method, ...EVIL_ORIGIN })
         expectProblem(foreign, 403, 'CSRF_REJECTED')
-        expect(foreign.headers['x-sigil-account-id']).toBeUndefined()
+        expect(foreign.headers['x-sigil-account']).toBeUndefined()
         expectProblem(await verify(path, { [header]: method }), 403, 'CSRF_REJECTED')
         expectProblem(
           await verify(path, { [header]: method, 'sec-fetch-site': 'cross-site' }),
@@ -262,7 +262,7 @@ describe('CSRF exemption: a header credential is never subject to it, and wins o
       })
       expect(response.statusCode).toBe(200)
       expect(response.headers['x-sigil-credential']).toBe('api_key')
-      expect(response.headers['x-sigil-scopes']).toBe('read trade')
+      expect(response.headers['x-sigil-scope']).toBe('read trade')
     }
   })
 })

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { OVERRIDE_HEADERS } from '../src/http/proxy/upstream-headers.js'
 import { createKey, type SignedIn, signedIn } from './support/api-keys.js'
 import { cookieSession, EVIL_ORIGIN, SAME_ORIGIN, withCookie } from './support/cookie-session.js'
 import { expectProblem } from './support/problem.js'
@@ -13,11 +14,11 @@ import { newWallet } from './support/wallet.js'
 
 /** Everything a client could send to pass for someone else, or to leak a credential upstream. */
 const FORGED = {
-  'x-sigil-account-id': '0xattacker',
-  'X-Sigil-Scopes': 'read trade account',
+  'x-sigil-account': '0xattacker',
+  'X-Sigil-Scope': 'read trade account',
   'x-sigil-assertion': 'forged.jwt.value',
   'x-sigil-anything': 'spoofed',
-  x_sigil_account_id: '0xvictim',
+  x_sigil_account: '0xvictim',
   'x-forwarded-for': '6.6.6.6',
   forwarded: 'for=6.6.6.6',
 }
@@ -26,7 +27,7 @@ function expectNoForgery(received: Received) {
   const { headers } = received
   expect(headers.authorization).toBeUndefined()
   expect(headers['x-api-key']).toBeUndefined()
-  expect(headers.x_sigil_account_id).toBeUndefined()
+  expect(headers.x_sigil_account).toBeUndefined()
   expect(headers['x-sigil-anything']).toBeUndefined()
   expect(headers.forwarded).toBeUndefined()
   expect(headers['x-forwarded-for']).not.toContain('6.6.6.6')
@@ -78,15 +79,40 @@ describe('reverse-proxy mode (upstreamUrl)', () => {
     expectNoForgery(received)
     expect(received.headers).toMatchObject({
       accept: 'application/json',
-      'x-sigil-account-id': user.accountId,
+      'x-sigil-account': user.accountId,
       'x-sigil-credential': 'api_key',
-      'x-sigil-scopes': 'read',
+      'x-sigil-scope': 'read',
       'x-sigil-wallet': user.wallet.address,
       'x-forwarded-proto': 'http',
     })
     expect(received.headers['x-sigil-key-id']).toMatch(/^[0-9A-Za-z]{16}$/)
+    // The upstream is addressed by its own name, not the one the client used for Sigil.
+    expect(received.headers.host).toBe(new URL(upstream.url).host)
     // No assertion unless verifyAssertionAudience is set.
     expect(received.headers['x-sigil-assertion']).toBeUndefined()
+  })
+
+  it('attack: headers that would rewrite the method or path after Sigil decided (X-HTTP-Method-Override, X-Original-URL, …) never reach the upstream', async () => {
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/public/markets',
+      headers: {
+        'x-api-key': readKey,
+        'x-http-method-override': 'DELETE',
+        'x-http-method': 'DELETE',
+        'x-method-override': 'DELETE',
+        'x-original-url': '/admin/users',
+        'x-rewrite-url': '/admin/users',
+        'x-original-uri': '/admin/users',
+        'x-forwarded-prefix': '/admin',
+        'x-forwarded-host': 'admin.internal',
+        'x-host': 'admin.internal',
+      },
+    })
+    expect(response.statusCode).toBe(200)
+    const headers = upstream.received[0]!.headers
+    for (const name of OVERRIDE_HEADERS) expect([name, headers[name]]).toEqual([name, undefined])
+    expect(headers['x-forwarded-prefix']).toBeUndefined()
   })
 
   it('error: without a policy a read key cannot POST (403, nothing forwarded); anonymous is 401; a JWT (trade) POSTs', async () => {
@@ -145,7 +171,7 @@ describe('reverse-proxy mode (upstreamUrl)', () => {
       headers: { 'x-api-key': readKey },
     })
     expect(pub.statusCode).toBe(200)
-    expect(upstream.received[0]!.headers['x-sigil-account-id']).toBeUndefined()
+    expect(upstream.received[0]!.headers['x-sigil-account']).toBeUndefined()
     expect(upstream.received[0]!.headers['x-api-key']).toBeUndefined()
 
     expectProblem(
@@ -258,11 +284,11 @@ describe('reverse-proxy mode (upstreamUrl)', () => {
     expect(upstream.received[0]!.headers['transfer-encoding']).toBe('chunked')
   })
 
-  it('error: a WebSocket upgrade is not proxied (404)', async () => {
+  it('error: an Upgrade that is not a WebSocket handshake is not proxied (404); WebSockets: upstream.websocket.test.ts', async () => {
     const response = await server.app.inject({
       method: 'GET',
       url: '/stream',
-      headers: { ...user.headers, upgrade: 'websocket', connection: 'Upgrade' },
+      headers: { ...user.headers, upgrade: 'h2c', connection: 'Upgrade' },
     })
     expectProblem(response, 404, 'NOT_FOUND')
     expect(upstream.received).toHaveLength(0)

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { createKey, type SignedIn, signedIn, splitApiKey } from './support/api-keys.js'
@@ -23,6 +24,19 @@ const VENUE_POLICY = [
 let server: TestServer
 afterEach(() => server?.close())
 
+/** Sends raw header lines over a socket (inject cannot repeat a header line) and reads the status. */
+function rawStatus(port: number, lines: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`),
+    )
+    let answer = ''
+    socket.on('data', (chunk) => (answer += chunk))
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)))
+    socket.on('error', reject)
+  })
+}
+
 async function verify(headers: Record<string, string>, method: 'GET' | 'POST' | 'HEAD' = 'GET') {
   return server.app.inject({ method, url: '/v1/verify', headers })
 }
@@ -42,10 +56,10 @@ describe('GET /v1/verify without a route policy', () => {
     const get = await verify({ 'x-api-key': read.secret, ...forwarded('GET', '/api/orders?limit=5') })
     expect(get.statusCode).toBe(200)
     expect(get.headers).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'api_key',
-      'x-sigil-scopes': 'read',
+      'x-sigil-scope': 'read',
       'x-sigil-key-id': splitApiKey(read.secret).id,
       'cache-control': 'no-store',
       'x-ratelimit-remaining': expect.any(String),
@@ -62,11 +76,11 @@ describe('GET /v1/verify without a route policy', () => {
 
     const post = await verify({ 'x-api-key': read.secret, ...forwarded('POST', '/api/orders') })
     expectProblem(post, 403, 'SCOPE_MISSING', { headers: { 'x-ratelimit-limit': /^\d+$/ } })
-    expect(post.headers['x-sigil-account-id']).toBeUndefined()
+    expect(post.headers['x-sigil-account']).toBeUndefined()
 
     for (const method of ['POST', 'DELETE', 'PUT', 'PATCH', 'GET', 'HEAD', 'OPTIONS']) {
       const response = await verify({ authorization: `Bearer ${trade.secret}`, ...forwarded(method, '/x') })
-      expect([method, response.statusCode, response.headers['x-sigil-scopes']]).toEqual([
+      expect([method, response.statusCode, response.headers['x-sigil-scope']]).toEqual([
         method,
         200,
         'read trade',
@@ -80,7 +94,7 @@ describe('GET /v1/verify without a route policy', () => {
     const response = await verify({ ...account.headers, ...original('DELETE', '/api/orders/42') })
     expect(response.statusCode).toBe(200)
     expect(response.headers).toMatchObject({
-      'x-sigil-account-id': account.accountId,
+      'x-sigil-account': account.accountId,
       'x-sigil-wallet': account.wallet.address,
       'x-sigil-credential': 'jwt',
       'x-sigil-acting-accounts': account.accountId,
@@ -151,11 +165,93 @@ describe('GET /v1/verify without a route policy', () => {
         400,
         'FORWARDED_REQUEST_INVALID',
       ])
-      expect(response.headers['x-sigil-account-id']).toBeUndefined()
+      expect(response.headers['x-sigil-account']).toBeUndefined()
     }
     // Both families naming the same request (a proxy chain that sets both) is fine.
     const both = await verify({ ...account.headers, ...forwarded('get', '/a'), ...original('GET', '/a') })
     expect(both.statusCode).toBe(200)
+  })
+
+  it('attack: original-method or original-URI header lines sent twice (over a real socket) are refused, even when they agree', async () => {
+    server = await startTestServer()
+    const account = await signedIn(server)
+    await server.app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = server.app.server.address() as AddressInfo
+    const cases = [
+      ['X-Original-Method: GET', 'X-Original-Method: POST', 'X-Original-URI: /api/orders'],
+      ['X-Original-Method: GET', 'X-Original-Method: GET', 'X-Original-URI: /api/orders'],
+      ['X-Original-Method: GET', 'X-Original-URI: /api/orders', 'X-Original-URI: /api/admin'],
+      ['X-Forwarded-Method: GET', 'X-Forwarded-Uri: /a', 'x-forwarded-uri: /a'],
+    ]
+    for (const lines of cases) {
+      const status = await rawStatus(port, [
+        'GET /v1/verify HTTP/1.1',
+        'Host: 127.0.0.1',
+        `Authorization: ${account.headers.authorization}`,
+        ...lines,
+      ])
+      expect([lines, status]).toEqual([lines, 400])
+    }
+  })
+
+  it('attack: every method but GET, HEAD and OPTIONS needs trade and, for a cookie, the same-origin check (PROPPATCH, TRACE, made-up ones)', async () => {
+    server = await startTestServer()
+    const account = await signedIn(server)
+    const { read, trade } = await keys(account)
+    for (const method of ['PROPPATCH', 'MKCOL', 'TRACE', 'CONNECT', 'PURGE', 'FOO']) {
+      const byRead = await verify({ 'x-api-key': read.secret, ...forwarded(method, '/api/x') })
+      expect([method, byRead.statusCode, byRead.json().code]).toEqual([method, 403, 'SCOPE_MISSING'])
+      const byTrade = await verify({ 'x-api-key': trade.secret, ...original(method, '/api/x') })
+      expect([method, byTrade.statusCode]).toEqual([method, 200])
+    }
+    const session = await cookieSession(server.app, newWallet(), server.clock.now())
+    const ask = (headers: Record<string, string>) =>
+      withCookie(server.app, session.value, { method: 'GET', url: '/v1/verify', headers })
+    for (const method of ['PROPPATCH', 'TRACE', 'FOO']) {
+      expectProblem(await ask({ ...EVIL_ORIGIN, ...original(method, '/api/x') }), 403, 'CSRF_REJECTED')
+      expectProblem(await ask(original(method, '/api/x')), 403, 'CSRF_REJECTED')
+      expect((await ask({ ...SAME_ORIGIN, ...original(method, '/api/x') })).statusCode).toBe(200)
+    }
+    for (const method of ['GET', 'HEAD', 'OPTIONS'])
+      expect((await ask({ ...EVIL_ORIGIN, ...original(method, '/api/x') })).statusCode).toBe(200)
+  })
+
+  it('attack: the fixed-scope forms refuse a listed, malformed or contradicted original method (a client cannot add X-Forwarded-Method beside nginx’s X-Original-Method), and judge PROPPATCH unsafe', async () => {
+    server = await startTestServer()
+    const account = await signedIn(server)
+    const { trade } = await keys(account)
+    const session = await cookieSession(server.app, newWallet(), server.clock.now())
+    for (const url of ['/v1/verify/read', '/v1/verify/trade']) {
+      for (const headers of [
+        { 'x-original-method': 'POST', 'x-forwarded-method': 'GET' },
+        { 'x-forwarded-method': 'GET, POST' },
+        { 'x-original-method': 'GE T' },
+        { 'x-original-method': '' },
+      ]) {
+        const byKey = await server.app.inject({ url, headers: { 'x-api-key': trade.secret, ...headers } })
+        expect([url, headers, byKey.statusCode, byKey.json().code]).toEqual([
+          url,
+          headers,
+          400,
+          'FORWARDED_REQUEST_INVALID',
+        ])
+        const byCookie = await withCookie(server.app, session.value, {
+          url,
+          headers: { ...SAME_ORIGIN, ...headers },
+        })
+        expect([url, headers, byCookie.statusCode]).toEqual([url, headers, 400])
+      }
+      // Both families agreeing is a proxy chain, not a conflict.
+      const agreeing = { 'x-original-method': 'get', 'x-forwarded-method': 'GET' }
+      expect(
+        (await server.app.inject({ url, headers: { 'x-api-key': trade.secret, ...agreeing } })).statusCode,
+      ).toBe(200)
+      const proppatch = await withCookie(server.app, session.value, {
+        url,
+        headers: { ...EVIL_ORIGIN, 'x-original-method': 'PROPPATCH' },
+      })
+      expectProblem(proppatch, 403, 'CSRF_REJECTED')
+    }
   })
 
   it('attack: a cookie session is judged for CSRF on the original method', async () => {

@@ -43,3 +43,23 @@ export function readForwardedRequest(headers: IncomingHttpHeaders): ForwardedReq
     return { invalid: 'X-Forwarded-* and X-Original-* name different requests' }
   return first
 }
+
+/**
+ * The original method alone, for the fixed-scope forms (`/v1/verify/read`, `/trade`), which judge
+ * CSRF on it and need no URI: undefined when no proxy stated one. As strict as the pair: a list
+ * (`GET, POST`, which is also what a repeated header arrives as) or anything else that is not one
+ * HTTP token is refused, and so are both families naming different methods (neither is preferred:
+ * a client can add the one its proxy does not set).
+ */
+export function readOriginalMethod(headers: IncomingHttpHeaders): string | undefined | { invalid: string } {
+  const stated = new Set<string>()
+  for (const family of FAMILIES) {
+    const method = headers[family.method]
+    if (method === undefined) continue
+    if (typeof method !== 'string' || !HTTP_TOKEN.test(method))
+      return { invalid: `${family.method} is not one HTTP method` }
+    stated.add(method.toUpperCase())
+  }
+  if (stated.size > 1) return { invalid: 'X-Forwarded-Method and X-Original-Method name different methods' }
+  return stated.values().next().value
+}

@@ -7,10 +7,10 @@ import { actingAccountIds, type Identity } from '../core/identity.js'
  */
 export function identityHeaders(identity: Identity, wallet?: string): Record<string, string> {
   return {
-    'x-sigil-account-id': identity.accountId,
+    'x-sigil-account': identity.accountId,
     ...(wallet === undefined ? {} : { 'x-sigil-wallet': wallet }),
     'x-sigil-credential': identity.via,
-    'x-sigil-scopes': identity.scopes.join(' '),
+    'x-sigil-scope': identity.scopes.join(' '),
     // The account first, then any isolated-market accounts its JWT covers.
     'x-sigil-acting-accounts': actingAccountIds(identity).join(' '),
     // The API key behind the request, when one was used (its id, never the secret).
@@ -20,10 +20,10 @@ export function identityHeaders(identity: Identity, wallet?: string): Record<str
 
 /** Every header identityHeaders may set: a proxy must clear each of them from the client's request. */
 export const IDENTITY_HEADER_NAMES = [
-  'x-sigil-account-id',
+  'x-sigil-account',
   'x-sigil-wallet',
   'x-sigil-credential',
-  'x-sigil-scopes',
+  'x-sigil-scope',
   'x-sigil-acting-accounts',
   'x-sigil-key-id',
   'x-sigil-assertion',

@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { OVERRIDE_HEADERS } from '../../src/http/proxy/upstream-headers.js'
 import { stopProcess } from './child-process.js'
 
 /**
@@ -38,10 +39,10 @@ export function requireBinary(name: 'nginx' | 'caddy'): string {
 
 /** Identity headers Sigil's verify endpoint may answer with (http/identity-headers.ts). */
 const IDENTITY = [
-  ['X-Sigil-Account-Id', 'sigil_account_id'],
+  ['X-Sigil-Account', 'sigil_account'],
   ['X-Sigil-Wallet', 'sigil_wallet'],
   ['X-Sigil-Credential', 'sigil_credential'],
-  ['X-Sigil-Scopes', 'sigil_scopes'],
+  ['X-Sigil-Scope', 'sigil_scope'],
   ['X-Sigil-Acting-Accounts', 'sigil_acting_accounts'],
   ['X-Sigil-Key-Id', 'sigil_key_id'],
   ['X-Sigil-Assertion', 'sigil_assertion'],
@@ -54,6 +55,21 @@ export function nginxConfig(dir: string, port: number, sigil: string, upstream: 
   )
   // proxy_set_header replaces a client's header of the same name; an empty value sends none.
   const forwarded = IDENTITY.map(([name, variable]) => `      proxy_set_header ${name} $${variable};`)
+  const cleared = OVERRIDE_HEADERS.map((name) => `      proxy_set_header ${name} "";`)
+  // Both asks state the same original request; only nginx states it (a client's copy of the other
+  // family is dropped).
+  const ask = `      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-Method $sigil_method;
+      proxy_set_header X-Original-URI $request_uri;
+      proxy_set_header X-Forwarded-Method "";
+      proxy_set_header X-Forwarded-Uri "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      # Sigil's refusal of this request, kept for this request alone ($request_id).
+      proxy_cache sigil_refusals;
+      proxy_cache_key $request_id;
+      proxy_cache_valid 400 401 403 429 10s;
+      proxy_ignore_headers Cache-Control Expires X-Accel-Expires Set-Cookie Vary;`
   return `worker_processes 1;
 error_log ${dir}/error.log warn;
 events { worker_connections 64; }
@@ -64,17 +80,22 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
+  proxy_cache_path ${dir}/sigil_refusals levels=1 keys_zone=sigil_refusals:1m inactive=10s max_size=16m use_temp_path=off;
   upstream sigil { server ${sigil}; }
   upstream backend { server ${upstream}; }
   server {
     listen 127.0.0.1:${port};
     location / {
+      # Kept across the error_page redirect, which turns the method into GET.
+      set $sigil_method $request_method;
       auth_request /_sigil/verify;
 ${captured.join('\n')}
       # auth_request passes only 401 and 403 on (with nginx's own body) and turns anything else,
-      # a 429 included, into a 500: ask Sigil once more for its own answer, body and headers.
-      error_page 401 403 500 = @sigil_refused;
+      # a 429 included, into a 500: answer with Sigil's own refusal instead, body and headers.
+      error_page 401 403 500 = /_sigil/refused;
 ${forwarded.join('\n')}
+      # Headers that would rewrite the method, path or host after Sigil decided.
+${cleared.join('\n')}
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_pass http://backend;
     }
@@ -82,28 +103,16 @@ ${forwarded.join('\n')}
       internal;
       proxy_pass http://sigil/v1/verify;
       proxy_method GET;
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Original-URI $request_uri;
-      # Only nginx states the original request: a client's copy of the other family is dropped.
-      proxy_set_header X-Forwarded-Method "";
-      proxy_set_header X-Forwarded-Uri "";
-      proxy_set_header X-Forwarded-For $remote_addr;
+${ask}
     }
-    location @sigil_refused {
-      rewrite ^ /v1/verify break;
+    # The refusal the auth subrequest got, from nginx's cache: Sigil is not asked (nor counts) twice.
+    location = /_sigil/refused {
+      internal;
+      proxy_pass http://sigil/v1/verify;
+      proxy_method GET;
       # auth_request already copied Sigil's WWW-Authenticate of a 401.
       proxy_hide_header WWW-Authenticate;
-      proxy_method GET;
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Original-URI $request_uri;
-      proxy_set_header X-Forwarded-Method "";
-      proxy_set_header X-Forwarded-Uri "";
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_pass http://sigil;
+${ask}
     }
   }
 }
@@ -126,9 +135,10 @@ export function caddyConfig(dir: string, port: number, sigil: string, upstream: 
 http://127.0.0.1:${port} {
   bind 127.0.0.1
   route {
-    # A client's own identity headers (and a rival statement of the original request) never pass:
-    # copy_headers sets only the ones Sigil answered with.
-${[...names, 'X-Original-Method', 'X-Original-Uri'].map((name) => `    request_header -${name}`).join('\n')}
+    # A client's own identity headers never pass (copy_headers sets only the ones Sigil answered
+    # with), nor any header that would rewrite the method, path or host after Sigil decided (a
+    # rival statement of the original request among them; forward_auth sets its own for Sigil).
+${[...names, ...OVERRIDE_HEADERS].map((name) => `    request_header -${name}`).join('\n')}
     forward_auth ${sigil} {
       uri /v1/verify
       copy_headers ${names.join(' ')}
@@ -154,12 +164,20 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
   throw new Error(`proxy did not listen on ${port}: ${log()}`)
 }
 
-function start(command: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<RunningProxy> {
+function start(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  /** Where the proxy logs besides its output (nginx's error log), shown when it fails to start. */
+  logFile?: string,
+): Promise<RunningProxy> {
   let output = ''
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  return waitForPort(port, child, () => output).then(
+  const log = () => output + (logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+  return waitForPort(port, child, log).then(
     () => ({ url: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) }),
     async (error) => {
       await stopProcess(child)
@@ -173,12 +191,16 @@ export async function startNginx(dir: string, sigil: string, upstream: string): 
   const port = await freePort()
   const conf = join(dir, 'nginx.conf')
   writeFileSync(conf, nginxConfig(dir, port, sigil, upstream))
+  // Started as root, nginx runs its workers as nobody: they must reach the refusal cache inside
+  // `dir` (created 0700), which the master creates and hands over to them.
+  chmodSync(dir, 0o711)
   // The prefix and every path inside `dir`: no root, no /var/log, no /run.
   return start(
     nginx,
     ['-p', dir, '-c', conf, '-e', join(dir, 'error.log'), '-g', `daemon off; pid ${dir}/nginx.pid;`],
     process.env,
     port,
+    join(dir, 'error.log'),
   )
 }
 

@@ -7,7 +7,7 @@ import { decideAccess } from '../../core/policy/decide-access.js'
 import type { Access, CompiledRoutePolicy } from '../../core/policy/route-policy.js'
 import type { Scope } from '../../core/scopes.js'
 import { readForwardedRequest } from '../forwarded-request.js'
-import { isSameOriginRequest, UNSAFE_METHODS } from './csrf.js'
+import { isSameOriginRequest, isUnsafeMethod } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
 /**
@@ -149,7 +149,7 @@ async function decide(
   const method = request.forwarded?.method ?? request.method
   const crossSite =
     identity?.via === 'cookie' &&
-    UNSAFE_METHODS.has(method) &&
+    isUnsafeMethod(method) &&
     !isSameOriginRequest(request.headers, allowedOrigins)
   // Anonymous unless a credential checked out; a cross-site cookie counts as none.
   if (auth === 'optional') return { identity: crossSite ? null : identity }

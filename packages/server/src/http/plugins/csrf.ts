@@ -30,4 +30,14 @@ export function isCrossSiteBrowserRequest(
   return site === 'cross-site' || site === 'same-site'
 }
 
-export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** The methods that only read (RFC 9110 safe, and what a browser sends without a preflight). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Unsafe unless known to be safe: PROPPATCH, a made-up `FOO`, `TRACE` or a list (`GET, POST`) all
+ * count as unsafe, so a method nobody listed can never skip the CSRF check. Compared as sent
+ * (upper case); callers upper-case first where they fold case.
+ */
+export function isUnsafeMethod(method: string): boolean {
+  return !SAFE_METHODS.has(method)
+}

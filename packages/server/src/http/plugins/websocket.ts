@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.js'
+import { proxiedProtocol } from '../proxy/websocket-proxy.js'
 import { createMessageRates, type MessageRates } from '../websocket/socket-limits.js'
 
 declare module 'fastify' {
@@ -29,7 +30,13 @@ export async function registerWebSocket(app: FastifyInstance, config: Config) {
     }),
   )
   await app.register(websocket, {
-    options: { maxPayload: config.webSocketMessageLimitBytes },
+    options: {
+      maxPayload: config.webSocketMessageLimitBytes,
+      // A proxied socket answers with the subprotocol its upstream chose; Sigil's own sockets keep
+      // ws's default (the client's first).
+      handleProtocols: (protocols, request) =>
+        proxiedProtocol(request) ?? protocols.values().next().value ?? false,
+    },
     // `ws` has already begun closing on a protocol error (1009 for a message too large, 1007 for
     // bad UTF-8); anything else is a handler bug, closed as an internal error (1011).
     errorHandler: (error, socket, request) => {

@@ -23,6 +23,43 @@ const DROPPED = new Set([
   'trailer',
 ])
 
+/**
+ * Headers some backends (or the frameworks under them) read as the request's real method, path or
+ * host, overriding the one Sigil decided the scope on: a read key's `POST` with
+ * `X-HTTP-Method-Override: DELETE`, a public path with `X-Original-URL: /admin`. The one list:
+ * every proxy mode Sigil runs strips them (and the whole `X-Forwarded-*` and `X-Original-*`
+ * families besides), and the nginx and Caddy configurations of docs/gateway.md (and the tests that
+ * run them) clear exactly these names.
+ */
+export const OVERRIDE_HEADERS = [
+  // The method. Rack::MethodOverride (Rails, Sinatra), Symfony and Laravel, Express
+  // method-override, ASP.NET Core UseHttpMethodOverride, gorilla/handlers read the first;
+  // OData and Microsoft services the second; Google APIs and method-override's docs the third.
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'x-original-method',
+  'x-forwarded-method',
+  // The path. IIS URL Rewrite and ISAPI_Rewrite, read by Symfony < 5 and Zend/Laminas; nginx
+  // auth_request examples and Traefik/Caddy forward auth; Spring, ASP.NET Core and werkzeug's
+  // ProxyFix take a prefix; WSGI recipes a script name.
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-uri',
+  'x-forwarded-uri',
+  'x-forwarded-prefix',
+  'x-forwarded-path',
+  'x-script-name',
+  // The host (links, redirects, virtual hosts): ASP.NET Core, Symfony/Django behind proxies, others.
+  'x-original-host',
+  'x-forwarded-host',
+  'x-forwarded-server',
+  'x-host',
+  'x-http-host-override',
+] as const
+
+const OVERRIDES: ReadonlySet<string> = new Set(OVERRIDE_HEADERS)
+
 /** What Sigil vouches for about the caller, on top of the identity. */
 export interface Caller {
   /** Client first, then the proxies Sigil trusts (`trustedProxies`), then Sigil's own peer. */
@@ -48,8 +85,8 @@ export function withoutCookies(header: string, names: readonly string[]): string
 
 /**
  * The request headers the upstream sees: the client's, minus anything it could spoof, plus the
- * identity exactly as the verify endpoint states it (`x-sigil-account-id`, `x-sigil-credential`,
- * `x-sigil-scopes`) and the accounts it may act for (`x-sigil-acting-accounts`, its own first).
+ * identity exactly as the verify endpoint states it (`x-sigil-account`, `x-sigil-credential`,
+ * `x-sigil-scope`) and the accounts it may act for (`x-sigil-acting-accounts`, its own first).
  */
 export function upstreamHeaders(
   headers: IncomingHttpHeaders,
@@ -60,10 +97,12 @@ export function upstreamHeaders(
   const out: IncomingHttpHeaders = {}
   for (const [name, value] of Object.entries(headers)) {
     // An underscore is refused outright, as nginx does by default (underscores_in_headers off):
-    // CGI-style backends read `X_Sigil_Account_Id` as `HTTP_X_SIGIL_ACCOUNT_ID`, the very key of
+    // CGI-style backends read `X_Sigil_Account` as `HTTP_X_SIGIL_ACCOUNT`, the very key of
     // the identity header (the header-smuggling class of Puma's CVE-2024-45614).
     if (name.includes('_')) continue
-    if (DROPPED.has(name) || name.startsWith('x-sigil-') || name.startsWith('x-forwarded-')) continue
+    if (DROPPED.has(name) || OVERRIDES.has(name)) continue
+    if (name.startsWith('x-sigil-') || name.startsWith('x-forwarded-') || name.startsWith('x-original-'))
+      continue
     if (caller.bodyless && (name === 'content-length' || name === 'transfer-encoding')) continue
     out[name] = value
   }

@@ -1,8 +1,12 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import type WebSocket from 'ws'
 import { AuthError } from '../../core/errors.js'
 import type { RouteAuth } from '../plugins/authentication.js'
+import { isSameOriginRequest } from '../plugins/csrf.js'
 import { upstreamHeaders } from './upstream-headers.js'
+import { bridge, openUpstreamSocket } from './websocket-proxy.js'
 
 export type UpstreamFailure = 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT'
 
@@ -32,6 +36,12 @@ export interface UpstreamProxyOptions {
   fail(reply: FastifyReply, code: UpstreamFailure): void
   /** Names the proxy in logs. */
   name: string
+  /**
+   * WebSocket upgrades to forwarded paths are proxied too (websocket-proxy.ts); `allowedOrigins`:
+   * a cookie-authenticated upgrade needs one of them as its Origin (cross-site WebSocket
+   * hijacking: a browser sends the cookie with any page's upgrade). Absent: upgrades are 404.
+   */
+  webSockets?: { allowedOrigins: readonly string[] }
 }
 
 /** Whom Sigil believes the request came from: XFF order, client first, Sigil's own peer last. */
@@ -77,8 +87,16 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
 
   // Runs after the app's identify, rate-limit and authorize hooks, before any body is read.
   app.addHook('onRequest', async (request) => {
-    // WebSocket upgrades are not proxied.
-    if (request.headers.upgrade !== undefined) throw new AuthError('NOT_FOUND', 'upgrade on a proxied route')
+    if (request.headers.upgrade !== undefined) {
+      // Only a WebSocket upgrade (GET, which @fastify/websocket marks) is proxied, when enabled.
+      if (!options.webSockets || !request.ws || request.method !== 'GET')
+        throw new AuthError('NOT_FOUND', 'upgrade on a proxied route')
+      if (
+        request.identity?.via === 'cookie' &&
+        !isSameOriginRequest(request.headers, options.webSockets.allowedOrigins)
+      )
+        throw new AuthError('CSRF_REJECTED', `websocket origin ${request.headers.origin ?? '(none)'}`)
+    }
     if (options.target(request) === undefined) throw new AuthError('NOT_FOUND', 'path not forwarded')
   })
 
@@ -91,38 +109,132 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
   }
 
   const sessionCookies = options.cookies === 'refuse' ? undefined : options.cookies
+  /**
+   * What the upstream receives: the client's headers made safe, the identity, and what Sigil
+   * vouches for (`vouched`, computed ahead: reply-from's header hook is synchronous).
+   */
+  const headersFor = (
+    request: FastifyRequest,
+    headers: IncomingHttpHeaders,
+    vouched: Record<string, string>,
+  ) => ({
+    ...upstreamHeaders(headers, request.identity ?? undefined, {
+      forwardedFor: forwardedFor(request),
+      proto: request.protocol ?? 'http',
+      bodyless: request.method === 'GET' || request.method === 'HEAD',
+      ...(sessionCookies === undefined ? {} : { sessionCookies }),
+    }),
+    ...vouched,
+  })
+  const vouchFor = async (request: FastifyRequest) =>
+    request.identity && options.vouch ? options.vouch(request) : {}
+  const withoutCorsGrants = (request: FastifyRequest) =>
+    request.identity?.via === 'cookie'
+      ? (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
+          Object.fromEntries(Object.entries(headers).filter(([name]) => !CORS_GRANTS.includes(name)))
+      : undefined
+
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-    const identity = request.identity ?? undefined
-    const vouched = identity && options.vouch ? await options.vouch(request) : {}
-    const byCookie = identity?.via === 'cookie'
+    const vouched = await vouchFor(request)
+    const rewriteHeaders = withoutCorsGrants(request)
     return reply.from(`${basePath}${options.target(request)}`, {
-      rewriteRequestHeaders: (_request, headers) => ({
-        ...upstreamHeaders(headers, identity, {
-          forwardedFor: forwardedFor(request),
-          proto: request.protocol ?? 'http',
-          bodyless: request.method === 'GET' || request.method === 'HEAD',
-          ...(sessionCookies === undefined ? {} : { sessionCookies }),
-        }),
-        ...vouched,
-      }),
-      ...(byCookie
-        ? {
-            rewriteHeaders: (headers) =>
-              Object.fromEntries(Object.entries(headers).filter(([name]) => !CORS_GRANTS.includes(name))),
-          }
-        : {}),
+      // reply-from has already dropped the Connection header and the names it lists, and set Host.
+      rewriteRequestHeaders: (_request, headers) => headersFor(request, headers, vouched),
+      ...(rewriteHeaders ? { rewriteHeaders } : {}),
       onError: (_reply, { error }) => upstreamFailed(reply, error),
     })
   }
 
   // Hidden from the OpenAPI document: the backend's surface is its own, not Sigil's.
-  app.route({
-    method: options.methods,
+  // A refused cookie is decided with the other refusals, before the request is counted (against
+  // the client IP then, not the cookie's account).
+  const route = {
     url: options.url,
-    // A refused cookie is decided with the other refusals, before the request is counted (against
-    // the client IP then, not the cookie's account).
     config: { auth: options.auth, refuseSessionCookies: options.cookies === 'refuse' },
     schema: { hide: true },
     handler: forward,
+  }
+  if (!options.webSockets) {
+    app.route({ ...route, method: options.methods })
+    return
+  }
+  const upstreamSockets = new WeakMap<FastifyRequest, WebSocket>()
+  app.route({ ...route, method: options.methods.filter((method) => method !== 'GET') })
+  app.route({
+    ...route,
+    method: 'GET',
+    // After every auth hook, before the client's 101: a refused or failed upstream is still an
+    // HTTP answer. (A plain GET passes straight through to `forward`.)
+    preHandler: async (request, reply) => {
+      if (!request.ws) return
+      const target = new URL(`${basePath}${options.target(request)}`, upstream.origin)
+      target.protocol = upstream.protocol === 'https:' ? 'wss:' : 'ws:'
+      target.search = new URL(request.url, 'http://sigil.invalid').search
+      const opened = await openUpstreamSocket(
+        target,
+        request.raw,
+        headersFor(request, withoutConnectionListed(request.headers), await vouchFor(request)),
+        timeout,
+      )
+      if ('malformed' in opened) throw new AuthError('VALIDATION_FAILED', opened.malformed)
+      if ('failed' in opened) {
+        reply.log.warn(
+          { code: opened.failed, cause: opened.cause },
+          `${options.name} upstream websocket failed`,
+        )
+        options.fail(reply, opened.failed)
+        return reply
+      }
+      if ('answered' in opened) {
+        // The upstream's own refusal (its 401, 404, …) reaches the client as the HTTP proxy would
+        // relay it, minus hop-by-hop fields (and CORS grants, for a cookie).
+        const { answered, abort } = opened
+        reply.raw.once('close', abort)
+        const strip = withoutCorsGrants(request) ?? ((headers: IncomingHttpHeaders) => headers)
+        reply.code(answered.statusCode ?? 502).headers(strip(withoutHopByHop(answered.headers)))
+        return reply.send(answered)
+      }
+      const socket = opened.open
+      upstreamSockets.set(request, socket)
+      // The client's handshake may still fail (ws answers a bad key with 400): no upstream is kept.
+      request.raw.socket.once('close', () => {
+        if (upstreamSockets.has(request)) socket.terminate()
+      })
+    },
+    wsHandler: (client, request) => {
+      const socket = upstreamSockets.get(request)
+      upstreamSockets.delete(request)
+      if (socket) bridge(client, socket)
+      else client.close(1011)
+    },
   })
+}
+
+/** Response fields that describe one connection only (RFC 9110 §7.6.1), never relayed. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'content-length',
+])
+
+function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)))
+}
+
+/**
+ * The client's headers without those its Connection header declares hop-by-hop (RFC 9110 §7.6.1),
+ * as reply-from does for HTTP: they were meant for Sigil, not the upstream.
+ */
+function withoutConnectionListed(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const listed = new Set(
+    (typeof headers.connection === 'string' ? headers.connection : '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  )
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !listed.has(name)))
 }

@@ -4,8 +4,9 @@ import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
 import type { Gateway } from '../../../core/gateway.js'
 import { compileRoutePolicy } from '../../../core/policy/route-policy.js'
+import { readOriginalMethod } from '../../forwarded-request.js'
 import { identityHeaders } from '../../identity-headers.js'
-import { isCrossSiteBrowserRequest, isSameOriginRequest, UNSAFE_METHODS } from '../../plugins/csrf.js'
+import { isCrossSiteBrowserRequest, isSameOriginRequest, isUnsafeMethod } from '../../plugins/csrf.js'
 import { problemResponses } from './schemas.js'
 
 const Verified = Type.Object(
@@ -38,17 +39,18 @@ export async function nativeVerifyRoutes(
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity!
     // The proxy asks with GET whatever the client sent: judge CSRF on the original method, which
-    // Traefik sends as X-Forwarded-Method and an nginx config as X-Original-Method. Without either,
-    // the original may have been a POST: refuse whatever a browser marks as cross-site.
-    const original = request.headers['x-forwarded-method'] ?? request.headers['x-original-method']
+    // Traefik sends as X-Forwarded-Method and an nginx config as X-Original-Method (both, and they
+    // must agree). Without either, the original may have been a POST: refuse whatever a browser
+    // marks as cross-site.
+    const original = readOriginalMethod(request.headers)
+    if (typeof original === 'object')
+      throw new AuthError('FORWARDED_REQUEST_INVALID', original.invalid, { detail: original.invalid })
     if (identity.via === 'cookie') {
-      const method =
-        original === undefined ? undefined : (Array.isArray(original) ? original[0]! : original).toUpperCase()
       const crossSite =
-        method === undefined
+        original === undefined
           ? isCrossSiteBrowserRequest(request.headers, config.allowedOrigins)
-          : UNSAFE_METHODS.has(method) && !isSameOriginRequest(request.headers, config.allowedOrigins)
-      if (crossSite) throw new AuthError('CSRF_REJECTED', `proxied ${method ?? 'unknown method'}`)
+          : isUnsafeMethod(original) && !isSameOriginRequest(request.headers, config.allowedOrigins)
+      if (crossSite) throw new AuthError('CSRF_REJECTED', `proxied ${original ?? 'unknown method'}`)
     }
     reply.headers(identityHeaders(identity))
     reply.header('cache-control', 'no-store')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { upstreamHeaders } from '../../proxy/upstream-headers.js'
+import { OVERRIDE_HEADERS, upstreamHeaders } from '../../proxy/upstream-headers.js'
 import { upstreamPath } from './upstream-request.js'
 
 describe('upstreamPath', () => {
@@ -49,7 +49,7 @@ describe('upstreamHeaders', () => {
         cookie: 'a=b',
         'x-api-key': 'sgl_sk_secret',
         'proxy-authorization': 'Basic x',
-        'x-sigil-account-id': '0xevil',
+        'x-sigil-account': '0xevil',
         'x-forwarded-for': '6.6.6.6',
         'x-forwarded-host': 'evil.example',
         forwarded: 'for=6.6.6.6',
@@ -65,9 +65,9 @@ describe('upstreamHeaders', () => {
       accept: 'application/json',
       'content-type': 'application/json',
       'content-length': '2',
-      'x-sigil-account-id': '0xabc',
+      'x-sigil-account': '0xabc',
       'x-sigil-credential': 'jwt',
-      'x-sigil-scopes': 'read trade',
+      'x-sigil-scope': 'read trade',
       'x-sigil-acting-accounts': '0xabc 0x1 0x2',
       'x-forwarded-for': '203.0.113.7, 10.0.0.2',
       'x-forwarded-proto': 'https',
@@ -78,9 +78,9 @@ describe('upstreamHeaders', () => {
     const out = upstreamHeaders(
       {
         accept: 'application/json',
-        x_sigil_account_id: '0xvictim',
-        X_Sigil_Scopes: 'read trade',
-        'x-sigil_account-id': '0xvictim',
+        x_sigil_account: '0xvictim',
+        X_Sigil_Scope: 'read trade',
+        'x-sigil_account': '0xvictim',
         x_forwarded_for: '6.6.6.6',
         x_real_ip: '6.6.6.6',
         paradex_partner: 'x',
@@ -93,6 +93,38 @@ describe('upstreamHeaders', () => {
       'x-forwarded-for': '203.0.113.7, 10.0.0.2',
       'x-forwarded-proto': 'https',
     })
+  })
+
+  it('attack: no header that rewrites the method, path or host after Sigil decided reaches the upstream', () => {
+    const overrides = Object.fromEntries(
+      OVERRIDE_HEADERS.map((name) => [name, name.includes('method') ? 'DELETE' : '/admin']),
+    )
+    // And spellings no list names, in the families that are dropped whole.
+    const out = upstreamHeaders(
+      { accept: '*/*', ...overrides, 'x-original-anything': '/admin', 'x-forwarded-whatever': '/admin' },
+      identity,
+      caller,
+    )
+    expect(Object.keys(out).sort()).toEqual(
+      [
+        'accept',
+        'x-forwarded-for',
+        'x-forwarded-proto',
+        'x-sigil-account',
+        'x-sigil-acting-accounts',
+        'x-sigil-credential',
+        'x-sigil-scope',
+      ].sort(),
+    )
+    expect(OVERRIDE_HEADERS).toEqual(
+      expect.arrayContaining([
+        'x-original-url',
+        'x-rewrite-url',
+        'x-http-method-override',
+        'x-http-method',
+        'x-method-override',
+      ]),
+    )
   })
 
   it('behavior: GET and HEAD carry no body framing (Fastify reads no body for them)', () => {
