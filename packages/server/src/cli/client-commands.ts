@@ -80,7 +80,8 @@ async function signedIn(context: Context) {
 /** A SigilError as the person (or script) reading it needs it, with the exit code it deserves. */
 function explain(error: SigilError, url: string): Failure {
   const reason = { code: error.code, status: error.status }
-  const because = error.detail ? `: ${error.detail}` : ''
+  const said = error.detail ?? error.title
+  const because = said ? `: ${said}` : ''
   if (error.code === 'NETWORK_ERROR')
     return new Failure(
       `cannot reach ${url}: is the server running, and is --url right?`,
