@@ -101,6 +101,26 @@ describe('createSigilClient against a real server', () => {
     expect(await sigil.getTokens()).toBeUndefined()
   })
 
+  it('default: credential "session" leaves an httpOnly cookie (a browser app) and no token in the client', async () => {
+    // A cookie jar of one cookie, as a browser keeps it for the page.
+    let cookie: string | undefined
+    const browserFetch = async (input: string, init: RequestInit) => {
+      const headers = new Headers(init.headers)
+      if (cookie) headers.set('cookie', cookie)
+      const response = await fetch(input, { ...init, headers })
+      const set = response.headers.get('set-cookie')
+      if (set) cookie = set.split(';')[0]
+      return response
+    }
+    const account = newAccount()
+    const sigil = client({ fetch: browserFetch, credentials: 'include' })
+    const signedIn = await sigil.signInWithEthereum(account, { credential: 'session' })
+    expect(signedIn).toMatchObject({ credential: 'session', account: { address: account.address } })
+    expect(cookie).toMatch(/^__Host-sigil_session=/)
+    expect(await sigil.getTokens()).toBeUndefined()
+    expect(await sigil.me()).toMatchObject({ credential: 'cookie', sessionId: signedIn.sessionId })
+  })
+
   it('race: eight calls after the access token expired cause exactly one refresh, counted at the server', async () => {
     const sigil = client()
     await sigil.signInWithEthereum(newAccount())

@@ -5,7 +5,8 @@ type Style = Parameters<typeof styleText>[0]
 /** Colour only for a person at a terminal, and never under NO_COLOR (no-color.org). */
 export function painter(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env) {
   const on = stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb'
-  return (style: Style, text: string) => (on ? styleText(style, text) : text)
+  // The decision is made here, for the stream written to: styleText's own check looks at stdout.
+  return (style: Style, text: string) => (on ? styleText(style, text, { validateStream: false }) : text)
 }
 
 export type Paint = ReturnType<typeof painter>
