@@ -119,6 +119,13 @@ function setPath(target: Settings, key: string, value: unknown) {
   target[head] = { ...slice, [inner]: value }
 }
 
+/**
+ * Variables the `sigil` client commands read (login, whoami, api-keys…), not settings of the
+ * server: a shell that has them set for the client can still run `sigil serve`. docs/cli.md lists
+ * them; none may ever be a setting's name (test/cli.client.test.ts checks).
+ */
+export const CLIENT_VARIABLES: readonly string[] = ['SIGIL_URL', 'SIGIL_PRIVATE_KEY']
+
 export function fromEnvironment(
   env: NodeJS.ProcessEnv,
   entries: readonly ConfigEntry[],
@@ -127,7 +134,7 @@ export function fromEnvironment(
   const byName = new Map(entries.map((e) => [e.env, e]))
   const values: Settings = {}
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('SIGIL_') || raw === undefined) continue
+    if (!name.startsWith('SIGIL_') || raw === undefined || CLIENT_VARIABLES.includes(name)) continue
     const entry = byName.get(name)
     if (!entry) problems.push(`${name}: unknown setting`)
     else setPath(values, entry.key, fromText(entry.schema, raw))

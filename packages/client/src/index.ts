@@ -1,0 +1,38 @@
+export {
+  type CookieSignIn,
+  createSigilClient,
+  type SigilClient,
+  type SigilClientOptions,
+  type SignInOptions,
+  type TokenSignIn,
+} from './create-sigil-client.js'
+export {
+  type ClientErrorCode,
+  isSigilError,
+  type ServerErrorCode,
+  SigilError,
+  type SigilErrorCode,
+  type SigilErrorInit,
+} from './errors.js'
+export type {
+  Eip1193Provider,
+  EthereumAccount,
+  EthereumSigner,
+  EthereumWalletClient,
+} from './ethereum-signer.js'
+export type { FetchLike } from './http.js'
+export { memoryStorage, type StoredTokens, type TokenStorage } from './storage.js'
+export type {
+  AccountRef,
+  Address,
+  ApiKey,
+  ApiKeyScope,
+  ApiKeyWithSecret,
+  CreateApiKeyInput,
+  Me,
+  NonceResponse,
+  RotateApiKeyInput,
+  Session,
+  SessionCookieResponse,
+  TokenResponse,
+} from './types.js'

@@ -1,0 +1,96 @@
+/**
+ * The native API's bodies as the client sees them (docs/api.md; the server's TypeBox schemas in
+ * packages/server/src/http/dialects/native/*schemas.ts are the source). Times are ISO 8601 text.
+ */
+
+export type Address = `0x${string}`
+export type ApiKeyScope = 'read' | 'trade'
+
+/** `POST /v1/auth/nonce`: what the SIWE message must say. */
+export interface NonceResponse {
+  nonce: string
+  expiresAt: string
+  domain: string
+  scheme: 'https' | 'http'
+  uri: string
+  chainIds: number[]
+}
+
+export interface AccountRef {
+  id: string
+  address: string
+}
+
+/** `POST /v1/auth/siwe` (credential `token`) and `POST /v1/auth/refresh`. */
+export interface TokenResponse {
+  accessToken: string
+  tokenType: 'Bearer'
+  /** seconds */
+  expiresIn: number
+  refreshToken: string
+  /** seconds */
+  refreshExpiresIn: number
+  account: AccountRef
+}
+
+/** `POST /v1/auth/siwe` with credential `session`: the cookie is set, the body says on whom. */
+export interface SessionCookieResponse {
+  account: AccountRef
+  sessionId: string
+  expiresAt: string
+}
+
+/** `GET /v1/auth/me`. */
+export interface Me {
+  account: { id: string; address: string; status: string }
+  credential: 'jwt' | 'cookie' | 'session' | 'api_key'
+  sessionId?: string
+  apiKeyId?: string
+  scopes: string[]
+}
+
+/** One of `GET /v1/auth/sessions`. */
+export interface Session {
+  id: string
+  kind: 'token' | 'cookie'
+  /** the session the request was made with */
+  current: boolean
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  ip?: string
+  userAgent?: string
+}
+
+/** `POST /v1/api-keys`. */
+export interface CreateApiKeyInput {
+  name: string
+  scope: ApiKeyScope
+  /** IPv4/IPv6 addresses and CIDR ranges; empty or absent: any IP */
+  allowedIps?: string[]
+  expiresInDays?: number
+}
+
+export interface RotateApiKeyInput {
+  /** How long the old secret keeps working (default 0, at most 86 400). */
+  gracePeriodSeconds?: number
+}
+
+/** One of `GET /v1/api-keys`: never the secret. */
+export interface ApiKey {
+  id: string
+  name: string
+  scope: ApiKeyScope
+  allowedIps: string[]
+  status: 'active' | 'expired' | 'revoked'
+  masked: string
+  createdAt: string
+  expiresAt: string | null
+  lastUsedAt: string | null
+  lastUsedIp: string | null
+}
+
+/** A created or rotated key: the secret is in this answer and nowhere else, ever. */
+export interface ApiKeyWithSecret extends ApiKey {
+  secret: string
+}

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs'
+import { rolldown } from 'rolldown'
+import { describe, expect, it } from 'vitest'
+
+const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
+
+/**
+ * The SDK as a browser app's bundler sees it: the compiled entry bundled for the browser. It must
+ * pull in the EIP-4361 grammar and Keccak-256 from @sigil/protocol, and nothing Node-only or
+ * server-side (jose, the secp256k1 curve, the Starknet tables).
+ */
+describe('@sigil/client in a browser bundle', () => {
+  it('behavior: bundles for the browser with no Node import and only the SIWE half of @sigil/protocol', async () => {
+    if (!existsSync(ENTRY)) throw new Error('build first: npm test runs `tsc -b` before vitest')
+    const bundle = await rolldown({ input: ENTRY, platform: 'browser', logLevel: 'silent' })
+    const { output } = await bundle.generate({ format: 'esm' })
+    await bundle.close()
+    const [chunk] = output
+    expect(chunk.imports).toEqual([]) // everything resolved: no `node:` or bare import left over
+    const modules = chunk.moduleIds.map((id) => id.replaceAll('\\', '/'))
+    expect(modules.some((id) => id.includes('/protocol/') && id.endsWith('/create-siwe-message.js'))).toBe(
+      true,
+    )
+    for (const unwanted of ['jose', '@noble/curves', '@scure/starknet', '/jwt/', '/starknet/', 'node:'])
+      expect(modules.filter((id) => id.includes(unwanted))).toEqual([])
+    expect(chunk.code.length).toBeLessThan(80_000) // today about 56 kB, unminified
+  })
+})

@@ -1,0 +1,64 @@
+/**
+ * Type tests, checked by `tsc -p tsconfig.tests.json` (part of `npm test`): a mismatch here is a
+ * compile error. Not run by vitest (nothing happens at run time).
+ */
+import { createWalletClient, custom, type WalletClient } from 'viem'
+import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
+import { expectTypeOf } from 'vitest'
+import type { AuthErrorCode } from '../../server/src/core/errors.js'
+import {
+  type ApiKey,
+  type ApiKeyWithSecret,
+  type CookieSignIn,
+  createSigilClient,
+  type Eip1193Provider,
+  type EthereumSigner,
+  isSigilError,
+  type Me,
+  type ServerErrorCode,
+  type Session,
+  type SigilError,
+  type StoredTokens,
+  type TokenSignIn,
+} from '../src/index.js'
+
+const client = createSigilClient({ baseUrl: 'http://localhost:8080' })
+const account = privateKeyToAccount(`0x${'11'.repeat(32)}`)
+
+// Every server code is known to the client, and no more: the two lists cannot drift apart.
+expectTypeOf<ServerErrorCode>().toEqualTypeOf<AuthErrorCode>()
+
+// Signers: a viem LocalAccount, a viem WalletClient, an EIP-1193 provider; not just any object.
+expectTypeOf<LocalAccount>().toExtend<EthereumSigner>()
+expectTypeOf<WalletClient>().toExtend<EthereumSigner>()
+expectTypeOf(
+  createWalletClient({ account, transport: custom({ request: async () => null }) }),
+).toExtend<EthereumSigner>()
+expectTypeOf<Eip1193Provider>().toExtend<EthereumSigner>()
+expectTypeOf<{ address: string }>().not.toExtend<EthereumSigner>()
+
+// The credential chosen decides what a sign-in returns.
+expectTypeOf(client.signInWithEthereum(account)).resolves.toEqualTypeOf<TokenSignIn>()
+expectTypeOf(
+  client.signInWithEthereum(account, { credential: 'token' }),
+).resolves.toEqualTypeOf<TokenSignIn>()
+expectTypeOf(
+  client.signInWithEthereum(account, { credential: 'session' }),
+).resolves.toEqualTypeOf<CookieSignIn>()
+expectTypeOf<TokenSignIn['tokens']>().toEqualTypeOf<StoredTokens>()
+
+expectTypeOf(client.me()).resolves.toEqualTypeOf<Me>()
+expectTypeOf(client.refresh()).resolves.toEqualTypeOf<StoredTokens>()
+expectTypeOf(client.apiKeys.create).parameter(0).toHaveProperty('scope').toEqualTypeOf<'read' | 'trade'>()
+expectTypeOf(client.apiKeys.create({ name: 'bot', scope: 'read' })).resolves.toEqualTypeOf<ApiKeyWithSecret>()
+expectTypeOf(client.apiKeys.list()).resolves.toEqualTypeOf<ApiKey[]>()
+expectTypeOf<ApiKey>().not.toHaveProperty('secret')
+expectTypeOf(client.apiKeys.revoke('id')).resolves.toBeVoid()
+expectTypeOf(client.sessions.list()).resolves.toEqualTypeOf<Session[]>()
+
+// Errors: known codes autocomplete, unknown ones (a newer server) still type-check.
+expectTypeOf<SigilError['status']>().toEqualTypeOf<number | undefined>()
+expectTypeOf<'TOKEN_EXPIRED'>().toExtend<SigilError['code']>()
+expectTypeOf<'A_CODE_FROM_A_NEWER_SERVER'>().toExtend<SigilError['code']>()
+declare const caught: unknown
+if (isSigilError(caught, 'RATE_LIMITED')) expectTypeOf(caught).toEqualTypeOf<SigilError>()
