@@ -1,61 +1,10 @@
+import type { ErrorCode as ServerErrorCode } from '@sigil/protocol/error-codes'
+
 /**
- * The codes Sigil's native API answers with (docs/errors.md). A type only, so it costs a bundle
- * nothing; `test/client.types.test-d.ts` pins it to the server's own list, so the two cannot drift.
+ * The codes Sigil's native API answers with (docs/errors.md): the server's own list, imported as a
+ * type only, so it costs a bundle nothing and cannot drift from what the server raises.
  */
-export type ServerErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'NOT_FOUND'
-  | 'INVALID_SIWE_MESSAGE'
-  | 'SIGNATURE_MALFORMED'
-  | 'INVALID_SIGNATURE'
-  | 'SIGNATURE_NOT_CANONICAL'
-  | 'DOMAIN_MISMATCH'
-  | 'SCHEME_MISMATCH'
-  | 'URI_MISMATCH'
-  | 'CHAIN_NOT_ALLOWED'
-  | 'MESSAGE_EXPIRED'
-  | 'MESSAGE_NOT_YET_VALID'
-  | 'ISSUED_AT_INVALID'
-  | 'NONCE_UNKNOWN'
-  | 'NONCE_USED'
-  | 'NONCE_EXPIRED'
-  | 'NONCE_MISMATCH'
-  | 'CREDENTIAL_MISSING'
-  | 'TOKEN_INVALID'
-  | 'TOKEN_EXPIRED'
-  | 'SESSION_REVOKED'
-  | 'REFRESH_TOKEN_INVALID'
-  | 'REFRESH_TOKEN_EXPIRED'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'SCOPE_MISSING'
-  | 'CSRF_REJECTED'
-  | 'API_KEY_INVALID'
-  | 'API_KEY_EXPIRED'
-  | 'API_KEY_REVOKED'
-  | 'IP_NOT_ALLOWED'
-  | 'GEO_BLOCKED'
-  | 'ROUTE_DENIED'
-  | 'FORWARDED_REQUEST_INVALID'
-  | 'INVITE_REQUIRED'
-  | 'INVITE_INVALID'
-  | 'ACCOUNT_ALREADY_ACTIVE'
-  | 'SESSION_NOT_FOUND'
-  | 'API_KEY_NOT_FOUND'
-  | 'API_KEY_LIMIT_REACHED'
-  | 'STARKNET_ADDRESS_INVALID'
-  | 'STARKNET_SIGNATURE_MALFORMED'
-  | 'PUBLIC_KEY_INVALID'
-  | 'NOT_ONBOARDED'
-  | 'TIMESTAMP_INVALID'
-  | 'SIGNATURE_REPLAYED'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_TIMEOUT'
-  | 'SERVICE_UNAVAILABLE'
-  | 'CHAIN_UNAVAILABLE'
-  | 'INTERNAL_ERROR'
+export type { ServerErrorCode }
 
 /**
  * Failures found on this side, with no server answer behind them (`status` undefined, except

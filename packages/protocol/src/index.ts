@@ -1,3 +1,4 @@
+export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { bytesEqual } from './evm/bytes-equal.js'
 export { addressToBytes, isEip55Address, toChecksumAddress } from './evm/eip55.js'
 export type { EvmCrypto } from './evm/evm-crypto.js'
