@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { type AddressInfo, connect as netConnect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createKey, signedIn, splitApiKey } from './support/api-keys.js'
+import { createKey, revokeKey, signedIn, splitApiKey } from './support/api-keys.js'
 import { COOKIE, cookieSession, EVIL_ORIGIN, SAME_ORIGIN } from './support/cookie-session.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { deadUpstreamUrl, startWebSocketUpstream, type WebSocketUpstream } from './support/upstream-server.js'
@@ -126,6 +126,25 @@ function refusal(outcome: Outcome): [number, string | undefined] {
 }
 
 describe('reverse-proxy mode: WebSocket upgrades', () => {
+  it('attack: a proxied socket does not outlive its credential: revoking the key closes it 4002, logging out its session 4001', async () => {
+    const { base, user } = await start()
+    const key = await createKey(server!, user, { scope: 'read' })
+    const byKey = opened(await connect(`${base}/stream`, { 'x-api-key': key.secret }))
+    const byJwt = opened(await connect(`${base}/stream`, user.headers))
+    await byKey.next()
+    await byJwt.next()
+
+    expect((await revokeKey(server!, user, key.id)).statusCode).toBe(204)
+    expect(await byKey.closed).toEqual([4002, 'api_key_revoked'])
+    expect(byJwt.open.readyState).toBe(WebSocket.OPEN)
+
+    const logout = await server!.app.inject({ method: 'POST', url: '/v1/auth/logout', headers: user.headers })
+    expect(logout.statusCode).toBe(204)
+    expect(await byJwt.closed).toEqual([4001, 'session_revoked'])
+    // The upstream side is closed with them.
+    await expect.poll(() => upstream!.closes.length, { timeout: 5000 }).toBe(2)
+  })
+
   it('behavior: an API key, a JWT and a same-origin cookie each open a proxied socket: identity injected, credentials and forged headers stripped, frames both ways, the upstream’s subprotocol', async () => {
     const { base, user } = await start()
     const readKey = (await createKey(server!, user, { scope: 'read' })).secret

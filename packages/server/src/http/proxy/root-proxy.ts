@@ -58,7 +58,7 @@ export async function rootUpstreamProxy(
       fail: (reply, code) => sendProblem(reply, code),
       name: 'root',
       // Upgrades to forwarded paths: authenticated like any GET, then bridged (websocket-proxy.ts).
-      webSockets: { allowedOrigins: config.allowedOrigins },
+      webSockets: { allowedOrigins: config.allowedOrigins, liveConnections: gateway.liveConnections },
     }),
   )
 }

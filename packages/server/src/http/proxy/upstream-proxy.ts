@@ -3,8 +3,10 @@ import replyFrom from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import type WebSocket from 'ws'
 import { AuthError } from '../../core/errors.js'
+import type { LiveConnections } from '../../core/live-connections/create-live-connections.js'
 import type { RouteAuth } from '../plugins/authentication.js'
 import { isSameOriginRequest } from '../plugins/csrf.js'
+import { closeCodeFor } from '../websocket/close-codes.js'
 import { upstreamHeaders } from './upstream-headers.js'
 import { bridge, openUpstreamSocket } from './websocket-proxy.js'
 
@@ -41,7 +43,15 @@ export interface UpstreamProxyOptions {
    * a cookie-authenticated upgrade needs one of them as its Origin (cross-site WebSocket
    * hijacking: a browser sends the cookie with any page's upgrade). Absent: upgrades are 404.
    */
-  webSockets?: { allowedOrigins: readonly string[] }
+  webSockets?: {
+    allowedOrigins: readonly string[]
+    /**
+     * Where a bridged socket is tracked by the credential it was opened with: its session ending or
+     * its key being revoked, on any replica, closes it (4001 / 4002). It outlives a JWT's expiry
+     * and a rotation's grace, as the upstream's protocol has no way to present a new credential.
+     */
+    liveConnections?: Pick<LiveConnections, 'track'>
+  }
 }
 
 /** Whom Sigil believes the request came from: XFF order, client first, Sigil's own peer last. */
@@ -204,8 +214,17 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
     wsHandler: (client, request) => {
       const socket = upstreamSockets.get(request)
       upstreamSockets.delete(request)
-      if (socket) bridge(client, socket)
-      else client.close(1011)
+      if (!socket) return client.close(1011)
+      bridge(client, socket)
+      const identity = request.identity
+      const tracker = options.webSockets?.liveConnections
+      if (!identity || !tracker) return
+      // No frame of Sigil's on a socket whose protocol is the upstream's: the close code says why.
+      const untrack = tracker.track({
+        identity,
+        end: ({ reason }) => client.close(closeCodeFor(reason), reason),
+      })
+      client.once('close', untrack)
     },
   })
 }

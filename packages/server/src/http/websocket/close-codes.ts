@@ -26,6 +26,9 @@ const CLOSE_OF: Record<ConnectionEnd['reason'], number> = {
   credential_expired: WS_CLOSE.CREDENTIAL_EXPIRED,
 }
 
+/** The close code for the reason core ended a socket's credential. */
+export const closeCodeFor = (reason: ConnectionEnd['reason']) => CLOSE_OF[reason]
+
 /**
  * Core ended the socket's credential: the client is told why in a last JSON-RPC notification,
  * `{"jsonrpc":"2.0","method":"closing","params":{"code":"SESSION_REVOKED","closeCode":4001,"message":…}}`,
@@ -37,7 +40,7 @@ export function closeForEnd(
   { reason, code }: ConnectionEnd,
   extra: Record<string, unknown> = {},
 ) {
-  const closeCode = CLOSE_OF[reason]
+  const closeCode = closeCodeFor(reason)
   const params = { ...extra, code, closeCode, message: errorCatalog[code][1] }
   send(JSON.stringify({ jsonrpc: '2.0', method: 'closing', params }))
   if (socket.readyState === socket.OPEN) socket.close(closeCode, reason)
