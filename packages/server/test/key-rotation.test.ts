@@ -22,7 +22,7 @@ describe('signing-key rotation', () => {
   afterEach(() => server.close())
 
   /**
-   * What `sigil keys rotate` does: another process opens the same store and activates a new key.
+   * What `sigil keys rotate --now` does: another process opens the same store and activates a new key.
    * Its own store handle on the same file, not a second server: the CLI starts no gateway.
    */
   async function rotateFromAnotherProcess(): Promise<string> {
@@ -31,7 +31,10 @@ describe('signing-key rotation', () => {
       return await createKeyRing(stores.signingKeys, server.clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
-      }).rotate()
+        leadMs: 900_000,
+      })
+        .rotate({ immediate: true })
+        .then((key) => key.kid)
     } finally {
       await stores.close()
     }
@@ -143,6 +146,7 @@ describe('sigil keys rotate with the wrong master key', () => {
       await createKeyRing(stores.signingKeys, clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
+        leadMs: 900_000,
         masterKey,
       }).load()
       const before = await stores.signingKeys.list()
@@ -150,6 +154,7 @@ describe('sigil keys rotate with the wrong master key', () => {
         const ring = createKeyRing(stores.signingKeys, clock, {
           algorithm: 'ES256',
           retentionMs: 310_000,
+          leadMs: 900_000,
           ...(wrong ? { masterKey: wrong } : {}),
         })
         await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)

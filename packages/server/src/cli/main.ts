@@ -16,12 +16,14 @@ const USAGE = `Usage: sigil <command> [options]
 Commands:
   serve            start the server (PostgreSQL: refuses a schema that is not current)
   migrate          apply pending database migrations (SQLite or PostgreSQL), print them, exit
-  keys rotate      make a new signing key active (running servers switch within seconds)
-  keys list        list signing keys (kid, alg, created, retired)
+  keys rotate      schedule a new signing key: published in the JWKS now, signing after
+                   signingKeyLeadSeconds [--now: signing at once, for a compromised key]
+  keys list        list signing keys (kid, alg, created, signing from, retired)
   invites create   print new invite codes [--uses N] [--expires-in DAYS] [--count K]
   isolated-accounts add MAIN ISOLATED --market M | list MAIN | remove ISOLATED
                    isolated-market accounts a token may be authorized for
-  audit            security events as JSON lines [--account ID|0xADDRESS] [--since ISO] [--limit N]
+  audit            security events as JSON lines [--account ID|0xADDRESS] [--since ISO] [--until ISO]
+                   [--limit N] (export before auditRetentionDays deletes them)
   config print     print the effective configuration (secrets redacted)
 
 Options (every one also as SIGIL_<NAME> in the environment):
@@ -71,7 +73,7 @@ async function run(command: string[], values: Record<string, string | boolean | 
     case 'migrate':
       return migrate(config)
     case 'keys rotate':
-      return rotateKeys(config)
+      return rotateKeys(config, values)
     case 'keys list':
       return listKeys(config)
     case 'invites create':
@@ -104,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         count: { type: 'string' },
         account: { type: 'string' },
         since: { type: 'string' },
+        until: { type: 'string' },
+        now: { type: 'boolean' },
         limit: { type: 'string' },
         market: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
