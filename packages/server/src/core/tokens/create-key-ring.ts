@@ -57,8 +57,11 @@ export interface KeyRing {
   jwks(): JsonWebKeySet
 }
 
-/** When a stored key signs: [start, end). */
-const signsFrom = (key: StoredSigningKey) => key.activatesAt ?? key.createdAt
+/**
+ * When a stored key signs: [start, end). A key made to sign at once has no start (not its
+ * `createdAt`): a replica whose clock runs behind the one that made it must not find no signer.
+ */
+const signsFrom = (key: StoredSigningKey) => key.activatesAt ?? Number.NEGATIVE_INFINITY
 const signsAt = (key: StoredSigningKey, now: number) =>
   signsFrom(key) <= now && (key.retiredAt === undefined || key.retiredAt > now)
 
