@@ -44,7 +44,7 @@ export function createInvites(config: Config, values: CliValues): Promise<number
 /**
  * `sigil audit [--account ID|0xADDRESS] [--since ISO-8601] [--until ISO-8601] [--limit N]`: JSON
  * lines, oldest first; `--until` is exclusive, so `--until` the retention cut-off exports exactly
- * what the next sweep deletes (docs/operations.md).
+ * what the next sweep deletes (docs/deployment.md, Audit retention).
  */
 export function printAudit(config: Config, values: CliValues): Promise<number> {
   const since = typeof values.since === 'string' ? Date.parse(values.since) : undefined

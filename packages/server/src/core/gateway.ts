@@ -299,7 +299,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
         // The reuse interval is over for these: their sealed successors must not outlive it.
         stores.sessions.forgetSuccessorsUsedBefore(clock.now() - config.refreshReuseIntervalSeconds * 1000),
-        // Retention (0: forever). Export first with `sigil audit --until` (docs/operations.md).
+        // Retention (0: forever). Export first with `sigil audit --until` (docs/deployment.md, Audit retention).
         config.auditRetentionDays > 0
           ? stores.audit.deleteBefore(clock.now() - config.auditRetentionDays * DAY_MS)
           : Promise.resolve(0),
