@@ -123,7 +123,12 @@ export function listKeys(config: Config): Promise<number> {
     for (const key of await operator.listSigningKeys()) {
       const iso = (at: number) => new Date(at).toISOString()
       const from = key.activatesAt === undefined ? '' : `  signs from ${iso(key.activatesAt)}`
-      const state = key.retiredAt === undefined ? 'active' : `retired ${iso(key.retiredAt)}`
+      const state =
+        key.retiredAt !== undefined
+          ? `${key.retiredAt > Date.now() ? 'retires' : 'retired'} ${iso(key.retiredAt)}`
+          : (key.activatesAt ?? 0) > Date.now()
+            ? 'scheduled'
+            : 'active'
       console.log(`${key.kid}  ${key.alg}  created ${iso(key.createdAt)}${from}  ${state}`)
     }
     return 0
@@ -139,7 +144,7 @@ export function rotateKeys(config: Config, values: CliValues): Promise<number> {
   return asOperator(config, async (operator) => {
     const { kid, activatesAt } = await operator.rotateSigningKey({ immediate: values.now === true })
     console.log(
-      values.now === true
+      activatesAt <= Date.now()
         ? `active signing key: ${kid}`
         : `next signing key: ${kid} (in the JWKS now, signing from ${new Date(activatesAt).toISOString()})`,
     )

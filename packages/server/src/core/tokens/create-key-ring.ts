@@ -120,7 +120,8 @@ export function createKeyRing(store: SigningKeyStore, clock: Clock, options: Key
     await apply(existing)
     const pair = await generateSigningKey(options.algorithm)
     const now = clock.now()
-    const activatesAt = immediate ? now : now + options.leadMs
+    // No key signs yet (an empty store): there is nothing to roll over from, so it signs at once.
+    const activatesAt = immediate || !signerAt(now) ? now : now + options.leadMs
     await store.activate(
       {
         kid: pair.kid,
