@@ -21,6 +21,7 @@ import {
 import { resolveSiweBinding } from './core/dialect.js'
 import type { CountryCode } from './core/geo/country-codes.js'
 import { compileRoutePolicy } from './core/policy/route-policy.js'
+import { JWKS_MAX_AGE_SECONDS } from './core/tokens/create-key-ring.js'
 import { type Dialect, dialectPolicy, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
 import { checkUpstreamUrl } from './http/proxy/check-upstream-url.js'
@@ -131,6 +132,12 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)
   }
   checkUpstreamUrl(input.upstreamUrl, 'upstreamUrl', problems)
+  // Every replica must have loaded and published the next key, and every cache have refetched.
+  const leastLead = JWKS_MAX_AGE_SECONDS + input.keyRingRefreshSeconds
+  if (input.signingKeyLeadSeconds < leastLead)
+    problems.push(
+      `signingKeyLeadSeconds: at least ${leastLead} (the JWKS cache lifetime, ${JWKS_MAX_AGE_SECONDS} s, plus keyRingRefreshSeconds)`,
+    )
   const metricsAllowFrom = checkMetricsAllowFrom(input.metricsAllowFrom, problems)
   const dialectSettings = Object.fromEntries(registry.map((d) => [d.id, input[d.id]]))
   const base = Object.fromEntries(Object.entries(input).filter(([key]) => !(key in dialectSettings)))

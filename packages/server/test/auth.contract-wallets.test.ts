@@ -332,7 +332,8 @@ describe('re-checks at refresh (recheckContractWalletsOnRefresh)', () => {
     chain.setDelayMs(0)
     const refreshed = await refresh(signedIn.refreshToken)
     expect(refreshed.statusCode).toBe(200)
-    // Spent now: presenting it again is reuse, as for any refresh token.
+    // Spent now: presenting it again (past the reuse interval) is reuse, as for any refresh token.
+    server.clock.advance(10_001)
     expectProblem(await refresh(signedIn.refreshToken), 401, 'REFRESH_TOKEN_REUSED')
   })
 

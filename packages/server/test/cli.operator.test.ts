@@ -82,6 +82,7 @@ describe('operator commands', () => {
           payload: { refreshToken: session.refreshToken },
         })
       ).json()
+      server.clock.advance(10_001) // past the refresh reuse interval: presenting it again is reuse
       await server.app.inject({
         method: 'POST',
         url: '/v1/auth/refresh',

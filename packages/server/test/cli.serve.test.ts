@@ -76,7 +76,7 @@ describe('sigil CLI', () => {
     const before = await jwksKids()
     const rotate = spawnSync(process.execPath, [BIN, 'keys', 'rotate'], { env, encoding: 'utf8' })
     expect(rotate.status).toBe(0)
-    const kid = /active signing key: (\S+)/.exec(rotate.stdout)?.[1]
+    const kid = /next signing key: (\S+) \(in the JWKS now, signing from \S+\)/.exec(rotate.stdout)?.[1]
     expect(kid).toBeDefined()
     expect(before).not.toContain(kid)
     // The server re-reads the ring every second here; poll its JWKS (bounded) until the key shows.
@@ -85,7 +85,7 @@ describe('sigil CLI', () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
       kids = await jwksKids()
     }
-    expect(kids).toEqual([kid, ...before]) // the active key first
+    expect(kids).toEqual([...before, kid]) // published ahead; the signing key stays first until its time
   })
 
   it('error: a bad setting stops the process with a message naming the key (exit 78)', () => {

@@ -49,6 +49,7 @@ describe('EVEDEX dialect: tokens and sessions', () => {
     const session = await evedexSignUp(server, Wallet.createRandom())
     const rotated = await api.refresh(session.token.refreshToken)
     expect(rotated.statusCode).toBe(200)
+    server.clock.advance(10_001) // past refreshReuseIntervalSeconds: within it, a replay is not reuse
     const reuse = await api.refresh(session.token.refreshToken)
     expect([reuse.statusCode, code(reuse)]).toEqual([401, 'REFRESH_TOKEN_REUSED'])
     expect(reuse.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' })

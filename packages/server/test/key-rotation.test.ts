@@ -1,4 +1,4 @@
-import { decodeProtectedHeader } from 'jose'
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKeyRing } from '../src/core/tokens/create-key-ring.js'
 import { createSigil } from '../src/create-sigil.js'
@@ -22,7 +22,7 @@ describe('signing-key rotation', () => {
   afterEach(() => server.close())
 
   /**
-   * What `sigil keys rotate` does: another process opens the same store and activates a new key.
+   * What `sigil keys rotate --now` does: another process opens the same store and activates a new key.
    * Its own store handle on the same file, not a second server: the CLI starts no gateway.
    */
   async function rotateFromAnotherProcess(): Promise<string> {
@@ -31,7 +31,10 @@ describe('signing-key rotation', () => {
       return await createKeyRing(stores.signingKeys, server.clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
-      }).rotate()
+        leadMs: 900_000,
+      })
+        .rotate({ immediate: true })
+        .then((key) => key.kid)
     } finally {
       await stores.close()
     }
@@ -95,6 +98,61 @@ describe('signing-key rotation', () => {
     expect((await me(before)).statusCode).toBe(401)
   })
 
+  it('behavior: `keys rotate` schedules: the JWKS holds both keys at once while the old one still signs', async () => {
+    const before = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    const oldKid = kidOf(before)
+    const { kid: newKid, activatesAt } = await server.gateway.operator.rotateSigningKey()
+    expect(activatesAt).toBe(server.clock.now() + server.config.signingKeyLeadSeconds * 1000)
+    // Published at once (a verifier fetching now caches both), the signer still first.
+    expect(await jwksKids()).toEqual([oldKid, newKid])
+    const during = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(during)).toBe(oldKid)
+
+    // A verifier that cached the JWKS now, as a client of ours would (max-age 60).
+    const cached = createLocalJWKSet(
+      (await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json(),
+    )
+    server.clock.advance(server.config.signingKeyLeadSeconds * 1000 - 1)
+    expect(kidOf((await signIn(server.app, newWallet(), server.clock.now())).json().accessToken)).toBe(oldKid)
+    server.clock.advance(1) // the lead time is over: every replica switches by its own clock
+    const after = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(after)).toBe(newKid)
+    expect(await jwksKids()).toEqual([newKid, oldKid])
+    // The cached JWKS from before the switch verifies the new key's tokens: nobody is refused.
+    await expect(
+      jwtVerify(after, cached, { currentDate: new Date(server.clock.now()) }),
+    ).resolves.toBeDefined()
+  })
+
+  it('behavior: a token the old key signed just before the switch verifies until it expires', async () => {
+    const { kid: newKid } = await server.gateway.operator.rotateSigningKey()
+    server.clock.advance(server.config.signingKeyLeadSeconds * 1000 - 60_000)
+    const last = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(last)).not.toBe(newKid)
+    server.clock.advance(60_000)
+    await server.gateway.tick()
+    expect(kidOf((await signIn(server.app, newWallet(), server.clock.now())).json().accessToken)).toBe(newKid)
+    server.clock.advance(230_000) // 290 s into its 300 s
+    await server.gateway.tick()
+    expect((await me(last)).statusCode).toBe(200)
+    server.clock.advance(20_000)
+    expect((await me(last)).statusCode).toBe(401)
+  })
+
+  it('behavior: `keys rotate --now` (a compromised key) signs at once and overtakes a scheduled key', async () => {
+    const oldKid = (await jwksKids())[0]
+    const { kid: scheduled } = await server.gateway.operator.rotateSigningKey()
+    const { kid: urgent, activatesAt } = await server.gateway.operator.rotateSigningKey({ immediate: true })
+    expect(activatesAt).toBe(server.clock.now())
+    const token = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(token)).toBe(urgent)
+    server.clock.advance(server.config.signingKeyLeadSeconds * 1000)
+    const later = (await signIn(server.app, newWallet(), server.clock.now())).json().accessToken
+    expect(kidOf(later)).toBe(urgent) // the scheduled key never takes over from it
+    expect(await jwksKids()).toContain(urgent)
+    expect([oldKid, scheduled]).not.toContain(urgent)
+  })
+
   it('behavior: the first start generates one key; later starts reuse it', async () => {
     const kids = await jwksKids()
     expect(kids).toHaveLength(1)
@@ -143,6 +201,7 @@ describe('sigil keys rotate with the wrong master key', () => {
       await createKeyRing(stores.signingKeys, clock, {
         algorithm: 'ES256',
         retentionMs: 310_000,
+        leadMs: 900_000,
         masterKey,
       }).load()
       const before = await stores.signingKeys.list()
@@ -150,6 +209,7 @@ describe('sigil keys rotate with the wrong master key', () => {
         const ring = createKeyRing(stores.signingKeys, clock, {
           algorithm: 'ES256',
           retentionMs: 310_000,
+          leadMs: 900_000,
           ...(wrong ? { masterKey: wrong } : {}),
         })
         await expect(ring.rotate()).rejects.toThrow(/SIGIL_MASTER_KEY|does not open/)

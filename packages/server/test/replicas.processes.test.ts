@@ -117,12 +117,20 @@ describe('three replicas (real processes) over one PostgreSQL and one Redis', ()
     const rotated = await post(at(1), '/v1/auth/refresh', { refreshToken: first.refreshToken })
     expect(rotated.status).toBe(200)
     const next = (await rotated.json()) as { accessToken: string; refreshToken: string }
+    // Within the reuse interval (two tabs at once), another replica answers the same successor.
+    const replay = await post(at(0), '/v1/auth/refresh', { refreshToken: first.refreshToken })
+    expect(replay.status).toBe(200)
+    expect(((await replay.json()) as { refreshToken: string }).refreshToken).toBe(next.refreshToken)
+    // Once the successor has been used, presenting the first token again is reuse, interval or not.
+    const third = await post(at(2), '/v1/auth/refresh', { refreshToken: next.refreshToken })
+    expect(third.status).toBe(200)
+    const thirdPair = (await third.json()) as { accessToken: string; refreshToken: string }
     const reuse = await post(at(0), '/v1/auth/refresh', { refreshToken: first.refreshToken })
     expect([reuse.status, ((await reuse.json()) as { code: string }).code]).toEqual([
       401,
       'REFRESH_TOKEN_REUSED',
     ])
-    expect((await post(at(2), '/v1/auth/refresh', { refreshToken: next.refreshToken })).status).toBe(401)
+    expect((await post(at(2), '/v1/auth/refresh', { refreshToken: thirdPair.refreshToken })).status).toBe(401)
     const ms = await eventually(
       1000,
       async () => (await get(at(2), '/v1/auth/me', bearer(next.accessToken))).status === 401,

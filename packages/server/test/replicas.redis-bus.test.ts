@@ -67,13 +67,13 @@ describe('replicas sharing a database and Redis: the revocation bus and the publ
   })
 
   it('behavior: a signing key rotated through B is published by A at once, not at its next refresh', async () => {
-    const [a, b] = await replicas({ keyRingRefreshSeconds: 3600 })
+    const [a, b] = await replicas({ keyRingRefreshSeconds: 3600, signingKeyLeadSeconds: 3660 })
     const kidsOf = async (server: TestServer) =>
       (await server.app.inject({ method: 'GET', url: '/.well-known/jwks.json' }))
         .json()
         .keys.map((k: { kid: string }) => k.kid)
-    const kid = await b.gateway.operator.rotateSigningKey()
-    await eventually(1000, async () => (await kidsOf(a))[0] === kid)
+    const { kid } = await b.gateway.operator.rotateSigningKey()
+    await eventually(1000, async () => (await kidsOf(a)).includes(kid))
   })
 
   it('behavior: a private push published on A reaches the account’s socket on B, and only its own', async () => {

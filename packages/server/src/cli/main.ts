@@ -118,11 +118,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   operator(
     keys
       .command('rotate')
-      .description('make a new signing key active (running servers switch within seconds)'),
-    async (config) => (await operatorCommands()).rotateKeys(config),
+      .description(
+        'schedule a new signing key: in the JWKS now, signing after signingKeyLeadSeconds (every replica)',
+      )
+      .option(
+        '--now',
+        'sign with it at once (a compromised key): cached JWKS refuse new tokens until refetched',
+      ),
+    async (config, options) => (await operatorCommands()).rotateKeys(config, options),
   )
   operator(
-    keys.command('list').description('list signing keys (kid, alg, created, retired)'),
+    keys.command('list').description('list signing keys (kid, alg, created, signing from, retired)'),
     async (config) => (await operatorCommands()).listKeys(config),
   )
   const invites = program.command('invites').description('invite codes (with invitesRequired)')
@@ -152,6 +158,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .description('security events as JSON lines, oldest first')
       .option('--account <id-or-address>', 'only this account')
       .option('--since <iso-date>', 'only events from then on')
+      .option('--until <iso-date>', 'only events before then (export before auditRetentionDays deletes them)')
       .option('--limit <n>', 'at most this many (default 1000)'),
     async (config, options) => (await operatorCommands()).printAudit(config, options),
   )

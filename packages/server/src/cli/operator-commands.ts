@@ -41,10 +41,16 @@ export function createInvites(config: Config, values: CliValues): Promise<number
   })
 }
 
-/** `sigil audit [--account ID|0xADDRESS] [--since ISO-8601] [--limit N]`: JSON lines, oldest first. */
+/**
+ * `sigil audit [--account ID|0xADDRESS] [--since ISO-8601] [--until ISO-8601] [--limit N]`: JSON
+ * lines, oldest first; `--until` is exclusive, so `--until` the retention cut-off exports exactly
+ * what the next sweep deletes (docs/deployment.md, Audit retention).
+ */
 export function printAudit(config: Config, values: CliValues): Promise<number> {
   const since = typeof values.since === 'string' ? Date.parse(values.since) : undefined
   if (Number.isNaN(since)) throw new Error('--since must be an ISO 8601 date or date-time')
+  const until = typeof values.until === 'string' ? Date.parse(values.until) : undefined
+  if (Number.isNaN(until)) throw new Error('--until must be an ISO 8601 date or date-time')
   const limit = positiveInteger(values, 'limit') ?? 1000
   const account = typeof values.account === 'string' ? values.account : undefined
   return asOperator(config, async (operator) => {
@@ -54,6 +60,7 @@ export function printAudit(config: Config, values: CliValues): Promise<number> {
       limit,
       ...(accountId === undefined ? {} : { accountId }),
       ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
     })
     for (const event of events)
       console.log(JSON.stringify({ ...event, at: new Date(event.at).toISOString() }))
@@ -114,18 +121,33 @@ export async function migrate(config: Config): Promise<number> {
 export function listKeys(config: Config): Promise<number> {
   return asOperator(config, async (operator) => {
     for (const key of await operator.listSigningKeys()) {
+      const iso = (at: number) => new Date(at).toISOString()
+      const from = key.activatesAt === undefined ? '' : `  signs from ${iso(key.activatesAt)}`
       const state =
-        key.retiredAt === undefined ? 'active' : `retired ${new Date(key.retiredAt).toISOString()}`
-      console.log(`${key.kid}  ${key.alg}  created ${new Date(key.createdAt).toISOString()}  ${state}`)
+        key.retiredAt !== undefined
+          ? `${key.retiredAt > Date.now() ? 'retires' : 'retired'} ${iso(key.retiredAt)}`
+          : (key.activatesAt ?? 0) > Date.now()
+            ? 'scheduled'
+            : 'active'
+      console.log(`${key.kid}  ${key.alg}  created ${iso(key.createdAt)}${from}  ${state}`)
     }
     return 0
   })
 }
 
-/** `sigil keys rotate`: the signing keys' retention is the server's, from the same root. */
-export function rotateKeys(config: Config): Promise<number> {
+/**
+ * `sigil keys rotate [--now]`: schedules the next key (published now, signing after
+ * `signingKeyLeadSeconds`), or with `--now` makes it sign at once (a compromised key; verifiers
+ * with a cached JWKS refuse new tokens until they refetch it). Retention is the server's.
+ */
+export function rotateKeys(config: Config, values: CliValues): Promise<number> {
   return asOperator(config, async (operator) => {
-    console.log(`active signing key: ${await operator.rotateSigningKey()}`)
+    const { kid, activatesAt } = await operator.rotateSigningKey({ immediate: values.now === true })
+    console.log(
+      activatesAt <= Date.now()
+        ? `active signing key: ${kid}`
+        : `next signing key: ${kid} (in the JWKS now, signing from ${new Date(activatesAt).toISOString()})`,
+    )
     return 0
   })
 }

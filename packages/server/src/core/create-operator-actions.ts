@@ -2,7 +2,7 @@ import type { AuditLog } from './audit/create-audit-log.js'
 import type { InviteService } from './invites/create-invite-service.js'
 import type { IsolatedAccountService } from './isolated-accounts/create-isolated-account-service.js'
 import type { Address, AuditEvent, AuditStore, StoredSigningKey, Stores } from './ports.js'
-import type { KeyRing } from './tokens/create-key-ring.js'
+import type { KeyRing, ScheduledKey } from './tokens/create-key-ring.js'
 
 /**
  * What the operator does from the CLI (`sigil keys`, `invites`, `audit`, `isolated-accounts`):
@@ -19,11 +19,14 @@ export function createOperatorActions(deps: {
   isolatedAccounts: IsolatedAccountService
 }) {
   return {
-    /** A new signing key becomes the active one; running servers switch at their next refresh. */
-    async rotateSigningKey(): Promise<string> {
-      const kid = await deps.keyRing.rotate()
+    /**
+     * A new signing key, published by every running server at once (the bus) and signing once
+     * `signingKeyLeadSeconds` have passed; `immediate` (a compromised key): signing now.
+     */
+    async rotateSigningKey(options: { immediate?: boolean } = {}): Promise<ScheduledKey> {
+      const scheduled = await deps.keyRing.rotate(options)
       await deps.onRotated()
-      return kid
+      return scheduled
     },
     /** Every stored key, newest first; never generates one. */
     async listSigningKeys(): Promise<StoredSigningKey[]> {

@@ -114,10 +114,15 @@ export interface Gateway {
   ready(): Promise<Readiness>
   /** Loads what serving needs (the key ring, revocations, lookup tables); the CLI never calls it. */
   start(): Promise<void>
-  /** Periodic work: key-ring refresh, revocation pruning, expired nonces. */
+  /**
+   * Periodic work: key-ring refresh, revocation pruning, expired nonces, sessions and refresh
+   * tokens, sealed successors past the reuse interval, audit events past retention.
+   */
   tick(): Promise<void>
   close(): Promise<void>
 }
+
+const DAY_MS = 86_400_000
 
 /** Core's half of the composition root (create-sigil.ts): every service, wired once. */
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
@@ -133,6 +138,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // A retired key keeps verifying until the last token it signed (up to one refresh interval
     // after the rotation, on a replica that had not reloaded yet) has expired.
     retentionMs: accessTokenLifetimeMs + config.keyRingRefreshSeconds * 1000,
+    leadMs: config.signingKeyLeadSeconds * 1000,
     ...(deps.masterKey ? { masterKey: deps.masterKey } : {}),
   })
 
@@ -158,6 +164,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       accessTokenLifetimeMs,
       cookieMaxAgeMs: config.sessionCookieMaxAgeSeconds * 1000,
       cookieSliding: config.sessionCookieSliding,
+      refreshReuseIntervalMs: config.refreshReuseIntervalSeconds * 1000,
       ...(config.recheckContractWalletsOnRefresh
         ? {
             recheckContractWallet: (check: ContractWalletCheck) =>
@@ -272,7 +279,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     }),
     operator: createOperatorActions({
       keyRing,
-      // Every replica loads the new key now, not at its next refresh.
+      // Every replica publishes the new key now, not at its next refresh.
       onRotated: () => bus.publish({ kind: 'signing_keys' }),
       stores,
       invites,
@@ -325,6 +332,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         stores.signatureUses.deleteExpired(clock.now()),
         // A revoked session must outlive its access tokens (the revocation list is rebuilt from it).
         stores.sessions.deleteEndedBefore(clock.now() - accessTokenLifetimeMs),
+        // The reuse interval is over for these: their sealed successors must not outlive it.
+        stores.sessions.forgetSuccessorsUsedBefore(clock.now() - config.refreshReuseIntervalSeconds * 1000),
+        // Retention (0: forever). Export first with `sigil audit --until` (docs/deployment.md, Audit retention).
+        config.auditRetentionDays > 0
+          ? stores.audit.deleteBefore(clock.now() - config.auditRetentionDays * DAY_MS)
+          : Promise.resolve(0),
         // Replicas: a message lost while this one looked connected is repaired within a tick.
         bus.shared
           ? sessions.restoreRevocations().then(() => liveConnections.sweepSessions(isListedRevoked))

@@ -1,6 +1,6 @@
 import type { AuditLog } from './audit/create-audit-log.js'
 import { type AuthErrorCode, isAuthError } from './errors.js'
-import type { Stores } from './ports.js'
+import type { AuditEvent, Stores } from './ports.js'
 import type { KeyRing } from './tokens/create-key-ring.js'
 
 /** One finished sign-in: the API it came through (its audit `via`), the credential, and the refusal. */
@@ -44,16 +44,23 @@ export function notify(call: () => void) {
 export function observeSignIns(audit: AuditLog, events: GatewayEvents | undefined): AuditLog {
   const signIn = events?.signIn
   if (!signIn) return audit
+  const observe = (event: Omit<AuditEvent, 'at'>) => {
+    if (event.type !== 'sign_in.succeeded' && event.type !== 'sign_in.failed') return
+    const via = String(event.detail?.via ?? 'unknown')
+    const credential = String(event.detail?.credential ?? 'unknown')
+    const code = event.type === 'sign_in.failed' ? (event.detail?.code as AuthErrorCode) : undefined
+    notify(() => signIn(code === undefined ? { via, credential } : { via, credential, code }))
+  }
   return {
     ...audit,
     record(event) {
-      if (event.type === 'sign_in.succeeded' || event.type === 'sign_in.failed') {
-        const via = String(event.detail?.via ?? 'unknown')
-        const credential = String(event.detail?.credential ?? 'unknown')
-        const code = event.type === 'sign_in.failed' ? (event.detail?.code as AuthErrorCode) : undefined
-        notify(() => signIn(code === undefined ? { via, credential } : { via, credential, code }))
-      }
+      observe(event)
       return audit.record(event)
+    },
+    // Counted every time, though only sampled rows are written: the metric is the flood's size.
+    recordRefusedSignIn(event) {
+      observe({ ...event, type: 'sign_in.failed' })
+      return audit.recordRefusedSignIn(event)
     },
   }
 }

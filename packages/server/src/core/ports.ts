@@ -123,8 +123,14 @@ export interface RefreshToken {
   secretHash: Uint8Array
   createdAt: number
   expiresAt: number
-  /** Set when the token was exchanged; presenting it again is reuse. */
+  /** Set when the token was exchanged; presenting it again is reuse (past the reuse interval). */
   usedAt?: number
+  /**
+   * After a rotation, while the reuse interval lasts: the successor's token value sealed under a
+   * key derived from this token's secret (core/sessions/successor-seal.ts), so a replay of this
+   * token can be answered with the same successor. Unreadable without this token's secret.
+   */
+  successorSealed?: Uint8Array
 }
 
 export type RotateRefreshTokenOutcome = 'rotated' | 'already_used' | 'session_inactive'
@@ -145,7 +151,18 @@ export interface SessionStore {
    * are conditional UPDATEs (token, then session: the row locks they take are the whole
    * mechanism on PostgreSQL, always in that order, also in `deleteEndedBefore`).
    */
-  rotateRefreshToken(usedId: string, next: RefreshToken, now: number): Promise<RotateRefreshTokenOutcome>
+  rotateRefreshToken(
+    usedId: string,
+    next: RefreshToken,
+    now: number,
+    /** Stored on the used token by the same conditional UPDATE that marks it used (reuse interval). */
+    successorSealed?: Uint8Array,
+  ): Promise<RotateRefreshTokenOutcome>
+  /**
+   * Housekeeping: drops the sealed successors of tokens used before `before` (the reuse interval
+   * is over for them, so nothing may unseal them any more). Returns how many were dropped.
+   */
+  forgetSuccessorsUsedBefore(before: number): Promise<number>
   /**
    * Revokes one session (its refresh family with it); false when it was not active. Conditional
    * on `revokedAt` being unset: of concurrent revocations exactly one returns true.
@@ -283,7 +300,8 @@ export interface AuditEvent {
 
 export interface AuditStore {
   /**
-   * Appends; events are never updated or deleted through this port. Concurrent appends all land;
+   * Appends; events are never updated through this port, and deleted only by `deleteBefore`
+   * (retention). Concurrent appends all land;
    * ids are unique and increasing (SQLite autoincrement, PostgreSQL an identity column), but may
    * commit out of order (not a cursor for tailing).
    */
@@ -292,8 +310,15 @@ export interface AuditStore {
   query(filter: {
     accountId?: string
     since?: number
+    /** Exclusive: events recorded before this. */
+    until?: number
     limit: number
   }): Promise<(AuditEvent & { id: number })[]>
+  /**
+   * Retention: deletes the events recorded before `before` (indexed on `at`, in batches so that
+   * a large backlog never holds the write lock for long). Returns how many went.
+   */
+  deleteBefore(before: number): Promise<number>
 }
 
 /** One window of a sliding-window counter, as the rate limiter reads it. */
@@ -320,21 +345,28 @@ export interface StoredSigningKey {
   /** JSON of the private JWK, or of its AES-256-GCM envelope when a master key is configured. */
   privateJwk: string
   createdAt: number
-  /** When a newer key took over signing; absent for the active key. */
+  /** When a newer key takes (or took) over signing; absent for the active key and a scheduled one. */
   retiredAt?: number
+  /**
+   * When it starts signing, for a key scheduled ahead (`sigil keys rotate`): published in the
+   * JWKS from its creation, signing only from this instant. Absent: signing from `createdAt`.
+   */
+  activatesAt?: number
 }
 
 export interface SigningKeyStore {
   /** Every key, oldest first; a plain read. */
   list(): Promise<StoredSigningKey[]>
   /**
-   * Inserts `key` as the active key and retires the previous active one, atomically. Concurrent
+   * Inserts `key` to sign from `at` (now, or later for a scheduled rotation), and retires at `at`
+   * every key that would still sign then (unretired, or retired after `at`: a key scheduled
+   * earlier that an immediate rotation overtakes), atomically. Concurrent
    * activations must end with exactly one active key: SQLite's write lock serializes them;
    * PostgreSQL takes `LOCK TABLE signing_keys IN EXCLUSIVE MODE` first (store/sql/dialect.ts
    * `tableLock`), since at READ COMMITTED the retiring UPDATE would not see a key another
    * activation just inserted. `list` (a plain read) does not wait on that lock.
    */
-  activate(key: StoredSigningKey, now: number): Promise<void>
+  activate(key: StoredSigningKey, at: number): Promise<void>
 }
 
 /** How a Starknet account proves control: a Stark key, or an Ethereum key through SIWE (Paradex v2). */

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import type { Gateway } from '../core/gateway.js'
+import { JWKS_MAX_AGE_SECONDS } from '../core/tokens/create-key-ring.js'
 import { createMetrics, type Metrics } from '../metrics/create-metrics.js'
 import { capConnectionsPerClient, connectionTimeouts } from './connection-limits.js'
 import { type Dialect, dialectPolicy, enabledDialects, settingsOf } from './dialects/define-dialect.js'
@@ -138,7 +139,7 @@ export async function buildApp(
     { config: { ...publicRoute, rateLimit: 'none' }, schema: { tags: ['keys'] } },
     async (_request, reply) => {
       // Short cache: verifiers pick up a rotation within a minute, and refetch at once on an unknown kid.
-      reply.header('cache-control', 'public, max-age=60')
+      reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
       return gateway.jwks()
     },
   )

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { isAuthError } from '../../src/core/errors.js'
 import type { Address, ApiKey, RefreshToken, Session, StoredSigningKey } from '../../src/core/ports.js'
@@ -271,6 +272,59 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       expect((await stores().sessions.find(started.session.id))!.revokedAt).toBeDefined()
     })
 
+    it('behavior: rotation stores the sealed successor with used_at; the sweep forgets it after the interval', async () => {
+      const account = await newAccount()
+      const s = session(account.id)
+      const first = token(s.id)
+      const second = token(s.id)
+      await stores().sessions.create(s, first)
+      const sealed = new Uint8Array(randomBytes(60))
+      expect(await stores().sessions.rotateRefreshToken(first.id, second, T0 + 5, sealed)).toBe('rotated')
+      const used = (await stores().sessions.findRefreshToken(first.id))!.token
+      expect(used).toEqual({ ...first, usedAt: T0 + 5, successorSealed: sealed })
+      expect((await stores().sessions.findRefreshToken(second.id))!.token.successorSealed).toBeUndefined()
+      expect(await stores().sessions.forgetSuccessorsUsedBefore(T0 + 5)).toBe(0)
+      expect(await stores().sessions.forgetSuccessorsUsedBefore(T0 + 6)).toBeGreaterThanOrEqual(1)
+      expect((await stores().sessions.findRefreshToken(first.id))!.token).toEqual({
+        ...first,
+        usedAt: T0 + 5,
+      })
+    })
+
+    it('race: N concurrent refreshes of one token within the reuse interval all get the same successor', async () => {
+      const account = await newAccount()
+      const racers = await db.racers()
+      const clock = createManualClock(T0)
+      const options = {
+        refreshTokenTtlMs: 3_600_000,
+        sessionMaxAgeMs: 86_400_000,
+        accessTokenLifetimeMs: 305_000,
+        cookieMaxAgeMs: 604_800_000,
+        cookieSliding: false,
+        refreshReuseIntervalMs: 10_000,
+      }
+      // One service per replica (PostgreSQL: separate pools), as two tabs reaching two replicas.
+      const services = racers.map((r) =>
+        createSessionService(r.sessions, createRevocationList(), clock, options),
+      )
+      const started = await services[0]!.start({ accountId: account.id })
+      const results = await Promise.allSettled(
+        Array.from({ length: N }, (_, i) => services[i % services.length]!.refresh(started.refreshToken)),
+      )
+      const tokens = results.map((r) => (r.status === 'fulfilled' ? r.value.refreshToken : r.reason.code))
+      expect(new Set(tokens).size).toBe(1)
+      expect(tokens[0]).toMatch(/^[\w-]{16}\.[\w-]{43}$/)
+      expect((await stores().sessions.find(started.session.id))!.revokedAt).toBeUndefined()
+      // One successor in the family, and it rotates once more as usual.
+      const family = await stores()
+        .db.selectFrom('refresh_tokens')
+        .select('id')
+        .where('session_id', '=', started.session.id)
+        .execute()
+      expect(family).toHaveLength(2)
+      expect((await services[0]!.refresh(tokens[0])).refreshToken).not.toBe(tokens[0])
+    })
+
     it('race: rotation racing revocation: rotated before it or session_inactive, never a live heir', async () => {
       const racers = await db.racers()
       for (let round = 0; round < 5; round++) {
@@ -306,8 +360,29 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       await stores().signingKeys.activate(second, T0 + 1)
       const listed = await stores().signingKeys.list()
       const mine = listed.filter((k) => [first.kid, second.kid].includes(k.kid))
-      expect(mine).toEqual([{ ...first, retiredAt: T0 + 1 }, second])
+      expect(mine).toEqual([
+        { ...first, retiredAt: T0 + 1 },
+        { ...second, activatesAt: T0 + 1 },
+      ])
       expect(listed.filter((k) => k.retiredAt === undefined)).toHaveLength(1)
+    })
+
+    it('behavior: a scheduled key retires the signer at its time; an immediate one overtakes both', async () => {
+      const [a, b, c] = [key(), key(), key()]
+      await stores().signingKeys.activate(a, T0)
+      await stores().signingKeys.activate(b, T0 + 900_000) // `keys rotate`: published now, signs later
+      const scheduled = (await stores().signingKeys.list()).filter((k) => [a.kid, b.kid].includes(k.kid))
+      expect(scheduled).toEqual([
+        { ...a, retiredAt: T0 + 900_000 },
+        { ...b, activatesAt: T0 + 900_000 },
+      ])
+      await stores().signingKeys.activate(c, T0 + 10) // `keys rotate --now` before b's time
+      const after = (await stores().signingKeys.list()).filter((k) => [a.kid, b.kid, c.kid].includes(k.kid))
+      expect(after).toEqual([
+        { ...a, retiredAt: T0 + 10 },
+        { ...b, activatesAt: T0 + 900_000, retiredAt: T0 + 10 },
+        { ...c, activatesAt: T0 + 10 },
+      ])
     })
 
     it('race: concurrent activations leave exactly one active key', async () => {
@@ -647,6 +722,64 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       expect((await stores().audit.query({ since: T0, limit: 1000 })).some((e) => e.type === 'logout')).toBe(
         true,
       )
+      expect(
+        await stores().audit.query({ accountId: account.id, since: T0 + 2, until: T0 + 4, limit: 100 }),
+      ).toHaveLength(2)
+    })
+
+    it('behavior: retention deletes the events before the cut-off and keeps the rest', async () => {
+      const account = await newAccount()
+      const old = T0 - 100 * 86_400_000
+      for (let i = 0; i < 5; i++)
+        await stores().audit.append({ at: old + i, type: 'logout', accountId: account.id })
+      for (let i = 0; i < 3; i++)
+        await stores().audit.append({ at: T0 + i, type: 'logout', accountId: account.id })
+      expect(await stores().audit.deleteBefore(T0)).toBeGreaterThanOrEqual(5)
+      const left = await stores().audit.query({ accountId: account.id, limit: 100 })
+      expect(left.map((e) => e.at)).toEqual([T0, T0 + 1, T0 + 2])
+      expect(await stores().audit.deleteBefore(T0)).toBe(0)
+    })
+  })
+
+  describe('indexes of the periodic sweeps', () => {
+    const SWEPT = {
+      sessions_expires_at: 'select id from sessions where expires_at < 1',
+      refresh_tokens_expires_at: 'select id from refresh_tokens where expires_at < 1',
+      refresh_tokens_sealed_used_at:
+        'select id from refresh_tokens where successor_sealed is not null and used_at < 1',
+      audit_events_at: 'select id from audit_events where at < 1',
+    }
+
+    it('invariant: what the sweeps delete by is indexed (SQLite: the plan uses it; PostgreSQL: it exists)', async () => {
+      if (backend.name === 'sqlite') {
+        for (const [index, query] of Object.entries(SWEPT)) {
+          const plan = await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(stores().db)
+          expect(plan.rows.map((r) => r.detail).join(' '), query).toMatch(
+            new RegExp(`USING (COVERING )?INDEX ${index}\\b`),
+          )
+        }
+      } else {
+        const rows = await sql<{ indexname: string; indexdef: string }>`
+          select indexname, indexdef from pg_indexes where schemaname = current_schema()`.execute(stores().db)
+        const defs = Object.fromEntries(rows.rows.map((r) => [r.indexname, r.indexdef]))
+        expect(defs.sessions_expires_at).toMatch(/\(expires_at\)/)
+        expect(defs.refresh_tokens_expires_at).toMatch(/\(expires_at\)/)
+        expect(defs.refresh_tokens_sealed_used_at).toMatch(
+          /\(used_at\) WHERE \(successor_sealed IS NOT NULL\)/,
+        )
+        expect(defs.audit_events_at).toMatch(/\(at\)/)
+        // And the planner takes them once seq scans are priced out (tables here are tiny); one
+        // transaction, so that the setting and the plans share a pooled connection.
+        await stores()
+          .db.transaction()
+          .execute(async (trx) => {
+            await sql`set local enable_seqscan = off`.execute(trx)
+            for (const [index, query] of Object.entries(SWEPT)) {
+              const plan = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${query}`).execute(trx)
+              expect(plan.rows.map((r) => r['QUERY PLAN']).join(' '), query).toContain(index)
+            }
+          })
+      }
     })
   })
 })

@@ -11,6 +11,7 @@ export async function storedSigningKey(server: TestServer) {
   const ring = createKeyRing(server.stores.signingKeys, server.clock, {
     algorithm: server.config.jwtAlgorithm,
     retentionMs: 0,
+    leadMs: 0,
   })
   await ring.refresh()
   return ring.activeKey()
@@ -24,6 +25,7 @@ export async function mintAccessToken(
   const ring = createKeyRing(server.stores.signingKeys, server.clock, {
     algorithm: server.config.jwtAlgorithm,
     retentionMs: 0,
+    leadMs: 0,
   })
   await ring.refresh()
   const tokens = createAccessTokens(ring, () => false, server.clock, {

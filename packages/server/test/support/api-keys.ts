@@ -5,8 +5,8 @@ import type { PrivateKeyAccount } from 'viem/accounts'
 import { startTestServer, type TestServer } from './test-server.js'
 import { newWallet, signIn } from './wallet.js'
 
-/** The documented shape of a key: `sgl_sk_` + 16-character public id + 43 characters of secret. */
-export const API_KEY_SHAPE = /^sgl_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})$/
+/** The documented shape of a key: `sgl_sk_` + 16-character public id + 43 of secret + 6 of checksum. */
+export const API_KEY_SHAPE = /^sgl_sk_([0-9A-Za-z]{16})([0-9A-Za-z]{43})[0-9A-Za-z]{6}$/
 
 export function splitApiKey(secret: string): { id: string; secretPart: string } {
   const match = API_KEY_SHAPE.exec(secret)

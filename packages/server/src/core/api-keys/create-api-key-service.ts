@@ -1,10 +1,11 @@
+import { timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
 import { createIpAllowlist, normalizeIpRange } from '../network/ip-allowlist.js'
 import type { Account, ApiKey, ApiKeyStore } from '../ports.js'
 import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
-import { secretMatches } from '../secret-token.js'
+import { hashSecret } from '../secret-token.js'
 import { type ApiKeyBrand, createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked'
@@ -41,6 +42,10 @@ export interface ApiKeyServiceOptions {
 }
 
 const DAY_MS = 86_400_000
+
+/** Compared against when there is no stored hash, so that a miss costs what a hit costs. */
+const NO_HASH = new Uint8Array(32)
+const hashesMatch = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b)
 
 export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: ApiKeyServiceOptions) {
   const lastRecorded = new Map<string, number>()
@@ -137,15 +142,17 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       presented: string,
       ip: string,
     ): Promise<Identity & { apiKeyId: string; validUntil?: number }> {
+      // Shape and checksum first: a typo, a guess or a scanner's false match costs no store read.
       const parts = parseApiKeySecret(presented)
-      if (!parts) throw new AuthError('API_KEY_INVALID', 'not an API key')
+      if (!parts) throw new AuthError('API_KEY_INVALID', 'not an API key (shape or checksum)')
       const key = await store.findById(parts.id)
       const now = clock.now()
-      const current = key !== undefined && secretMatches(parts.secretPart, key.secretHash)
-      const previous =
-        key?.previousSecretHash !== undefined &&
-        (key.previousExpiresAt ?? 0) > now &&
-        secretMatches(parts.secretPart, key.previousSecretHash)
+      // The same work whatever the id finds (one hash, two constant-time comparisons), so that an
+      // unknown id, a wrong secret and a revoked key take one time (test/api-keys.timing.test.ts).
+      const presentedHash = hashSecret(parts.secretPart)
+      const current = hashesMatch(presentedHash, key?.secretHash ?? NO_HASH) && key !== undefined
+      const previousLive = key?.previousSecretHash !== undefined && (key.previousExpiresAt ?? 0) > now
+      const previous = hashesMatch(presentedHash, key?.previousSecretHash ?? NO_HASH) && previousLive
       // Unknown id and wrong secret are the same answer: the id alone proves nothing.
       if (!key || !(current || previous)) throw new AuthError('API_KEY_INVALID')
       if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')

@@ -76,8 +76,7 @@ export function createParadexTokenIssuer(deps: {
       return { ...issued, identity: full }
     } catch (error) {
       if (isAuthError(error)) {
-        await deps.audit.record({
-          type: 'sign_in.failed',
+        await deps.audit.recordRefusedSignIn({
           ip: context.ip,
           detail: { code: error.code, credential: 'token', via },
         })

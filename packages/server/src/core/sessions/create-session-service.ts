@@ -1,10 +1,11 @@
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError, isAuthError } from '../errors.js'
-import type { ContractWalletCheck, Session, SessionStore } from '../ports.js'
+import type { ContractWalletCheck, RefreshToken, Session, SessionStore } from '../ports.js'
 import { createLocalRevocationBus, type RevocationBus } from '../revocation/revocation-bus.js'
 import { createSecretToken, parseSecretToken, randomId, secretMatches } from '../secret-token.js'
 import type { RevocationList } from './revocation-list.js'
+import { openSuccessor, sealSuccessor } from './successor-seal.js'
 
 export interface SessionServiceOptions {
   /** Idle lifetime of a refresh token: each rotation issues a new one valid this long. */
@@ -16,6 +17,12 @@ export interface SessionServiceOptions {
   /** Lifetime of a session cookie; with `cookieSliding`, renewed on use up to `sessionMaxAgeMs`. */
   cookieMaxAgeMs: number
   cookieSliding: boolean
+  /**
+   * `refreshReuseIntervalSeconds` in ms: a rotated refresh token presented again this soon after
+   * its rotation gets the same successor (two tabs refreshing at once), not a revoked family. 0 or
+   * absent: any second presentation is reuse.
+   */
+  refreshReuseIntervalMs?: number
   /**
    * Whether a contract wallet still accepts its sign-in signature (`recheckContractWallet` over the
    * chain reader), asked at every refresh of a session that recorded one, and before a sliding
@@ -67,7 +74,9 @@ export interface SessionService {
   /** Revokes one of the account's sessions; throws SESSION_NOT_FOUND for anything else. */
   revokeOwn(accountId: string, sessionId: string): Promise<void>
   /**
-   * Exchanges a refresh token for a new one (rotation). A superseded token revokes its family.
+   * Exchanges a refresh token for a new one (rotation). A superseded token revokes its family,
+   * unless it is presented again within the reuse interval of its rotation: then it gets the same
+   * successor again (no new family member, nothing revoked), also when the two presentations race.
    * A contract wallet's session is re-checked on the chain first (`recheckContractWallet`), after
    * the token is verified and before it is spent: a wallet that no longer accepts its sign-in
    * signature revokes the session (SESSION_REVOKED); an unreachable node is CHAIN_UNAVAILABLE and
@@ -144,6 +153,48 @@ export function createSessionService(
     }
     return false
   }
+  const reuseIntervalMs = options.refreshReuseIntervalMs ?? 0
+
+  /**
+   * A used token presented again: within the reuse interval, the successor its rotation handed
+   * out (unsealed with the presented secret; still unused, in a live session), so two tabs that
+   * refreshed at once both go on with the same token. Otherwise, or when any of that fails, it
+   * is reuse: the family is revoked.
+   */
+  const replayOrRevoke = async (
+    presented: { id: string; secret: string },
+    { token, session }: { token: RefreshToken; session: Session },
+    now: number,
+  ): Promise<StartedSession> => {
+    const replayed = await successorWithinInterval(presented, token, session, now)
+    if (replayed) return replayed
+    await revokeFamily(session, now)
+    throw new AuthError('REFRESH_TOKEN_REUSED', `family ${session.id} revoked`)
+  }
+
+  const successorWithinInterval = async (
+    presented: { id: string; secret: string },
+    token: RefreshToken,
+    session: Session,
+    now: number,
+  ): Promise<StartedSession | undefined> => {
+    if (token.usedAt === undefined || !token.successorSealed || now - token.usedAt > reuseIntervalMs) return
+    if (session.revokedAt !== undefined || session.expiresAt <= now) return
+    const value = openSuccessor(presented, token.successorSealed)
+    const parts = value === undefined ? undefined : parseSecretToken(value)
+    if (!value || !parts) return
+    const successor = await store.findRefreshToken(parts.id)
+    if (
+      !successor ||
+      successor.token.sessionId !== session.id ||
+      successor.token.usedAt !== undefined ||
+      successor.token.expiresAt <= now ||
+      !secretMatches(parts.secret, successor.token.secretHash)
+    )
+      return
+    return { session: successor.session, refreshToken: value, refreshExpiresAt: successor.token.expiresAt }
+  }
+
   const walletRefused = () =>
     new AuthError('SESSION_REVOKED', 'the contract wallet no longer accepts its sign-in signature')
 
@@ -256,21 +307,23 @@ export function createSessionService(
       }
       const { token, session } = found
       const now = clock.now()
-      if (token.usedAt !== undefined) {
-        await revokeFamily(session, now)
-        throw new AuthError('REFRESH_TOKEN_REUSED', `family ${session.id} revoked`)
-      }
+      if (token.usedAt !== undefined) return replayOrRevoke(parts, found, now)
       if (session.revokedAt !== undefined) throw new AuthError('SESSION_REVOKED')
       if (token.expiresAt <= now || session.expiresAt <= now) throw new AuthError('REFRESH_TOKEN_EXPIRED')
       // Before the rotation: an outage (CHAIN_UNAVAILABLE) must leave the presented token unspent.
       if (!(await contractWalletStillValid(session))) throw walletRefused()
 
       const next = nextRefreshToken(session, now)
-      const outcome = await store.rotateRefreshToken(token.id, next.record, now)
+      const sealed = reuseIntervalMs > 0 ? sealSuccessor(parts, next.token.value) : undefined
+      const outcome = await store.rotateRefreshToken(token.id, next.record, now, sealed)
       if (outcome === 'already_used') {
-        // Lost a race against another presentation of the same token: that is reuse too.
-        await revokeFamily(session, now)
-        throw new AuthError('REFRESH_TOKEN_REUSED', `family ${session.id} revoked (concurrent)`)
+        // Lost a race against another presentation of the same token (another tab, another
+        // replica). The winner's UPDATE stored its sealed successor with `used_at`, and has
+        // committed (ours waited on its row lock), so this read sees both: the same successor
+        // within the interval, reuse otherwise.
+        const spent = await store.findRefreshToken(parts.id)
+        if (!spent) throw new AuthError('REFRESH_TOKEN_INVALID')
+        return replayOrRevoke(parts, spent, now)
       }
       if (outcome === 'session_inactive') throw new AuthError('SESSION_REVOKED')
       return {

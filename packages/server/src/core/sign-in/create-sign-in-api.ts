@@ -103,8 +103,7 @@ export function createSignInApi(deps: {
       return result
     } catch (error) {
       if (isAuthError(error)) {
-        await audit.record({
-          type: 'sign_in.failed',
+        await audit.recordRefusedSignIn({
           ip: context.ip,
           detail: { code: error.code, credential, via: purpose },
         })

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely'
 import type { AuditEvent, AuditEventType, AuditStore } from '../../core/ports.js'
 import type { Database } from './schema.js'
 
+const DELETE_BATCH = 5_000
+
 export function createAuditStore(db: Kysely<Database>): AuditStore {
   return {
     async append(event) {
@@ -17,10 +19,11 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
         .execute()
     },
 
-    async query({ accountId, since, limit }) {
+    async query({ accountId, since, until, limit }) {
       let query = db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit)
       if (accountId !== undefined) query = query.where('account_id', '=', accountId)
       if (since !== undefined) query = query.where('at', '>=', since)
+      if (until !== undefined) query = query.where('at', '<', until)
       const rows = await query.execute()
       return rows.map((row): AuditEvent & { id: number } => ({
         id: Number(row.id),
@@ -30,6 +33,22 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
         ...(row.ip === null ? {} : { ip: row.ip }),
         ...(row.detail === null ? {} : { detail: JSON.parse(row.detail) as AuditEvent['detail'] & object }),
       }))
+    },
+
+    async deleteBefore(before) {
+      let deleted = 0
+      for (;;) {
+        // By id in batches (the subquery reads the `at` index): one short write lock each.
+        const result = await db
+          .deleteFrom('audit_events')
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('audit_events').select('id').where('at', '<', before).limit(DELETE_BATCH),
+          )
+          .executeTakeFirst()
+        const n = Number(result.numDeletedRows)
+        deleted += n
+        if (n < DELETE_BATCH) return deleted
+      }
     },
   }
 }

@@ -40,7 +40,18 @@ describe('migrations', () => {
   it('invariant: migrations after 0007 only add; 0008 adds the nullable sessions.wallet_check', async () => {
     const all = await sqliteStatements()
     expect(all.slice(0, 28)).toEqual(await sqliteStatements('0007_starknet_display_address'))
-    expect(all.slice(28)).toEqual(['alter table "sessions" add column "wallet_check" text'])
+    expect(all.slice(28, 29)).toEqual(['alter table "sessions" add column "wallet_check" text'])
+  })
+
+  it("invariant: 0009 adds the sweeps' expiry indexes and two nullable columns, nothing else", async () => {
+    const all = await sqliteStatements()
+    expect(all.slice(29)).toEqual([
+      'create index "sessions_expires_at" on "sessions" ("expires_at")',
+      'create index "refresh_tokens_expires_at" on "refresh_tokens" ("expires_at")',
+      'alter table "refresh_tokens" add column "successor_sealed" blob',
+      'create index "refresh_tokens_sealed_used_at" on "refresh_tokens" ("used_at") where "successor_sealed" is not null',
+      'alter table "signing_keys" add column "activates_at" bigint',
+    ])
   })
 
   it('behavior: 0007 gives Stark-key accounts their own address as display address, and touches no other', async () => {

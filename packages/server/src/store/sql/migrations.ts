@@ -216,6 +216,29 @@ const migrationsFor = ({ bytes, serialType, serial }: DdlTypes): Record<string, 
       await db.schema.alterTable('sessions').addColumn('wallet_check', 'text').execute()
     },
   },
+  '0009_sweep_indexes_refresh_reuse_key_schedule': {
+    async up(db: Kysely<unknown>) {
+      // The periodic sweeps delete by expiry: without these they scan whole tables
+      // (audit_events.at is indexed since 0002, for the retention sweep and `sigil audit --since`).
+      await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute()
+      await db.schema
+        .createIndex('refresh_tokens_expires_at')
+        .on('refresh_tokens')
+        .column('expires_at')
+        .execute()
+      // refreshReuseIntervalSeconds: a rotated token's successor, sealed under a key only the old
+      // token's secret derives (core/sessions/successor-seal.ts); cleared once the interval is over.
+      await db.schema.alterTable('refresh_tokens').addColumn('successor_sealed', bytes).execute()
+      await db.schema
+        .createIndex('refresh_tokens_sealed_used_at')
+        .on('refresh_tokens')
+        .column('used_at')
+        .where(sql.ref('successor_sealed'), 'is not', null)
+        .execute()
+      // A scheduled key is published before it signs: it signs from activates_at (null: from creation).
+      await db.schema.alterTable('signing_keys').addColumn('activates_at', 'bigint').execute()
+    },
+  },
 })
 
 /** The migrations as `dialect` runs them: the same names and steps, that dialect's column types. */

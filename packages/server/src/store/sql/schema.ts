@@ -64,6 +64,8 @@ export interface RefreshTokenRow {
   created_at: number
   expires_at: number
   used_at: number | null
+  /** The successor's token, AES-GCM sealed under a key derived from this token's secret (reuse interval only). */
+  successor_sealed: Uint8Array | null
 }
 
 export interface SigningKeyRow {
@@ -73,6 +75,8 @@ export interface SigningKeyRow {
   private_jwk: string
   created_at: number
   retired_at: number | null
+  /** When it starts signing (a scheduled rotation); null: from its creation. */
+  activates_at: number | null
   seq: Generated<number>
 }
 

@@ -36,6 +36,7 @@ const toRefreshToken = (row: RefreshTokenRow): RefreshToken => ({
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
   ...(row.used_at === null ? {} : { usedAt: Number(row.used_at) }),
+  ...(row.successor_sealed === null ? {} : { successorSealed: new Uint8Array(row.successor_sealed) }),
 })
 
 const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
@@ -45,6 +46,7 @@ const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
   created_at: token.createdAt,
   expires_at: token.expiresAt,
   used_at: token.usedAt ?? null,
+  successor_sealed: token.successorSealed ?? null,
 })
 
 /**
@@ -101,11 +103,12 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       return { token: toRefreshToken(token), session: toSession(session) }
     },
 
-    async rotateRefreshToken(usedId, next, now) {
+    async rotateRefreshToken(usedId, next, now, successorSealed) {
       return db.transaction().execute(async (trx) => {
+        // The sealed successor lands with `used_at`: whoever sees the token used can see it too.
         const used = await trx
           .updateTable('refresh_tokens')
-          .set({ used_at: now })
+          .set({ used_at: now, successor_sealed: successorSealed ?? null })
           .where('id', '=', usedId)
           .where('used_at', 'is', null)
           .executeTakeFirst()
@@ -123,6 +126,16 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         await trx.insertInto('refresh_tokens').values(refreshTokenRow(next)).execute()
         return 'rotated' as const
       })
+    },
+
+    async forgetSuccessorsUsedBefore(before) {
+      const result = await db
+        .updateTable('refresh_tokens')
+        .set({ successor_sealed: null })
+        .where('successor_sealed', 'is not', null)
+        .where('used_at', '<', before)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows)
     },
 
     async revoke(sessionId, now) {

@@ -22,17 +22,19 @@ export function createSigningKeyStore(db: Kysely<Database>, traits: SqlDialectTr
           privateJwk: row.private_jwk,
           createdAt: Number(row.created_at),
           ...(row.retired_at === null ? {} : { retiredAt: Number(row.retired_at) }),
+          ...(row.activates_at === null ? {} : { activatesAt: Number(row.activates_at) }),
         }),
       )
     },
 
-    async activate(key, now) {
+    async activate(key, at) {
       await db.transaction().execute(async (trx) => {
         await lockTableForWrites(trx, traits, 'signing_keys')
+        // Whatever would still sign at `at` stops then, so signing intervals never overlap.
         await trx
           .updateTable('signing_keys')
-          .set({ retired_at: now })
-          .where('retired_at', 'is', null)
+          .set({ retired_at: at })
+          .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', at)]))
           .execute()
         await trx
           .insertInto('signing_keys')
@@ -43,6 +45,7 @@ export function createSigningKeyStore(db: Kysely<Database>, traits: SqlDialectTr
             private_jwk: key.privateJwk,
             created_at: key.createdAt,
             retired_at: null,
+            activates_at: at > key.createdAt ? at : null,
           })
           .execute()
       })

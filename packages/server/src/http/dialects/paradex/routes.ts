@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AuthError } from '../../../core/errors.js'
+import { JWKS_MAX_AGE_SECONDS } from '../../../core/tokens/create-key-ring.js'
 import { requestContext } from '../../plugins/request-context.js'
 import type { ParadexContext } from './settings.js'
 import { paradexSystemConfig } from './system-config.js'
@@ -156,7 +157,7 @@ export async function paradexRoutes(app: FastifyInstance, context: ParadexContex
     '/v1/jwks.json',
     { config: { auth: 'public', rateLimit: 'none', geo: 'open' }, schema: { tags } },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=60')
+      reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
       return gateway.jwks()
     },
   )
