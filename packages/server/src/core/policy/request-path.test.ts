@@ -24,7 +24,8 @@ describe('parseRequestPath', () => {
   it('attack: a percent-encoded unreserved character, / or \\ is refused in any case; others pass', () => {
     for (let byte = 0; byte < 256; byte++) {
       const char = String.fromCharCode(byte)
-      const refused = UNRESERVED.test(char) || char === '/' || char === '\\'
+      // A lone byte from 0x80 up is not UTF-8 on its own (see the next test).
+      const refused = UNRESERVED.test(char) || char === '/' || char === '\\' || byte >= 0x80
       for (const hex of [
         byte.toString(16).padStart(2, '0'),
         byte.toString(16).padStart(2, '0').toUpperCase(),
@@ -35,6 +36,24 @@ describe('parseRequestPath', () => {
         ])
       }
     }
+  })
+
+  it('attack: percent-encoded bytes that are not UTF-8 are refused (an overlong `.` is no dot segment to anyone); UTF-8 passes', () => {
+    for (const evasion of [
+      '%c0%ae',
+      '%C0%AE%C0%AE',
+      '%e0%80%ae',
+      '%c0%af',
+      '%80',
+      '%ff',
+      '%ed%a0%80',
+      'x%c3',
+    ])
+      expect([evasion, parseRequestPath(`/a/${evasion}/b`)]).toEqual([evasion, undefined])
+    expect(parseRequestPath('/a/%e2%82%ac%C3%A9')).toEqual({
+      segments: ['a', '%e2%82%ac%C3%A9'],
+      trailingSlash: false,
+    })
   })
 
   it('attack: every character outside RFC 3986 pchar is refused in the path', () => {

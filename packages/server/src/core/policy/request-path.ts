@@ -21,6 +21,19 @@ const SEGMENT = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+$/
 const FORBIDDEN_ESCAPE = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DdEeFf]|5[CcFf]|7[Ee])/
 
 /**
+ * Percent-escapes that decode to valid UTF-8. decodeURIComponent refuses overlong forms (`%c0%ae`,
+ * a `.` to a lenient decoder), lone continuation bytes and surrogates, which is the whole check.
+ */
+function isUtf8Escaped(segment: string): boolean {
+  try {
+    decodeURIComponent(segment)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * Splits a request target (origin form: path and optional query) into its path segments.
  *
  * The query (from the first `?`) is not part of the decision and is only checked for characters.
@@ -29,7 +42,8 @@ const FORBIDDEN_ESCAPE = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DdEeFf]|5[CcF
  * or non-ASCII character, an empty segment (`//`, including `//` at the start), a dot segment
  * (`.`, `..`), a raw `\` or any other character outside RFC 3986 `pchar`, malformed percent-encoding
  * (`%`, `%4`, `%zz`), and a percent-encoded unreserved character, `/` or `\` (`%2e`, `%2F`, `%5c`,
- * `%41`, any case: RFC 3986 says unreserved characters are never encoded, so only an evasion does it).
+ * `%41`, any case: RFC 3986 says unreserved characters are never encoded, so only an evasion does it),
+ * and escapes that do not decode to UTF-8 (an overlong `%c0%ae` is a dot to a lenient decoder).
  */
 export function parseRequestPath(target: string): RequestPath | undefined {
   if (typeof target !== 'string' || !TARGET.test(target)) return undefined
@@ -43,6 +57,7 @@ export function parseRequestPath(target: string): RequestPath | undefined {
   for (const segment of segments) {
     if (!SEGMENT.test(segment) || segment === '.' || segment === '..' || FORBIDDEN_ESCAPE.test(segment))
       return undefined
+    if (segment.includes('%') && !isUtf8Escaped(segment)) return undefined
   }
   return { segments, trailingSlash }
 }
