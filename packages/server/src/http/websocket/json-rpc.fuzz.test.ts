@@ -1,5 +1,5 @@
 /**
- * Fuzz: `parseRpcRequest`, the Paradex WebSocket's reader of one client frame (JSON-RPC 2.0).
+ * Fuzz: `parseRpcRequest`, the reader of one client frame (JSON-RPC 2.0) both WebSockets (native and Paradex) share.
  *
  * Contract: never throws, whatever the frame (text or binary, Buffer, ArrayBuffer or fragments,
  * valid UTF-8 or not, any JSON); yields either a request (`jsonrpc: "2.0"`, a string method,
