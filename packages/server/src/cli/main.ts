@@ -87,15 +87,15 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   ) =>
     withSettings(command).action(async (...args: unknown[]) => {
       const options = (args.at(-1) as Command).opts<SettingFlags & Record<string, string | undefined>>()
-      let config: Config
       try {
-        config = await readConfig(options)
+        const config = await readConfig(options)
+        setExitCode(await work(config, options, ...(args.slice(0, -2) as A)))
       } catch (error) {
-        // A ConfigError lists every problem of the settings at once.
+        // A ConfigError lists every problem of the settings at once, whether the settings themselves
+        // or what they name (an unreadable geoIpDatabase found at start) are wrong: EX_CONFIG.
         if ((error as Error).name === 'ConfigError') throw new Failure((error as Error).message, EXIT.config)
         throw error
       }
-      setExitCode(await work(config, options, ...(args.slice(0, -2) as A)))
     })
 
   operator(
