@@ -21,7 +21,9 @@ export interface LiveSigil {
  * `PARADEX-TIMESTAMP` with `Date.now()` and the test cannot move its clock.
  */
 export async function listenSigil(flags: Record<string, unknown> = {}): Promise<LiveSigil> {
-  const server = await startTestServer(flags)
+  // Every peer here is one client (127.0.0.1) on a clock that does not move: one client may take the
+  // whole server-wide Starknet budget, as before fair shares (paradex.rate-limit.test.ts tests those).
+  const server = await startTestServer({ rateLimitGlobalSharePercent: 100, ...flags })
   server.clock.set(Date.now())
   await server.app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = server.app.server.address() as AddressInfo
