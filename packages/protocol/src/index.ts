@@ -101,3 +101,4 @@ export {
   type VerifyStarkSignatureInput,
   verifyStarkSignature,
 } from './starknet/verify-stark-signature.js'
+export { warmUpStarknet } from './starknet/warm-up.js'
