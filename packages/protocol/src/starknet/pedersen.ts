@@ -3,8 +3,8 @@
  * shift + a_low·P1 + a_high·P2 + b_low·P3 + b_high·P4 (low = the 248 low bits, high = the top 4).
  *
  * Hand-written because @scure/starknet's own `pedersen` walks all 252 bits of each input with a
- * point addition and an equality check per set bit; with the byte tables below a hash costs one
- * mixed addition (stark-point-arithmetic.ts) per non-zero byte, and a first input that repeats
+ * point addition and an equality check per set bit; with the windowed tables below a hash costs
+ * one mixed addition (stark-point-arithmetic.ts) per non-zero signed byte digit, and a first input that repeats
  * (a folded constant prefix) can be kept as a point ({@link pedersenPrefix}) so that only the
  * second input's bytes are added. Pedersen is most of a Paradex auth's hash, so this is the hot
  * path (bench/RESULTS.md). The result is pinned to @scure/starknet's `pedersen` by property tests
@@ -16,11 +16,11 @@
  */
 import { STARK_P } from './felt.js'
 import {
-  type AffineTable,
-  addByteMultiple,
+  addWindowedMultiple,
   affineX,
-  byteTables,
   type JacobianPoint,
+  type WindowTable,
+  windowTable,
 } from './stark-point-arithmetic.js'
 
 /** StarkWare's constant points: the shift point, then the low and high bases for each input. */
@@ -49,23 +49,25 @@ const BASES = [
 ] as const
 
 const LOW_MASK = (1n << 248n) - 1n
-const BYTES = 31
 
 /**
- * Byte tables (`byteTables`) for the two low bases, 31 windows each (≈15.8k affine points), and
- * one window for the high bases, of which the top 4 bits use 15 entries.
+ * Signed-window width of the two low bases' tables: a full 248-bit half costs at most 32 mixed
+ * additions, over 32 windows × 128 = 4,096 points per base. Wider windows need fewer additions
+ * but measured no faster (10 and 12 bits: 4–10x the memory, and cache misses and GC eat the
+ * gain; bench/RESULTS.md), and take seconds to build.
  */
-let tables:
-  | { low1: AffineTable[]; high2: AffineTable[]; low3: AffineTable[]; high4: AffineTable[] }
-  | undefined
+const LOW_WIDTH = 8
 
-/** Builds the tables now rather than on the first hash (a server's warm-up, about 0.1 s). */
+/** The low bases' tables (248-bit halves) and the high bases' (top 4 bits, 16 points each). */
+let tables: { low1: WindowTable; high2: WindowTable; low3: WindowTable; high4: WindowTable } | undefined
+
+/** Builds the tables now rather than on the first hash (a server's warm-up). */
 export function warmUpPedersen(): void {
   tables ??= {
-    low1: byteTables(BASES[0][0], BASES[0][1], BYTES),
-    high2: byteTables(BASES[1][0], BASES[1][1], 1),
-    low3: byteTables(BASES[2][0], BASES[2][1], BYTES),
-    high4: byteTables(BASES[3][0], BASES[3][1], 1),
+    low1: windowTable(BASES[0][0], BASES[0][1], LOW_WIDTH, 248),
+    high2: windowTable(BASES[1][0], BASES[1][1], 5, 4),
+    low3: windowTable(BASES[2][0], BASES[2][1], LOW_WIDTH, 248),
+    high4: windowTable(BASES[3][0], BASES[3][1], 5, 4),
   }
 }
 
@@ -86,14 +88,14 @@ export function pedersenPrefix(a: bigint): PedersenPrefix {
   assertFelt(a)
   warmUpPedersen()
   const { low1, high2 } = tables!
-  return { point: addByteMultiple(addByteMultiple(SHIFT, low1, a & LOW_MASK), high2, a >> 248n) }
+  return { point: addWindowedMultiple(addWindowedMultiple(SHIFT, low1, a & LOW_MASK), high2, a >> 248n) }
 }
 
 /** pedersen(a, b) from `a`'s prefix. */
 export function pedersenWithPrefix(prefix: PedersenPrefix, b: bigint): bigint {
   assertFelt(b)
   const { low3, high4 } = tables!
-  const point = addByteMultiple(addByteMultiple(prefix.point, low3, b & LOW_MASK), high4, b >> 248n)
+  const point = addWindowedMultiple(addWindowedMultiple(prefix.point, low3, b & LOW_MASK), high4, b >> 248n)
   // Reaching infinity means a discrete logarithm between the bases was found (see above); the
   // reference's toAffine gives x = 0 for it.
   return affineX(point) ?? 0n

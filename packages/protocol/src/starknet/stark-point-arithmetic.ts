@@ -17,7 +17,12 @@ import { STARK_P as P } from './felt.js'
 /** The curve's β (a = 1). */
 export const STARK_BETA = 3141592653589793238462643383279502884197169399375105820974944592307816406665n
 
-/** A point in Jacobian coordinates: (x, y) = (X/Z², Y/Z³); Z = 0 is the point at infinity. */
+/**
+ * A point in Jacobian coordinates: (x, y) = (X/Z², Y/Z³); Z = 0 is the point at infinity.
+ * Coordinates are "signed residues" in (−P, P): JavaScript's `%` keeps the dividend's sign, and
+ * leaving it there saves a comparison and an addition per reduction (BigInt operations, not bits,
+ * are what costs here). Anything leaving this module as a number is made canonical.
+ */
 export interface JacobianPoint {
   readonly x: bigint
   readonly y: bigint
@@ -32,24 +37,19 @@ export const INFINITY: JacobianPoint = { x: 1n, y: 1n, z: 0n }
  */
 export type AffineTable = bigint[]
 
-const sub = (a: bigint, b: bigint): bigint => {
-  const d = a - b
-  return d < 0n ? d + P : d
-}
+const canonical = (value: bigint): bigint => (value < 0n ? value + P : value)
 
-/** 2·p. */
+/** 2·p (dbl-2007-bl with a = 1). */
 export function double(p: JacobianPoint): JacobianPoint {
   const { x, y, z } = p
   if (z === 0n || y === 0n) return INFINITY
   const yy = (y * y) % P
   const zz = (z * z) % P
-  const s = (4n * x * yy) % P
-  // M = 3X² + a·Z⁴ with a = 1.
+  const s = ((x * yy) << 2n) % P
   const m = (3n * x * x + zz * zz) % P
-  const x3 = sub((m * m) % P, (2n * s) % P)
-  const y3 = sub((m * sub(s, x3)) % P, (8n * yy * yy) % P)
-  const z3 = (2n * y * z) % P
-  return { x: x3, y: y3, z: z3 }
+  const x3 = (m * m - (s << 1n)) % P
+  const y3 = (m * (s - x3) - ((yy * yy) << 3n)) % P
+  return { x: x3, y: y3, z: ((y * z) << 1n) % P }
 }
 
 /** p + (x2, y2), the second point affine (madd-2004-hmv, with its exceptional cases handled). */
@@ -57,46 +57,44 @@ export function addAffine(p: JacobianPoint, x2: bigint, y2: bigint): JacobianPoi
   const { x, y, z } = p
   if (z === 0n) return { x: x2, y: y2, z: 1n }
   const zz = (z * z) % P
-  const h = sub((zz * x2) % P, x)
-  const r = sub((((zz * z) % P) * y2) % P, y)
+  const h = (zz * x2 - x) % P
+  const r = (((zz * z) % P) * y2 - y) % P
   if (h === 0n) return r === 0n ? double(p) : INFINITY
   const hh = (h * h) % P
   const hhh = (hh * h) % P
   const v = (hh * x) % P
-  const x3 = sub(sub((r * r) % P, hhh), (2n * v) % P)
-  const y3 = sub((r * sub(v, x3)) % P, (hhh * y) % P)
+  const x3 = (r * r - hhh - (v << 1n)) % P
+  const y3 = (r * (v - x3) - hhh * y) % P
   return { x: x3, y: y3, z: (z * h) % P }
 }
 
-/** p + q, both Jacobian. */
+/** p + q, both Jacobian (add-2007-bl's plain form). */
 export function add(p: JacobianPoint, q: JacobianPoint): JacobianPoint {
   if (p.z === 0n) return q
   if (q.z === 0n) return p
   const z1z1 = (p.z * p.z) % P
   const z2z2 = (q.z * q.z) % P
   const u1 = (p.x * z2z2) % P
-  const u2 = (q.x * z1z1) % P
   const s1 = (((p.y * q.z) % P) * z2z2) % P
-  const s2 = (((q.y * p.z) % P) * z1z1) % P
-  const h = sub(u2, u1)
-  const r = sub(s2, s1)
+  const h = (q.x * z1z1 - u1) % P
+  const r = (((q.y * p.z) % P) * z1z1 - s1) % P
   if (h === 0n) return r === 0n ? double(p) : INFINITY
   const hh = (h * h) % P
   const hhh = (hh * h) % P
   const v = (u1 * hh) % P
-  const x3 = sub(sub((r * r) % P, hhh), (2n * v) % P)
-  const y3 = sub((r * sub(v, x3)) % P, (s1 * hhh) % P)
+  const x3 = (r * r - hhh - (v << 1n)) % P
+  const y3 = (r * (v - x3) - s1 * hhh) % P
   return { x: x3, y: y3, z: (((p.z * q.z) % P) * h) % P }
 }
 
 /** −p. */
-export const negate = (p: JacobianPoint): JacobianPoint => ({ x: p.x, y: p.y === 0n ? 0n : P - p.y, z: p.z })
+export const negate = (p: JacobianPoint): JacobianPoint => ({ x: p.x, y: -p.y, z: p.z })
 
-/** The affine x-coordinate; `null` for the point at infinity. */
+/** The affine x-coordinate in [0, P); `null` for the point at infinity. */
 export function affineX(p: JacobianPoint): bigint | null {
   if (p.z === 0n) return null
   const zInverse = invert(p.z, P)
-  return (p.x * ((zInverse * zInverse) % P)) % P
+  return canonical((p.x * ((zInverse * zInverse) % P)) % P)
 }
 
 /**
@@ -104,7 +102,7 @@ export function affineX(p: JacobianPoint): bigint | null {
  * False for the point at infinity.
  */
 export function hasAffineX(p: JacobianPoint, x: bigint): boolean {
-  return p.z !== 0n && p.x === (((p.z * p.z) % P) * x) % P
+  return p.z !== 0n && (p.x - ((p.z * p.z) % P) * x) % P === 0n
 }
 
 /**
@@ -121,97 +119,77 @@ export function toAffineTable(points: readonly JacobianPoint[]): AffineTable {
     acc = (acc * z) % P
   }
   let inverse = invert(acc, P)
+  // Table coordinates are canonical: they are also exported as plain numbers (x, y).
   const table: AffineTable = new Array(points.length * 2)
   for (let i = points.length - 1; i >= 0; i--) {
     const p = points[i]!
     const zInverse = (inverse * prefix[i]!) % P
     inverse = (inverse * p.z) % P
     const zz = (zInverse * zInverse) % P
-    table[2 * i] = (p.x * zz) % P
-    table[2 * i + 1] = (((p.y * zz) % P) * zInverse) % P
+    table[2 * i] = canonical((p.x * zz) % P)
+    table[2 * i + 1] = canonical((((p.y * zz) % P) * zInverse) % P)
   }
   return table
 }
 
 /**
- * Unsigned byte tables for a fixed base B: window i holds d·256^i·B for d = 1..255, so k·B for a
- * k of `windows` bytes is one mixed addition per non-zero byte.
+ * Fixed-base tables for signed windows of `width` bits: window i holds j·2^(width·i)·B for
+ * j = 1..2^(width−1), enough for any k below 2^bits ({@link addWindowedMultiple}); a digit's sign
+ * is the table point's y negated, which costs nothing. Wider windows mean fewer additions per
+ * multiple (⌈(bits + 1) / width⌉ at most) for tables 2^(width−1) points longer per window.
  */
-export function byteTables(x: bigint, y: bigint, windows: number): AffineTable[] {
+export interface WindowTable {
+  readonly width: number
+  readonly points: AffineTable
+}
+
+export function windowTable(x: bigint, y: bigint, width: number, bits: number): WindowTable {
+  const windows = Math.ceil((bits + 1) / width)
+  const half = 2 ** (width - 1)
   const points: JacobianPoint[] = []
   let unit: JacobianPoint = { x, y, z: 1n }
   for (let i = 0; i < windows; i++) {
-    let multiple = unit
+    // The window's unit, normalised once so that its multiples are mixed additions.
+    const table = toAffineTable([unit])
+    const ux = table[0]!
+    const uy = table[1]!
+    let multiple: JacobianPoint = { x: ux, y: uy, z: 1n }
     points.push(multiple)
-    for (let d = 2; d <= 255; d++) {
-      multiple = add(multiple, unit)
+    for (let j = 2; j <= half; j++) {
+      multiple = addAffine(multiple, ux, uy)
       points.push(multiple)
     }
-    unit = add(multiple, unit) // 256 · unit
+    unit = double(multiple) // 2^width · unit
   }
-  const flat = toAffineTable(points)
-  return Array.from({ length: windows }, (_, i) => flat.slice(i * 510, (i + 1) * 510))
+  return { width, points: toAffineTable(points) }
 }
-
-/** acc + k·B over B's byte tables; k must fit in the tables' windows. */
-export function addByteMultiple(
-  acc: JacobianPoint,
-  tables: readonly AffineTable[],
-  k: bigint,
-): JacobianPoint {
-  let point = acc
-  let rest = k
-  for (let i = 0; rest > 0n; i++, rest >>= 8n) {
-    const digit = Number(rest & 0xffn)
-    if (digit !== 0) {
-      const table = tables[i]!
-      point = addAffine(point, table[2 * digit - 2]!, table[2 * digit - 1]!)
-    }
-  }
-  return point
-}
-
-/** Radix-16 signed digits: 64 windows of ±1..8 multiples cover any scalar below 2^252. */
-const SIGNED_WINDOWS = 64
-const SIGNED_MULTIPLES = 8
 
 /**
- * A per-point table for signed radix-16 digits: window i holds j·16^i·Q for j = 1..8 (512 affine
- * points, about 60 kB), so k·Q for k < 2^252 costs at most 64 mixed additions and no doubling.
+ * acc + k·B over B's {@link windowTable}, for 0 ≤ k < 2^bits of the table: one mixed addition per
+ * non-zero signed digit, no doubling.
  */
-export function signedNibbleTable(x: bigint, y: bigint): AffineTable {
-  const points: JacobianPoint[] = []
-  let unit: JacobianPoint = { x, y, z: 1n }
-  for (let i = 0; i < SIGNED_WINDOWS; i++) {
-    let multiple = unit
-    points.push(multiple)
-    for (let j = 2; j <= SIGNED_MULTIPLES; j++) {
-      multiple = add(multiple, unit)
-      points.push(multiple)
-    }
-    unit = double(multiple) // 16 · unit
-  }
-  return toAffineTable(points)
-}
-
-/** acc + k·Q over Q's {@link signedNibbleTable}; 0 ≤ k < 2^252. */
-export function addSignedNibbleMultiple(acc: JacobianPoint, table: AffineTable, k: bigint): JacobianPoint {
+export function addWindowedMultiple(acc: JacobianPoint, table: WindowTable, k: bigint): JacobianPoint {
+  const { width, points } = table
+  const half = 2 ** (width - 1)
+  const full = 2 * half
+  const mask = BigInt(full - 1)
+  const shift = BigInt(width)
   let point = acc
   let rest = k
   let carry = 0
-  for (let i = 0; rest > 0n || carry !== 0; i++, rest >>= 4n) {
-    let digit = Number(rest & 0xfn) + carry
+  for (let i = 0; rest > 0n || carry !== 0; i++, rest >>= shift) {
+    let digit = Number(rest & mask) + carry
     carry = 0
-    if (digit >= SIGNED_MULTIPLES) {
-      digit -= 16
+    if (digit > half) {
+      digit -= full
       carry = 1
     }
     if (digit > 0) {
-      const at = (i * SIGNED_MULTIPLES + digit - 1) * 2
-      point = addAffine(point, table[at]!, table[at + 1]!)
+      const at = (i * half + digit - 1) * 2
+      point = addAffine(point, points[at]!, points[at + 1]!)
     } else if (digit < 0) {
-      const at = (i * SIGNED_MULTIPLES - digit - 1) * 2
-      point = addAffine(point, table[at]!, P - table[at + 1]!)
+      const at = (i * half - digit - 1) * 2
+      point = addAffine(point, points[at]!, -points[at + 1]!)
     }
   }
   return point
