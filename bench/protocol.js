@@ -295,6 +295,7 @@ export function ratiosSvg(ratios, caption) {
       (width - left - right)
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13">`,
+    `<title>${escapeXml(`Sigil's verification speed as a multiple of its peers' and of bare native recovery: ${ratios.map((r) => `${r.label} ${format(r.value)}x (target ${r.target}x)`).join('; ')}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left}" y="22" font-size="14" font-weight="600">Sigil, per CPU-second, as a multiple of each reference (log scale)</text>`,
   ]
