@@ -262,10 +262,13 @@ export function protocolTable(rows) {
   const lines = ['| path | implementation | per CPU-second (median) | Sigil ÷ this |', '|---|---|---:|---:|']
   for (const row of rows) {
     lines.push(`| ${row.path} | **${row.sigil.name}** | **${format(row.sigil.perCpuSecond)}** | 1 |`)
-    for (const other of row.others)
-      lines.push(
-        `| | ${other.name} | ${format(other.perCpuSecond)} | ${format(row.sigil.perCpuSecond / other.perCpuSecond)}x |`,
-      )
+    for (const other of row.others) {
+      // Sigil's own variants (fallback, shared second) are figures, not a comparison.
+      const ratio = other.name.startsWith('Sigil')
+        ? ''
+        : `${format(row.sigil.perCpuSecond / other.perCpuSecond)}x`
+      lines.push(`| | ${other.name} | ${format(other.perCpuSecond)} | ${ratio} |`)
+    }
   }
   lines.push('', '| ratio | measured | target |', '|---|---:|---:|')
   for (const ratio of rows.flatMap((r) => r.ratios))
