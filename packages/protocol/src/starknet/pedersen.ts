@@ -4,9 +4,9 @@
  *
  * Hand-written because @scure/starknet's own `pedersen` walks all 252 bits of each input with a
  * point addition and an equality check per set bit; with the windowed tables below a hash costs
- * one mixed addition (stark-point-arithmetic.ts) per non-zero signed byte digit, and a first input that repeats
- * (a folded constant prefix) can be kept as a point ({@link pedersenPrefix}) so that only the
- * second input's bytes are added. Pedersen is most of a Paradex auth's hash, so this is the hot
+ * one mixed addition (stark-point-arithmetic.ts) per non-zero signed byte digit, and a first
+ * input that repeats (a folded constant prefix) can be kept as a point ({@link pedersenPrefix})
+ * so that only the second input's digits are added. Pedersen is most of a Paradex auth's hash, so this is the hot
  * path (bench/RESULTS.md). The result is pinned to @scure/starknet's `pedersen` by property tests
  * over random and boundary felts, through both entry points.
  *
