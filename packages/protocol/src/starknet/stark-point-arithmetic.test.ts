@@ -1,3 +1,4 @@
+import { invert } from '@noble/curves/abstract/modular.js'
 import { Point } from '@scure/starknet'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import {
   double,
   hasAffineX,
   INFINITY,
+  invertModulo,
   type JacobianPoint,
   negate,
   toAffineTable,
@@ -106,4 +108,22 @@ describe('stark point arithmetic', () => {
       expect(addWindowedMultiple(INFINITY, table, 0n)).toBe(INFINITY)
     },
   )
+
+  it('behavior: invertModulo equals @noble’s invert mod P and mod n, negative, small and boundary values included', () => {
+    const value = fc.oneof(
+      fc.bigInt({ min: 1n, max: STARK_P - 1n }),
+      fc.bigInt({ min: 1n, max: 2n ** 60n }),
+      fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n }),
+      fc.constantFrom(1n, 2n, STARK_N - 1n, STARK_P - 1n, STARK_P - 2n),
+    )
+    fc.assert(
+      fc.property(value, fc.constantFrom(STARK_P, STARK_N), (a, m) => {
+        if (((a % m) + m) % m === 0n) return true
+        return invertModulo(a, m) === invert(a, m)
+      }),
+      { numRuns: 3000 },
+    )
+    expect(() => invertModulo(0n, STARK_P)).toThrow(RangeError)
+    expect(() => invertModulo(STARK_N, STARK_N)).toThrow(RangeError)
+  })
 })

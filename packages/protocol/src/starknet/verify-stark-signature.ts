@@ -5,7 +5,6 @@
  * signers emit both halves, and paradex-py's nonces differ from the JS libraries', so
  * signatures are only ever verified, never compared.
  */
-import { invert } from '@noble/curves/abstract/modular.js'
 import { Point } from '@scure/starknet'
 import { ok, type Result, reject } from '../result.js'
 import { createBoundedMemo } from './bounded-memo.js'
@@ -17,6 +16,7 @@ import {
   addWindowedMultiple,
   hasAffineX,
   INFINITY,
+  invertModulo,
   type JacobianPoint,
   negate,
   type WindowTable,
@@ -69,7 +69,7 @@ export function verifyStarkSignature(input: VerifyStarkSignatureInput): Result<v
   // Ranges before any curve math, and every one here: a RangeError must not be what stands
   // between bad input and a 500.
   if (r < 1n || r >= STARK_SIGNATURE_BOUND || s < 1n || s >= STARK_N) return reject('signature_invalid')
-  const w = invert(s, STARK_N)
+  const w = invertModulo(s, STARK_N)
   if (w < 1n || w >= STARK_SIGNATURE_BOUND) return reject('signature_invalid')
   if (typeof msgHash !== 'bigint' || msgHash < 0n || msgHash >= STARK_SIGNATURE_BOUND) {
     return reject('signature_invalid')
