@@ -1,13 +1,18 @@
-// Sigil benchmarks: sign-ins per second (nonce + SIWE verify + token issue), Paradex auths per
-// second (SNIP-12 hash + Stark ECDSA verify + token issue) and authenticated requests per second
-// (GET /v1/auth/me with a Bearer JWT), on ONE server process.
+// Sigil benchmarks, in two parts:
+// - protocol rows (bench/protocol.js): SIWE and Paradex verification per CPU-second, Sigil against
+//   its peers (viem, siwe 3 + ethers 6, starknet.js) and bare native recovery, in this process;
+// - HTTP rows: sign-ins per second (nonce + SIWE verify + token issue), Paradex auths per second
+//   (SNIP-12 hash + Stark ECDSA verify + token issue) and authenticated requests per second
+//   (GET /v1/auth/me with a Bearer JWT), on ONE server process.
 // The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
-// Usage: npm run build && npm run bench [-- --duration 10 --connections 10]
+// Writes the tables into bench/RESULTS.md ("Latest run" section), bench/ratios.svg (README's
+// chart) and bench/out/latest.json.
+// Usage: npm run build && npm run bench [-- --duration 10 --connections 10 --only protocol|http]
 // Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
 // sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
 import { execFileSync, spawn } from 'node:child_process'
 import { generateKeyPairSync, sign, verify } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +30,7 @@ import { createKeccak } from 'hash-wasm'
 import secp256k1 from 'secp256k1'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { createSiweMessage } from 'viem/siwe'
+import { benchProtocol, protocolTable, ratiosSvg } from './protocol.js'
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +38,14 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
   },
 })
+if (values.only !== undefined && values.only !== 'protocol' && values.only !== 'http')
+  throw new Error('--only takes protocol or http')
+const runProtocol = values.only !== 'http'
+const runHttp = values.only !== 'protocol'
 const duration = Number(values.duration)
 const connections = Number(values.connections)
 const root = new URL('..', import.meta.url).pathname
@@ -273,11 +285,23 @@ function calibrate() {
 }
 const calibration = calibrate()
 
+/** One progress line on stderr, rewritten in place. */
+const progress = (text) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`)
+  else process.stderr.write(`${text}\n`)
+}
+
+const protocolRows = runProtocol
+  ? await benchProtocol({ rounds: Number(values.rounds), progress: (text) => progress(`protocol · ${text}`) })
+  : []
+
 const rows = []
-for (const [name, env, bench] of scenarios) {
+for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) {
   const server = await startSigil(env)
   try {
+    progress(`http · ${index + 1}/${scenarios.length} · ${name} · warm-up`)
     await bench(server) // warm-up run, discarded
+    progress(`http · ${index + 1}/${scenarios.length} · ${name} · measuring`)
     const { result, cpuSeconds, ok, refused, perSecond } = await bench(server)
     rows.push({
       name,
@@ -289,11 +313,12 @@ for (const [name, env, bench] of scenarios) {
       refused,
       errors: result.errors,
     })
-    console.error(`done: ${name}`)
   } finally {
     server.stop()
   }
 }
+
+if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
 
 const table = [
   '| scenario | ok/s | per server-CPU-second | server CPU | p50 / p99 ms | non-2xx | errors |',
@@ -304,7 +329,51 @@ const table = [
   ),
 ].join('\n')
 const stores = scaledOut ? `stores: PostgreSQL${values['redis-url'] ? ' + Redis' : ''}` : 'stores: SQLite'
-const header = `${new Date().toISOString()} · ${stores} · ${cpus()[0].model} × ${cpus().length} · Node ${process.version} · ${connections} connections × ${duration} s · ${hasTaskset ? 'server pinned to CPU 0, load on CPU 1' : 'unpinned'} · calibration ${calibration} P-256 verifies/s (quiet host ≈ 11,900)`
-console.log(`${header}\n\n${table}`)
+const machine = `${cpus()[0].model} × ${cpus().length} · Node ${process.version}`
+const calibrationText = `calibration ${calibration} P-256 verifies/s (quiet host ≈ 11,900)`
+const date = new Date().toISOString()
+const header = `${date} · ${stores} · ${machine} · ${connections} connections × ${duration} s · ${hasTaskset ? 'server pinned to CPU 0, load on CPU 1' : 'unpinned'} · ${calibrationText}`
+const protocolHeader = `${date} · ${machine} · this process${hasTaskset ? ' pinned to CPU 1' : ''} · ${values.rounds} interleaved rounds, median · ${calibrationText}`
+const protocolText = protocolRows.length > 0 ? protocolTable(protocolRows) : ''
+if (protocolText)
+  console.log(`Protocol level (per CPU-second of one core)\n${protocolHeader}\n\n${protocolText}\n`)
+if (rows.length > 0) console.log(`HTTP\n${header}\n\n${table}`)
+
 mkdirSync(join(root, 'bench/out'), { recursive: true })
-writeFileSync(join(root, 'bench/out/latest.json'), JSON.stringify({ header, rows }, null, 2))
+writeFileSync(
+  join(root, 'bench/out/latest.json'),
+  JSON.stringify({ header, rows, protocolHeader, protocolRows }, null, 2),
+)
+
+/** Replaces the text between `<!-- bench:<name>:start -->` and its end marker in RESULTS.md. */
+function writeSection(name, body) {
+  const file = join(root, 'bench/RESULTS.md')
+  const start = `<!-- bench:${name}:start -->`
+  const end = `<!-- bench:${name}:end -->`
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n'
+  const block = `${start}\n${body}\n${end}`
+  const at = text.indexOf(start)
+  const until = text.indexOf(end)
+  writeFileSync(
+    file,
+    at >= 0 && until > at
+      ? `${text.slice(0, at)}${block}${text.slice(until + end.length)}`
+      : `${text}\n${block}\n`,
+  )
+}
+if (protocolText) {
+  writeSection(
+    'protocol',
+    `### Latest run: protocol level (written by \`npm run bench\`)\n\n${protocolHeader}\n\n${protocolText}`,
+  )
+  const caption = `${date.slice(0, 10)} · ${cpus()[0].model} · Node ${process.version}`
+  writeFileSync(
+    join(root, 'bench/ratios.svg'),
+    ratiosSvg(
+      protocolRows.flatMap((r) => r.ratios),
+      caption,
+    ),
+  )
+}
+if (rows.length > 0)
+  writeSection('http', `### Latest run: HTTP (written by \`npm run bench\`)\n\n${header}\n\n${table}`)

@@ -102,3 +102,4 @@ export {
   type VerifyStarkSignatureInput,
   verifyStarkSignature,
 } from './starknet/verify-stark-signature.js'
+export { warmUpStarknet } from './starknet/warm-up.js'

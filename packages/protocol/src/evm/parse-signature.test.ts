@@ -1,4 +1,5 @@
-import { bytesToHex } from '@noble/hashes/utils.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseSignature } from './parse-signature.js'
 import { SECP256K1_HALF_N, SECP256K1_N } from './secp256k1-order.js'
@@ -39,6 +40,22 @@ describe('parseSignature', () => {
     expect(parseSignature(upper)).toEqual(parseSignature(VALID))
     const mixed = `0x${VALID.slice(2, 40).toUpperCase()}${VALID.slice(40)}`
     expect(parseSignature(mixed)).toEqual(parseSignature(VALID))
+  })
+
+  it('behavior: the compact bytes equal a generic hex decoder’s for random signatures in any letter case', () => {
+    const hexDigits = fc.array(fc.constantFrom(...'0123456789abcdefABCDEF'), {
+      minLength: 128,
+      maxLength: 128,
+    })
+    fc.assert(
+      fc.property(hexDigits, fc.constantFrom('1b', '1c', '00', '01'), (digits, v) => {
+        const body = digits.join('')
+        const parsed = parseSignature(`0x${body}${v}`)
+        if (!parsed.ok) return parsed.reason !== 'signature_malformed'
+        return bytesToHex(parsed.value.compact) === bytesToHex(hexToBytes(body.toLowerCase()))
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('behavior: the scalar bounds are inclusive where the spec says so', () => {

@@ -3,7 +3,6 @@
  * §4.1; low-s per EIP-2). Only the shape and the scalar ranges are checked here, so that nothing
  * untrusted reaches curve code unvalidated (siwe.md §6 items 8–9, §7 items 28–30).
  */
-import { hexToBytes } from '@noble/hashes/utils.js'
 import { ok, type Result, reject } from '../result.js'
 import { SECP256K1_HALF_N, SECP256K1_N } from './secp256k1-order.js'
 import type { SignatureReason } from './signature-reason.js'
@@ -22,13 +21,28 @@ export interface ParsedSignature {
 const SIGNATURE_HEX_LENGTH = 2 + 2 * 65
 const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/
 
+/** A hex digit's value; the caller has already matched the digits against {@link SIGNATURE_HEX}. */
+const digit = (code: number): number => (code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57)
+
+/**
+ * The 65 bytes of a signature already matched by {@link SIGNATURE_HEX}: a plain loop, because this
+ * runs on every sign-in and the generic decoders re-validate and slice what the regex has checked.
+ */
+function decodeCheckedHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(65)
+  for (let i = 0, at = 2; i < 65; i++, at += 2) {
+    bytes[i] = (digit(hex.charCodeAt(at)) << 4) | digit(hex.charCodeAt(at + 1))
+  }
+  return bytes
+}
+
 export function parseSignature(hex: string): Result<ParsedSignature, SignatureReason> {
   // Length first: a multi-megabyte string is refused without being scanned. The runtime type
   // check guards callers that forward untyped JSON.
   if (typeof hex !== 'string' || hex.length !== SIGNATURE_HEX_LENGTH || !SIGNATURE_HEX.test(hex)) {
     return reject('signature_malformed')
   }
-  const bytes = hexToBytes(hex.slice(2))
+  const bytes = decodeCheckedHex(hex)
   const v = bytes[64]
   // Ethereum wallets emit v as 27/28 (legacy) or 0/1 (e.g. Ledger, the spruceid vector "recovery
   // byte starting at 0"). 29/30 (R.x ≥ n) never happens in practice and EIP-155 values are for

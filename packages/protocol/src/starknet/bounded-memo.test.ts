@@ -33,4 +33,15 @@ describe('createBoundedMemo', () => {
     memo.get('a', () => undefined)
     expect(memo.get('a', () => 5)).toBeUndefined()
   })
+
+  it('behavior: find returns a remembered value without computing, undefined otherwise, and counts as a use', () => {
+    const memo = createBoundedMemo<string, number>(2)
+    expect(memo.find('a')).toBeUndefined()
+    memo.set('a', 1)
+    memo.set('b', 2)
+    expect(memo.find('a')).toBe(1) // a is now the most recent
+    memo.set('c', 3) // evicts b
+    expect(memo.find('b')).toBeUndefined()
+    expect(memo.find('a')).toBe(1)
+  })
 })

@@ -9,6 +9,8 @@ export interface BoundedMemo<K, V> {
   get(key: K, compute: () => V): V
   /** Remembers `value` for `key`, replacing any earlier one. */
   set(key: K, value: V): void
+  /** The value remembered for `key` (marking it recently used), or `undefined`. */
+  find(key: K): V | undefined
 }
 
 /**
@@ -35,5 +37,11 @@ export function createBoundedMemo<K, V>(limit: number): BoundedMemo<K, V> {
       return value
     },
     set,
+    find(key) {
+      if (!entries.has(key)) return undefined
+      const value = entries.get(key) as V
+      set(key, value)
+      return value
+    },
   }
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check'
 import { typedData } from 'starknet'
 import { describe, expect, it } from 'vitest'
-import { feltToHex } from './felt.js'
+import { feltToHex, STARK_P } from './felt.js'
 import {
   PARADEX_AUTH_REQUEST,
   PARADEX_REQUEST_TYPE,
@@ -121,6 +122,24 @@ describe('paradexRequestHash', () => {
         value: peerRequestHash(chainId, account, timestamp, expiration),
       })
     }
+  })
+
+  it('behavior: equals starknet.js for random accounts and times, the same second shared by several accounts (struct memo)', () => {
+    const account = fc.bigInt({ min: 0n, max: STARK_P - 1n }).map(feltToHex)
+    const second = fc.integer({ min: 0, max: 2 ** 40 })
+    fc.assert(
+      fc.property(
+        fc.array(account, { minLength: 1, maxLength: 3 }),
+        second,
+        fc.nat(86400),
+        (accounts, t, window) =>
+          accounts.every((a) => {
+            const hash = auth(a, t, t + window)
+            return hash.ok && hash.value === peerRequestHash(SEPOLIA, a, t, t + window)
+          }),
+      ),
+      { numRuns: 15 },
+    )
   })
 
   it('behavior: header strings and numbers give the same hash (felt rules, §1)', () => {

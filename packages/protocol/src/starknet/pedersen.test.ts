@@ -2,7 +2,7 @@ import { pedersen as scurePedersen } from '@scure/starknet'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { STARK_P } from './felt.js'
-import { pedersen } from './pedersen.js'
+import { pedersen, pedersenPrefix, pedersenWithPrefix } from './pedersen.js'
 
 const reference = (a: bigint, b: bigint) => BigInt(scurePedersen(a, b))
 const felt = fc.bigInt({ min: 0n, max: STARK_P - 1n })
@@ -19,6 +19,20 @@ describe('pedersen', () => {
       fc.property(felt, felt, (a, b) => pedersen(a, b) === reference(a, b)),
       { numRuns: 200 },
     )
+  })
+
+  it('behavior: one prefix point reused for several second inputs equals @scure/starknet each time', () => {
+    fc.assert(
+      fc.property(felt, fc.array(felt, { minLength: 1, maxLength: 4 }), (a, bs) => {
+        const prefix = pedersenPrefix(a)
+        return bs.every((b) => pedersenWithPrefix(prefix, b) === reference(a, b))
+      }),
+      { numRuns: 50 },
+    )
+    const prefix = pedersenPrefix(STARK_P - 1n)
+    for (const b of BOUNDARIES.slice(0, -1))
+      expect(pedersenWithPrefix(prefix, b)).toBe(reference(STARK_P - 1n, b))
+    expect(() => pedersenWithPrefix(prefix, STARK_P)).toThrow(RangeError)
   })
 
   it('behavior: equals @scure/starknet on every pair of boundary values (zero halves, the 248-bit split, P − 1)', () => {

@@ -2,29 +2,33 @@
  * StarkWare's Pedersen hash of two felts: the x-coordinate of
  * shift + a_low·P1 + a_high·P2 + b_low·P3 + b_high·P4 (low = the 248 low bits, high = the top 4).
  *
- * Hand-written over @scure/starknet's curve points because its own `pedersen` walks all 252 bits
- * of each input with a point addition and an equality check per set bit; with the byte tables
- * below a hash costs one addition per non-zero byte (spec/perf-baselines.md §2b measured what
- * cached tables buy; bench/RESULTS.md what this one does). Pedersen is most of a Paradex auth's
- * hash, so this is the hot path. The result is pinned to @scure/starknet's `pedersen` by a
- * property test over random and boundary felts.
+ * Hand-written because @scure/starknet's own `pedersen` walks all 252 bits of each input with a
+ * point addition and an equality check per set bit; with the windowed tables below a hash costs
+ * one mixed addition (stark-point-arithmetic.ts) per non-zero signed byte digit, and a first
+ * input that repeats (a folded constant prefix) can be kept as a point ({@link pedersenPrefix})
+ * so that only the second input's digits are added. Pedersen is most of a Paradex auth's hash, so this is the hot
+ * path (bench/RESULTS.md). The result is pinned to @scure/starknet's `pedersen` by property tests
+ * over random and boundary felts, through both entry points.
  *
  * The reference implementation also refuses an input whose running point meets a base point
  * ("Unhashable input"); finding such an input means solving a discrete logarithm, so there is no
  * check for it here, as in starknet-rs.
  */
-import { Point } from '@scure/starknet'
 import { STARK_P } from './felt.js'
-
-/** A point of the Stark curve (the class is exported as a value only). */
-type StarkPoint = InstanceType<typeof Point>
+import {
+  addWindowedMultiple,
+  affineX,
+  type JacobianPoint,
+  type WindowTable,
+  windowTable,
+} from './stark-point-arithmetic.js'
 
 /** StarkWare's constant points: the shift point, then the low and high bases for each input. */
-const SHIFT = new Point(
-  2089986280348253421170679821480865132823066470938446095505822317253594081284n,
-  1713931329540660377023406109199410414810705867260802078187082345529207694986n,
-  1n,
-)
+const SHIFT: JacobianPoint = {
+  x: 2089986280348253421170679821480865132823066470938446095505822317253594081284n,
+  y: 1713931329540660377023406109199410414810705867260802078187082345529207694986n,
+  z: 1n,
+}
 const BASES = [
   [
     996781205833008774514500082376783249102396023663454813447423147977397232763n,
@@ -42,65 +46,63 @@ const BASES = [
     2379962749567351885752724891227938183011949129833673362440656643086021394946n,
     776496453633298175483985398648758586525933812536653089401905292063708816422n,
   ],
-].map(([x, y]) => new Point(x!, y!, 1n))
-const [P1, P2, P3, P4] = BASES as [StarkPoint, StarkPoint, StarkPoint, StarkPoint]
+] as const
 
 const LOW_MASK = (1n << 248n) - 1n
-const BYTES = 31
 
 /**
- * Fixed-base tables by byte: `table[i][d - 1] = d · 256^i · base` for the 31 bytes of a 248-bit
- * half, so a multiplication is one addition per non-zero byte (a timestamp: 4; a full felt: 31)
- * instead of one per set bit. ≈15.8k points for the two low bases, built once.
+ * Signed-window width of the two low bases' tables: a full 248-bit half costs at most 32 mixed
+ * additions, over 32 windows × 128 = 4,096 points per base. Wider windows need fewer additions
+ * but measured no faster (10 and 12 bits: 4–10x the memory, and cache misses and GC eat the
+ * gain; bench/RESULTS.md), and take seconds to build.
  */
-type ByteTable = StarkPoint[][]
+const LOW_WIDTH = 8
 
-function byteTable(base: StarkPoint, bytes: number): ByteTable {
-  const table: ByteTable = []
-  let unit = base
-  for (let i = 0; i < bytes; i++) {
-    const row: StarkPoint[] = [unit]
-    for (let d = 2; d <= 255; d++) row.push(row[d - 2]!.add(unit))
-    table.push(row)
-    unit = row[254]!.add(unit) // 256 · unit
-  }
-  return table
-}
+/** The low bases' tables (248-bit halves) and the high bases' (top 4 bits, 16 points each). */
+let tables: { low1: WindowTable; high2: WindowTable; low3: WindowTable; high4: WindowTable } | undefined
 
-let tables: { low1: ByteTable; high2: StarkPoint[]; low3: ByteTable; high4: StarkPoint[] } | undefined
-
-/** Builds the tables now rather than on the first hash (a server's warm-up, about 0.2 s). */
+/** Builds the tables now rather than on the first hash (a server's warm-up). */
 export function warmUpPedersen(): void {
   tables ??= {
-    low1: byteTable(P1, BYTES),
-    high2: byteTable(P2, 1)[0]!.slice(0, 15),
-    low3: byteTable(P3, BYTES),
-    high4: byteTable(P4, 1)[0]!.slice(0, 15),
+    low1: windowTable(BASES[0][0], BASES[0][1], LOW_WIDTH, 248),
+    high2: windowTable(BASES[1][0], BASES[1][1], 5, 4),
+    low3: windowTable(BASES[2][0], BASES[2][1], LOW_WIDTH, 248),
+    high4: windowTable(BASES[3][0], BASES[3][1], 5, 4),
   }
 }
 
-// Variable time is fine: every input is public (header values, hashes of them).
-function addLow(acc: StarkPoint, table: ByteTable, value: bigint): StarkPoint {
-  let point = acc
-  let rest = value
-  for (let i = 0; rest > 0n; i++, rest >>= 8n) {
-    const digit = Number(rest & 0xffn)
-    if (digit !== 0) point = point.add(table[i]![digit - 1]!)
-  }
-  return point
+const assertFelt = (value: bigint): void => {
+  if (value < 0n || value >= STARK_P) throw new RangeError('pedersen input is not a felt')
 }
 
-const addHigh = (acc: StarkPoint, table: StarkPoint[], nibble: bigint): StarkPoint =>
-  nibble === 0n ? acc : acc.add(table[Number(nibble) - 1]!)
+/**
+ * The part of pedersen(a, ·) that depends on `a` only: shift + a_low·P1 + a_high·P2. Keep it
+ * for a first input that repeats (a cached fold) and finish with {@link pedersenWithPrefix}.
+ */
+export interface PedersenPrefix {
+  readonly point: JacobianPoint
+}
+
+/** {@link PedersenPrefix} of `a`; a value outside [0, P) is a programmer error (RangeError). */
+export function pedersenPrefix(a: bigint): PedersenPrefix {
+  assertFelt(a)
+  warmUpPedersen()
+  const { low1, high2 } = tables!
+  return { point: addWindowedMultiple(addWindowedMultiple(SHIFT, low1, a & LOW_MASK), high2, a >> 248n) }
+}
+
+/** pedersen(a, b) from `a`'s prefix. */
+export function pedersenWithPrefix(prefix: PedersenPrefix, b: bigint): bigint {
+  assertFelt(b)
+  const { low3, high4 } = tables!
+  const point = addWindowedMultiple(addWindowedMultiple(prefix.point, low3, b & LOW_MASK), high4, b >> 248n)
+  // Reaching infinity means a discrete logarithm between the bases was found (see above); the
+  // reference's toAffine gives x = 0 for it.
+  return affineX(point) ?? 0n
+}
 
 /** Pedersen hash of two felts; a value outside [0, P) is a programmer error (RangeError). */
 export function pedersen(a: bigint, b: bigint): bigint {
-  if (a < 0n || a >= STARK_P || b < 0n || b >= STARK_P) throw new RangeError('pedersen input is not a felt')
-  warmUpPedersen()
-  const { low1, high2, low3, high4 } = tables!
-  let point = addLow(SHIFT, low1, a & LOW_MASK)
-  point = addHigh(point, high2, a >> 248n)
-  point = addLow(point, low3, b & LOW_MASK)
-  point = addHigh(point, high4, b >> 248n)
-  return point.toAffine().x
+  assertFelt(b)
+  return pedersenWithPrefix(pedersenPrefix(a), b)
 }

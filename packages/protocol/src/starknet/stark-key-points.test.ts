@@ -1,7 +1,7 @@
 import { Point } from '@scure/starknet'
 import { describe, expect, it } from 'vitest'
 import { STARK_P } from './felt.js'
-import { preferStarkKeyPoint, starkKeyPoints } from './stark-key-points.js'
+import { starkKeyPoints, starkKeyY } from './stark-key-points.js'
 
 // A2's stark key (§11): its signatures verify with the odd-y point.
 const X = 0x8857491dd4065910836e3b02bd51c93f1c3c1e2289accb0bc02123555569c1n
@@ -17,13 +17,10 @@ describe('starkKeyPoints', () => {
     expect(second?.y).toBe(STARK_P - (first?.y ?? 0n))
   })
 
-  it('behavior: the point preferred last comes first next time', () => {
+  it('behavior: starkKeyY is the first point’s y', () => {
     const points = starkKeyPoints(X)
     if (points === null) throw new Error('expected points')
-    preferStarkKeyPoint(points[1])
-    expect(starkKeyPoints(X)).toEqual([points[1], points[0]])
-    preferStarkKeyPoint(points[0])
-    expect(starkKeyPoints(X)).toEqual(points)
+    expect(starkKeyY(X)).toBe(coordinates(points[0]).y)
   })
 
   it.each([
@@ -33,5 +30,6 @@ describe('starkKeyPoints', () => {
     ['an x with no curve point (5)', 5n],
   ])('error: %s → null', (_name, x) => {
     expect(starkKeyPoints(x)).toBeNull()
+    expect(starkKeyY(x)).toBeNull()
   })
 })

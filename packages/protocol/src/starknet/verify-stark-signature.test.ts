@@ -1,5 +1,6 @@
 import { invert } from '@noble/curves/abstract/modular.js'
 import { Signature, verify as scureVerify } from '@scure/starknet'
+import fc from 'fast-check'
 import { ec } from 'starknet'
 import { describe, expect, it } from 'vitest'
 import { STARK_P } from './felt.js'
@@ -51,6 +52,24 @@ const withSignature = (r: bigint, s: bigint) => ({ ...A2.auth, publicKey: A2.pub
 /** A private key as starknet.js takes it. */
 const key = (d: bigint) => `0x${hex64(d)}`
 const starkKey = (d: bigint) => BigInt(ec.starkCurve.getStarkKey(key(d)))
+
+/**
+ * The verifier this one replaced, kept as the reference: @scure/starknet's `verify` on both points
+ * of the x-only key, a throw (its range checks) counting as a refusal.
+ */
+function referenceVerify(msgHash: bigint, r: bigint, s: bigint, publicKey: bigint): boolean {
+  const attempt = (prefix: string) => {
+    try {
+      return scureVerify(new Signature(r, s), hex64(msgHash), `${prefix}${hex64(publicKey)}`)
+    } catch {
+      return false
+    }
+  }
+  return attempt('02') || attempt('03')
+}
+
+const scalar = fc.bigInt({ min: 1n, max: STARK_N - 1n })
+const hash = fc.bigInt({ min: 0n, max: STARK_SIGNATURE_BOUND - 1n })
 
 describe('verifyStarkSignature', () => {
   it('default: the A1 and A2 onboarding and auth signatures verify (§11)', () => {
@@ -165,6 +184,63 @@ describe('verifyStarkSignature', () => {
           publicKey: A2.publicKey,
         }),
       ).toEqual({ ok: false, reason: 'signature_malformed' })
+    }
+  })
+
+  it('behavior: pinned to @scure/starknet on random keys and hashes: valid, tampered hash, other key, high-s twin, swapped scalars', () => {
+    fc.assert(
+      fc.property(scalar, scalar, hash, fc.integer({ min: 1, max: 3 }), (d, other, msgHash, repeats) => {
+        const { r, s } = ec.starkCurve.sign(hex64(msgHash), key(d))
+        const publicKey = starkKey(d)
+        const otherKey = starkKey(other)
+        const cases: [bigint, bigint, bigint, bigint][] = [
+          [msgHash, r, s, publicKey],
+          [msgHash ^ 1n, r, s, publicKey],
+          [msgHash, r, s, otherKey],
+          [msgHash, r, STARK_N - s, publicKey],
+          [msgHash, s, r, publicKey],
+          [msgHash, r, (s * 2n) % STARK_N || 1n, publicKey],
+        ]
+        // Repeats walk a key through its three paths: first sight, table build, table.
+        for (let i = 0; i < repeats; i++) {
+          for (const [h, rr, ss, q] of cases) {
+            const expected = referenceVerify(h, rr, ss, q)
+            const actual = verifyStarkSignature({ msgHash: h, signature: { r: rr, s: ss }, publicKey: q })
+            if (actual.ok !== expected) return false
+          }
+        }
+        return referenceVerify(msgHash, r, s, publicKey)
+      }),
+      { numRuns: 12 },
+    )
+  })
+
+  it('behavior: pinned to @scure/starknet on random scalars and hashes (refusals), small and boundary values included', () => {
+    const boundary = fc.constantFrom(
+      1n,
+      2n,
+      STARK_SIGNATURE_BOUND - 1n,
+      STARK_SIGNATURE_BOUND,
+      STARK_N - 1n,
+      STARK_N,
+    )
+    const any = fc.oneof(scalar, boundary, fc.bigInt({ min: 0n, max: 1000n }))
+    fc.assert(
+      fc.property(any, any, fc.oneof(hash, boundary), (r, s, msgHash) => {
+        const expected = msgHash < STARK_SIGNATURE_BOUND && referenceVerify(msgHash, r, s, A2.publicKey)
+        return verifyStarkSignature({ msgHash, signature: { r, s }, publicKey: A2.publicKey }).ok === expected
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('behavior: a key verified many times (its table built) still refuses what it refused the first time', () => {
+    for (let i = 0; i < 4; i++) {
+      expect(verifyStarkSignature({ ...A1.auth, publicKey: A1.publicKey })).toEqual(valid)
+      expect(
+        verifyStarkSignature({ ...A1.auth, msgHash: A1.auth.msgHash ^ 2n, publicKey: A1.publicKey }),
+      ).toEqual(invalid)
+      expect(verifyStarkSignature({ ...A2.auth, publicKey: A1.publicKey })).toEqual(invalid)
     }
   })
 })

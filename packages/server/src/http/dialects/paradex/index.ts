@@ -1,4 +1,4 @@
-import { warmUpPedersen } from '@sigil/protocol'
+import { warmUpStarknet } from '@sigil/protocol'
 import { createParadexService } from '../../../core/paradex/create-paradex-service.js'
 import { paradexChannelRules } from '../../../core/paradex/paradex-channels.js'
 import { defineDialect } from '../define-dialect.js'
@@ -53,8 +53,9 @@ export const paradexDialect = defineDialect({
       }),
     accessTokenTtlSeconds: (settings) => settings.jwtTtlSeconds,
     channels: paradexChannelRules,
-    // Pedersen's lookup tables take ≈0.1 s to build: at boot, not in the first trader's request.
-    warmUp: warmUpPedersen,
+    // Pedersen's and the generator's lookup tables take ≈0.2 s to build: at boot, not in the first
+    // trader's request.
+    warmUp: warmUpStarknet,
   },
   errors: paradexErrors,
   routes: paradexRoutes,
