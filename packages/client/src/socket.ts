@@ -305,9 +305,7 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
     const { message, data } = frame.error
     const code = isObject(data) && typeof data.code === 'string' ? data.code : 'UNEXPECTED_RESPONSE'
     const detail = isObject(data) && typeof data.detail === 'string' ? data.detail : undefined
-    waiting.reject(
-      new SigilError({ code, title: typeof message === 'string' ? message : undefined, detail }),
-    )
+    waiting.reject(new SigilError({ code, title: typeof message === 'string' ? message : undefined, detail }))
   }
 
   function deliver(params: unknown) {
@@ -375,7 +373,8 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
       result = (await request(connection, 'auth', credential.params)) as SocketAuthResult
     } catch (error) {
       // The server's clock may disagree with ours about the token: one refresh, one more try.
-      if (renewed || credential.bearer === undefined || !REFRESHABLE.has(asSigilError(error).code)) throw error
+      if (renewed || credential.bearer === undefined || !REFRESHABLE.has(asSigilError(error).code))
+        throw error
       return authenticate(connection, await source.renew(credential.bearer), true)
     }
     if (connection !== current) return
@@ -407,7 +406,8 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
     state = 'authenticating'
     try {
       const credential = stale === undefined ? await source.current() : await source.renew(stale)
-      if (credential && connection === current) await authenticate(connection, credential, stale !== undefined)
+      if (credential && connection === current)
+        await authenticate(connection, credential, stale !== undefined)
     } catch (error) {
       return failed(connection, error)
     }
