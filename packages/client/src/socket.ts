@@ -109,6 +109,7 @@ export interface SigilSocket {
 }
 
 const OPEN = 1
+const MAX_TIMER_MS = 2 ** 31 - 1
 /** RFC 6455 lets an application close with 4000-4999; the server reads this one as a goodbye. */
 const CLIENT_RETRY = 4000
 const NORMAL = 1000
@@ -397,7 +398,8 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
           .then((fresh) => (connection === current ? authenticate(connection, fresh, true) : undefined))
           .catch((error: unknown) => failed(connection, error))
       },
-      Math.max(0, remaining - renewalLead(remaining)),
+      // setTimeout's ceiling (about 24.8 days): a longer token is renewed early, not at once.
+      Math.min(MAX_TIMER_MS, Math.max(0, remaining - renewalLead(remaining))),
     )
   }
 
