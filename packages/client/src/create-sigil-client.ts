@@ -1,4 +1,5 @@
 import { createSiweMessage } from '@sigil/protocol/siwe'
+import { registerInternals } from './client-internals.js'
 import { SigilError } from './errors.js'
 import { type EthereumSigner, resolveSigner } from './ethereum-signer.js'
 import { createTransport, type FetchLike, readResponse } from './http.js'
@@ -230,7 +231,7 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     return { credential: 'token', account: tokens.account, tokens }
   }
 
-  return {
+  const client: SigilClient = {
     baseUrl: transport.baseUrl,
     signInWithEthereum: signInWithEthereum as SigilClient['signInWithEthereum'],
     refresh: () => refreshOnce(),
@@ -251,4 +252,12 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
       revoke: (id) => authed<void>('DELETE', `/v1/auth/sessions/${encode(id)}`),
     },
   }
+  registerInternals(client, {
+    baseUrl: transport.baseUrl,
+    apiKey,
+    now,
+    tokens: stored,
+    refresh: (stale) => refreshOnce(stale),
+  })
+  return client
 }

@@ -16,6 +16,10 @@ export type { ServerErrorCode }
  * - `SIGNER_REJECTED`: the wallet refused or failed to sign, or gave no account.
  * - `WALLET_CHAIN_NOT_ALLOWED`: the wallet is on a chain the server does not accept; nothing was
  *   signed and no nonce was spent.
+ * - `WEBSOCKET_UNAVAILABLE`: no global WebSocket (Node 20) and none was passed.
+ * - `SOCKET_CLOSED`: the WebSocket was closed before the server answered (`close()`, or the server
+ *   closed it for a reason that is not a credential's: 1008 policy, 1009 too large).
+ * - `UNSUBSCRIBED`: a subscription was undone before the server confirmed it.
  */
 export type ClientErrorCode =
   | 'NETWORK_ERROR'
@@ -23,6 +27,9 @@ export type ClientErrorCode =
   | 'NOT_SIGNED_IN'
   | 'SIGNER_REJECTED'
   | 'WALLET_CHAIN_NOT_ALLOWED'
+  | 'WEBSOCKET_UNAVAILABLE'
+  | 'SOCKET_CLOSED'
+  | 'UNSUBSCRIBED'
 
 /**
  * Every code a {@link SigilError} may carry. A newer server may send a code this client does not

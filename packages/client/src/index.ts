@@ -21,6 +21,19 @@ export type {
   EthereumWalletClient,
 } from './ethereum-signer.js'
 export type { FetchLike } from './http.js'
+export {
+  createSigilSocket,
+  type SigilSocket,
+  type SigilSocketEvents,
+  type SigilSocketOptions,
+  type SigilSocketSource,
+  type SigilSocketState,
+  type SocketAuthResult,
+  type SocketEnd,
+  type Unsubscribe,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './socket.js'
 export { memoryStorage, type StoredTokens, type TokenStorage } from './storage.js'
 export type {
   AccountRef,

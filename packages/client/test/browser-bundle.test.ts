@@ -23,6 +23,32 @@ describe('@sigil/client in a browser bundle', () => {
     )
     for (const unwanted of ['jose', '@noble/curves', '@scure/starknet', '/jwt/', '/starknet/', 'node:'])
       expect(modules.filter((id) => id.includes(unwanted))).toEqual([])
-    expect(chunk.code.length).toBeLessThan(80_000) // today about 56 kB, unminified
+    expect(chunk.code.length).toBeLessThan(80_000) // today about 71 kB, unminified, comments kept
+  })
+
+  it('behavior: an app that imports only the client leaves the WebSocket helper out (tree-shaking)', async () => {
+    if (!existsSync(ENTRY)) throw new Error('build first: npm test runs `tsc -b` before vitest')
+    const app = 'virtual:app'
+    const bundle = await rolldown({
+      input: app,
+      platform: 'browser',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'app',
+          resolveId: (id) => (id === app ? id : undefined),
+          load: (id) =>
+            id === app
+              ? `import { createSigilClient } from ${JSON.stringify(ENTRY)}; export const c = createSigilClient`
+              : undefined,
+        },
+      ],
+    })
+    const { output } = await bundle.generate({ format: 'esm' })
+    await bundle.close()
+    const [chunk] = output
+    expect(chunk.code).toContain('signInWithEthereum')
+    expect(chunk.code).not.toContain('reconnecting')
+    expect(chunk.moduleIds.filter((id) => id.replaceAll('\\', '/').endsWith('/socket.js'))).toEqual([])
   })
 })

@@ -5,11 +5,13 @@
 import { createWalletClient, custom, type WalletClient } from 'viem'
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
 import { expectTypeOf } from 'vitest'
+import { WebSocket as WS } from 'ws'
 import {
   type ApiKey,
   type ApiKeyWithSecret,
   type CookieSignIn,
   createSigilClient,
+  createSigilSocket,
   type Eip1193Provider,
   type EthereumSigner,
   isSigilError,
@@ -17,6 +19,8 @@ import {
   type ServerErrorCode,
   type Session,
   type SigilError,
+  type SigilSocketOptions,
+  type SocketEnd,
   type StoredTokens,
   type TokenSignIn,
 } from '../src/index.js'
@@ -62,3 +66,23 @@ expectTypeOf<'TOKEN_EXPIRED'>().toExtend<SigilError['code']>()
 expectTypeOf<'A_CODE_FROM_A_NEWER_SERVER'>().toExtend<SigilError['code']>()
 declare const caught: unknown
 if (isSigilError(caught, 'RATE_LIMITED')) expectTypeOf(caught).toEqualTypeOf<SigilError>()
+
+// The WebSocket helper: the ws package's constructor (Node 20) fits as it is; the socket is either a
+// client's or a bare URL's (with an optional API key), never both.
+const socket = createSigilSocket({ client, WebSocket: WS })
+createSigilSocket({ baseUrl: 'http://localhost:8080', apiKey: 'sgl_sk_…', WebSocket: WS })
+expectTypeOf<{ client: typeof client; baseUrl: string }>().not.toExtend<SigilSocketOptions>()
+expectTypeOf<{ WebSocket: typeof WS }>().not.toExtend<SigilSocketOptions>()
+const unsubscribe = socket.subscribe('public:trades', (data, channel) => {
+  expectTypeOf(data).toBeUnknown()
+  expectTypeOf(channel).toBeString()
+})
+expectTypeOf(unsubscribe).toBeCallableWith()
+expectTypeOf(unsubscribe.ready).resolves.toBeVoid()
+socket.on('closed', (code, reason, willReconnect) => {
+  expectTypeOf(code).toBeNumber()
+  expectTypeOf(reason).toBeString()
+  expectTypeOf(willReconnect).toBeBoolean()
+})
+socket.on('error', (error) => expectTypeOf(error.code).toExtend<SigilError['code']>())
+expectTypeOf(socket.ended).resolves.toEqualTypeOf<SocketEnd>()
