@@ -12,7 +12,7 @@
 // sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
 import { execFileSync, spawn } from 'node:child_process'
 import { generateKeyPairSync, sign, verify } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -101,7 +101,18 @@ async function startSigil(extraEnv) {
     await new Promise((r) => setTimeout(r, 50))
   }
   // taskset execs node, so the child's pid is the server's own.
-  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') }
+  // The server's SQLite folder goes with it (also when the bench itself is interrupted).
+  const removeDir = () => rmSync(dir, { recursive: true, force: true })
+  process.once('exit', removeDir)
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', () => {
+        removeDir()
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+  return { url, pid: child.pid, stop }
 }
 
 const cpuTicks = (pid) => {
@@ -314,7 +325,7 @@ for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) 
       errors: result.errors,
     })
   } finally {
-    server.stop()
+    await server.stop()
   }
 }
 
