@@ -77,6 +77,8 @@ const MATRIX: Record<string, Need> = {
   'POST /v1/auth/refresh': PUBLIC,
   'GET /v1/auth/me': READ,
   'HEAD /v1/auth/me': READ,
+  'GET /v1/auth/audit': ACCOUNT,
+  'HEAD /v1/auth/audit': ACCOUNT,
   'POST /v1/auth/logout': ACCOUNT,
   'POST /v1/auth/logout-all': ACCOUNT,
   'POST /v1/auth/redeem-invite': ACCOUNT,
