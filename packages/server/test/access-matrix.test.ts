@@ -72,6 +72,11 @@ const MATRIX: Record<string, Need> = {
   'HEAD /openapi.json': PUBLIC,
   'GET /.well-known/jwks.json': PUBLIC,
   'HEAD /.well-known/jwks.json': PUBLIC,
+  // The web console's static files (`console: on`); it signs in through the API like any client.
+  'GET /console': PUBLIC,
+  'HEAD /console': PUBLIC,
+  'GET /console/*': PUBLIC,
+  'HEAD /console/*': PUBLIC,
   'POST /v1/auth/nonce': PUBLIC,
   'POST /v1/auth/siwe': PUBLIC,
   'POST /v1/auth/refresh': PUBLIC,
@@ -182,6 +187,8 @@ const HIDDEN = [
   'GET /openapi.json',
   'GET /paradex/v1',
   'GET /v1/ws',
+  'GET /console',
+  'GET /console/*',
 ]
 // The backend's surface is its own: the proxied catch-all is not in Sigil's document.
 HIDDEN.push(...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} /paradex/v1/*`))
