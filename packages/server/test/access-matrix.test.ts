@@ -383,9 +383,13 @@ async function requestFor(
 ): Promise<{ method: string; url: string; payload?: unknown; headers?: Record<string, string> }> {
   const [method, pattern] = route.split(' ') as [string, string]
   const keyId = pattern.startsWith('/ocx/') ? `ocx_kid_${f.targetKeyId}` : f.targetKeyId
-  const url = pattern
-    .replace(':id', pattern.includes('api-keys') ? keyId : 'no-such-session')
-    .replace('/*', '/orders')
+  // The console's catch-all serves its files: the page itself (built by `npm run build`).
+  const url =
+    pattern === '/console/*'
+      ? '/console/'
+      : pattern
+          .replace(':id', pattern.includes('api-keys') ? keyId : 'no-such-session')
+          .replace('/*', '/orders')
   const payloads: Record<string, () => Promise<unknown> | unknown> = {
     'POST /v1/auth/nonce': () => ({}),
     'POST /v1/auth/siwe': () => ({ message: 'not a SIWE message', signature: `0x${'1'.repeat(130)}` }),

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { describeError, sigil } from './sigil.js'
 
 /** The wallet the page was given (MetaMask, Rabby, Frame… inject `window.ethereum`, EIP-1193). */
@@ -12,6 +12,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
   const wallet = injected()
+  // The Connect button is replaced by this one: focus follows, so a keyboard user stays in place.
+  const signInButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (address !== undefined) signInButton.current?.focus()
+  }, [address])
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true)
@@ -60,7 +65,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           <p>
             Connected: <code>{address}</code>. Your wallet will show the message to sign.
           </p>
-          <button type="button" onClick={signIn} disabled={busy}>
+          <button type="button" ref={signInButton} onClick={signIn} disabled={busy}>
             Sign in with Ethereum
           </button>
         </>
