@@ -183,14 +183,4 @@ describe.skipIf(!hasChromium && !inCi)('web console in Chromium', { timeout: 90_
     expect(violations).toEqual([])
     await context.close()
   })
-
-  it('console off: /console is 404', async () => {
-    const off = await startTestServer({ console: 'off' })
-    try {
-      const response = await off.app.inject({ method: 'GET', url: '/console/' })
-      expect(response.statusCode).toBe(404)
-    } finally {
-      await off.close()
-    }
-  })
 })
