@@ -36,6 +36,7 @@ const realClock: ManualClock = {
 interface BrowserElement {
   getAttribute(name: string): string | null
   textContent: string | null
+  labels?: ArrayLike<{ textContent: string | null }> | null
 }
 
 const freePort = () =>
@@ -86,7 +87,22 @@ describe.skipIf(!hasChromium && !inCi)('web console in Chromium', { timeout: 90_
     page.evaluate(() => {
       const active = (globalThis as unknown as { document: { activeElement: BrowserElement | null } })
         .document.activeElement
-      return active?.getAttribute('aria-label') ?? active?.textContent?.trim() ?? ''
+      // What a screen reader announces: aria-label, else the field's <label>, else the text.
+      const label = active?.labels?.[0]?.textContent
+      return (active?.getAttribute('aria-label') ?? label ?? active?.textContent ?? '').trim()
+    })
+
+  /** The focused element's outline (style and width): what makes keyboard focus visible. */
+  const focusedOutline = (page: Page) =>
+    page.evaluate(() => {
+      const browser = globalThis as unknown as {
+        document: { activeElement: object | null }
+        getComputedStyle(element: object): { outlineStyle: string; outlineWidth: string }
+      }
+      const active = browser.document.activeElement
+      if (!active) return 'none'
+      const style = browser.getComputedStyle(active)
+      return `${style.outlineStyle} ${style.outlineWidth}`
     })
 
   const me = (secret: string) => fetch(`${origin}/v1/auth/me`, { headers: { 'x-api-key': secret } })
@@ -176,6 +192,46 @@ describe.skipIf(!hasChromium && !inCi)('web console in Chromium', { timeout: 90_
     // The sessions list names this browser's session; its revoke button is labelled.
     await page.getByRole('button', { name: 'Revoke session (this browser)' }).waitFor()
     await screenshot(page, 'overview.png')
+
+    // Rotate: a new secret, shown once; the old one stops working at once (no grace period).
+    await page.getByLabel('Name').fill('rotating')
+    await page.getByLabel('Scope').selectOption('read')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    await secretField.waitFor()
+    const first = await secretField.inputValue()
+    await page.getByRole('button', { name: 'I have saved it' }).click()
+    await page.getByRole('button', { name: 'Rotate key rotating' }).click()
+    await page.getByRole('heading', { name: 'Key “rotating” rotated: copy its secret now' }).waitFor()
+    const second = await secretField.inputValue()
+    expect(second).not.toBe(first)
+    expect((await me(first)).status).toBe(401)
+    expect((await me(second)).status).toBe(200)
+    await page.getByRole('button', { name: 'I have saved it' }).click()
+
+    // Keyboard: from the top, Tab reaches every main action, each by its label, with a visible focus.
+    await page.evaluate(() =>
+      (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+    )
+    await page.getByRole('heading', { name: 'Sigil console' }).click()
+    const reached: string[] = []
+    let outline = ''
+    for (let i = 0; i < 60 && !reached.includes('Sign out everywhere'); i++) {
+      await page.keyboard.press('Tab')
+      reached.push(await focusedName(page))
+      if (reached.at(-1) === 'Create key') outline = await focusedOutline(page)
+    }
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        'Sign out',
+        'Name',
+        'Create key',
+        'Rotate key rotating',
+        'Revoke key rotating',
+        'Revoke session (this browser)',
+        'Sign out everywhere',
+      ]),
+    )
+    expect(outline).not.toMatch(/^none/)
 
     // Sign out everywhere: the cookie no longer opens the API, the page asks to sign in again.
     await page.getByRole('button', { name: 'Sign out everywhere' }).click()
