@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium && !inCi)('web console in Chromium', { timeout: 90_
   const wallet = newWallet()
 
   beforeAll(async () => {
+    if (!hasChromium)
+      throw new Error(`${CHROMIUM} is missing (CI=true: not skipped): apt-get install -y chromium`)
     if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
       throw new Error(`the console is not built (${CONSOLE_DIST}): run npm run build`)
     }
