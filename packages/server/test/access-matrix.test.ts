@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import type { AuthErrorCode } from '../src/core/errors.js'
 import type { Scope } from '../src/core/scopes.js'
+import { CONSOLE_DIST } from '../src/http/console.js'
 import { settingsOf } from '../src/http/dialects/define-dialect.js'
 import { paradexError } from '../src/http/dialects/paradex/errors.js'
 import { paradexDialect } from '../src/http/dialects/paradex/index.js'
@@ -426,11 +429,15 @@ const codeOf = (response: LightMyRequestResponse) =>
     : undefined
 
 /** Reached the handler: no credential or authorization refusal, no fault, and the route existed. */
-function expectAllowed(label: string, response: LightMyRequestResponse) {
+function expectNotRefused(label: string, response: LightMyRequestResponse) {
   expect([
     label,
     response.statusCode === 401 || response.statusCode === 403 || response.statusCode >= 500,
   ]).toEqual([label, false])
+}
+
+function expectAllowed(label: string, response: LightMyRequestResponse) {
+  expectNotRefused(label, response)
   expect([label, codeOf(response)]).not.toEqual([label, 'NOT_FOUND'])
 }
 
@@ -479,9 +486,12 @@ describe('access matrix: every route against every credential', () => {
     'behavior: %s — public: no credential needed, and a bad one is ignored',
     async (route) => {
       const f = await fixture(server)
-      expectAllowed(`${route} anonymous`, await send(server.app, await requestFor(route, f), {}))
+      // A checkout where `npm run build` has not made the console: its routes answer 404 by design.
+      const unbuiltConsole = route.includes(' /console') && !existsSync(join(CONSOLE_DIST, 'index.html'))
+      const allowed = unbuiltConsole ? expectNotRefused : expectAllowed
+      allowed(`${route} anonymous`, await send(server.app, await requestFor(route, f), {}))
       const bad = { 'x-api-key': `sgl_sk_${'A'.repeat(59)}`, authorization: 'Bearer not.a.jwt' }
-      expectAllowed(`${route} with bad credentials`, await send(server.app, await requestFor(route, f), bad))
+      allowed(`${route} with bad credentials`, await send(server.app, await requestFor(route, f), bad))
     },
   )
 
