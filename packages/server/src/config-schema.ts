@@ -221,6 +221,10 @@ export const BaseConfigSchema = Type.Object(
       default: 50,
       description: 'Most active API keys per account.',
     }),
+    console: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+      default: 'on',
+      description: 'The web console at /console (sign in with a wallet, sessions, API keys); off: 404.',
+    }),
     rateLimits: Type.Union([Type.Literal('on'), Type.Literal('off')], {
       default: 'on',
       description:

@@ -33,6 +33,9 @@ export function createAccountActions(deps: {
     find: (identity: Identity): Promise<Account> => deps.findAccount(identity.accountId),
     listSessions: (identity: Identity) => sessions.listActive(identity.accountId),
     listApiKeys: (identity: Identity) => apiKeys.list(identity.accountId),
+    /** The account's own security log, most recent first (the console's activity list). */
+    recentAuditEvents: (identity: Identity, limit: number) =>
+      audit.query({ accountId: identity.accountId, limit, newestFirst: true }),
 
     async logout(identity: Identity, ip: string) {
       const sessionId = sessionOf(identity)

@@ -306,13 +306,15 @@ export interface AuditStore {
    * commit out of order (not a cursor for tailing).
    */
   append(event: AuditEvent): Promise<void>
-  /** A plain read of committed events, oldest id first. */
+  /** A plain read of committed events, oldest id first (newest first with `newestFirst`). */
   query(filter: {
     accountId?: string
     since?: number
     /** Exclusive: events recorded before this. */
     until?: number
     limit: number
+    /** The `limit` most recent events, newest first (an account's recent activity). */
+    newestFirst?: boolean
   }): Promise<(AuditEvent & { id: number })[]>
   /**
    * Retention: deletes the events recorded before `before` (indexed on `at`, in batches so that

@@ -6,6 +6,7 @@ import type { Gateway } from '../core/gateway.js'
 import { JWKS_MAX_AGE_SECONDS } from '../core/tokens/create-key-ring.js'
 import { createMetrics, type Metrics } from '../metrics/create-metrics.js'
 import { capConnectionsPerClient, connectionTimeouts } from './connection-limits.js'
+import { registerConsole } from './console.js'
 import { type Dialect, dialectPolicy, enabledDialects, settingsOf } from './dialects/define-dialect.js'
 import { registerDialectErrors } from './dialects/dialect-errors.js'
 import { DIALECTS } from './dialects/registry.js'
@@ -158,6 +159,11 @@ export async function buildApp(
       },
       { prefix: settings.prefix },
     )
+  }
+  // The web console speaks the native API (always on: it is the required dialect).
+  const native = dialects.find((d) => d.id === 'native')
+  if (config.console === 'on' && native) {
+    registerConsole(app, { nativePrefix: settingsOf(config, native).prefix })
   }
   // Reverse-proxy mode: last, at the root, below every route Sigil and its dialects serve.
   await rootUpstreamProxy(app, { gateway, config, cookies })

@@ -19,8 +19,10 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
         .execute()
     },
 
-    async query({ accountId, since, until, limit }) {
-      let query = db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit)
+    async query({ accountId, since, until, limit, newestFirst = false }) {
+      let query = db.selectFrom('audit_events').selectAll().limit(limit)
+      // Newest first walks the (account_id, at) index backwards instead of sorting the account's rows.
+      query = newestFirst ? query.orderBy('at', 'desc').orderBy('id', 'desc') : query.orderBy('id')
       if (accountId !== undefined) query = query.where('account_id', '=', accountId)
       if (since !== undefined) query = query.where('at', '>=', since)
       if (until !== undefined) query = query.where('at', '<', until)

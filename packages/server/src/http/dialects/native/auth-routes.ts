@@ -8,6 +8,9 @@ import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { requestContext } from '../../plugins/request-context.js'
 import { clearSessionCookie, nativeSessionCookie, setSessionCookie } from '../../plugins/session-cookie.js'
 import {
+  AUDIT_DEFAULT_LIMIT,
+  AuditEventList,
+  AuditQuery,
   iso,
   MeResponse,
   NonceRequest,
@@ -121,6 +124,34 @@ export async function nativeAuthRoutes(
         ...(identity.sessionId ? { sessionId: identity.sessionId } : {}),
         ...(identity.apiKeyId ? { apiKeyId: identity.apiKeyId } : {}),
         scopes: identity.scopes,
+      }
+    },
+  )
+
+  // The account's own security log (sign-ins, sessions ended, keys created, rotated, revoked).
+  app.get<{ Querystring: AuditQuery }>(
+    '/audit',
+    {
+      config: { auth: { scopes: ['account'] } },
+      schema: {
+        tags: ['auth'],
+        security: bearer,
+        querystring: AuditQuery,
+        response: { 200: AuditEventList, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const limit = Number(request.query.limit ?? AUDIT_DEFAULT_LIMIT)
+      const events = await gateway.account.recentAuditEvents(request.identity!, limit)
+      reply.header('cache-control', 'no-store')
+      return {
+        events: events.map((event) => ({
+          id: event.id,
+          at: iso(event.at),
+          type: event.type,
+          ...(event.ip === undefined ? {} : { ip: event.ip }),
+          ...(event.detail === undefined ? {} : { detail: event.detail }),
+        })),
       }
     },
   )

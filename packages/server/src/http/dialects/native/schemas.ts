@@ -96,6 +96,31 @@ export const SessionList = Type.Object(
   { $id: 'SessionList' },
 )
 
+/** `GET /v1/auth/audit?limit=N`: a query string is text (no coercion), so the digits are checked here. */
+export const AuditQuery = Type.Object(
+  { limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$' })) },
+  { additionalProperties: false },
+)
+export type AuditQuery = Static<typeof AuditQuery>
+export const AUDIT_DEFAULT_LIMIT = 50
+
+export const AuditEventList = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        at: Type.String({ format: 'date-time' }),
+        type: Type.String(),
+        ip: Type.Optional(Type.String()),
+        detail: Type.Optional(
+          Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+        ),
+      }),
+    ),
+  },
+  { $id: 'AuditEventList' },
+)
+
 export const IdParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
