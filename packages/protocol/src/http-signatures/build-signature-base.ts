@@ -77,7 +77,9 @@ export function buildSignatureBase(
     '@method': request.method,
     '@authority': authority,
     '@scheme': request.scheme,
-    '@target-uri': `${request.scheme}://${authority}${target}`,
+    // The target URI as reconstructed from what was sent (RFC 9110 §7.1): only `@authority` is
+    // normalised by RFC 9421 (§2.2.3), so the authority appears here as the client sent it.
+    '@target-uri': `${request.scheme}://${request.authority}${target}`,
     '@request-target': target,
     '@path': path,
     '@query': query,
