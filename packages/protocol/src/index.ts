@@ -10,6 +10,29 @@ export { publicKeyToAddress } from './evm/public-key-to-address.js'
 export { recoverPersonalMessageSigner } from './evm/recover-personal-message-signer.js'
 export { SECP256K1_HALF_N, SECP256K1_N } from './evm/secp256k1-order.js'
 export type { SignatureReason } from './evm/signature-reason.js'
+export {
+  buildSignatureBase,
+  type ContentDigestAlgorithm,
+  type ContentDigestReason,
+  canonicalFieldValue,
+  createContentDigest,
+  HTTP_SIGNATURE_ALGORITHMS,
+  type HttpSignatureAlgorithm,
+  type HttpSignatureKey,
+  type HttpSignatureReason,
+  MAX_SIGNATURE_FIELD_LENGTH,
+  normaliseAuthority,
+  parseContentDigest,
+  parseSignatureInput,
+  parseSignatures,
+  SIGIL_REQUIRED_COMPONENTS,
+  type SignatureInputMember,
+  type SignedRequest,
+  type VerifiedHttpSignature,
+  type VerifyHttpSignatureOptions,
+  verifyContentDigest,
+  verifyHttpSignature,
+} from './http-signatures/index.js'
 export { type AccessTokenClaims, MAX_ISOLATED_ACCOUNTS } from './jwt/access-token-claims.js'
 export { createJwks, type JsonWebKeySet, type JwksEntry } from './jwt/create-jwks.js'
 export { generateSigningKey, type SigningKeyPair } from './jwt/generate-signing-key.js'

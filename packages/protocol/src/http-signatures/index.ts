@@ -1,0 +1,27 @@
+export { buildSignatureBase, canonicalFieldValue, normaliseAuthority } from './build-signature-base.js'
+export {
+  type ContentDigestAlgorithm,
+  type ContentDigestReason,
+  createContentDigest,
+  parseContentDigest,
+  verifyContentDigest,
+} from './content-digest.js'
+export {
+  MAX_SIGNATURE_FIELD_LENGTH,
+  parseSignatureInput,
+  parseSignatures,
+  type SignatureInputMember,
+} from './parse-signature-fields.js'
+export {
+  HTTP_SIGNATURE_ALGORITHMS,
+  type HttpSignatureAlgorithm,
+  type HttpSignatureKey,
+} from './signature-algorithms.js'
+export type { SignedRequest } from './signed-request.js'
+export {
+  type HttpSignatureReason,
+  SIGIL_REQUIRED_COMPONENTS,
+  type VerifiedHttpSignature,
+  type VerifyHttpSignatureOptions,
+  verifyHttpSignature,
+} from './verify-http-signature.js'
