@@ -3,7 +3,8 @@
 //   its peers (viem, siwe 3 + ethers 6, starknet.js) and bare native recovery, in this process;
 // - HTTP rows: sign-ins per second (nonce + SIWE verify + token issue), Paradex auths per second
 //   (SNIP-12 hash + Stark ECDSA verify + token issue) and authenticated requests per second
-//   (GET /v1/auth/me with a Bearer JWT), on ONE server process.
+//   (GET /v1/auth/me with a Bearer JWT; GET /v1/verify/read with a JWT and with an API key, against
+//   GET /healthz as the floor), on ONE server process per row.
 // The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
 // Writes the tables into bench/RESULTS.md ("Latest run" section), bench/ratios.svg (README's
 // chart) and bench/out/latest.json.
@@ -196,7 +197,8 @@ async function benchSignIn(server) {
   return { ...run, ok: signedIn, refused, perSecond: signedIn / duration }
 }
 
-async function benchMe(server) {
+/** A fresh wallet's access token (one sign-in, before the measured run). */
+async function accessTokenOf(server) {
   const key = generatePrivateKey()
   const wallet = privateKeyToAccount(key)
   const challenge = await (
@@ -212,13 +214,47 @@ async function benchMe(server) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
   })
-  const { accessToken } = await signIn.json()
-  const run = await measure(server, {
+  return (await signIn.json()).accessToken
+}
+
+/** One GET repeated (autocannon options), counted as 2xx per second. */
+async function benchGet(server, options) {
+  const run = await measure(server, options)
+  const ok = run.result['2xx']
+  return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
+}
+
+async function benchMe(server) {
+  const accessToken = await accessTokenOf(server)
+  return benchGet(server, {
     url: `${server.url}/v1/auth/me`,
     headers: { authorization: `Bearer ${accessToken}` },
   })
-  const ok = run.result['2xx']
-  return { ...run, ok, refused: run.result.non2xx, perSecond: ok / duration }
+}
+
+/** The floor every authenticated row is compared with: the same server's cheapest route. */
+const benchHealthz = (server) => benchGet(server, { url: `${server.url}/healthz` })
+
+/** Forward auth (what a reverse proxy asks on every trading request) with a JWT. */
+async function benchVerifyJwt(server) {
+  const accessToken = await accessTokenOf(server)
+  return benchGet(server, {
+    url: `${server.url}/v1/verify/read`,
+    headers: { authorization: `Bearer ${accessToken}` },
+  })
+}
+
+/** Forward auth with an API key (a bot's credential): the cached key lookup + the secret's hash. */
+async function benchVerifyApiKey(server) {
+  const accessToken = await accessTokenOf(server)
+  const created = await fetch(`${server.url}/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'bench', scope: 'read' }),
+  })
+  if (!created.ok) throw new Error(`api key: ${created.status}`)
+  const { secret } = await created.json()
+  return benchGet(server, { url: `${server.url}/v1/verify/read`, headers: { 'x-api-key': secret } })
 }
 
 /**
@@ -275,6 +311,9 @@ const allScenarios = [
   ['Paradex POST /v1/auth (SNIP-12 + Stark ECDSA + token)', {}, benchParadexAuth],
   ['GET /v1/auth/me, Bearer ES256 JWT', {}, benchMe],
   ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, benchMe],
+  ['GET /healthz (the floor)', {}, benchHealthz],
+  ['GET /v1/verify/read, Bearer ES256 JWT', {}, benchVerifyJwt],
+  ['GET /v1/verify/read, API key', {}, benchVerifyApiKey],
 ]
 // Over PostgreSQL + Redis: what a replica does per store round trip (sign-ins) and without any (JWTs).
 const scenarios = scaledOut

@@ -48,8 +48,22 @@ describe('API keys: checksummed secrets', () => {
       expectProblem(await useKey(server, mutated), 401, 'API_KEY_INVALID')
     }
     expect(counted.lookups).toBe(0)
-    // The same key unmangled is one lookup: the counter counts.
-    await useKey(server, secret)
+    // A key not seen yet is one lookup: the counter counts.
+    const { secret: fresh } = await createKey(server, owner, { name: 'fresh' })
+    expect((await useKey(server, fresh)).statusCode).toBe(200)
+    expect(counted.lookups).toBe(1)
+  })
+
+  it('behavior: a key already verified is served from the cache: no store read per request', async () => {
+    const { secret } = await createKey(server, owner)
+    counted.lookups = 0
+    for (let i = 0; i < 5; i++) expect((await useKey(server, secret)).statusCode).toBe(200)
+    expect(counted.lookups).toBe(1)
+    // A wrong secret for that id is refused from the cache too (the secret is compared each time).
+    const { id, secretPart } = splitApiKey(secret)
+    const wrong = secretPart.startsWith('a') ? `b${secretPart.slice(1)}` : `a${secretPart.slice(1)}`
+    const body = `sgl_sk_${id}${wrong}`
+    expectProblem(await useKey(server, `${body}${apiKeyChecksum(body)}`), 401, 'API_KEY_INVALID')
     expect(counted.lookups).toBe(1)
   })
 

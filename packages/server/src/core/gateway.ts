@@ -187,6 +187,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const apiKeys = createApiKeyService(stores.apiKeys, clock, {
     maxPerAccount: config.apiKeysPerAccountMax,
     recordUseEveryMs: 60_000,
+    // Revocations and rotations reach the cache through the bus (start() below); while the bus
+    // may be missing messages, every API-key request reads the store.
+    cache: { isLive: () => bus.live },
   })
   const invites = createInviteService(stores.invites, clock)
   const findAccount = async (accountId: string) => {
@@ -273,7 +276,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       invites,
       audit,
       findAccount,
-      // Sockets opened with the key close (or are re-checked) on every replica; HTTP reads the store.
+      // On every replica: the key leaves the cache of verified keys, and its sockets close (or are
+      // re-checked).
       onApiKeyChanged: (keyId, change) =>
         bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() }),
     }),
@@ -304,9 +308,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       bus.listen({
         apply(revocation) {
           if (revocation.kind === 'signing_keys') void keyRing.refresh().catch(() => {})
-          else if (revocation.kind === 'api_keys')
+          else if (revocation.kind === 'api_keys') {
+            // The cache first: the sockets re-checked next must read the changed key.
+            apiKeys.forget(revocation.keyIds)
             void liveConnections.apiKeysChanged(revocation.keyIds, revocation.change)
-          else {
+          } else {
             for (const id of revocation.sessionIds) revocations.add(id, revocation.at + accessTokenLifetimeMs)
             liveConnections.sessionsEnded(revocation.sessionIds)
             notify(() => deps.events?.revocationApplied?.(Math.max(0, clock.now() - revocation.at)))
@@ -314,6 +320,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         },
         // After a gap in which messages may have been lost: the store is the truth.
         resync: async () => {
+          // Before any await: the bus is live again from here, and a missed revoke must not hit.
+          apiKeys.forgetAll()
           await Promise.all([sessions.restoreRevocations(), keyRing.refresh()])
           // And the API keys of live connections are read again: a revoke or rotate may have been missed.
           await liveConnections.resync(isListedRevoked)
@@ -349,6 +357,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
 
     async close() {
       await bus.close()
+      // The noted "last used" of API keys reach the store before it closes.
+      await apiKeys.close().catch(() => {})
       await stores.close()
     },
   }

@@ -7,6 +7,8 @@ import type { Account, ApiKey, ApiKeyStore } from '../ports.js'
 import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
 import { hashSecret } from '../secret-token.js'
 import { type ApiKeyBrand, createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
+import { createLastUseRecorder } from './last-use-recorder.js'
+import { type CachedKeyLookup, createVerifiedKeyCache } from './verified-key-cache.js'
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked'
 
@@ -37,8 +39,14 @@ export interface NewApiKeyRequest {
 export interface ApiKeyServiceOptions {
   /** Keys in force (status `active`) an account may hold; rotation keeps the count. */
   maxPerAccount: number
-  /** Last-use writes happen at most this often per key, so the hot path rarely writes. */
+  /** Last-use writes happen at most this often per key, batched, off the request path. */
   recordUseEveryMs: number
+  /**
+   * The cache of key lookups (verified-key-cache.ts). Whoever revokes or rotates elsewhere must
+   * call `forget` (the revocation bus does, on every replica); while `isLive()` is false (the
+   * bus may be missing messages) every request reads the store. Default: 10,000 entries, 60 s.
+   */
+  cache?: { maxEntries?: number; maxAgeMs?: number; isLive?(): boolean }
 }
 
 const DAY_MS = 86_400_000
@@ -48,7 +56,27 @@ const NO_HASH = new Uint8Array(32)
 const hashesMatch = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b)
 
 export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: ApiKeyServiceOptions) {
-  const lastRecorded = new Map<string, number>()
+  const uses = createLastUseRecorder(store, options.recordUseEveryMs)
+  const cache = createVerifiedKeyCache({
+    maxEntries: options.cache?.maxEntries ?? 10_000,
+    maxAgeMs: options.cache?.maxAgeMs ?? 60_000,
+  })
+  const isLive = options.cache?.isLive ?? (() => true)
+
+  /** The stored record of `id` (or its absence): from the cache while the bus is live, else the store. */
+  const lookUp = async (id: string): Promise<Pick<CachedKeyLookup, 'key' | 'allowlist'>> => {
+    const live = isLive()
+    if (live) {
+      const hit = cache.find(id, clock.now())
+      if (hit) return hit
+    }
+    const generation = cache.generation
+    const key = await store.findById(id)
+    const lookup = { key, allowlist: createIpAllowlist(key?.allowedIps ?? []) }
+    // Not live: what was read may already be stale on arrival of the missed message; not kept.
+    if (live) cache.remember(id, lookup, clock.now(), generation)
+    return lookup
+  }
 
   const statusOf = (key: ApiKey, now: number): ApiKeyStatus =>
     key.revokedAt !== undefined
@@ -108,11 +136,22 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
 
     async list(accountId: string): Promise<ApiKeyView[]> {
       const now = clock.now()
-      return (await store.listOfAccount(accountId)).map((key) => view(key, now))
+      // Uses noted in this process and not written yet show at once (other replicas' show once written).
+      return (await store.listOfAccount(accountId)).map((key) => {
+        const noted = uses.pendingOf(key.id)
+        const latest =
+          noted && noted.at >= (key.lastUsedAt ?? -Infinity)
+            ? { lastUsedAt: noted.at, lastUsedIp: noted.ip }
+            : {}
+        return view({ ...key, ...latest }, now)
+      })
     },
 
     async revoke(accountId: string, id: string): Promise<void> {
-      if (!(await store.revoke(id, accountId, clock.now()))) throw new AuthError('API_KEY_NOT_FOUND')
+      const revoked = await store.revoke(id, accountId, clock.now())
+      // This replica at once (the bus tells the others, and this one again).
+      cache.forget([id])
+      if (!revoked) throw new AuthError('API_KEY_NOT_FOUND')
     },
 
     /** New secret for the same key id; the old one keeps working for `graceSeconds` (0: stops now). */
@@ -129,7 +168,9 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         secretTail: secret.secretTail,
         previousExpiresAt: now + graceSeconds * 1000,
       }
-      if (!(await store.replaceSecret(id, accountId, next, now))) throw new AuthError('API_KEY_NOT_FOUND')
+      const replaced = await store.replaceSecret(id, accountId, next, now)
+      cache.forget([id])
+      if (!replaced) throw new AuthError('API_KEY_NOT_FOUND')
       const key = await store.findById(id)
       return { key: view(key!, now), secret: secret.secret }
     },
@@ -145,7 +186,7 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       // Shape and checksum first: a typo, a guess or a scanner's false match costs no store read.
       const parts = parseApiKeySecret(presented)
       if (!parts) throw new AuthError('API_KEY_INVALID', 'not an API key (shape or checksum)')
-      const key = await store.findById(parts.id)
+      const { key, allowlist } = await lookUp(parts.id)
       const now = clock.now()
       // The same work whatever the id finds (one hash, two constant-time comparisons), so that an
       // unknown id, a wrong secret and a revoked key take one time (test/api-keys.timing.test.ts).
@@ -157,12 +198,8 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       if (!key || !(current || previous)) throw new AuthError('API_KEY_INVALID')
       if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')
       if (key.expiresAt !== undefined && key.expiresAt <= now) throw new AuthError('API_KEY_EXPIRED')
-      if (!createIpAllowlist(key.allowedIps).allows(ip))
-        throw new AuthError('IP_NOT_ALLOWED', `key ${key.id}`)
-      if (now - (lastRecorded.get(key.id) ?? 0) >= options.recordUseEveryMs) {
-        lastRecorded.set(key.id, now)
-        await store.recordUse(key.id, now, ip)
-      }
+      if (!allowlist.allows(ip)) throw new AuthError('IP_NOT_ALLOWED', `key ${key.id}`)
+      uses.note(key.id, now, ip)
       const validUntil = Math.min(key.expiresAt ?? Infinity, current ? Infinity : key.previousExpiresAt!)
       return {
         accountId: key.accountId,
@@ -172,6 +209,13 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         ...(validUntil === Infinity ? {} : { validUntil }),
       }
     },
+
+    /** Keys revoked or rotated elsewhere (a bus message): their next request reads the store. */
+    forget: (ids: readonly string[]) => cache.forget(ids),
+    /** After a gap in which bus messages may have been lost: every key is read again. */
+    forgetAll: () => cache.clear(),
+    /** Writes the noted last uses (graceful shutdown). */
+    close: () => uses.close(),
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * What one replica tells the others so that a revocation takes effect everywhere at once: the
  * sessions it ended (their access tokens must stop verifying before they expire), API keys revoked
- * or given a new secret (the WebSockets they opened are closed or re-checked; HTTP requests read the
- * key from the store anyway) and a signing-key rotation (verify and publish the new key now, not at
- * the next refresh).
+ * or given a new secret (they leave every replica's cache of verified keys, and the WebSockets they
+ * opened are closed or re-checked) and a signing-key rotation (verify and publish the new key now,
+ * not at the next refresh).
  */
 export type Revocation =
   | { kind: 'sessions'; sessionIds: readonly string[]; at: number }
