@@ -2,6 +2,7 @@ import { type ChildProcess, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stopProcess } from './support/child-process.js'
+import { eventually } from './support/eventually.js'
 import { SIGIL_BIN, startSigilProcess } from './support/sigil-process.js'
 import { useTempDir } from './support/temp-dir.js'
 import { newWallet, signedSiwe } from './support/wallet.js'
@@ -81,10 +82,14 @@ describe('sigil CLI', () => {
     expect(before).not.toContain(kid)
     // The server re-reads the ring every second here; poll its JWKS (bounded) until the key shows.
     let kids: string[] = []
-    for (let attempt = 0; attempt < 50 && !kids.includes(kid!); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      kids = await jwksKids()
-    }
+    await eventually(
+      5_000,
+      async () => {
+        kids = await jwksKids()
+        return kids.includes(kid!)
+      },
+      100,
+    )
     expect(kids).toEqual([...before, kid]) // published ahead; the signing key stays first until its time
   })
 

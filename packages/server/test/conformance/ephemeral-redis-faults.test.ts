@@ -14,6 +14,7 @@ import {
   RATE_LIMIT_FAILOVER_MESSAGE,
   RATE_LIMIT_RECOVERED_MESSAGE,
 } from '../../src/store/redis/rate-limit-store.js'
+import { eventually } from '../support/eventually.js'
 import { freePort, type PrivateRedis, startPrivateRedis, uniqueRedisPrefix } from '../support/redis.js'
 
 const alice = '0x1111111111111111111111111111111111111111' as Address
@@ -52,17 +53,6 @@ function expectUnavailable(outcome: { error: unknown; ms: number }, maxMs: numbe
   expect(error.code).toBe('SERVICE_UNAVAILABLE')
   expect(error.internal).toMatch(/^redis: /)
   expect(outcome.ms).toBeLessThan(maxMs)
-}
-
-/** Polls `attempt` until it resolves truthy, for at most `ms`. */
-async function eventually<T>(attempt: () => Promise<T>, ms = 10_000): Promise<T> {
-  const deadline = performance.now() + ms
-  for (;;) {
-    const result = await attempt().catch(() => undefined)
-    if (result) return result
-    if (performance.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 describe('Redis faults (a private redis-server, killed, frozen and restarted)', () => {
@@ -114,7 +104,7 @@ describe('Redis faults (a private redis-server, killed, frozen and restarted)', 
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
     }
     // The client hears of the closed socket a moment after its first commands fail.
-    await eventually(async () => logged('redis connection lost; reconnecting').length > 0)
+    await eventually(10_000, async () => logged('redis connection lost; reconnecting').length > 0, 100)
     expect(logged('redis connection lost; reconnecting')).toHaveLength(1)
   })
 
@@ -134,16 +124,29 @@ describe('Redis faults (a private redis-server, killed, frozen and restarted)', 
     await server.start()
     const c = challenge()
     // The client reconnects by itself (backoff capped at 2 s): no reopening.
-    await eventually(() => stores.challenges.insert(c).then(() => true))
+    // Refused while Redis reconnects: asked again until it is back.
+    await eventually(
+      10_000,
+      () =>
+        stores.challenges.insert(c).then(
+          () => true,
+          () => false,
+        ),
+      100,
+    )
     expect(await stores.challenges.consume(c.nonce, expectNow())).toMatchObject({ status: 'consumed' })
     expect(await stores.signatureUses.claim('back', Date.now() + 60_000, Date.now())).toBe(true)
     expect(logged('redis connection restored')).toHaveLength(1)
 
     // The limiter tries Redis again in the background, at most once a second, then switches back.
-    await eventually(async () => {
-      await stores.rateLimits.hit('probe', 60_000, Date.now(), 1)
-      return logged(RATE_LIMIT_RECOVERED_MESSAGE).length === 1
-    })
+    await eventually(
+      10_000,
+      async () => {
+        await stores.rateLimits.hit('probe', 60_000, Date.now(), 1)
+        return logged(RATE_LIMIT_RECOVERED_MESSAGE).length === 1
+      },
+      100,
+    )
     expect(stores.rateLimits.failedOver).toBe(false)
     expect(await stores.rateLimits.hit('back', 60_000, Date.now(), 1)).toMatchObject({ current: 1 })
     expect(await stores.client.hget(`${prefix}rate:back`, 'c')).toBe('1')
@@ -173,10 +176,14 @@ describe('Redis faults (a private redis-server, killed, frozen and restarted)', 
     } finally {
       server.resume()
     }
-    await eventually(async () => {
-      await stores.rateLimits.hit('thawed', 60_000, Date.now(), 1)
-      return !stores.rateLimits.failedOver
-    })
+    await eventually(
+      10_000,
+      async () => {
+        await stores.rateLimits.hit('thawed', 60_000, Date.now(), 1)
+        return !stores.rateLimits.failedOver
+      },
+      100,
+    )
     const c = challenge()
     await stores.challenges.insert(c)
     expect(await stores.challenges.consume(c.nonce, expectNow())).toMatchObject({ status: 'consumed' })
