@@ -5,20 +5,16 @@ import type { ConnectionCredential } from '../../../../core/credentials/create-c
 import { isAuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
 import { actingAccountIds, type Identity } from '../../../../core/identity.js'
-import type { HubSubscriber } from '../../../../core/publish-hub/create-publish-hub.js'
 import { parseNativeChannel } from '../../../../core/publish-hub/native-channels.js'
 import { errorCatalog } from '../../../error-catalog.js'
 import { closeForEnd, WS_CLOSE } from '../../../websocket/close-codes.js'
 import { isObject, parseRpcRequest, type RpcId } from '../../../websocket/json-rpc.js'
-import { type KeepAliveOptions, keepAlive } from '../../../websocket/keepalive.js'
-import { type Admission, boundedSender } from '../../../websocket/socket-limits.js'
+import { keepAlive } from '../../../websocket/keepalive.js'
+import type { Admission } from '../../../websocket/socket-limits.js'
+import { frameSender, pushSubscriber, type SocketSettings } from '../../../websocket/socket-parts.js'
 import { type NativeWsError, nativeWsErrors } from './errors.js'
 
-export interface NativeSocketSettings {
-  maxSubscriptions: number
-  keepAlive: KeepAliveOptions
-  maxBufferedBytes: number
-}
+export type NativeSocketSettings = SocketSettings
 
 export interface NativeSocketDeps {
   gateway: Pick<Gateway, 'authenticateConnection' | 'publishHub' | 'liveConnections'>
@@ -77,21 +73,13 @@ export function serveNativeSocket(
   let busy = false
   const waiting: [data: RawData, isBinary: boolean][] = []
 
-  const sendText = boundedSender(socket, settings.maxBufferedBytes)
-  const send = (frame: object) => {
-    if (socket.readyState === socket.OPEN) sendText(JSON.stringify(frame))
-  }
-  const subscriber: HubSubscriber = {
-    identity: () => identity,
-    deliver: (channel, data) => {
-      try {
-        send({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } })
-      } catch (error) {
-        // Data JSON cannot carry (a bigint, a cycle) is the publisher's bug: logged, the socket lives on.
-        log.error({ err: error, channel }, 'websocket push failed')
-      }
-    },
-  }
+  const { sendText, send } = frameSender(socket, settings.maxBufferedBytes)
+  const subscriber = pushSubscriber(
+    () => identity,
+    send,
+    (channel, data) => ({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } }),
+    log,
+  )
 
   function refuseAuth(reply: Reply, error: NativeWsError, code: string, detail?: string) {
     failedAuths += 1

@@ -4,8 +4,9 @@ import type { Config } from '../../../../config.js'
 import { AuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
 import { createOpenSocketCounter } from '../../../websocket/socket-limits.js'
+import { socketSettingsOf } from '../../../websocket/socket-parts.js'
 import type { NativeSettingsValue } from '../settings.js'
-import { type NativeSocketSettings, serveNativeSocket } from './connection.js'
+import { serveNativeSocket } from './connection.js'
 
 /**
  * `GET <native.prefix>/v1/ws`: Sigil's own WebSocket (JSON-RPC 2.0, docs/api.md). The upgrade is a
@@ -17,14 +18,7 @@ export function registerNativeWebSocket(
   app: FastifyInstance,
   { gateway, settings, config }: { gateway: Gateway; settings: NativeSettingsValue; config: Config },
 ) {
-  const socketSettings: NativeSocketSettings = {
-    maxSubscriptions: settings.wsMaxSubscriptions,
-    keepAlive: {
-      pingIntervalMs: settings.wsPingIntervalSeconds * 1000,
-      pongTimeoutMs: settings.wsPongTimeoutSeconds * 1000,
-    },
-    maxBufferedBytes: config.webSocketMaxBufferedBytes,
-  }
+  const socketSettings = socketSettingsOf(settings, config)
   const openSockets = createOpenSocketCounter()
   app.webSocketsOpen.set('native', openSockets.total)
   app.route({

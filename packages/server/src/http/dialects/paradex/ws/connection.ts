@@ -5,11 +5,11 @@ import { isAuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
 import { actingAccountIds, type Identity } from '../../../../core/identity.js'
 import { parseParadexChannel } from '../../../../core/paradex/paradex-channels.js'
-import type { HubSubscriber } from '../../../../core/publish-hub/create-publish-hub.js'
 import { errorCatalog } from '../../../error-catalog.js'
 import { closeForEnd, WS_CLOSE } from '../../../websocket/close-codes.js'
-import { type KeepAliveOptions, keepAlive } from '../../../websocket/keepalive.js'
-import { type Admission, boundedSender } from '../../../websocket/socket-limits.js'
+import { keepAlive } from '../../../websocket/keepalive.js'
+import type { Admission } from '../../../websocket/socket-limits.js'
+import { frameSender, pushSubscriber, type SocketSettings } from '../../../websocket/socket-parts.js'
 import type { ParadexWsError } from './errors.js'
 import {
   errorFrame,
@@ -21,13 +21,9 @@ import {
   resultFrame,
 } from './json-rpc.js'
 
-export interface ParadexSocketSettings {
+export interface ParadexSocketSettings extends SocketSettings {
   /** The opaque `node_id` of the auth result: one per process. */
   nodeId: string
-  maxSubscriptions: number
-  keepAlive: KeepAliveOptions
-  /** A client that stopped reading: past this much unsent output its socket is closed (4008). */
-  maxBufferedBytes: number
 }
 
 export interface ParadexSocketDeps {
@@ -72,21 +68,8 @@ export function serveParadexSocket(
   let failedAuths = 0
   let closed = false
 
-  const sendText = boundedSender(socket, settings.maxBufferedBytes)
-  const send = (frame: object) => {
-    if (socket.readyState === socket.OPEN) sendText(JSON.stringify(frame))
-  }
-  const subscriber: HubSubscriber = {
-    identity: () => identity,
-    deliver: (channel, data) => {
-      try {
-        send(pushFrame(channel, data))
-      } catch (error) {
-        // Data JSON cannot carry (a bigint, a cycle) is the publisher's bug: logged, the socket lives on.
-        log.error({ err: error, channel }, 'websocket push failed')
-      }
-    },
-  }
+  const { sendText, send } = frameSender(socket, settings.maxBufferedBytes)
+  const subscriber = pushSubscriber(() => identity, send, pushFrame, log)
 
   function refuseAuth(reply: Reply, error: ParadexWsError, data: string) {
     failedAuths += 1

@@ -5,6 +5,7 @@ import { AuthError } from '../../../../core/errors.js'
 import { geoRefusal } from '../../../../core/geo/create-geo-service.js'
 import { recordGeoDenial } from '../../../plugins/geo-blocking.js'
 import { createOpenSocketCounter } from '../../../websocket/socket-limits.js'
+import { socketSettingsOf } from '../../../websocket/socket-parts.js'
 import { paradexError } from '../errors.js'
 import type { ParadexContext } from '../settings.js'
 import { type ParadexSocketSettings, serveParadexSocket } from './connection.js'
@@ -24,12 +25,7 @@ export function registerParadexWebSocket(
 ) {
   const socketSettings: ParadexSocketSettings = {
     nodeId: randomBytes(8).toString('hex'),
-    maxSubscriptions: settings.wsMaxSubscriptions,
-    keepAlive: {
-      pingIntervalMs: settings.wsPingIntervalSeconds * 1000,
-      pongTimeoutMs: settings.wsPongTimeoutSeconds * 1000,
-    },
-    maxBufferedBytes: config.webSocketMaxBufferedBytes,
+    ...socketSettingsOf(settings, config),
   }
   // Open sockets per client IP: the sign-in budget bounds how fast one address opens them, this
   // how many it may hold (idle sockets cost memory and a keepalive timer each).
