@@ -1,198 +1,22 @@
-import { internalsOf } from './client-internals.js'
-import type { SigilClient } from './create-sigil-client.js'
-import { SigilError, type SigilErrorCode } from './errors.js'
+import { SigilError } from './errors.js'
+import { afterClose, CLIENT_RETRY, NORMAL, REFRESHABLE, TRANSIENT } from './socket-close-policy.js'
+import { type Credential, renewalLead, sourceOf } from './socket-credential.js'
+import type {
+  SigilSocket,
+  SigilSocketEvents,
+  SigilSocketOptions,
+  SigilSocketState,
+  SocketAuthResult,
+  SocketEnd,
+  Unsubscribe,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './socket-types.js'
 
-/**
- * What the helper needs of a WebSocket: the browser's, Node 22's global one, or the `ws` package's
- * (Node 20). The handlers' event types are left open (`never`) so each of those fits as it is.
- */
-export interface WebSocketLike {
-  readonly readyState: number
-  send(data: string): void
-  close(code?: number, reason?: string): void
-  onopen: ((event: never) => void) | null
-  onmessage: ((event: never) => void) | null
-  onclose: ((event: never) => void) | null
-  onerror: ((event: never) => void) | null
-}
-
-export type WebSocketConstructor = new (url: string) => WebSocketLike
-
-/** Where the socket connects and as whom. */
-export type SigilSocketSource =
-  | {
-      /**
-       * Authenticate as this client: its access token (renewed through its refresh before it
-       * expires), or its API key. Not signed in (or a cookie sign-in): public channels only.
-       */
-      client: SigilClient
-      baseUrl?: never
-      apiKey?: never
-    }
-  | {
-      /** Sigil's native API, as for `createSigilClient`. */
-      baseUrl: string | URL
-      /** Authenticate with this API key; without one, public channels only. */
-      apiKey?: string
-      client?: never
-    }
-
-export type SigilSocketOptions = SigilSocketSource & {
-  /** Default: the global `WebSocket` (browsers, Node 22+). On Node 20 pass the `ws` package's. */
-  WebSocket?: WebSocketConstructor
-  /**
-   * Reconnection after a close that is not the end of the credential: capped exponential
-   * backoff with jitter, from `minDelayMs` (default 500) doubling to `maxDelayMs` (default 30 000).
-   * `false`: never reconnect.
-   */
-  reconnect?: false | { minDelayMs?: number; maxDelayMs?: number }
-}
-
-/** The `auth` answer. */
-export interface SocketAuthResult {
-  accountId: string
-  scopes: string[]
-  credential: 'jwt' | 'api_key'
-  /** ISO time the credential stops working (a JWT's `exp`, an API key's expiry). */
-  expiresAt?: string
-}
-
-export type SigilSocketState = 'connecting' | 'authenticating' | 'ready' | 'reconnecting' | 'closed'
-
-export interface SigilSocketEvents {
-  /** A connection opened (the first, or a reconnection). */
-  open: () => void
-  /** An `auth` succeeded: on each connection, and on each renewal before the token expires. */
-  authenticated: (result: SocketAuthResult) => void
-  /** The server confirmed a subscription (again after every reconnection). */
-  subscribed: (channel: string) => void
-  /** A connection closed; `willReconnect` says whether another follows. */
-  closed: (code: number, reason: string, willReconnect: boolean) => void
-  reconnecting: (attempt: number, delayMs: number) => void
-  /**
-   * A failure: a subscription refused (`CHANNEL_UNKNOWN`, `CREDENTIAL_MISSING`, …), or the end of
-   * the socket's credential (`SESSION_REVOKED`, `API_KEY_REVOKED`, …; the socket then closes for good).
-   */
-  error: (error: SigilError) => void
-}
-
-/** How the socket ended for good (`close()`, or a credential that ended). */
-export interface SocketEnd {
-  code: number
-  reason: string
-  /** Why, when it was not `close()`. */
-  error?: SigilError
-}
-
-export interface Unsubscribe {
-  (): void
-  /**
-   * Settles with the server's first answer: resolves once subscribed, rejects with its refusal
-   * (`CHANNEL_UNKNOWN`, `CREDENTIAL_MISSING` for a private channel without a credential, …), with
-   * `SOCKET_CLOSED` if the socket ends first, or `UNSUBSCRIBED` if this was undone first.
-   */
-  readonly ready: Promise<void>
-}
-
-export interface SigilSocket {
-  readonly state: SigilSocketState
-  /**
-   * Receives the channel's pushes (`public:<topic>`, `private:<topic>`) until the returned function
-   * is called. Works in any state: sent once authenticated, and again after every reconnection.
-   */
-  subscribe(channel: string, onMessage: (data: unknown, channel: string) => void): Unsubscribe
-  on<E extends keyof SigilSocketEvents>(event: E, listener: SigilSocketEvents[E]): () => void
-  /** Ends the socket for good: no reconnection, no timer left. */
-  close(): void
-  /** Resolves when the socket has ended for good. */
-  readonly ended: Promise<SocketEnd>
-}
+export type * from './socket-types.js'
 
 const OPEN = 1
 const MAX_TIMER_MS = 2 ** 31 - 1
-/** RFC 6455 lets an application close with 4000-4999; the server reads this one as a goodbye. */
-const CLIENT_RETRY = 4000
-const NORMAL = 1000
-
-/** A refusal a fresh access token cures (the same as the HTTP client's). */
-const REFRESHABLE = new Set<SigilErrorCode>(['TOKEN_EXPIRED', 'TOKEN_INVALID'])
-/** Failures that say nothing about the credential: try again later on a new connection. */
-const TRANSIENT = new Set<SigilErrorCode>([
-  'NETWORK_ERROR',
-  'SOCKET_CLOSED',
-  'INTERNAL_ERROR',
-  'SERVICE_UNAVAILABLE',
-  'RATE_LIMITED',
-])
-/** The server ended the socket's credential: reconnecting would be refused the same way. */
-const CREDENTIAL_ENDED: Record<number, SigilErrorCode> = {
-  4001: 'SESSION_REVOKED',
-  4002: 'API_KEY_REVOKED',
-}
-const CREDENTIAL_EXPIRED = 4003
-/** Policy (five refused `auth`s) and a message too large: the same client would do it again. */
-const REFUSED_FOR_GOOD = new Set([1008, 1009])
-
-interface Credential {
-  params: { bearer: string } | { apiKey: string }
-  /** the access token, to name it as stale when it is renewed */
-  bearer?: string
-  /** by the client's clock */
-  expiresAt?: number
-}
-
-/** The identity a socket authenticates with, and its renewal. */
-interface CredentialSource {
-  url: string
-  now(): number
-  /** The credential to present now; a token already past its expiry is refreshed first. */
-  current(): Promise<Credential | undefined>
-  /** A fresh access token in place of `stale` (the client's single-flight refresh). */
-  renew(stale: string): Promise<Credential>
-}
-
-function toSocketUrl(baseUrl: string | URL): string {
-  const base = String(baseUrl).replace(/\/+$/, '')
-  return `${base.replace(/^http(s?):/i, 'ws$1:')}/v1/ws`
-}
-
-function sourceOf(options: SigilSocketSource): CredentialSource {
-  if (!options.client) {
-    const { apiKey } = options
-    return {
-      url: toSocketUrl(options.baseUrl),
-      now: Date.now,
-      current: async () => (apiKey === undefined ? undefined : { params: { apiKey } }),
-      renew: () => Promise.reject(new SigilError({ code: 'NOT_SIGNED_IN', detail: 'no token to renew' })),
-    }
-  }
-  const internals = internalsOf(options.client)
-  if (!internals) throw new TypeError('client: pass a client made by createSigilClient')
-  const ofTokens = (tokens: { accessToken: string; accessTokenExpiresAt: number }): Credential => ({
-    params: { bearer: tokens.accessToken },
-    bearer: tokens.accessToken,
-    expiresAt: tokens.accessTokenExpiresAt,
-  })
-  const { apiKey } = internals
-  return {
-    url: toSocketUrl(internals.baseUrl),
-    now: internals.now,
-    async current() {
-      if (apiKey !== undefined) return { params: { apiKey } }
-      const tokens = await internals.tokens()
-      if (!tokens) return undefined
-      if (tokens.accessTokenExpiresAt > internals.now()) return ofTokens(tokens)
-      return ofTokens(await internals.refresh(tokens.accessToken))
-    },
-    renew: async (stale) => ofTokens(await internals.refresh(stale)),
-  }
-}
-
-/**
- * Re-`auth` this long before the token expires: a fifth of what is left, at most a minute (a
- * 5-minute token is renewed after 4), so a slow refresh still lands before the server's deadline.
- */
-const renewalLead = (remainingMs: number) => Math.min(60_000, remainingMs / 5)
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -468,33 +292,19 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
       emit('closed', code, reason, false)
       return resolveEnded(finished)
     }
-    const serverSaid = connection.closing
-    const apiKeyExpired = code === CREDENTIAL_EXPIRED && connection.bearer === undefined
-    const ended = CREDENTIAL_ENDED[code] ?? (apiKeyExpired ? 'API_KEY_EXPIRED' : undefined)
-    if (ended !== undefined || REFUSED_FOR_GOOD.has(code) || !backoff) {
-      const error =
-        ended === undefined && !REFUSED_FOR_GOOD.has(code)
-          ? undefined
-          : new SigilError({
-              code: serverSaid?.code ?? ended ?? 'SOCKET_CLOSED',
-              detail: serverSaid?.message ?? `the server closed the socket (${code} ${reason})`,
-            })
-      if (error) emit('error', error)
-      finish(error ? { code, reason, error } : { code, reason })
+    const { closing, bearer } = connection
+    const decision = afterClose({ code, reason, closing, bearer }, backoff, attempt)
+    if (decision.next === 'end') {
+      if (decision.error) emit('error', decision.error)
+      finish(decision.error ? { code, reason, error: decision.error } : { code, reason })
       return emit('closed', code, reason, false)
     }
     emit('closed', code, reason, true)
-    if (code === CREDENTIAL_EXPIRED && connection.bearer !== undefined) {
-      // The token ran out before a renewal landed (a sleeping laptop): refresh, then straight back.
-      return connect(connection.bearer)
-    }
-    const ceiling = Math.min(backoff.max, backoff.min * 2 ** attempt)
-    // Equal jitter: at least half the ceiling, so a fleet that lost one server does not return at once.
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
+    if (decision.next === 'renew') return connect(decision.stale)
     attempt += 1
     state = 'reconnecting'
-    emit('reconnecting', attempt, delay)
-    reconnectTimer = setTimeout(() => connect(), delay)
+    emit('reconnecting', attempt, decision.delayMs)
+    reconnectTimer = setTimeout(() => connect(), decision.delayMs)
   }
 
   /** Stops for good: timers cleared, subscribers told, the connection closed (if any). */
