@@ -13,6 +13,8 @@ export interface ClientInternals {
   tokens(): Promise<StoredTokens | undefined>
   /** The client's single-flight refresh; `stale`: the access token being replaced. */
   refresh(stale: string): Promise<StoredTokens>
+  /** Calls `listener` after each token sign-in of this client, until the returned function is called. */
+  onSignIn(listener: () => void): () => void
 }
 
 const registry = new WeakMap<object, ClientInternals>()

@@ -157,6 +157,8 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     }
   }
 
+  const signInListeners = new Set<() => void>()
+
   let inflight: Promise<StoredTokens> | undefined
   function refreshOnce(stale?: string): Promise<StoredTokens> {
     inflight ??= refreshTokens(stale).finally(() => {
@@ -228,6 +230,7 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     }
     const tokens = keep(await post<TokenResponse>('/v1/auth/siwe', { message, signature }))
     await storage.set(tokens)
+    for (const listener of [...signInListeners]) listener()
     return { credential: 'token', account: tokens.account, tokens }
   }
 
@@ -258,6 +261,10 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     now,
     tokens: stored,
     refresh: (stale) => refreshOnce(stale),
+    onSignIn(listener) {
+      signInListeners.add(listener)
+      return () => void signInListeners.delete(listener)
+    },
   })
   return client
 }

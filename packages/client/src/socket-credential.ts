@@ -18,6 +18,8 @@ export interface CredentialSource {
   current(): Promise<Credential | undefined>
   /** A fresh access token in place of `stale` (the client's single-flight refresh). */
   renew(stale: string): Promise<Credential>
+  /** Calls `listener` when the client signs in (a socket opened before can then authenticate). */
+  onSignIn?(listener: () => void): () => void
 }
 
 function toSocketUrl(baseUrl: string | URL): string {
@@ -54,6 +56,7 @@ export function sourceOf(options: SigilSocketSource): CredentialSource {
       return ofTokens(await internals.refresh(tokens.accessToken))
     },
     renew: async (stale) => ofTokens(await internals.refresh(stale)),
+    ...(apiKey === undefined ? { onSignIn: internals.onSignIn } : {}),
   }
 }
 

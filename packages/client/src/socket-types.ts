@@ -22,7 +22,8 @@ export type SigilSocketSource =
   | {
       /**
        * Authenticate as this client: its access token (renewed through its refresh before it
-       * expires), or its API key. Not signed in (or a cookie sign-in): public channels only.
+       * expires), or its API key. Not signed in (or a cookie sign-in): public channels only, until
+       * the client signs in with a token: the open socket then authenticates.
        */
       client: SigilClient
       baseUrl?: never

@@ -244,6 +244,17 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
     for (const channel of channels.keys()) sendSubscribe(connection, channel)
   }
 
+  /** The client signed in: an anonymous connection authenticates (its public subscriptions stay). */
+  function signedIn() {
+    const connection = current
+    if (!connection?.ready || connection.bearer !== undefined || finished) return
+    source
+      .current()
+      .then((credential) => (credential ? authenticate(connection, credential, false) : undefined))
+      .catch((error: unknown) => failed(connection, error))
+  }
+  const stopWatchingSignIn = source.onSignIn?.(signedIn)
+
   /** A failure while (re)authenticating: try again on a new connection, or stop for good. */
   function failed(connection: Connection, cause: unknown) {
     if (connection !== current || finished) return
@@ -312,6 +323,7 @@ export function createSigilSocket(options: SigilSocketOptions): SigilSocket {
     if (finished) return
     finished = end
     state = 'closed'
+    stopWatchingSignIn?.()
     clearTimeout(reconnectTimer)
     clearTimeout(renewTimer)
     reconnectTimer = renewTimer = undefined

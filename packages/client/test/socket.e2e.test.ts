@@ -150,6 +150,27 @@ describe('createSigilSocket against a real server', () => {
     expect(await trades.next()).toBe(1)
   })
 
+  it('behavior: a socket opened before the client signs in authenticates when it does, keeping its subscriptions', async () => {
+    const server = await start()
+    const client = clientOf(server)
+    const socket = open({ client })
+    const trades = inbox()
+    await socket.subscribe('public:trades', trades.push).ready
+    await expect(socket.subscribe('private:orders', () => {}).ready).rejects.toMatchObject({
+      code: 'CREDENTIAL_MISSING',
+    })
+
+    const authenticated = next(socket, 'authenticated')
+    const { account } = await client.signInWithEthereum(newAccount())
+    expect((await authenticated)[0]).toMatchObject({ accountId: account.id, credential: 'jwt' })
+    const orders = inbox()
+    await socket.subscribe('private:orders', orders.push).ready
+    await publish(server, { channel: 'private:orders', data: 'mine', accountId: account.id })
+    await publish(server, { channel: 'public:trades', data: 'still' })
+    expect(await orders.next()).toBe('mine')
+    expect(await trades.next()).toBe('still')
+  })
+
   it('default: an API key (a bot’s client) authenticates and receives the account’s private pushes', async () => {
     const server = await start()
     const { client, accountId } = await signedIn(server)
