@@ -8,6 +8,7 @@ import type {
   AccountRef,
   ApiKey,
   ApiKeyWithSecret,
+  AuditEvent,
   CreateApiKeyInput,
   Me,
   NonceResponse,
@@ -103,6 +104,10 @@ export interface SigilClient {
   readonly sessions: {
     list(): Promise<Session[]>
     revoke(id: string): Promise<void>
+  }
+  readonly audit: {
+    /** The account's most recent security events, newest first (`limit`: the server's default 50). */
+    list(options?: { limit?: number }): Promise<AuditEvent[]>
   }
 }
 
@@ -253,6 +258,15 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     sessions: {
       list: async () => (await authed<{ sessions: Session[] }>('GET', '/v1/auth/sessions')).sessions,
       revoke: (id) => authed<void>('DELETE', `/v1/auth/sessions/${encode(id)}`),
+    },
+    audit: {
+      list: async ({ limit } = {}) =>
+        (
+          await authed<{ events: AuditEvent[] }>(
+            'GET',
+            `/v1/auth/audit${limit === undefined ? '' : `?limit=${limit}`}`,
+          )
+        ).events,
     },
   }
   registerInternals(client, {

@@ -41,6 +41,7 @@ export type {
   ApiKey,
   ApiKeyScope,
   ApiKeyWithSecret,
+  AuditEvent,
   CreateApiKeyInput,
   Me,
   NonceResponse,

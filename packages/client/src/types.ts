@@ -62,6 +62,16 @@ export interface Session {
   userAgent?: string
 }
 
+/** One of the account's security events (`GET /v1/auth/audit`); never a secret. */
+export interface AuditEvent {
+  id: number
+  at: string
+  /** `sign_in.succeeded`, `api_key.created`, `session.revoked`, … (docs/api.md) */
+  type: string
+  ip?: string
+  detail?: Record<string, string | number | boolean>
+}
+
 /** `POST /v1/api-keys`. */
 export interface CreateApiKeyInput {
   name: string

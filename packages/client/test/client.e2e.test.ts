@@ -203,6 +203,22 @@ describe('createSigilClient against a real server', () => {
     expect(await laptop.sessions.list()).toHaveLength(1)
   })
 
+  it('default: audit lists the account’s own events, newest first, within the limit', async () => {
+    const sigil = client()
+    await sigil.signInWithEthereum(newAccount())
+    const other = client()
+    await other.signInWithEthereum(newAccount())
+    const created = await sigil.apiKeys.create({ name: 'bot', scope: 'read' })
+    await sigil.apiKeys.revoke(created.id)
+
+    const events = await sigil.audit.list()
+    expect(events.map((e) => e.type)).toEqual(['api_key.revoked', 'api_key.created', 'sign_in.succeeded'])
+    expect(await sigil.audit.list({ limit: 1 })).toEqual(events.slice(0, 1))
+    // A key reads nothing of the account's security log.
+    expect((await failure(client({ apiKey: created.secret }).audit.list())).code).toBe('API_KEY_REVOKED')
+    expect((await failure(sigil.audit.list({ limit: 0 }))).status).toBe(400)
+  })
+
   it('behavior: logout ends the session at the server and forgets the tokens', async () => {
     const sigil = client()
     const { tokens } = await sigil.signInWithEthereum(newAccount())

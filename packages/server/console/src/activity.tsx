@@ -1,6 +1,7 @@
+import type { AuditEvent } from '@sigil/client'
 import { useEffect, useState } from 'preact/hooks'
 import { facts, when } from './format.js'
-import { type AuditEvent, describeError, recentAuditEvents } from './sigil.js'
+import { describeError, sigil } from './sigil.js'
 
 /** The account's recent security events (GET /v1/auth/audit), newest first. */
 export function Activity({ version }: { version: number }) {
@@ -8,7 +9,7 @@ export function Activity({ version }: { version: number }) {
   const [error, setError] = useState<string>()
 
   useEffect(() => {
-    recentAuditEvents().then(setEvents, (e) => setError(describeError(e)))
+    sigil.audit.list().then(setEvents, (e) => setError(describeError(e)))
   }, [version])
 
   return (
