@@ -9,11 +9,11 @@ import { buildApp } from './http/app.js'
 import { type Dialect, enabledDialects, settingsOf } from './http/dialects/define-dialect.js'
 import { DIALECTS } from './http/dialects/registry.js'
 import { createMetrics, type Metrics } from './metrics/create-metrics.js'
+import { redactUrlCredentials } from './redact-url.js'
 import { openIpCountryDatabase } from './store/geo/open-ip-country-database.js'
 import { openStores } from './store/open-stores.js'
 import { openRedisStores } from './store/redis/open-redis-stores.js'
 import { createRedisPublishTransport } from './store/redis/publish-transport.js'
-import { redactRedisUrl } from './store/redis/redis-errors.js'
 import { createRedisPubSub, type PubSubLog } from './store/redis/redis-pubsub.js'
 import { createRedisRevocationBus } from './store/redis/revocation-bus.js'
 
@@ -144,7 +144,7 @@ export async function createSigil(config: Config, options: SigilOptions = {}): P
     try {
       await pubsub.connect()
     } catch (error) {
-      const where = redactRedisUrl(config.redisUrl!)
+      const where = redactUrlCredentials(config.redisUrl!)
       // An operator command still does its work: servers see a rotation at their next refresh.
       if (role === 'operator') operatorLog.warn({}, `cannot reach ${where}: running servers are not told`)
       else {

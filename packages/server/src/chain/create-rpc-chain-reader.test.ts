@@ -1,6 +1,6 @@
 import { HttpRequestError, InternalRpcError, RpcRequestError, TimeoutError } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { isExecutionFailure, redactRpcUrl } from './create-rpc-chain-reader.js'
+import { isExecutionFailure } from './create-rpc-chain-reader.js'
 
 const rpcError = (code: number, message: string) =>
   new RpcRequestError({ body: {}, error: { code, message }, url: 'http://127.0.0.1:8545' })
@@ -19,14 +19,5 @@ describe('isExecutionFailure: a verdict (401) apart from an outage (503)', () =>
     expect(isExecutionFailure(rpcError(-32000, 'header not found'))).toBe(false)
     expect(isExecutionFailure(new InternalRpcError(new Error('boom')))).toBe(false)
     expect(isExecutionFailure(new Error('execution reverted'))).toBe(false)
-  })
-})
-
-describe('redactRpcUrl', () => {
-  it('behavior: keeps scheme and host only (keys live in userinfo, path or query)', () => {
-    expect(redactRpcUrl('https://user:pw@mainnet.example/v3/0123abcd?key=x')).toBe(
-      'https://mainnet.example/…',
-    )
-    expect(redactRpcUrl('not a url')).toBe('(invalid URL)')
   })
 })

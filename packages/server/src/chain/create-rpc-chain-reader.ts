@@ -27,16 +27,6 @@ const erc1271Abi = [
 /** bytes4(keccak256("isValidSignature(bytes32,bytes)")): EIP-1271's "valid" answer. */
 const ERC1271_MAGIC = '1626ba7e'
 
-/** An RPC URL as it may be logged: no userinfo, no path or query (providers put API keys there). */
-export function redactRpcUrl(url: string): string {
-  try {
-    const { protocol, host } = new URL(url)
-    return `${protocol}//${host}/…`
-  } catch {
-    return '(invalid URL)'
-  }
-}
-
 /**
  * Whether an error from viem is the node's verdict that the call executed and failed (a revert,
  * an invalid opcode, out of gas) rather than a failure to get an answer. JSON-RPC code 3 is

@@ -1,8 +1,8 @@
-import { redactRpcUrl } from '../chain/create-rpc-chain-reader.js'
 import type { Config } from '../config.js'
 import type { OperatorActions } from '../core/create-operator-actions.js'
 import { isAuthError } from '../core/errors.js'
 import { createSigil } from '../create-sigil.js'
+import { redactUrlCredentials, redactUrlToOrigin } from '../redact-url.js'
 import { migrateDatabase } from '../store/open-stores.js'
 
 export type CliValues = Record<string, string | boolean | undefined>
@@ -166,16 +166,11 @@ export function printConfig(config: Config): number {
     ...(config.chainRpcUrls
       ? {
           chainRpcUrls: Object.fromEntries(
-            Object.entries(config.chainRpcUrls).map(([chainId, url]) => [chainId, redactRpcUrl(url)]),
+            Object.entries(config.chainRpcUrls).map(([chainId, url]) => [chainId, redactUrlToOrigin(url)]),
           ),
         }
       : {}),
   }
   console.log(JSON.stringify(shown, null, 2))
   return 0
-}
-
-/** `scheme://user:password@host/db` → `scheme://***@host/db`, for printing. */
-export function redactUrlCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@')
 }

@@ -1,9 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import type { ChallengeStore, RateLimitStore, SignatureUseStore } from '../../core/ports.js'
+import { redactUrlCredentials } from '../../redact-url.js'
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createRedisChallengeStore } from './challenge-store.js'
 import { createFailoverRateLimitStore, createRedisRateLimitStore, type RedisLog } from './rate-limit-store.js'
-import { failClosed, redactRedisUrl, shortRedisCause } from './redis-errors.js'
+import { failClosed, shortRedisCause } from './redis-errors.js'
 import { createRedisSignatureUseStore } from './signature-use-store.js'
 
 export type { RedisLog } from './rate-limit-store.js'
@@ -61,7 +62,7 @@ export async function openRedisStores(
   options: OpenRedisStoresOptions,
 ): Promise<RedisStores> {
   const { keyPrefix, log } = options
-  const where = redactRedisUrl(redisUrl)
+  const where = redactUrlCredentials(redisUrl)
   const client = new Redis(redisUrl, REDIS_CLIENT_OPTIONS)
 
   // Connection state for the log: one warning when the connection is lost, one info when it is back.

@@ -72,16 +72,3 @@ export async function failClosed<T>(call: () => Promise<T>): Promise<T> {
     throw isRedisUnavailable(error) ? redisUnavailable(error) : error
   }
 }
-
-/** The URL with any user name and password replaced by `***`, for logs and error messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.username) parsed.username = '***'
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    // Not a URL we can parse: keep only the scheme, never risk echoing a credential.
-    return `${url.split(':', 1)[0]}://…`
-  }
-}

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { redactRedisUrl } from './redis-errors.js'
+import { redactUrlCredentials } from '../../redact-url.js'
 
 export interface PubSubLog {
   warn(object: object, message: string): void
@@ -29,7 +29,7 @@ export function createRedisPubSub(url: string, options: { keyPrefix: string; log
   const OUTBOX_MAX = 10_000
   let subscribed = false
   let wasSubscribed = false
-  const where = { redis: redactRedisUrl(url) }
+  const where = { redis: redactUrlCredentials(url) }
 
   // Errors are reported through the state changes below; an unhandled 'error' event would crash.
   publisher.on('error', () => {})
