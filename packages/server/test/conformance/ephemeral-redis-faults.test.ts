@@ -197,7 +197,7 @@ describe('Redis faults (a private redis-server, killed, frozen and restarted)', 
     expect(outcome.error).toBeInstanceOf(Error)
     const message = (outcome.error as Error).message
     expect(message).toMatch(
-      new RegExp(`^redis: cannot connect to redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0`),
+      new RegExp(`^redis: cannot connect to redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/0`),
     )
     expect(message).toContain('ECONNREFUSED')
     expect(message).not.toContain('s3cret')
