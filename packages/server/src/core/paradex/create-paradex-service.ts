@@ -19,6 +19,7 @@ import type { InviteService } from '../invites/create-invite-service.js'
 import type {
   Address,
   IsolatedAccountStore,
+  ParadexSubkeyStore,
   SignatureUseStore,
   StarknetAccount,
   StarknetAccountStore,
@@ -43,6 +44,7 @@ import type {
   ParadexEvmRequest,
   ParadexServiceOptions,
 } from './paradex-requests.js'
+import { subkeySessionId } from './paradex-subkeys.js'
 import { checkParadexTimeWindow } from './paradex-time-window.js'
 import {
   parseEthAddress,
@@ -50,8 +52,13 @@ import {
   parseStarknetAccount,
   parseStarknetSignature,
 } from './parse-starknet-input.js'
+import { resolveSigningKey } from './resolve-signing-key.js'
 
-/** A Paradex JWT trades; it never manages credentials (headers are replayable until expiration). */
+/**
+ * A Paradex JWT trades; it never manages Sigil credentials (headers are replayable until
+ * expiration). The main key's also holds `keys`: Paradex lets its JWT manage the account's
+ * subkeys (`identityOf`); a subkey's never does.
+ */
 const paradexScopes = (status: AccountStatus): readonly Scope[] =>
   status === 'active' ? ['read', 'trade'] : ['read']
 
@@ -63,6 +70,7 @@ export function createParadexService(deps: {
   starknetAccounts: StarknetAccountStore
   signatureUses: SignatureUseStore
   isolatedAccounts: IsolatedAccountStore
+  subkeys: ParadexSubkeyStore
   accessTokens: AccessTokens
   invites: InviteService
   evmCrypto: EvmCrypto
@@ -101,9 +109,10 @@ export function createParadexService(deps: {
     return record
   }
 
+  /** The main key's identity (v1 Stark or v2 EVM signer): it may also manage subkeys. */
   const identityOf = async (record: StarknetAccount): Promise<Identity> => ({
     accountId: record.accountId,
-    scopes: paradexScopes(await deps.findStatus(record.accountId)),
+    scopes: [...paradexScopes(await deps.findStatus(record.accountId)), 'keys'],
     via: 'jwt',
   })
 
@@ -144,7 +153,7 @@ export function createParadexService(deps: {
     return outcome.record
   }
 
-  /** Paradex §4: the signed window, the onboarded key, the Request typed data rebuilt here. */
+  /** Paradex §4: the signed window, the main key or a subkey, the Request typed data rebuilt here. */
   const authenticate = async (request: ParadexAuthRequest): Promise<VerifiedParadexAuth> => {
     const account = parseStarknetAccount(request.account)
     const signature = parseStarknetSignature(request.signature)
@@ -155,11 +164,7 @@ export function createParadexService(deps: {
       clock.now(),
       options.timestampSkewSeconds,
     )
-    // Looked up before any hashing: an unknown account costs one indexed read, no curve math.
-    const record = await findOnboarded(account.hex, 'starknet')
-    if (named && named.hex !== record.publicKey) {
-      throw new AuthError('PUBLIC_KEY_INVALID', 'not the onboarded key', { detail: 'not_onboarded_key' })
-    }
+    const key = await resolveSigningKey({ starknetAccounts, subkeys: deps.subkeys }, account.hex, named)
     const hash = paradexRequestHash({
       chainId: options.chainId,
       account: account.felt,
@@ -168,12 +173,29 @@ export function createParadexService(deps: {
       expiration: window.expiration,
     })
     if (!hash.ok) throw new AuthError('TIMESTAMP_INVALID', hash.reason)
-    verify(hash.value, signature, BigInt(record.publicKey))
+    verify(hash.value, signature, key.publicKey)
+    const messageId = `${account.hex}:${feltToHex(hash.value)}`
+    if (!key.subkey) {
+      return {
+        identity: await identityOf(key.record),
+        // The message hash, not the signature: high-s is allowed, so (r, s) and (r, n − s) both verify.
+        replayKey: `paradex:v1:${messageId}`,
+        expiresAt: window.expiration * 1000,
+      }
+    }
+    const { subkey } = key
     return {
-      identity: await identityOf(record),
-      // The message hash, not the signature: high-s is allowed, so (r, s) and (r, n − s) both verify.
-      replayKey: `paradex:v1:${account.hex}:${feltToHex(hash.value)}`,
+      // Reads and trades as the main key's token does, never `keys`: a subkey manages nothing.
+      identity: {
+        accountId: key.record.accountId,
+        scopes: paradexScopes(await deps.findStatus(key.record.accountId)),
+        via: 'jwt',
+        subkey: subkey.publicKey,
+      },
+      // The signer is part of it: the main key and a subkey may sign the same message.
+      replayKey: `paradex:v1:subkey:${subkey.publicKey}:${messageId}`,
       expiresAt: window.expiration * 1000,
+      sessionId: subkeySessionId(subkey),
     }
   }
 

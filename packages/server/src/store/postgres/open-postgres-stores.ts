@@ -10,6 +10,7 @@ import { postgresTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationNames, migrationProvider } from '../sql/migrations.js'
+import { createParadexSubkeyStore } from '../sql/paradex-subkey-store.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
 import { createSignatureUseStore } from '../sql/signature-use-store.js'
@@ -157,6 +158,7 @@ export async function openPostgresStores(
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
     isolatedAccounts: createIsolatedAccountStore(db, traits),
+    paradexSubkeys: createParadexSubkeyStore(db, traits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db, traits),

@@ -45,12 +45,23 @@ describe('migrations', () => {
 
   it("invariant: 0009 adds the sweeps' expiry indexes and two nullable columns, nothing else", async () => {
     const all = await sqliteStatements()
-    expect(all.slice(29)).toEqual([
+    expect(all.slice(29, 34)).toEqual([
       'create index "sessions_expires_at" on "sessions" ("expires_at")',
       'create index "refresh_tokens_expires_at" on "refresh_tokens" ("expires_at")',
       'alter table "refresh_tokens" add column "successor_sealed" blob',
       'create index "refresh_tokens_sealed_used_at" on "refresh_tokens" ("used_at") where "successor_sealed" is not null',
       'alter table "signing_keys" add column "activates_at" bigint',
+    ])
+  })
+
+  it('invariant: 0011 only adds the paradex_subkeys table and its two indexes', async () => {
+    const before = await sqliteStatements('0009_sweep_indexes_refresh_reuse_key_schedule')
+    const all = await sqliteStatements()
+    const added = all.slice(before.length).filter((s) => s.includes('paradex_subkeys'))
+    expect(added).toEqual([
+      'create table "paradex_subkeys" ("id" text primary key, "account_id" text not null references "accounts" ("id"), "public_key" text not null, "name" text not null, "created_at" bigint not null, "updated_at" bigint not null, "revoked_at" bigint)',
+      'create unique index "paradex_subkeys_active_key" on "paradex_subkeys" ("account_id", "public_key") where "revoked_at" is null',
+      'create index "paradex_subkeys_revoked_at" on "paradex_subkeys" ("revoked_at") where "revoked_at" is not null',
     ])
   })
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Prefix, Seconds } from '../../../config-schema-kit.js'
 import type { ParadexService } from '../../../core/paradex/create-paradex-service.js'
+import type { ParadexSubkeyService } from '../../../core/paradex/paradex-subkeys.js'
 import type { DialectContext } from '../define-dialect.js'
 
 /**
@@ -116,6 +117,12 @@ export const ParadexSettings = Type.Object({
     description:
       "Domain a Paradex v2 SIWE message must name (its URI must be https://<domain>); paradex-py signs its environment's app host.",
   }),
+  subkeysPerAccountMax: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 20,
+    description: 'Active (unrevoked) Paradex subkeys one account may hold at once.',
+  }),
   strictReplay: Type.Boolean({
     default: false,
     description:
@@ -124,4 +131,7 @@ export const ParadexSettings = Type.Object({
 })
 
 export type ParadexSettingsValue = Static<typeof ParadexSettings>
-export type ParadexContext = DialectContext<ParadexSettingsValue, ParadexService>
+export type ParadexContext = DialectContext<
+  ParadexSettingsValue,
+  ParadexService & { subkeys: ParadexSubkeyService }
+>
