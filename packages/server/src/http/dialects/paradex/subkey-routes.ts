@@ -13,12 +13,12 @@ const manage = { auth: { scopes: ['keys'] } } as const
 
 const PublicKeyParams = Type.Object({ publicKey: Type.String({ maxLength: 100 }) })
 type PublicKeyParams = Static<typeof PublicKeyParams>
+/** A query flag as clients spell it (httpx sends Python's True as `true`). */
+const Flag = Type.Optional(Type.String({ pattern: '^(true|false|True|False|1|0)$' }))
+const isSet = (flag: string | undefined) => flag === 'true' || flag === 'True' || flag === '1'
 const ListQuery = Type.Object(
-  {
-    // The OpenAPI names it `with_revoked`; paradex-py's docstring `include_revoked`.
-    with_revoked: Type.Optional(Type.Boolean()),
-    include_revoked: Type.Optional(Type.Boolean()),
-  },
+  // The OpenAPI names it `with_revoked`; paradex-py's docstring `include_revoked`.
+  { with_revoked: Flag, include_revoked: Flag },
   { additionalProperties: true },
 )
 /**
@@ -72,7 +72,7 @@ export async function paradexSubkeyRoutes(app: FastifyInstance, { services }: Pa
     base,
     { config: manage, schema: { tags, security, querystring: ListQuery } },
     async (request) => {
-      const withRevoked = request.query.with_revoked === true || request.query.include_revoked === true
+      const withRevoked = isSet(request.query.with_revoked) || isSet(request.query.include_revoked)
       return { results: (await subkeys.list(caller(request), withRevoked)).map(subkeyJson) }
     },
   )
