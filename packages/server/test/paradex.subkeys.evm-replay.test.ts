@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { openStores } from '../src/store/open-stores.js'
 import { decodeJwt, onboard, PARADEX, paradexAuth } from './support/paradex-client.js'
 import {
   EVM_A2_ACCOUNT,
@@ -15,7 +16,7 @@ const MAIN_KEY = '0x3c1e9550e66958296d11b60f8e8e7a7ad990d07fa65d5f7652c4a6c87d4e
 const SUB_KEY = '0x7a1d5e8c3b2f4a6d9e0c1b3a5f7e9d2c4b6a8f0e1d3c5b7a9f2e4d6c8b0a1e3'
 const SUBKEYS = `${PARADEX}/v1/account/keys/subkeys`
 
-describe('Paradex subkeys: EVM (v2) accounts, and strictReplay', () => {
+describe('Paradex subkeys: EVM (v2) accounts, strictReplay, a revocation racing an auth', () => {
   let server: TestServer
   afterEach(() => server.close())
   const now = () => Math.floor(server.clock.now() / 1000)
@@ -113,5 +114,38 @@ describe('Paradex subkeys: EVM (v2) accounts, and strictReplay', () => {
     server.clock.set(server.clock.now() + 181_000)
     const expired = await paradexAuth(server.app, main.account, signed, {}, `/v1/auth/${sub.publicKey}`)
     expect(expired.statusCode).toBe(401)
+  })
+
+  it('attack: a subkey revoked between its lookup and its token: no token comes out', async () => {
+    const stores = await openStores('sqlite::memory:')
+    const main = paradexSigner(MAIN_KEY)
+    const sub = paradexSubkeySigner(SUB_KEY, main.account)
+    const { findActive } = stores.paradexSubkeys
+    // The revocation lands right after the auth read the subkey as active (in the store only,
+    // as a revocation on a replica whose bus message is still on its way).
+    stores.paradexSubkeys.findActive = async (accountId, publicKey) => {
+      const found = await findActive(accountId, publicKey)
+      if (found) await stores.paradexSubkeys.revoke(accountId, publicKey, Date.now())
+      return found
+    }
+    server = await startTestServer({}, { stores })
+    await onboard(server.app, main)
+    const owner = (await paradexAuth(server.app, main.account, main.auth(now(), now() + 180))).json()
+      .jwt_token
+    await server.app.inject({
+      method: 'POST',
+      url: SUBKEYS,
+      headers: { authorization: `Bearer ${owner}` },
+      payload: { name: 'bot', public_key: sub.publicKey },
+    })
+    const response = await paradexAuth(
+      server.app,
+      main.account,
+      sub.auth(now(), now() + 180),
+      {},
+      `/v1/auth/${sub.publicKey}`,
+    )
+    expect([response.statusCode, response.json().error]).toEqual([400, 'PUBLIC_KEY_INVALID'])
+    expect(response.json().jwt_token).toBeUndefined()
   })
 })

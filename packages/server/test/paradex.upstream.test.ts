@@ -89,7 +89,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(headers).toMatchObject({
       'x-sigil-account': A2.account,
       'x-sigil-credential': 'jwt',
-      'x-sigil-scope': 'read trade',
+      'x-sigil-scope': 'read trade keys',
       'x-sigil-acting-accounts': A2.account,
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',

@@ -196,6 +196,7 @@ export function createParadexService(deps: {
       replayKey: `paradex:v1:subkey:${subkey.publicKey}:${messageId}`,
       expiresAt: window.expiration * 1000,
       sessionId: subkeySessionId(subkey),
+      stillValid: async () => (await deps.subkeys.findById(subkey.id))?.revokedAt === undefined,
     }
   }
 

@@ -15,6 +15,11 @@ export interface VerifiedParadexAuth {
   expiresAt: number
   /** The `sid` its tokens must share (a subkey's, so that revoking it ends them); default a fresh one. */
   sessionId?: string
+  /**
+   * Asked again once the token is signed (a subkey: still active?). A revocation that committed
+   * meanwhile refuses it; one that commits later lists the sid past this token's expiry.
+   */
+  stillValid?(): Promise<boolean>
 }
 
 /** PARADEX-AUTHORIZE-ISOLATED-MARKETS: `true` or `false` (or absent); anything else is refused. */
@@ -45,7 +50,7 @@ export function createParadexTokenIssuer(deps: {
   ) {
     try {
       const isolated = parseIsolatedMarketsFlag(authorizeIsolatedMarkets)
-      const { identity, replayKey, expiresAt, sessionId: shared } = await authenticated()
+      const { identity, replayKey, expiresAt, sessionId: shared, stillValid } = await authenticated()
       // After verification: the key is computable from public header values, so claiming it
       // earlier would let anyone burn another trader's signed message.
       if (deps.strictReplay && !(await deps.signatureUses.claim(replayKey, expiresAt, deps.clock.now()))) {
@@ -66,6 +71,9 @@ export function createParadexTokenIssuer(deps: {
         isolatedAccountIds,
         ...(identity.subkey === undefined ? {} : { subkey: identity.subkey }),
       })
+      if (stillValid && !(await stillValid())) {
+        throw new AuthError('PUBLIC_KEY_INVALID', 'revoked while signing in', { detail: 'revoked' })
+      }
       await deps.audit.record({
         type: 'sign_in.succeeded',
         accountId: identity.accountId,
