@@ -5,11 +5,8 @@ import {
   deriveParadexAccountAddress,
   type EvmCrypto,
   feltToHex,
-  PARADEX_AUTH_REQUEST,
   paradexOnboardingHash,
-  paradexRequestHash,
   publicKeyToAddress,
-  verifyStarkSignature,
 } from '@sigil/protocol'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
@@ -25,10 +22,11 @@ import type {
   StarknetAccountStore,
   StarknetSignerType,
 } from '../ports.js'
-import type { AccountStatus, Scope } from '../scopes.js'
+import type { AccountStatus } from '../scopes.js'
 import type { RequestContext } from '../sign-in/create-sign-in-api.js'
 import { verifySiweSigner } from '../sign-in/siwe-checks.js'
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
+import { createStarkAuthenticator, paradexScopes, verifyStark } from './authenticate-stark.js'
 import {
   checkParadexSiwe,
   type ParadexSiwePurpose,
@@ -44,23 +42,12 @@ import type {
   ParadexEvmRequest,
   ParadexServiceOptions,
 } from './paradex-requests.js'
-import { subkeySessionId } from './paradex-subkeys.js'
-import { checkParadexTimeWindow } from './paradex-time-window.js'
 import {
   parseEthAddress,
   parsePublicKey,
   parseStarknetAccount,
   parseStarknetSignature,
 } from './parse-starknet-input.js'
-import { resolveSigningKey } from './resolve-signing-key.js'
-
-/**
- * A Paradex JWT trades; it never manages Sigil credentials (headers are replayable until
- * expiration). The main key's also holds `keys`: Paradex lets its JWT manage the account's
- * subkeys (`identityOf`); a subkey's never does.
- */
-const paradexScopes = (status: AccountStatus): readonly Scope[] =>
-  status === 'active' ? ['read', 'trade'] : ['read']
 
 const UNCOMPRESSED_KEY = /^0x04[0-9a-fA-F]{128}$/
 
@@ -89,11 +76,6 @@ export function createParadexService(deps: {
     const derived = deriveParadexAccountAddress({ publicKey, ...options.classHashes })
     if (!derived.ok) throw new AuthError('PUBLIC_KEY_INVALID', derived.reason)
     return derived.value
-  }
-
-  const verify = (msgHash: bigint, signature: { r: bigint; s: bigint }, publicKey: bigint) => {
-    const verified = verifyStarkSignature({ msgHash, signature, publicKey })
-    if (!verified.ok) throw new AuthError('INVALID_SIGNATURE', verified.reason)
   }
 
   /** The onboarded record for `account` with the expected signer type, else NOT_ONBOARDED. */
@@ -153,52 +135,15 @@ export function createParadexService(deps: {
     return outcome.record
   }
 
-  /** Paradex §4: the signed window, the main key or a subkey, the Request typed data rebuilt here. */
-  const authenticate = async (request: ParadexAuthRequest): Promise<VerifiedParadexAuth> => {
-    const account = parseStarknetAccount(request.account)
-    const signature = parseStarknetSignature(request.signature)
-    const named = request.publicKey === undefined ? undefined : parsePublicKey(request.publicKey)
-    if (request.timestamp === undefined) throw new AuthError('TIMESTAMP_INVALID', 'timestamp missing')
-    const window = checkParadexTimeWindow(
-      { timestamp: request.timestamp, expiration: request.expiration },
-      clock.now(),
-      options.timestampSkewSeconds,
-    )
-    const key = await resolveSigningKey({ starknetAccounts, subkeys: deps.subkeys }, account.hex, named)
-    const hash = paradexRequestHash({
-      chainId: options.chainId,
-      account: account.felt,
-      ...PARADEX_AUTH_REQUEST,
-      timestamp: window.timestamp,
-      expiration: window.expiration,
-    })
-    if (!hash.ok) throw new AuthError('TIMESTAMP_INVALID', hash.reason)
-    verify(hash.value, signature, key.publicKey)
-    const messageId = `${account.hex}:${feltToHex(hash.value)}`
-    if (!key.subkey) {
-      return {
-        identity: await identityOf(key.record),
-        // The message hash, not the signature: high-s is allowed, so (r, s) and (r, n − s) both verify.
-        replayKey: `paradex:v1:${messageId}`,
-        expiresAt: window.expiration * 1000,
-      }
-    }
-    const { subkey } = key
-    return {
-      // Reads and trades as the main key's token does, never `keys`: a subkey manages nothing.
-      identity: {
-        accountId: key.record.accountId,
-        scopes: paradexScopes(await deps.findStatus(key.record.accountId)),
-        via: 'jwt',
-        subkey: subkey.publicKey,
-      },
-      // The signer is part of it: the main key and a subkey may sign the same message.
-      replayKey: `paradex:v1:subkey:${subkey.publicKey}:${messageId}`,
-      expiresAt: window.expiration * 1000,
-      sessionId: subkeySessionId(subkey),
-      stillValid: async () => (await deps.subkeys.findById(subkey.id))?.revokedAt === undefined,
-    }
-  }
+  const authenticate = createStarkAuthenticator({
+    starknetAccounts,
+    subkeys: deps.subkeys,
+    clock,
+    findStatus: deps.findStatus,
+    identityOf,
+    chainId: options.chainId,
+    timestampSkewSeconds: options.timestampSkewSeconds,
+  })
 
   /** Paradex §7: SIWE checks, then the onboarded EVM signer, then recovery over the exact text. */
   const checkEvm = (request: ParadexEvmRequest, purpose: ParadexSiwePurpose) =>
@@ -245,7 +190,7 @@ export function createParadexService(deps: {
       }
       const hash = paradexOnboardingHash({ chainId: options.chainId, account: account.felt })
       if (!hash.ok) throw new AuthError('STARKNET_ADDRESS_INVALID', hash.reason)
-      verify(hash.value, signature, publicKey.felt)
+      verifyStark(hash.value, signature, publicKey.felt)
       const record = await register({
         account: account.hex,
         signerType: 'starknet',
