@@ -137,6 +137,20 @@ describe('Paradex subkeys: register, authenticate, trade, revoke', () => {
     const fresh = (await subkeyAuth()).json().jwt_token as string
     expect(await canTrade(fresh)).toBe(200)
     expect(await canTrade(held)).toBe(401)
+
+    // Audited: both registrations and the revocation, naming the key; the subkey's sign-ins too.
+    const events = await server.stores.audit.query({ accountId: main.account, limit: 50 })
+    const subkeyEvents = events.filter((e) => e.type.startsWith('subkey.'))
+    expect(subkeyEvents.map((e) => [e.type, e.detail?.public_key])).toEqual(
+      expect.arrayContaining([
+        ['subkey.registered', sub.publicKey],
+        ['subkey.revoked', sub.publicKey],
+      ]),
+    )
+    expect(subkeyEvents).toHaveLength(3)
+    expect(
+      events.filter((e) => e.type === 'sign_in.succeeded' && e.detail?.subkey === sub.publicKey),
+    ).toHaveLength(2)
   })
 
   it('attack: a subkey manages nothing: subkey routes, native key management, all refused with a clear code', async () => {
