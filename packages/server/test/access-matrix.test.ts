@@ -58,6 +58,8 @@ const FORWARDED = 'forwarded'
 const READ = ['read'] as const
 const TRADE = ['trade'] as const
 const ACCOUNT = ['account'] as const
+/** Paradex subkey management: only a Paradex main-key JWT holds it (never a subkey's, never a key). */
+const KEYS = ['keys'] as const
 
 /**
  * THE access matrix: every route of the app, and what it needs. A route that is not listed here
@@ -171,6 +173,15 @@ const MATRIX: Record<string, Need> = {
   'POST /paradex/v2/auth': PUBLIC,
   'POST /paradex/v1/v2/onboarding': PUBLIC,
   'POST /paradex/v1/v2/auth': PUBLIC,
+  'GET /paradex/v1/account/keys/subkeys': KEYS,
+  'HEAD /paradex/v1/account/keys/subkeys': KEYS,
+  'POST /paradex/v1/account/keys/subkeys': KEYS,
+  'POST /paradex/v1/account/keys/subkeys/activate': KEYS,
+  'GET /paradex/v1/account/keys/subkeys/:publicKey': KEYS,
+  'HEAD /paradex/v1/account/keys/subkeys/:publicKey': KEYS,
+  'PUT /paradex/v1/account/keys/subkeys/:publicKey': KEYS,
+  'DELETE /paradex/v1/account/keys/subkeys/:publicKey': KEYS,
+  'PUT /paradex/v1/account/keys/subkeys/:publicKey/allowed-cidrs': KEYS,
   'GET /paradex/v1/jwks.json': PUBLIC,
   'HEAD /paradex/v1/jwks.json': PUBLIC,
   // Reverse-proxy mode (upstreamUrl): whatever no route above serves goes upstream, per routePolicy.
@@ -509,6 +520,7 @@ describe('access matrix: every route against every credential', () => {
       }
       const response = await send(server.app, await requestFor(route, f), account.headers)
       if (needs.includes('trade')) expectRefused(route, response, 403, 'INVITE_REQUIRED')
+      else if (needs.includes('keys')) expectRefused(route, response, 403, 'SCOPE_MISSING')
       else expectAllowed(`${route} with a pending JWT`, response)
     }
   })

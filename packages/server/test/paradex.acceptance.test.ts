@@ -34,7 +34,7 @@ describe('Paradex: the §11 vectors end to end', () => {
     expect(response.statusCode).toBe(200)
     const { jwt_token } = response.json()
     const claims = decodeJwt(jwt_token)
-    expect(claims).toMatchObject({ sub: A2.account, client_id: 'paradex', scope: 'read trade' })
+    expect(claims).toMatchObject({ sub: A2.account, client_id: 'paradex', scope: 'read trade keys' })
     expect(Number(claims.exp) - Number(claims.iat)).toBe(300)
 
     const me = await server.app.inject({

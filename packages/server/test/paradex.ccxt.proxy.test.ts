@@ -60,7 +60,7 @@ describe('Paradex reverse-proxy mode with unmodified ccxt 4.5.84: private REST t
     expect(forwarded!.method).toBe('GET')
     expect(forwarded!.url).toBe('/v1/balance')
     expect(forwarded!.headers['x-sigil-account']).toBe(A2.account)
-    expect(forwarded!.headers['x-sigil-scope']).toBe('read trade')
+    expect(forwarded!.headers['x-sigil-scope']).toBe('read trade keys')
     expect(forwarded!.headers['paradex-partner']).toBe('CCXT')
     expect(forwarded!.headers.authorization).toBeUndefined()
     // The JWT ccxt sent is the one Sigil minted for that account.

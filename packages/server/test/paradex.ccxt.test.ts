@@ -45,12 +45,12 @@ describe('Paradex: unmodified ccxt 4.5.84 (REST) against a listening Sigil', () 
     const jwt = await exchange.authenticateRest()
     expect(typeof jwt).toBe('string')
     const claims = decodeJwt(jwt!)
-    expect(claims).toMatchObject({ sub: A2.account, client_id: 'paradex', scope: 'read trade' })
+    expect(claims).toMatchObject({ sub: A2.account, client_id: 'paradex', scope: 'read trade keys' })
 
     const me = await nativeMe(sigil, jwt!)
     expect(me.status).toBe(200)
     expect(me.body.account).toEqual({ id: A2.account, address: A2.account, status: 'active' })
-    expect(me.body.scopes).toEqual(['read', 'trade'])
+    expect(me.body.scopes).toEqual(['read', 'trade', 'keys'])
 
     // The whole conversation stayed on Sigil: the config once, then the two signed calls.
     expect(requests).toEqual([

@@ -101,7 +101,7 @@ describe('Paradex v2: EVM (SIWE) onboarding and auth', () => {
       expect(response.statusCode).toBe(200)
       expect(response.headers['cache-control']).toBe('no-store')
       const claims = decodeJwt(response.json().jwt_token)
-      expect(claims).toMatchObject({ sub: EVM_A2_ACCOUNT, client_id: 'paradex', scope: 'read trade' })
+      expect(claims).toMatchObject({ sub: EVM_A2_ACCOUNT, client_id: 'paradex', scope: 'read trade keys' })
       expect(Number(claims.exp) - Number(claims.iat)).toBe(300)
     }
   })

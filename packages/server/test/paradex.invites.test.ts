@@ -43,12 +43,12 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
 
   it('behavior: onboarded without a code the account is pending (read only); a good code activates it', async () => {
     expect((await onboard(server.app)).statusCode).toBe(200)
-    expect(await scopeOf(server)).toBe('read')
+    expect(await scopeOf(server)).toBe('read keys')
 
     const code = await server.gateway.operator.createInvite({ uses: 1 })
     const again = await onboardWithCode(server, code)
     expect(again.statusCode).toBe(200)
-    expect(await scopeOf(server)).toBe('read trade')
+    expect(await scopeOf(server)).toBe('read trade keys')
 
     const events = await server.stores.audit.query({ accountId: A2.account, limit: 10 })
     expect(events.map((e) => e.type).filter((t) => t !== 'sign_in.succeeded')).toEqual([
@@ -66,17 +66,17 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
       status: 400,
       error: 'INVALID_REQUEST_PARAMETER',
     })
-    expect(await scopeOf(server)).toBe('read')
+    expect(await scopeOf(server)).toBe('read keys')
 
     expect((await withCode(code)).statusCode).toBe(200)
     const spent = await withCode(code, A1)
     expect(spent.statusCode).toBe(400)
-    expect(await scopeOf(server, A1.account, A1.auth)).toBe('read')
+    expect(await scopeOf(server, A1.account, A1.auth)).toBe('read keys')
     // Onboarding an already active account again does not consume a code.
     const unused = await server.gateway.operator.createInvite({ uses: 1 })
     expect((await withCode(unused)).statusCode).toBe(200)
     expect((await withCode(unused, A1)).statusCode).toBe(200)
-    expect(await scopeOf(server, A1.account, A1.auth)).toBe('read trade')
+    expect(await scopeOf(server, A1.account, A1.auth)).toBe('read trade keys')
   })
 
   it('behavior: v2 (EVM) onboarding redeems the same way', async () => {
@@ -99,7 +99,7 @@ describe('Paradex onboarding with invitesRequired: referral_code redeems a Sigil
       issuedAt: issued,
       expirationTime: new Date(issued.getTime() + 300_000),
     })
-    expect(decodeJwt((await evmAuth(server.app, auth)).json().jwt_token).scope).toBe('read trade')
+    expect(decodeJwt((await evmAuth(server.app, auth)).json().jwt_token).scope).toBe('read trade keys')
   })
 })
 
@@ -110,7 +110,7 @@ describe('Paradex onboarding without invitesRequired', () => {
       server.clock.set(1_700_000_060_000)
       const response = await onboardWithCode(server, 'anything-at-all')
       expect(response.statusCode).toBe(200)
-      expect(await scopeOf(server)).toBe('read trade')
+      expect(await scopeOf(server)).toBe('read trade keys')
     } finally {
       await server.close()
     }

@@ -89,7 +89,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
     expect(headers).toMatchObject({
       'x-sigil-account': A2.account,
       'x-sigil-credential': 'jwt',
-      'x-sigil-scope': 'read trade',
+      'x-sigil-scope': 'read trade keys',
       'x-sigil-acting-accounts': A2.account,
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
@@ -335,7 +335,7 @@ describe('Paradex upstream (reverse-proxy mode)', () => {
       expect(order.statusCode).toBe(403)
       expect(upstream.received).toEqual([])
       expect((await balance(bearer(token))).statusCode).toBe(200)
-      expect(upstream.received[0]!.headers['x-sigil-scope']).toBe('read')
+      expect(upstream.received[0]!.headers['x-sigil-scope']).toBe('read keys')
     })
 
     it('error: a session cookie is never accepted on a proxied route, not even same-site on GET', async () => {

@@ -30,4 +30,10 @@ export type AccessTokenClaims = {
    * PARADEX-AUTHORIZE-ISOLATED-MARKETS). Private claim; absent when there are none.
    */
   isolated_accounts?: string[]
+  /**
+   * The Paradex subkey (its stark public key, `0x` hex) that signed the auth request this token was
+   * issued for: the bearer trades for the account but never manages its keys. Private claim;
+   * absent when the account's own key signed.
+   */
+  subkey?: string
 }

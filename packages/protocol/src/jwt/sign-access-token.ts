@@ -25,12 +25,15 @@ export async function signAccessToken(
 ): Promise<string> {
   // Copy member by member: the type is structural, so a caller could hand over an object with
   // extra members, and those must not end up signed into a bearer token.
-  const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts } = claims
+  const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts, subkey } = claims
   // A token the verifier would refuse must not be issued at all.
   if (isolated_accounts !== undefined && isolated_accounts.length > MAX_ISOLATED_ACCOUNTS) {
     throw new RangeError(`isolated_accounts: at most ${MAX_ISOLATED_ACCOUNTS}`)
   }
-  const optional = isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }
+  const optional = {
+    ...(isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }),
+    ...(subkey === undefined ? {} : { subkey }),
+  }
   return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope, ...optional })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
     .sign(key.privateKey)

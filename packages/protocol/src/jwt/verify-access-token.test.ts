@@ -113,6 +113,12 @@ describe.each(SIGNING_ALGORITHMS)('verifyAccessToken (%s)', (alg) => {
     expect(await verifyAccessToken(token, options())).toStrictEqual({ ok: true, value: claims })
   })
 
+  test('behavior: subkey round-trips when present, and only our own members are signed', async () => {
+    const claims = { ...CLAIMS, subkey: '0x7a1d' }
+    const token = await signAccessToken({ ...claims, extra: 'dropped' } as typeof claims, key)
+    expect(await verifyAccessToken(token, options())).toStrictEqual({ ok: true, value: claims })
+  })
+
   test('behavior: the hand-built signer makes tokens that verify (so the forgeries below are fair)', async () => {
     await expectOk(forge(header()))
   })
@@ -301,6 +307,10 @@ describe.each(SIGNING_ALGORITHMS)('verifyAccessToken (%s)', (alg) => {
       { isolated_accounts: [''] },
       { isolated_accounts: null },
       { isolated_accounts: Array.from({ length: 257 }, (_, i) => `0x${i}`) },
+      { subkey: '' },
+      { subkey: 7 },
+      { subkey: ['0x1'] },
+      { subkey: null },
     ]
     for (const change of wrong)
       await expectReason(forge(header(), { ...CLAIMS, ...change }), 'claims_invalid')

@@ -201,6 +201,8 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
   if (typeof scope !== 'string') return undefined
   const isolated = payload.isolated_accounts
   if (isolated !== undefined && !isIsolatedAccountList(isolated)) return undefined
+  const subkey = payload.subkey
+  if (subkey !== undefined && (typeof subkey !== 'string' || subkey === '')) return undefined
   return {
     iss: iss as string,
     aud: aud as string,
@@ -212,6 +214,7 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     sid: sid as string,
     scope,
     ...(isolated === undefined ? {} : { isolated_accounts: isolated }),
+    ...(subkey === undefined ? {} : { subkey }),
   }
 }
 

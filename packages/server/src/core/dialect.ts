@@ -49,6 +49,25 @@ export interface DialectKit {
   findAccount(accountId: string): Promise<Account>
   newAccountStatus: AccountStatus
   issuedAtSkewSeconds: number
+  /**
+   * Ends token sessions the dialect keeps itself (their `sid`s start with its
+   * `sessionRevocations().prefix`): their access tokens stop verifying on every replica at once,
+   * and the WebSockets they opened close, as a revoked session's do.
+   */
+  endSessions(sessionIds: readonly string[], at: number): Promise<void>
+}
+
+/**
+ * Token sessions a dialect keeps outside the session store (Paradex subkeys): where their
+ * revocations are read when the bus may have missed one, and at boot.
+ */
+export interface DialectSessionRevocations {
+  /** Every `sid` of these sessions starts with it; no other session id does. */
+  prefix: string
+  /** The store's answer, for when the revocation list cannot be trusted alone. */
+  isRevoked(sessionId: string): Promise<boolean>
+  /** Sessions ended at or after `since` (their tokens may still be unexpired). */
+  revokedSince(since: number): Promise<{ sessionId: string; revokedAt: number }[]>
 }
 
 /**
@@ -67,6 +86,8 @@ export interface CoreDialect<Settings = unknown, Services = unknown> {
   channels?: ChannelRules
   /** Work to do at boot rather than in the first request (lookup tables). */
   warmUp?(): void
+  /** Token sessions it keeps itself (DialectKit.endSessions ends them): how to read their revocations. */
+  sessionRevocations?(stores: Stores): DialectSessionRevocations
 }
 
 /** An enabled dialect as the gateway receives it: its core half and its validated settings. */

@@ -33,6 +33,7 @@ import {
   type PublishTransport,
 } from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
+import { createDialectSessionRevocations } from './revocation/dialect-session-revocations.js'
 import { createLocalRevocationBus, type RevocationBus } from './revocation/revocation-bus.js'
 import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
@@ -185,7 +186,17 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const challenges = createChallengeService(stores.challenges, clock, {
     ttlMs: config.nonceTtlSeconds * 1000,
   })
-  const accessTokens = createAccessTokens(keyRing, (sid) => sessions.isRevoked(sid), clock, {
+  const dialectSessions = createDialectSessionRevocations({
+    sources: dialects.flatMap((d) => (d.core.sessionRevocations ? [d.core.sessionRevocations(stores)] : [])),
+    revocations,
+    bus,
+    clock,
+    accessTokenLifetimeMs,
+  })
+  const isSessionRevoked = (sid: string) =>
+    dialectSessions.owns(sid) ? dialectSessions.isRevoked(sid) : sessions.isRevoked(sid)
+  const restoreRevocations = () => Promise.all([sessions.restoreRevocations(), dialectSessions.restore()])
+  const accessTokens = createAccessTokens(keyRing, isSessionRevoked, clock, {
     issuer: config.jwtIssuer,
     audience: config.jwtAudience,
     ttlSeconds: config.accessTokenTtlSeconds,
@@ -258,6 +269,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     findAccount,
     newAccountStatus,
     issuedAtSkewSeconds: config.issuedAtSkewSeconds,
+    endSessions: dialectSessions.end,
   }
   const services = new Map(dialects.map((d) => [d.id, d.core.services?.(kit, d.settings)]))
 
@@ -317,7 +329,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     async start() {
       for (const { core } of dialects) core.warmUp?.()
       await keyRing.load()
-      await sessions.restoreRevocations()
+      await restoreRevocations()
       bus.listen({
         apply(revocation) {
           if (revocation.kind === 'signing_keys') void keyRing.refresh().catch(() => {})
@@ -335,7 +347,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         resync: async () => {
           // Before any await: the bus is live again from here, and a missed revoke must not hit.
           apiKeys.forgetAll()
-          await Promise.all([sessions.restoreRevocations(), keyRing.refresh()])
+          await Promise.all([restoreRevocations(), keyRing.refresh()])
           // And the API keys of live connections are read again: a revoke or rotate may have been missed.
           await liveConnections.resync(isListedRevoked)
         },
@@ -361,7 +373,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
           : Promise.resolve(0),
         // Replicas: a message lost while this one looked connected is repaired within a tick.
         bus.shared
-          ? sessions.restoreRevocations().then(() => liveConnections.sweepSessions(isListedRevoked))
+          ? restoreRevocations().then(() => liveConnections.sweepSessions(isListedRevoked))
           : Promise.resolve(),
       ])
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')

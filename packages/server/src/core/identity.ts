@@ -22,6 +22,11 @@ export interface Identity {
    * PARADEX-AUTHORIZE-ISOLATED-MARKETS covers the account's isolated-market sub-accounts.
    */
   isolatedAccountIds?: readonly string[]
+  /**
+   * The Paradex subkey (its public key) that signed for the JWT: it reads and trades for the
+   * account, but every key-management route refuses it (SUBKEY_FORBIDDEN).
+   */
+  subkey?: string
 }
 
 /** Every account an identity may act for: its own first, then any it was authorized for. */

@@ -304,6 +304,8 @@ export type AuditEventType =
   | 'api_key.created'
   | 'api_key.rotated'
   | 'api_key.revoked'
+  | 'subkey.registered'
+  | 'subkey.revoked'
   | 'invite.redeemed'
   | 'rate_limit.denied'
   | 'geo.denied'
@@ -419,6 +421,49 @@ export type RegisterStarknetAccountOutcome =
   /** The address is linked as another account's isolated-market account; nothing changed. */
   | { status: 'isolated_account' }
 
+/**
+ * A Paradex subkey: a stark key the account's main key registered, that signs `/v1/auth` for the
+ * account (and so trades) but never manages keys. Revoked rows stay: their id names the revoked
+ * tokens (see core/paradex/subkey-revocations.ts), and a listing may show them.
+ */
+export interface ParadexSubkey {
+  /** Random; the `sid` of the subkey's tokens derives from it, so a re-registered key is a new one. */
+  id: string
+  accountId: string
+  /** Canonical `0x` + unpadded lowercase hex, as parsePublicKey gives it. */
+  publicKey: string
+  name: string
+  createdAt: number
+  updatedAt: number
+  revokedAt?: number
+}
+
+export interface ParadexSubkeyStore {
+  /**
+   * Stores the subkey only if its account has fewer than `maxActivePerAccount` unrevoked subkeys
+   * and none of them has this public key (`limit_reached` wins over `exists`). Count, duplicate
+   * check and insert are one atomic step, as ApiKeyStore.insert (store/sql/dialect.ts `boundedInsert`).
+   */
+  insert(
+    subkey: Omit<ParadexSubkey, 'revokedAt'>,
+    limit: { maxActivePerAccount: number },
+  ): Promise<'inserted' | 'exists' | 'limit_reached'>
+  /** The account's unrevoked subkey with this public key. */
+  findActive(accountId: string, publicKey: string): Promise<ParadexSubkey | undefined>
+  findById(id: string): Promise<ParadexSubkey | undefined>
+  /** Oldest first; revoked ones too when asked. */
+  listOfAccount(accountId: string, options: { withRevoked: boolean }): Promise<ParadexSubkey[]>
+  /** Renames the account's unrevoked subkey; the updated row, or undefined when there is none. */
+  rename(accountId: string, publicKey: string, name: string, now: number): Promise<ParadexSubkey | undefined>
+  /**
+   * Revokes the account's unrevoked subkey with this public key; the revoked row, or undefined when
+   * there is none. One conditional statement: of concurrent revocations exactly one gets the row.
+   */
+  revoke(accountId: string, publicKey: string, now: number): Promise<ParadexSubkey | undefined>
+  /** Subkeys revoked at or after `since` (their tokens may still be unexpired). */
+  listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>
+}
+
 export interface StarknetAccountStore {
   /**
    * Onboards `account` with its signer, creating its Sigil account (status `statusIfNew`) in the
@@ -504,6 +549,7 @@ export interface Stores {
    */
   requestSignatureUses: SignatureUseStore
   isolatedAccounts: IsolatedAccountStore
+  paradexSubkeys: ParadexSubkeyStore
   challenges: ChallengeStore
   sessions: SessionStore
   signingKeys: SigningKeyStore

@@ -1,9 +1,11 @@
 /**
  * What a credential may do. `read`: reads; `trade`: trading actions (never withdrawals);
  * `account`: managing the account's own credentials (API keys, sessions), which only a wallet
- * sign-in (JWT or session cookie) holds: an API key can never mint or manage keys.
+ * sign-in (JWT or session cookie) holds: an API key can never mint or manage keys. `keys`:
+ * registering and revoking the account's Paradex subkeys, which only a JWT the account's own
+ * (main) key signed for holds: never a subkey's, never an API key.
  */
-export const SCOPES = ['read', 'trade', 'account'] as const
+export const SCOPES = ['read', 'trade', 'account', 'keys'] as const
 export type Scope = (typeof SCOPES)[number]
 
 export type AccountStatus = 'active' | 'pending'

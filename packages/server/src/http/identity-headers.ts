@@ -16,6 +16,8 @@ export function identityHeaders(identity: Identity, wallet?: string): Record<str
     'x-sigil-acting-accounts': actingAccountIds(identity).join(' '),
     // The API key behind the request, when one was used (its id, never the secret).
     ...(identity.apiKeyId === undefined ? {} : { 'x-sigil-key-id': identity.apiKeyId }),
+    // A Paradex subkey's JWT: the backend may refuse it more than Sigil does (withdrawals).
+    ...(identity.subkey === undefined ? {} : { 'x-sigil-subkey': identity.subkey }),
   }
 }
 
@@ -27,5 +29,6 @@ export const IDENTITY_HEADER_NAMES = [
   'x-sigil-scope',
   'x-sigil-acting-accounts',
   'x-sigil-key-id',
+  'x-sigil-subkey',
   'x-sigil-assertion',
 ] as const

@@ -58,3 +58,25 @@ export function paradexSigner(privateKey: string, chainId = PARADEX_TESTNET_CHAI
     },
   }
 }
+
+/**
+ * A Paradex subkey as paradex-py's `SubkeyAccount` signs with it: its own stark key, but the auth
+ * typed data names the MAIN account (PARADEX-STARKNET-ACCOUNT), and the request goes to
+ * `/v1/auth/{its public key}`. starknet.js alone, as `paradexSigner`.
+ */
+export function paradexSubkeySigner(
+  privateKey: string,
+  mainAccount: string,
+  chainId = PARADEX_TESTNET_CHAIN_ID,
+) {
+  const publicKey = ec.starkCurve.getStarkKey(privateKey)
+  return {
+    account: mainAccount,
+    publicKey,
+    auth(timestamp: number, expiration: number, account = mainAccount) {
+      const msgHash = typedData.getMessageHash(paradexTypedData.auth(chainId, timestamp, expiration), account)
+      const { r, s } = ec.starkCurve.sign(msgHash, privateKey)
+      return { timestamp, expiration, r, s }
+    },
+  }
+}

@@ -45,6 +45,7 @@ export function createCredentialAuthenticator(deps: {
       scopes: verified.scopes,
       via: 'jwt',
       ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
+      ...(verified.subkey === undefined ? {} : { subkey: verified.subkey }),
     }
     return { identity, expiresAt: verified.claims.exp * 1000 }
   }

@@ -5,11 +5,8 @@ import {
   deriveParadexAccountAddress,
   type EvmCrypto,
   feltToHex,
-  PARADEX_AUTH_REQUEST,
   paradexOnboardingHash,
-  paradexRequestHash,
   publicKeyToAddress,
-  verifyStarkSignature,
 } from '@sigil/protocol'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
@@ -19,15 +16,17 @@ import type { InviteService } from '../invites/create-invite-service.js'
 import type {
   Address,
   IsolatedAccountStore,
+  ParadexSubkeyStore,
   SignatureUseStore,
   StarknetAccount,
   StarknetAccountStore,
   StarknetSignerType,
 } from '../ports.js'
-import type { AccountStatus, Scope } from '../scopes.js'
+import type { AccountStatus } from '../scopes.js'
 import type { RequestContext } from '../sign-in/create-sign-in-api.js'
 import { verifySiweSigner } from '../sign-in/siwe-checks.js'
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
+import { createStarkAuthenticator, paradexScopes, verifyStark } from './authenticate-stark.js'
 import {
   checkParadexSiwe,
   type ParadexSiwePurpose,
@@ -43,17 +42,12 @@ import type {
   ParadexEvmRequest,
   ParadexServiceOptions,
 } from './paradex-requests.js'
-import { checkParadexTimeWindow } from './paradex-time-window.js'
 import {
   parseEthAddress,
   parsePublicKey,
   parseStarknetAccount,
   parseStarknetSignature,
 } from './parse-starknet-input.js'
-
-/** A Paradex JWT trades; it never manages credentials (headers are replayable until expiration). */
-const paradexScopes = (status: AccountStatus): readonly Scope[] =>
-  status === 'active' ? ['read', 'trade'] : ['read']
 
 const UNCOMPRESSED_KEY = /^0x04[0-9a-fA-F]{128}$/
 
@@ -63,6 +57,7 @@ export function createParadexService(deps: {
   starknetAccounts: StarknetAccountStore
   signatureUses: SignatureUseStore
   isolatedAccounts: IsolatedAccountStore
+  subkeys: ParadexSubkeyStore
   accessTokens: AccessTokens
   invites: InviteService
   evmCrypto: EvmCrypto
@@ -83,11 +78,6 @@ export function createParadexService(deps: {
     return derived.value
   }
 
-  const verify = (msgHash: bigint, signature: { r: bigint; s: bigint }, publicKey: bigint) => {
-    const verified = verifyStarkSignature({ msgHash, signature, publicKey })
-    if (!verified.ok) throw new AuthError('INVALID_SIGNATURE', verified.reason)
-  }
-
   /** The onboarded record for `account` with the expected signer type, else NOT_ONBOARDED. */
   const findOnboarded = async (account: string, signerType: StarknetSignerType) => {
     const record = await starknetAccounts.find(account)
@@ -101,9 +91,10 @@ export function createParadexService(deps: {
     return record
   }
 
+  /** The main key's identity (v1 Stark or v2 EVM signer): it may also manage subkeys. */
   const identityOf = async (record: StarknetAccount): Promise<Identity> => ({
     accountId: record.accountId,
-    scopes: paradexScopes(await deps.findStatus(record.accountId)),
+    scopes: [...paradexScopes(await deps.findStatus(record.accountId)), 'keys'],
     via: 'jwt',
   })
 
@@ -144,38 +135,15 @@ export function createParadexService(deps: {
     return outcome.record
   }
 
-  /** Paradex §4: the signed window, the onboarded key, the Request typed data rebuilt here. */
-  const authenticate = async (request: ParadexAuthRequest): Promise<VerifiedParadexAuth> => {
-    const account = parseStarknetAccount(request.account)
-    const signature = parseStarknetSignature(request.signature)
-    const named = request.publicKey === undefined ? undefined : parsePublicKey(request.publicKey)
-    if (request.timestamp === undefined) throw new AuthError('TIMESTAMP_INVALID', 'timestamp missing')
-    const window = checkParadexTimeWindow(
-      { timestamp: request.timestamp, expiration: request.expiration },
-      clock.now(),
-      options.timestampSkewSeconds,
-    )
-    // Looked up before any hashing: an unknown account costs one indexed read, no curve math.
-    const record = await findOnboarded(account.hex, 'starknet')
-    if (named && named.hex !== record.publicKey) {
-      throw new AuthError('PUBLIC_KEY_INVALID', 'not the onboarded key', { detail: 'not_onboarded_key' })
-    }
-    const hash = paradexRequestHash({
-      chainId: options.chainId,
-      account: account.felt,
-      ...PARADEX_AUTH_REQUEST,
-      timestamp: window.timestamp,
-      expiration: window.expiration,
-    })
-    if (!hash.ok) throw new AuthError('TIMESTAMP_INVALID', hash.reason)
-    verify(hash.value, signature, BigInt(record.publicKey))
-    return {
-      identity: await identityOf(record),
-      // The message hash, not the signature: high-s is allowed, so (r, s) and (r, n − s) both verify.
-      replayKey: `paradex:v1:${account.hex}:${feltToHex(hash.value)}`,
-      expiresAt: window.expiration * 1000,
-    }
-  }
+  const authenticate = createStarkAuthenticator({
+    starknetAccounts,
+    subkeys: deps.subkeys,
+    clock,
+    findStatus: deps.findStatus,
+    identityOf,
+    chainId: options.chainId,
+    timestampSkewSeconds: options.timestampSkewSeconds,
+  })
 
   /** Paradex §7: SIWE checks, then the onboarded EVM signer, then recovery over the exact text. */
   const checkEvm = (request: ParadexEvmRequest, purpose: ParadexSiwePurpose) =>
@@ -222,7 +190,7 @@ export function createParadexService(deps: {
       }
       const hash = paradexOnboardingHash({ chainId: options.chainId, account: account.felt })
       if (!hash.ok) throw new AuthError('STARKNET_ADDRESS_INVALID', hash.reason)
-      verify(hash.value, signature, publicKey.felt)
+      verifyStark(hash.value, signature, publicKey.felt)
       const record = await register({
         account: account.hex,
         signerType: 'starknet',

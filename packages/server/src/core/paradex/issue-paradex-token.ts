@@ -13,6 +13,13 @@ export interface VerifiedParadexAuth {
   replayKey: string
   /** When the signed message stops being valid, epoch ms. */
   expiresAt: number
+  /** The `sid` its tokens must share (a subkey's, so that revoking it ends them); default a fresh one. */
+  sessionId?: string
+  /**
+   * Asked again once the token is signed (a subkey: still active?). A revocation that committed
+   * meanwhile refuses it; one that commits later lists the sid past this token's expiry.
+   */
+  stillValid?(): Promise<boolean>
 }
 
 /** PARADEX-AUTHORIZE-ISOLATED-MARKETS: `true` or `false` (or absent); anything else is refused. */
@@ -43,7 +50,7 @@ export function createParadexTokenIssuer(deps: {
   ) {
     try {
       const isolated = parseIsolatedMarketsFlag(authorizeIsolatedMarkets)
-      const { identity, replayKey, expiresAt } = await authenticated()
+      const { identity, replayKey, expiresAt, sessionId: shared, stillValid } = await authenticated()
       // After verification: the key is computable from public header values, so claiming it
       // earlier would let anyone burn another trader's signed message.
       if (deps.strictReplay && !(await deps.signatureUses.claim(replayKey, expiresAt, deps.clock.now()))) {
@@ -52,8 +59,9 @@ export function createParadexTokenIssuer(deps: {
       const isolatedAccountIds = isolated
         ? (await deps.isolatedAccounts.listByParent(identity.accountId)).map((a) => a.account)
         : []
-      // No stored session: the JWT is short and un-refreshable, as Paradex's; the sid is fresh.
-      const sessionId = `paradex:${randomUUID()}`
+      // No stored session: the JWT is short and un-refreshable, as Paradex's; the sid is fresh,
+      // or a subkey's own, which its revocation ends.
+      const sessionId = shared ?? `paradex:${randomUUID()}`
       const issued = await deps.accessTokens.issue({
         accountId: identity.accountId,
         sessionId,
@@ -61,12 +69,21 @@ export function createParadexTokenIssuer(deps: {
         clientId: 'paradex',
         ttlSeconds: deps.tokenTtlSeconds,
         isolatedAccountIds,
+        ...(identity.subkey === undefined ? {} : { subkey: identity.subkey }),
       })
+      if (stillValid && !(await stillValid())) {
+        throw new AuthError('PUBLIC_KEY_INVALID', 'revoked while signing in', { detail: 'revoked' })
+      }
       await deps.audit.record({
         type: 'sign_in.succeeded',
         accountId: identity.accountId,
         ip: context.ip,
-        detail: { credential: 'token', via, isolated_accounts: isolatedAccountIds.length },
+        detail: {
+          credential: 'token',
+          via,
+          isolated_accounts: isolatedAccountIds.length,
+          ...(identity.subkey === undefined ? {} : { subkey: identity.subkey }),
+        },
       })
       const full: Identity = {
         ...identity,

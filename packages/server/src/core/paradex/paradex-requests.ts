@@ -33,7 +33,7 @@ export interface ParadexAuthRequest {
   signature?: string | undefined
   timestamp?: string | undefined
   expiration?: string | undefined
-  /** `POST /v1/auth/{public_key}`: must be the onboarded key (subkeys do not exist yet). */
+  /** `POST /v1/auth/{public_key}`: the onboarded key, or an active subkey of the account. */
   publicKey?: string | undefined
   /** PARADEX-AUTHORIZE-ISOLATED-MARKETS: `true` extends the token to the isolated-market accounts. */
   authorizeIsolatedMarkets?: string | undefined

@@ -23,6 +23,8 @@ export interface AccessTokenSubject {
   ttlSeconds?: number
   /** Isolated-market accounts the token also covers (claim `isolated_accounts`); omitted when none. */
   isolatedAccountIds?: readonly string[]
+  /** The Paradex subkey that signed for the token (claim `subkey`); omitted for the main key. */
+  subkey?: string
 }
 
 export interface VerifiedAccessToken extends AccessTokenSubject {
@@ -58,6 +60,7 @@ export function createAccessTokens(
         sid: subject.sessionId,
         scope: subject.scopes.join(' '),
         ...(subject.isolatedAccountIds?.length ? { isolated_accounts: [...subject.isolatedAccountIds] } : {}),
+        ...(subject.subkey === undefined ? {} : { subkey: subject.subkey }),
       }
       return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
@@ -97,6 +100,7 @@ export function createAccessTokens(
         scopes: parseScopeClaim(claims.scope),
         clientId: claims.client_id,
         ...(claims.isolated_accounts ? { isolatedAccountIds: claims.isolated_accounts } : {}),
+        ...(claims.subkey === undefined ? {} : { subkey: claims.subkey }),
       }
     },
   }

@@ -173,6 +173,10 @@ async function decide(
     }
   const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
   if (missing.length === 0) return { identity }
+  // A Paradex subkey lacks key management by design, not by accident of how it signed in: say so.
+  if (identity.subkey !== undefined && missing.some((scope) => scope === 'keys' || scope === 'account')) {
+    return { identity: null, refusal: new AuthError('SUBKEY_FORBIDDEN', `needs ${missing.join(' ')}`) }
+  }
   // A pending account lacks `trade` only because its invite is not redeemed: say so.
   const code = identity.via !== 'api_key' && missing.includes('trade') ? 'INVITE_REQUIRED' : 'SCOPE_MISSING'
   return { identity: null, refusal: new AuthError(code, `needs ${missing.join(' ')}`) }

@@ -32,6 +32,8 @@ export interface UpstreamProxyOptions {
    * unsafe method with it needs the same-origin check the authorization hook makes (CSRF).
    */
   cookies: 'refuse' | readonly string[]
+  /** A rule of the API's own after the route policy (Paradex: no subkey on main-key paths); throws the refusal. */
+  check?(request: FastifyRequest): void
   /** Further headers Sigil vouches for (the signed assertion), when an identity goes upstream. */
   vouch?(request: FastifyRequest): Promise<Record<string, string>>
   /** The API's own error body for a failed upstream (502 / 504). */
@@ -108,6 +110,7 @@ export async function registerUpstreamProxy(app: FastifyInstance, options: Upstr
         throw new AuthError('CSRF_REJECTED', `websocket origin ${request.headers.origin ?? '(none)'}`)
     }
     if (options.target(request) === undefined) throw new AuthError('NOT_FOUND', 'path not forwarded')
+    options.check?.(request)
   })
 
   // reply-from's errors: 504 for a timeout, 503/500 for the rest (refused, reset, DNS): all 502 here.

@@ -11,6 +11,7 @@ import { postgresTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationNames, migrationProvider } from '../sql/migrations.js'
+import { createParadexSubkeyStore } from '../sql/paradex-subkey-store.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
 import { createSignatureUseStore } from '../sql/signature-use-store.js'
@@ -159,6 +160,7 @@ export async function openPostgresStores(
     signatureUses: createSignatureUseStore(db),
     requestSignatureUses: createMemorySignatureUseStore(),
     isolatedAccounts: createIsolatedAccountStore(db, traits),
+    paradexSubkeys: createParadexSubkeyStore(db, traits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db, traits),

@@ -56,10 +56,21 @@ describe('migrations', () => {
 
   it('invariant: 0010 adds the credential kind (default secret) and two nullable public-key columns, nothing else', async () => {
     const all = await sqliteStatements()
-    expect(all.slice(34)).toEqual([
+    expect(all.slice(34, 37)).toEqual([
       `alter table "api_keys" add column "credential" text default 'secret' not null`,
       'alter table "api_keys" add column "public_key" text',
       'alter table "api_keys" add column "previous_public_key" text',
+    ])
+  })
+
+  it('invariant: 0011 only adds the paradex_subkeys table and its two indexes', async () => {
+    const before = await sqliteStatements('0009_sweep_indexes_refresh_reuse_key_schedule')
+    const all = await sqliteStatements()
+    const added = all.slice(before.length).filter((s) => s.includes('paradex_subkeys'))
+    expect(added).toEqual([
+      'create table "paradex_subkeys" ("id" text primary key, "account_id" text not null references "accounts" ("id"), "public_key" text not null, "name" text not null, "created_at" bigint not null, "updated_at" bigint not null, "revoked_at" bigint)',
+      'create unique index "paradex_subkeys_active_key" on "paradex_subkeys" ("account_id", "public_key") where "revoked_at" is null',
+      'create index "paradex_subkeys_revoked_at" on "paradex_subkeys" ("revoked_at") where "revoked_at" is not null',
     ])
   })
 

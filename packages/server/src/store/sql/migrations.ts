@@ -253,6 +253,36 @@ const migrationsFor = ({ bytes, serialType, serial }: DdlTypes): Record<string, 
       await db.schema.alterTable('api_keys').addColumn('previous_public_key', 'text').execute()
     },
   },
+  '0011_paradex_subkeys': {
+    async up(db: Kysely<unknown>) {
+      // Stark keys a Paradex main key registered to trade for its account. Revoked rows stay:
+      // their id is the sid of the tokens a revocation must kill (core/paradex/subkey-revocations.ts).
+      await db.schema
+        .createTable('paradex_subkeys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute()
+      // One live row per (account, key): the store checks it in its bounded insert, this backs it.
+      await db.schema
+        .createIndex('paradex_subkeys_active_key')
+        .on('paradex_subkeys')
+        .columns(['account_id', 'public_key'])
+        .unique()
+        .where(sql.ref('revoked_at'), 'is', null)
+        .execute()
+      await db.schema
+        .createIndex('paradex_subkeys_revoked_at')
+        .on('paradex_subkeys')
+        .column('revoked_at')
+        .where(sql.ref('revoked_at'), 'is not', null)
+        .execute()
+    },
+  },
 })
 
 /** The migrations as `dialect` runs them: the same names and steps, that dialect's column types. */

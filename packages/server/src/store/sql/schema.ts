@@ -33,6 +33,16 @@ export interface IsolatedAccountRow {
   created_at: number
 }
 
+export interface ParadexSubkeyRow {
+  id: string
+  account_id: string
+  public_key: string
+  name: string
+  created_at: number
+  updated_at: number
+  revoked_at: number | null
+}
+
 export interface ChallengeRow {
   nonce: string
   purpose: string
@@ -126,6 +136,7 @@ export interface Database {
   starknet_accounts: StarknetAccountRow
   signature_uses: SignatureUseRow
   isolated_accounts: IsolatedAccountRow
+  paradex_subkeys: ParadexSubkeyRow
   challenges: ChallengeRow
   sessions: SessionRow
   refresh_tokens: RefreshTokenRow

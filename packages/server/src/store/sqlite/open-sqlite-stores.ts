@@ -13,6 +13,7 @@ import { sqliteTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
 import { migrationProvider } from '../sql/migrations.js'
+import { createParadexSubkeyStore } from '../sql/paradex-subkey-store.js'
 import type { Database } from '../sql/schema.js'
 import { createSessionStore } from '../sql/session-store.js'
 import { createSignatureUseStore } from '../sql/signature-use-store.js'
@@ -85,6 +86,7 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     signatureUses: createSignatureUseStore(db),
     requestSignatureUses: createMemorySignatureUseStore(),
     isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
+    paradexSubkeys: createParadexSubkeyStore(db, sqliteTraits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db, sqliteTraits),

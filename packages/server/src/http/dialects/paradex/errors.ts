@@ -60,6 +60,12 @@ export const paradexErrors: DialectErrors = {
     SESSION_NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
     API_KEY_NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
     API_KEY_LIMIT_REACHED: BAD_REQUEST,
+    // Paradex's enum has INVALID_TOKEN_SCOPE (a token whose kind the route refuses) and
+    // INVALID_SUBKEY; which of them Paradex itself answers for these is not documented (inferred).
+    SUBKEY_FORBIDDEN: { status: 403, code: 'INVALID_TOKEN_SCOPE' },
+    SUBKEY_NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
+    SUBKEY_EXISTS: { status: 400, code: 'INVALID_SUBKEY' },
+    SUBKEY_LIMIT_REACHED: { status: 400, code: 'INVALID_SUBKEY' },
     STARKNET_ADDRESS_INVALID: { status: 400, code: 'INVALID_STARKNET_ADDRESS' },
     STARKNET_SIGNATURE_MALFORMED: { status: 400, code: 'INVALID_STARKNET_SIGNATURE' },
     TIMESTAMP_INVALID: INVALID_TIMESTAMP,

@@ -1,6 +1,10 @@
 import { warmUpStarknet } from '@sigil/protocol'
 import { createParadexService } from '../../../core/paradex/create-paradex-service.js'
 import { paradexChannelRules } from '../../../core/paradex/paradex-channels.js'
+import {
+  createParadexSubkeyService,
+  subkeySessionRevocations,
+} from '../../../core/paradex/paradex-subkeys.js'
 import { defineDialect } from '../define-dialect.js'
 import { checkUpstream } from './check-upstream.js'
 import { paradexErrors } from './errors.js'
@@ -22,9 +26,10 @@ export const paradexDialect = defineDialect({
   rootPaths: ['/v1'],
   settings: ParadexSettings,
   core: {
-    services: (kit, settings) =>
-      createParadexService({
+    services: (kit, settings) => ({
+      ...createParadexService({
         starknetAccounts: kit.stores.starknetAccounts,
+        subkeys: kit.stores.paradexSubkeys,
         signatureUses: kit.stores.signatureUses,
         isolatedAccounts: kit.stores.isolatedAccounts,
         evmCrypto: kit.evmCrypto,
@@ -51,6 +56,16 @@ export const paradexDialect = defineDialect({
           newAccountStatus: kit.newAccountStatus,
         },
       }),
+      subkeys: createParadexSubkeyService({
+        store: kit.stores.paradexSubkeys,
+        audit: kit.audit,
+        clock: kit.clock,
+        maxPerAccount: settings.subkeysPerAccountMax,
+        endSessions: kit.endSessions,
+      }),
+    }),
+    // A subkey's tokens share one sid, which its revocation ends (core/paradex/paradex-subkeys.ts).
+    sessionRevocations: (stores) => subkeySessionRevocations(stores.paradexSubkeys),
     accessTokenTtlSeconds: (settings) => settings.jwtTtlSeconds,
     channels: paradexChannelRules,
     // Pedersen's and the generator's lookup tables take ≈0.2 s to build: at boot, not in the first

@@ -4,6 +4,7 @@ import { AuthError } from '../../../core/errors.js'
 import { JWKS_MAX_AGE_SECONDS } from '../../../core/tokens/create-key-ring.js'
 import { requestContext } from '../../plugins/request-context.js'
 import type { ParadexContext } from './settings.js'
+import { paradexSubkeyRoutes } from './subkey-routes.js'
 import { paradexSystemConfig } from './system-config.js'
 import { paradexUpstreamProxy } from './upstream-proxy.js'
 
@@ -66,6 +67,7 @@ export async function paradexRoutes(app: FastifyInstance, context: ParadexContex
   const { gateway, settings, services: paradex, policy } = context
   await app.register(paradexUpstreamProxy, { settings, policy })
   const systemConfig = paradexSystemConfig(settings)
+  await paradexSubkeyRoutes(app, context)
 
   // Open to blocked countries (geo: 'open'), as the other public documents: it is static configuration.
   app.get(

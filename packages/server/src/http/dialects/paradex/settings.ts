@@ -1,7 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Prefix, Seconds } from '../../../config-schema-kit.js'
 import type { ParadexService } from '../../../core/paradex/create-paradex-service.js'
+import type { ParadexSubkeyService } from '../../../core/paradex/paradex-subkeys.js'
 import type { DialectContext } from '../define-dialect.js'
+import { PARADEX_MAIN_KEY_PATHS } from './main-key-paths.js'
 
 /**
  * A path below `/v1`: lower-case segments that start with a letter or digit (so no `.` or `..`),
@@ -100,6 +102,15 @@ export const ParadexSettings = Type.Object({
     description:
       'Reverse-proxy mode: GET paths below /v1 forwarded without a credential (market data); {name} matches one segment.',
   }),
+  upstreamMainKeyPaths: Type.Array(
+    Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$' }),
+    {
+      default: PARADEX_MAIN_KEY_PATHS,
+      maxItems: 200,
+      description:
+        'Reverse-proxy mode: paths below /v1 (and below them) a Paradex subkey JWT may only read (GET): transfers, settings, key management.',
+    },
+  ),
   upstreamTimeoutSeconds: Seconds(
     10,
     'Longest wait for the Paradex upstream to connect, to start its answer, and between body chunks.',
@@ -116,6 +127,12 @@ export const ParadexSettings = Type.Object({
     description:
       "Domain a Paradex v2 SIWE message must name (its URI must be https://<domain>); paradex-py signs its environment's app host.",
   }),
+  subkeysPerAccountMax: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 20,
+    description: 'Active (unrevoked) Paradex subkeys one account may hold at once.',
+  }),
   strictReplay: Type.Boolean({
     default: false,
     description:
@@ -124,4 +141,7 @@ export const ParadexSettings = Type.Object({
 })
 
 export type ParadexSettingsValue = Static<typeof ParadexSettings>
-export type ParadexContext = DialectContext<ParadexSettingsValue, ParadexService>
+export type ParadexContext = DialectContext<
+  ParadexSettingsValue,
+  ParadexService & { subkeys: ParadexSubkeyService }
+>

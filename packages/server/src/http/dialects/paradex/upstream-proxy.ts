@@ -4,6 +4,7 @@ import type { CompiledRoutePolicy } from '../../../core/policy/route-policy.js'
 import { registerUpstreamProxy } from '../../proxy/upstream-proxy.js'
 import { sendDialectError } from '../dialect-errors.js'
 import { paradexErrors } from './errors.js'
+import { refuseSubkeysOn } from './main-key-paths.js'
 import type { ParadexSettingsValue } from './settings.js'
 import { upstreamPath } from './upstream-request.js'
 
@@ -11,7 +12,8 @@ import { upstreamPath } from './upstream-request.js'
  * Reverse-proxy mode (`paradex.upstreamUrl`): every `<prefix>/v1/…` request no Sigil route serves
  * goes to the trading backend (http/proxy/upstream-proxy.ts) as the route policy allows
  * (paradexUpstreamPolicy): public market data anonymous (no identity header reaches the backend,
- * the client's IP budget applies), reads `read`, the rest `trade`. `<prefix>/v1` itself (the
+ * the client's IP budget applies), reads `read`, the rest `trade`, except that a subkey's JWT
+ * only reads the main-key paths (main-key-paths.ts). `<prefix>/v1` itself (the
  * WebSocket) is not under the catch-all.
  *
  * Header credentials only (Bearer JWT of any API, API keys, a session value as Bearer): a browser
@@ -30,6 +32,7 @@ export async function paradexUpstreamProxy(
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     auth: { policy, prefix: app.prefix },
     target: (request) => upstreamPath(request.url, settings.prefix),
+    check: refuseSubkeysOn(settings.upstreamMainKeyPaths, settings.prefix),
     cookies: 'refuse',
     fail: (reply, code) => sendDialectError(paradexErrors, reply, code),
     name: 'paradex',
