@@ -285,6 +285,10 @@ export type AuditEventType =
   | 'api_key.created'
   | 'api_key.rotated'
   | 'api_key.revoked'
+  /** A wallet's EIP-712 signature registered an agent key (a signed-request key, origin `agent`). */
+  | 'agent_key.authorized'
+  /** A wallet's EIP-712 signature revoked one of its account's keys. */
+  | 'agent_key.revoked'
   | 'invite.redeemed'
   | 'rate_limit.denied'
   | 'geo.denied'
