@@ -221,6 +221,21 @@ export const BaseConfigSchema = Type.Object(
       default: 50,
       description: 'Most active API keys per account.',
     }),
+    agentKeyMaxDays: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 30,
+      description:
+        'Longest life of an agent key a wallet authorizes with an EIP-712 signature (expiresAt at most this many days after issuedAt).',
+    }),
+    agentKeyDomainName: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[\\x20-\\x7e]+$',
+      default: 'Sigil',
+      description:
+        'EIP-712 domain name of agent-key authorizations: what wallets show as the signing app; signatures under another name are refused.',
+    }),
     console: Type.Union([Type.Literal('on'), Type.Literal('off')], {
       default: 'on',
       description: 'The web console at /console (sign in with a wallet, sessions, API keys); off: 404.',

@@ -1,5 +1,6 @@
 import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { Config } from '../config.js'
+import { type AgentKeyService, createAgentKeyService } from './agent-keys/create-agent-key-service.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
 import { type ChainReader, noChainReader } from './chain/chain-reader.js'
@@ -31,7 +32,11 @@ import {
   type PublishTransport,
 } from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
-import { createLocalRevocationBus, type RevocationBus } from './revocation/revocation-bus.js'
+import {
+  type ApiKeyChange,
+  createLocalRevocationBus,
+  type RevocationBus,
+} from './revocation/revocation-bus.js'
 import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
 import type { SignInApi } from './sign-in/create-sign-in-api.js'
@@ -98,6 +103,8 @@ export interface Gateway {
   forwardAuth: ForwardAuth
   /** What a signed-in account does with its own sessions, keys and invites. */
   account: AccountActions
+  /** Agent keys a wallet authorizes or revokes with an EIP-712 signature, without a session. */
+  agentKeys: AgentKeyService
   /** What the operator does from the CLI. */
   operator: OperatorActions
   rateLimiter: RateLimiter
@@ -236,6 +243,40 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     },
   })
 
+  /** On every replica: the key leaves the cache of verified keys, and its sockets close (or are re-checked). */
+  const onApiKeyChanged = (keyId: string, change: ApiKeyChange) =>
+    bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() })
+
+  const agentKeys = createAgentKeyService({
+    binding: {
+      domainName: config.agentKeyDomainName,
+      origin: `${config.siweScheme}://${config.siweDomain}`,
+      chainIds: config.siweChainIds,
+      issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+      maxAgeMs: config.nonceTtlSeconds * 1000,
+      maxLifetimeMs: config.agentKeyMaxDays * DAY_MS,
+    },
+    // The nonces of POST /v1/auth/nonce, bound as its SIWE sign-in binds them.
+    challenges,
+    noncePurpose: 'native',
+    accounts: stores.accounts,
+    newAccountStatus,
+    evmCrypto: deps.evmCrypto,
+    clock,
+    chains: deps.chainReader,
+    chainBudget,
+    keys: {
+      register: async () => {
+        throw new Error('signed-request keys are not available yet')
+      },
+      async revoke(accountId, keyId) {
+        await apiKeys.revoke(accountId, keyId)
+        await onApiKeyChanged(keyId, 'revoked')
+      },
+    },
+    audit,
+  })
+
   const kit: DialectKit = {
     stores,
     clock,
@@ -276,11 +317,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       invites,
       audit,
       findAccount,
-      // On every replica: the key leaves the cache of verified keys, and its sockets close (or are
-      // re-checked).
-      onApiKeyChanged: (keyId, change) =>
-        bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() }),
+      onApiKeyChanged,
     }),
+    agentKeys,
     operator: createOperatorActions({
       keyRing,
       // Every replica publishes the new key now, not at its next refresh.
