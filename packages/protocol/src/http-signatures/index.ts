@@ -13,6 +13,13 @@ export {
   type SignatureInputMember,
 } from './parse-signature-fields.js'
 export {
+  httpSignatureAlgorithmOf,
+  httpSignatureKeyOf,
+  type PublicKeyJwk,
+  type PublicKeyJwkReason,
+  parsePublicKeyJwk,
+} from './public-key-jwk.js'
+export {
   HTTP_SIGNATURE_ALGORITHMS,
   type HttpSignatureAlgorithm,
   type HttpSignatureKey,
