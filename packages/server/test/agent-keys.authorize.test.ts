@@ -51,7 +51,16 @@ describe('POST /v1/agent-keys: a wallet authorizes an agent key with one EIP-712
     expect(session.accountId).toBe(body.account.id)
     const keys = (await listKeys(server, session)).json().apiKeys
     expect(keys).toEqual([
-      expect.objectContaining({ id: body.id, name: 'market maker', scope: 'trade', status: 'active' }),
+      expect.objectContaining({
+        id: body.id,
+        name: 'market maker',
+        scope: 'trade',
+        status: 'active',
+        credential: 'public-key',
+        thumbprint: agent.thumbprint,
+        alg: 'ed25519',
+        expiresAt: body.expiresAt,
+      }),
     ])
     // Audited, with non-secret facts only.
     const events = await server.stores.audit.query({ accountId: body.account.id, limit: 10 })
@@ -59,6 +68,7 @@ describe('POST /v1/agent-keys: a wallet authorizes an agent key with one EIP-712
       key: body.id,
       scope: 'trade',
       agentKey: agent.thumbprint,
+      alg: 'ed25519',
       chainId: 1,
     })
   })
@@ -99,6 +109,30 @@ describe('POST /v1/agent-keys: a wallet authorizes an agent key with one EIP-712
     expect(
       (await postAuthorization(server, typed, agent.publicJwk, await signWithViem(wallet, typed))).statusCode,
     ).toBe(201)
+  })
+})
+
+describe('POST /v1/agent-keys: invites', () => {
+  it('behavior: with invites required, a new wallet gets a pending account: a read key, never a trade key', async () => {
+    const server = await startTestServer({ invitesRequired: true })
+    try {
+      const wallet = newWallet()
+      const agent = await agentKeyPair()
+      expectProblem(await authorizeAgent(server, wallet, agent), 403, 'INVITE_REQUIRED')
+      const typed = authorization(server, wallet, agent, await getNonce(server.app), {
+        message: { scope: 'read' },
+      })
+      const response = await postAuthorization(
+        server,
+        typed,
+        agent.publicJwk,
+        await signWithViem(wallet, typed),
+      )
+      expect(response.statusCode).toBe(201)
+      expect((await server.stores.accounts.findByAddress(wallet.address))?.status).toBe('pending')
+    } finally {
+      await server.close()
+    }
   })
 })
 
@@ -224,6 +258,15 @@ describe('POST /v1/agent-keys: attacks', () => {
         fields: { detail: 'agent_key_mismatch' },
       },
     )
+    expect((await attempt({}, { nonce })).statusCode).toBe(201)
+  })
+
+  it('negative: a private JWK is 400 JWK_PRIVATE_KEY, an off-curve one JWK_INVALID, before the nonce is spent', async () => {
+    const nonce = await getNonce(server.app)
+    const privateJwk = agent.privateKey.export({ format: 'jwk' })
+    expectProblem(await attempt({}, { nonce, publicKey: privateJwk }), 400, 'JWK_PRIVATE_KEY')
+    const offCurve = { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'A'.repeat(43) }
+    expectProblem(await attempt({}, { nonce, publicKey: offCurve }), 400, 'JWK_INVALID')
     expect((await attempt({}, { nonce })).statusCode).toBe(201)
   })
 

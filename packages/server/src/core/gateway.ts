@@ -266,9 +266,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     chains: deps.chainReader,
     chainBudget,
     keys: {
-      register: async () => {
-        throw new Error('signed-request keys are not available yet')
-      },
+      // Audited by the agent-key service itself (agent_key.authorized names the wallet's proof).
+      register: (account, request) =>
+        apiKeys.registerPublicKeyApiKey(account, { ...request, origin: 'agent' }),
       async revoke(accountId, keyId) {
         await apiKeys.revoke(accountId, keyId)
         await onApiKeyChanged(keyId, 'revoked')

@@ -7,10 +7,11 @@ import {
   jwkThumbprint,
   parseAgentAuthorization,
   parseAgentRevocation,
-  type ThumbprintJwk,
   validateAgentAuthorization,
   validateAgentRevocation,
 } from '@sigil/protocol'
+import { httpSignatureAlgorithmOf, type PublicKeyJwk } from '@sigil/protocol/http-signatures'
+import { checkedJwk } from '../api-keys/create-api-key-service.js'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { ChainReader } from '../chain/chain-reader.js'
 import { checkWalletSignatureShape, verifyWalletSignature } from '../chain/verify-wallet-signature.js'
@@ -40,15 +41,15 @@ export interface AgentKeyBinding {
 export interface AgentKeyRequest {
   name: string
   scope: AgentAuthorization['scope']
-  /** The public JWK the request carried; its thumbprint is the one the wallet signed. */
-  publicKey: ThumbprintJwk
+  /** The public JWK the request carried (checked); its thumbprint is the one the wallet signed. */
+  publicKey: PublicKeyJwk
   expiresAt: number
 }
 
 /** The API-key side this service needs (the signed-request keys of core/api-keys). */
 export interface AgentKeyRegistrar {
   /** Stores the public key as a signed-request key of the account, origin `agent`; returns its id. */
-  register(account: Account, request: AgentKeyRequest): Promise<{ id: string; expiresAt: number }>
+  register(account: Account, request: AgentKeyRequest): Promise<{ id: string }>
   /** Revokes the account's active key (API_KEY_NOT_FOUND otherwise), on every replica. */
   revoke(accountId: string, keyId: string): Promise<void>
 }
@@ -61,16 +62,6 @@ export interface SignedAgentMessage {
   /** `{ domain, message }` as the wallet signed it (EIP-712). */
   typedData: unknown
   signature: string
-}
-
-/** The members RFC 7638 hashes, when the body's JWK has them as strings; else undefined. */
-function thumbprintMembers(jwk: unknown): ThumbprintJwk | undefined {
-  if (typeof jwk !== 'object' || jwk === null) return undefined
-  const { kty, crv, x, y } = jwk as Record<string, unknown>
-  if (typeof crv !== 'string' || typeof x !== 'string') return undefined
-  if (kty === 'OKP') return { kty, crv, x }
-  if (kty === 'EC' && typeof y === 'string') return { kty, crv, x, y }
-  return undefined
 }
 
 /**
@@ -138,9 +129,9 @@ export function createAgentKeyService(deps: {
       const valid = validateAgentAuthorization(parsed.value, expectations())
       if (!valid.ok) throw validationError(valid.reason)
       const { domain, message } = parsed.value
-      // The key the wallet named, before the nonce is spent: a swapped key costs no nonce.
-      const publicKey = thumbprintMembers(request.publicKey)
-      if (!publicKey || jwkThumbprint(publicKey) !== message.agentKey) {
+      // The key the wallet named, checked before the nonce is spent: a bad or swapped key costs no nonce.
+      const publicKey = checkedJwk(request.publicKey)
+      if (jwkThumbprint(publicKey) !== message.agentKey) {
         throw new AuthError('AGENT_AUTHORIZATION_INVALID', 'publicKey is not the signed agentKey', {
           detail: 'agent_key_mismatch',
         })
@@ -171,11 +162,12 @@ export function createAgentKeyService(deps: {
           key: key.id,
           scope: message.scope,
           agentKey: message.agentKey,
+          alg: httpSignatureAlgorithmOf(publicKey),
           chainId: domain.chainId,
           ...(proof.contractWallet ? { contractWallet: true } : {}),
         },
       })
-      return { account, keyId: key.id, scope: message.scope, expiresAt: key.expiresAt }
+      return { account, keyId: key.id, scope: message.scope, expiresAt: parsed.value.expiresAtMs }
     },
 
     /** Revokes a key of the wallet's account on the wallet's own EIP-712 signature. */

@@ -60,7 +60,7 @@ const NO_HASH = new Uint8Array(32)
 const hashesMatch = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b)
 
 /** The JWK a client sent, checked, or the refusal (JWK_PRIVATE_KEY, JWK_UNSUPPORTED, JWK_INVALID). */
-function checkedJwk(input: unknown) {
+export function checkedJwk(input: unknown) {
   const parsed = parsePublicKeyJwk(input)
   if (parsed.ok) return parsed.value
   const { reason } = parsed
