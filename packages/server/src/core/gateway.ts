@@ -1,6 +1,10 @@
 import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { Config } from '../config.js'
-import { type AgentKeyService, createAgentKeyService } from './agent-keys/create-agent-key-service.js'
+import {
+  type AgentKeyService,
+  agentKeyBindingOf,
+  createAgentKeyService,
+} from './agent-keys/create-agent-key-service.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
 import { type ChainReader, noChainReader } from './chain/chain-reader.js'
@@ -248,14 +252,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() })
 
   const agentKeys = createAgentKeyService({
-    binding: {
-      domainName: config.agentKeyDomainName,
-      origin: `${config.siweScheme}://${config.siweDomain}`,
-      chainIds: config.siweChainIds,
-      issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
-      maxAgeMs: config.nonceTtlSeconds * 1000,
-      maxLifetimeMs: config.agentKeyMaxDays * DAY_MS,
-    },
+    binding: agentKeyBindingOf(config),
     // The nonces of POST /v1/auth/nonce, bound as its SIWE sign-in binds them.
     challenges,
     noncePurpose: 'native',

@@ -11,6 +11,7 @@ import {
   validateAgentRevocation,
 } from '@sigil/protocol'
 import { httpSignatureAlgorithmOf, type PublicKeyJwk } from '@sigil/protocol/http-signatures'
+import type { Config } from '../../config.js'
 import { checkedJwk } from '../api-keys/create-api-key-service.js'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { ChainReader } from '../chain/chain-reader.js'
@@ -36,6 +37,29 @@ export interface AgentKeyBinding {
   /** `agentKeyMaxDays`. */
   maxLifetimeMs: number
 }
+
+const DAY_MS = 86_400_000
+
+/** The binding from the settings: SIWE's origin, chains, skew and nonce TTL, and agentKey*. */
+export const agentKeyBindingOf = (
+  config: Pick<
+    Config,
+    | 'agentKeyDomainName'
+    | 'agentKeyMaxDays'
+    | 'siweScheme'
+    | 'siweDomain'
+    | 'siweChainIds'
+    | 'issuedAtSkewSeconds'
+    | 'nonceTtlSeconds'
+  >,
+): AgentKeyBinding => ({
+  domainName: config.agentKeyDomainName,
+  origin: `${config.siweScheme}://${config.siweDomain}`,
+  chainIds: config.siweChainIds,
+  issuedAtSkewMs: config.issuedAtSkewSeconds * 1000,
+  maxAgeMs: config.nonceTtlSeconds * 1000,
+  maxLifetimeMs: config.agentKeyMaxDays * DAY_MS,
+})
 
 /** The new signed-request key the service asks for, once the wallet's signature checked out. */
 export interface AgentKeyRequest {
