@@ -180,6 +180,26 @@ describe('POST /v1/agent-keys: attacks', () => {
     expect((await listKeys(server, session)).json().apiKeys).toHaveLength(1)
   })
 
+  it('behavior: refusals are audited, sampled per client (one row a minute, with how many were skipped)', async () => {
+    for (let i = 0; i < 3; i++)
+      expectProblem(await attempt({}, { signer: newWallet() }), 401, 'INVALID_SIGNATURE')
+    const refused = () =>
+      server.stores.audit
+        .query({ limit: 50 })
+        .then((events) => events.filter((e) => e.type === 'agent_key.refused'))
+    expect((await refused()).map((e) => e.detail)).toEqual([
+      { action: 'authorize', code: 'INVALID_SIGNATURE' },
+    ])
+    server.clock.advance(61_000)
+    expectProblem(await attempt({ domain: { chainId: 5 } }), 401, 'CHAIN_NOT_ALLOWED')
+    expect((await refused()).map((e) => e.detail)[1]).toEqual({
+      action: 'authorize',
+      code: 'CHAIN_NOT_ALLOWED',
+      reason: 'chain_not_allowed',
+      skipped: 2,
+    })
+  })
+
   it('negative: a nonce Sigil never issued is 401 NONCE_UNKNOWN; one bound to another wallet NONCE_MISMATCH', async () => {
     expectProblem(await attempt({}, { nonce: 'abcdef0123456789abcdef0123456789' }), 401, 'NONCE_UNKNOWN')
     const nonce = await getNonce(server.app, newWallet().address)

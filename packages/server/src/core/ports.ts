@@ -308,6 +308,8 @@ export type AuditEventType =
   | 'agent_key.authorized'
   /** A wallet's EIP-712 signature revoked one of its account's keys. */
   | 'agent_key.revoked'
+  /** A refused agent-key authorization or revocation (sampled per client, as refused sign-ins). */
+  | 'agent_key.refused'
   | 'invite.redeemed'
   | 'rate_limit.denied'
   | 'geo.denied'

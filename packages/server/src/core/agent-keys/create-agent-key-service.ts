@@ -18,7 +18,8 @@ import type { ChainReader } from '../chain/chain-reader.js'
 import { checkWalletSignatureShape, verifyWalletSignature } from '../chain/verify-wallet-signature.js'
 import type { ChallengeService } from '../challenges/create-challenge-service.js'
 import type { Clock } from '../clock.js'
-import { AuthError } from '../errors.js'
+import { AuthError, isAuthError } from '../errors.js'
+import { clientKey } from '../network/ip-address.js'
 import type { Account, AccountStore, Address } from '../ports.js'
 import type { AccountStatus } from '../scopes.js'
 import { parseError, validationError } from './agent-message-errors.js'
@@ -95,7 +96,8 @@ export interface SignedAgentMessage {
  * shape → the single-use nonce, consumed atomically and bound as SIWE's (purpose `native`, the
  * wallet's address) → recovery of the EIP-712 digest (low-s), then EIP-1271/6492 on the
  * message's chain where contract wallets are configured → the wallet's account, found or created
- * as a sign-in does → the key. Both outcomes are audited.
+ * as a sign-in does → the key. Successes are audited; refusals too, sampled per client as refused
+ * sign-ins are (anyone can cause them at any rate).
  */
 export function createAgentKeyService(deps: {
   binding: AgentKeyBinding
@@ -114,6 +116,25 @@ export function createAgentKeyService(deps: {
 }) {
   const { binding, clock } = deps
   const expectations = () => ({ ...binding, now: clock.now() })
+
+  /** Runs one use case; an AuthError refusal is written to the audit log (sampled) and rethrown. */
+  const audited = async <T>(
+    action: 'authorize' | 'revoke',
+    context: AgentKeyContext,
+    run: () => Promise<T>,
+  ) => {
+    try {
+      return await run()
+    } catch (error) {
+      if (isAuthError(error))
+        await deps.audit.recordSampled(`agent_key.refused:${action}:${clientKey(context.ip)}`, {
+          type: 'agent_key.refused',
+          ip: context.ip,
+          detail: { action, code: error.code, ...(error.detail ? { reason: error.detail } : {}) },
+        })
+      throw error
+    }
+  }
 
   /** Nonce, then signature: what both messages share once their free checks passed. */
   const proveWallet = async (
@@ -144,85 +165,87 @@ export function createAgentKeyService(deps: {
 
   return {
     /** Registers the agent's key for the wallet's account; returns the account and the new key. */
-    async authorize(
+    authorize: (
       request: SignedAgentMessage & { publicKey: unknown },
       context: AgentKeyContext,
-    ): Promise<{ account: Account; keyId: string; scope: AgentAuthorization['scope']; expiresAt: number }> {
-      const parsed = parseAgentAuthorization(request.typedData)
-      if (!parsed.ok) throw parseError(parsed.reason)
-      const valid = validateAgentAuthorization(parsed.value, expectations())
-      if (!valid.ok) throw validationError(valid.reason)
-      const { domain, message } = parsed.value
-      // The key the wallet named, checked before the nonce is spent: a bad or swapped key costs no nonce.
-      const publicKey = checkedJwk(request.publicKey)
-      if (jwkThumbprint(publicKey) !== message.agentKey) {
-        throw new AuthError('AGENT_AUTHORIZATION_INVALID', 'publicKey is not the signed agentKey', {
-          detail: 'agent_key_mismatch',
-        })
-      }
+    ): Promise<{ account: Account; keyId: string; scope: AgentAuthorization['scope']; expiresAt: number }> =>
+      audited('authorize', context, async () => {
+        const parsed = parseAgentAuthorization(request.typedData)
+        if (!parsed.ok) throw parseError(parsed.reason)
+        const valid = validateAgentAuthorization(parsed.value, expectations())
+        if (!valid.ok) throw validationError(valid.reason)
+        const { domain, message } = parsed.value
+        // The key the wallet named, checked before the nonce is spent: a bad or swapped key costs no nonce.
+        const publicKey = checkedJwk(request.publicKey)
+        if (jwkThumbprint(publicKey) !== message.agentKey) {
+          throw new AuthError('AGENT_AUTHORIZATION_INVALID', 'publicKey is not the signed agentKey', {
+            detail: 'agent_key_mismatch',
+          })
+        }
 
-      const proof = await proveWallet(
-        parsed.value,
-        request.signature,
-        () => hashAgentAuthorization(domain, message, deps.evmCrypto),
-        context,
-      )
-      const account = await deps.accounts.findOrCreateByAddress(
-        proof.address,
-        clock.now(),
-        deps.newAccountStatus,
-      )
-      const key = await deps.keys.register(account, {
-        name: message.keyName,
-        scope: message.scope,
-        publicKey,
-        expiresAt: parsed.value.expiresAtMs,
-      })
-      await deps.audit.record({
-        type: 'agent_key.authorized',
-        accountId: account.id,
-        ip: context.ip,
-        detail: {
-          key: key.id,
+        const proof = await proveWallet(
+          parsed.value,
+          request.signature,
+          () => hashAgentAuthorization(domain, message, deps.evmCrypto),
+          context,
+        )
+        const account = await deps.accounts.findOrCreateByAddress(
+          proof.address,
+          clock.now(),
+          deps.newAccountStatus,
+        )
+        const key = await deps.keys.register(account, {
+          name: message.keyName,
           scope: message.scope,
-          agentKey: message.agentKey,
-          alg: httpSignatureAlgorithmOf(publicKey),
-          chainId: domain.chainId,
-          ...(proof.contractWallet ? { contractWallet: true } : {}),
-        },
-      })
-      return { account, keyId: key.id, scope: message.scope, expiresAt: parsed.value.expiresAtMs }
-    },
+          publicKey,
+          expiresAt: parsed.value.expiresAtMs,
+        })
+        await deps.audit.record({
+          type: 'agent_key.authorized',
+          accountId: account.id,
+          ip: context.ip,
+          detail: {
+            key: key.id,
+            scope: message.scope,
+            agentKey: message.agentKey,
+            alg: httpSignatureAlgorithmOf(publicKey),
+            chainId: domain.chainId,
+            ...(proof.contractWallet ? { contractWallet: true } : {}),
+          },
+        })
+        return { account, keyId: key.id, scope: message.scope, expiresAt: parsed.value.expiresAtMs }
+      }),
 
     /** Revokes a key of the wallet's account on the wallet's own EIP-712 signature. */
-    async revoke(request: SignedAgentMessage, context: AgentKeyContext): Promise<{ keyId: string }> {
-      const parsed = parseAgentRevocation(request.typedData)
-      if (!parsed.ok) throw parseError(parsed.reason)
-      const valid = validateAgentRevocation(parsed.value, expectations())
-      if (!valid.ok) throw validationError(valid.reason)
-      const { domain, message } = parsed.value
-      const proof = await proveWallet(
-        parsed.value,
-        request.signature,
-        () => hashAgentRevocation(domain, message, deps.evmCrypto),
-        context,
-      )
-      // A wallet that never signed in has no keys: the same answer as another account's key.
-      const account = await deps.accounts.findByAddress(proof.address)
-      if (!account) throw new AuthError('API_KEY_NOT_FOUND', 'the wallet has no account')
-      await deps.keys.revoke(account.id, message.keyId)
-      await deps.audit.record({
-        type: 'agent_key.revoked',
-        accountId: account.id,
-        ip: context.ip,
-        detail: {
-          key: message.keyId,
-          by: 'wallet_signature',
-          ...(proof.contractWallet ? { contractWallet: true } : {}),
-        },
-      })
-      return { keyId: message.keyId }
-    },
+    revoke: (request: SignedAgentMessage, context: AgentKeyContext): Promise<{ keyId: string }> =>
+      audited('revoke', context, async () => {
+        const parsed = parseAgentRevocation(request.typedData)
+        if (!parsed.ok) throw parseError(parsed.reason)
+        const valid = validateAgentRevocation(parsed.value, expectations())
+        if (!valid.ok) throw validationError(valid.reason)
+        const { domain, message } = parsed.value
+        const proof = await proveWallet(
+          parsed.value,
+          request.signature,
+          () => hashAgentRevocation(domain, message, deps.evmCrypto),
+          context,
+        )
+        // A wallet that never signed in has no keys: the same answer as another account's key.
+        const account = await deps.accounts.findByAddress(proof.address)
+        if (!account) throw new AuthError('API_KEY_NOT_FOUND', 'the wallet has no account')
+        await deps.keys.revoke(account.id, message.keyId)
+        await deps.audit.record({
+          type: 'agent_key.revoked',
+          accountId: account.id,
+          ip: context.ip,
+          detail: {
+            key: message.keyId,
+            by: 'wallet_signature',
+            ...(proof.contractWallet ? { contractWallet: true } : {}),
+          },
+        })
+        return { keyId: message.keyId }
+      }),
   }
 }
 
