@@ -112,6 +112,39 @@ describe('POST /v1/agent-keys: a wallet authorizes an agent key with one EIP-712
   })
 })
 
+describe('POST /v1/agent-keys: the deployment’s own domain name', () => {
+  it('behavior: the nonce response names what to sign; a renamed deployment refuses the default name', async () => {
+    const server = await startTestServer({ agentKeyDomainName: 'Acme Exchange', agentKeyMaxDays: 7 })
+    try {
+      const wallet = newWallet()
+      const agent = await agentKeyPair()
+      const nonce = await server.app.inject({ method: 'POST', url: '/v1/auth/nonce', payload: {} })
+      const { agentKeys } = nonce.json()
+      expect(agentKeys).toEqual({
+        domain: { name: 'Acme Exchange', version: '1' },
+        origin: 'https://app.example',
+        maxDays: 7,
+      })
+      const typed = authorization(server, wallet, agent, nonce.json().nonce, {
+        domain: agentKeys.domain,
+        message: { origin: agentKeys.origin },
+      })
+      expect(
+        (await postAuthorization(server, typed, agent.publicJwk, await signWithViem(wallet, typed)))
+          .statusCode,
+      ).toBe(201)
+      const sigil = authorization(server, wallet, agent, await getNonce(server.app))
+      expectProblem(
+        await postAuthorization(server, sigil, agent.publicJwk, await signWithViem(wallet, sigil)),
+        401,
+        'DOMAIN_MISMATCH',
+      )
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe('POST /v1/agent-keys: invites', () => {
   it('behavior: with invites required, a new wallet gets a pending account: a read key, never a trade key', async () => {
     const server = await startTestServer({ invitesRequired: true })

@@ -164,6 +164,8 @@ export function createAgentKeyService(deps: {
   }
 
   return {
+    /** What an authorization must name here (the nonce route tells clients). */
+    binding,
     /** Registers the agent's key for the wallet's account; returns the account and the new key. */
     authorize: (
       request: SignedAgentMessage & { publicKey: unknown },
