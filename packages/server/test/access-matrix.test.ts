@@ -98,6 +98,10 @@ const MATRIX: Record<string, Need> = {
   'HEAD /v1/auth/sessions/': ACCOUNT,
   'DELETE /v1/auth/sessions/:id': ACCOUNT,
   'POST /v1/api-keys': ACCOUNT,
+  // Agent keys: a wallet's EIP-712 signature is the credential (docs/signed-requests.md).
+  'POST /v1/agent-keys': PUBLIC,
+  'POST /v1/agent-keys/': PUBLIC,
+  'POST /v1/agent-keys/revoke': PUBLIC,
   'POST /v1/api-keys/': ACCOUNT,
   'GET /v1/api-keys': ACCOUNT,
   'HEAD /v1/api-keys': ACCOUNT,
@@ -390,6 +394,24 @@ async function fixture(server: TestServer): Promise<Fixture> {
   }
 }
 
+const agentAuthorizationPayload = {
+  authorization: {
+    domain: { name: 'Sigil', version: '1', chainId: 1 },
+    message: {
+      origin: 'x',
+      wallet: 'x',
+      agentKey: 'x',
+      keyName: 'x',
+      scope: 'account',
+      nonce: 'x',
+      issuedAt: 'x',
+      expiresAt: 'x',
+    },
+  },
+  publicKey: {},
+  signature: `0x${'1'.repeat(130)}`,
+}
+
 /** A plausible request for each route, so an allowed call reaches its handler. */
 async function requestFor(
   route: string,
@@ -412,6 +434,16 @@ async function requestFor(
     'POST /v1/api-keys': () => ({ name: 'matrix', scope: 'read' }),
     'POST /v1/api-keys/': () => ({ name: 'matrix', scope: 'read' }),
     'POST /v1/api-keys/:id/rotate': () => ({}),
+    // Well-formed, refused for its scope (400) before any nonce or signature work.
+    'POST /v1/agent-keys': () => agentAuthorizationPayload,
+    'POST /v1/agent-keys/': () => agentAuthorizationPayload,
+    'POST /v1/agent-keys/revoke': () => ({
+      revocation: {
+        domain: agentAuthorizationPayload.authorization.domain,
+        message: { origin: 'x', wallet: 'x', keyId: 'x', nonce: 'x', issuedAt: 'x' },
+      },
+      signature: `0x${'1'.repeat(130)}`,
+    }),
     'POST /ocx/auth/redeem-invite': () => ({ code: 'no-such-invite' }),
     'POST /ocx/perps/me/api-keys': () => ({ name: 'matrix', scope: 'read' }),
   }

@@ -4,12 +4,11 @@
  * Order matters: the signature's shape and ranges are checked before any hashing or curve math
  * (siwe.md §6 item 9).
  */
-import { ok, type Result, reject } from '../result.js'
+import type { Result } from '../result.js'
 import type { EvmCrypto } from './evm-crypto.js'
 import { hashPersonalMessage } from './hash-personal-message.js'
 import { nobleEvmCrypto } from './noble-evm-crypto.js'
-import { parseSignature } from './parse-signature.js'
-import { publicKeyToAddress } from './public-key-to-address.js'
+import { recoverDigestSigner } from './recover-digest-signer.js'
 import type { SignatureReason } from './signature-reason.js'
 
 const utf8 = new TextEncoder()
@@ -25,15 +24,7 @@ export function recoverPersonalMessageSigner(
   signatureHex: string,
   crypto: EvmCrypto = nobleEvmCrypto,
 ): Result<Uint8Array, SignatureReason> {
-  const signature = parseSignature(signatureHex)
-  if (!signature.ok) return signature
-
   const bytes = typeof message === 'string' ? utf8.encode(message) : message
-  const hash = hashPersonalMessage(bytes, crypto)
-  const publicKey = crypto.recoverPublicKey(hash, signature.value.compact, signature.value.recovery)
-  if (publicKey === null) return reject('signature_invalid')
-  // A backend that returns anything but 0x04 ‖ x ‖ y breaks the contract: refuse rather than hash it.
-  const address = publicKeyToAddress(publicKey, crypto)
-  if (address === null) return reject('signature_invalid')
-  return ok(address)
+  // Hashed only once the signature passed its free shape and range checks.
+  return recoverDigestSigner(() => hashPersonalMessage(bytes, crypto), signatureHex, crypto)
 }

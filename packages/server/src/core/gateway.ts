@@ -1,6 +1,11 @@
 import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
 import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import type { Config } from '../config.js'
+import {
+  type AgentKeyService,
+  agentKeyBindingOf,
+  createAgentKeyService,
+} from './agent-keys/create-agent-key-service.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
 import type { SignedRequestCheck } from './api-keys/signed-request-verifier.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
@@ -34,7 +39,11 @@ import {
 } from './publish-hub/create-publish-hub.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit/create-rate-limiter.js'
 import { createDialectSessionRevocations } from './revocation/dialect-session-revocations.js'
-import { createLocalRevocationBus, type RevocationBus } from './revocation/revocation-bus.js'
+import {
+  type ApiKeyChange,
+  createLocalRevocationBus,
+  type RevocationBus,
+} from './revocation/revocation-bus.js'
 import { createSessionService } from './sessions/create-session-service.js'
 import { createRevocationList } from './sessions/revocation-list.js'
 import type { SignInApi } from './sign-in/create-sign-in-api.js'
@@ -106,6 +115,8 @@ export interface Gateway {
   forwardAuth: ForwardAuth
   /** What a signed-in account does with its own sessions, keys and invites. */
   account: AccountActions
+  /** Agent keys a wallet authorizes or revokes with an EIP-712 signature, without a session. */
+  agentKeys: AgentKeyService
   /** What the operator does from the CLI. */
   operator: OperatorActions
   rateLimiter: RateLimiter
@@ -212,6 +223,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       maxAgeSeconds: config.signatureMaxAgeSeconds,
       clockSkewSeconds: config.issuedAtSkewSeconds,
       replays: stores.requestSignatureUses,
+      // hmac-sha256 keys only when enabled, and then always with the master key they are sealed under.
+      ...(config.hmacSignedRequests && deps.masterKey ? { masterKey: deps.masterKey } : {}),
     },
   })
   const invites = createInviteService(stores.invites, clock)
@@ -259,6 +272,33 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     },
   })
 
+  /** On every replica: the key leaves the cache of verified keys, and its sockets close (or are re-checked). */
+  const onApiKeyChanged = (keyId: string, change: ApiKeyChange) =>
+    bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() })
+
+  const agentKeys = createAgentKeyService({
+    binding: agentKeyBindingOf(config),
+    // The nonces of POST /v1/auth/nonce, bound as its SIWE sign-in binds them.
+    challenges,
+    noncePurpose: 'native',
+    accounts: stores.accounts,
+    newAccountStatus,
+    evmCrypto: deps.evmCrypto,
+    clock,
+    chains: deps.chainReader,
+    chainBudget,
+    keys: {
+      // Audited by the agent-key service itself (agent_key.authorized names the wallet's proof).
+      register: (account, request) =>
+        apiKeys.registerPublicKeyApiKey(account, { ...request, origin: 'agent' }),
+      async revoke(accountId, keyId) {
+        await apiKeys.revoke(accountId, keyId)
+        await onApiKeyChanged(keyId, 'revoked')
+      },
+    },
+    audit,
+  })
+
   const kit: DialectKit = {
     stores,
     clock,
@@ -301,11 +341,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       invites,
       audit,
       findAccount,
-      // On every replica: the key leaves the cache of verified keys, and its sockets close (or are
-      // re-checked).
-      onApiKeyChanged: (keyId, change) =>
-        bus.publish({ kind: 'api_keys', keyIds: [keyId], change, at: clock.now() }),
+      onApiKeyChanged,
     }),
+    agentKeys,
     operator: createOperatorActions({
       keyRing,
       // Every replica publishes the new key now, not at its next refresh.

@@ -201,11 +201,14 @@ export interface SessionStore {
 export type ApiKeyCredential =
   | { kind: 'secret'; secretHash: Uint8Array; secretTail: string }
   | { kind: 'public-key'; publicKey: PublicKeyJwk }
+  /** An `hmac-sha256` signed-request key: its shared secret, sealed under the master key. */
+  | { kind: 'hmac'; sealedSecret: Uint8Array }
 
 /** A credential replaced by a rotation, kept for its grace period: what verifies, nothing shown. */
 export type PreviousApiKeyCredential =
   | { kind: 'secret'; secretHash: Uint8Array }
   | { kind: 'public-key'; publicKey: PublicKeyJwk }
+  | { kind: 'hmac'; sealedSecret: Uint8Array }
 
 export type ApiKeyCredentialKind = ApiKeyCredential['kind']
 
@@ -306,6 +309,12 @@ export type AuditEventType =
   | 'api_key.revoked'
   | 'subkey.registered'
   | 'subkey.revoked'
+  /** A wallet's EIP-712 signature registered an agent key (a signed-request key, origin `agent`). */
+  | 'agent_key.authorized'
+  /** A wallet's EIP-712 signature revoked one of its account's keys. */
+  | 'agent_key.revoked'
+  /** A refused agent-key authorization or revocation (sampled per client, as refused sign-ins). */
+  | 'agent_key.refused'
   | 'invite.redeemed'
   | 'rate_limit.denied'
   | 'geo.denied'

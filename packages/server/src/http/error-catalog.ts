@@ -10,6 +10,7 @@ export const errorCatalog = {
   UNSUPPORTED_MEDIA_TYPE: [415, 'Send application/json'],
   NOT_FOUND: [404, 'No such route'],
   INVALID_SIWE_MESSAGE: [400, 'The message is not a valid EIP-4361 message'],
+  AGENT_AUTHORIZATION_INVALID: [400, 'The agent-key authorization is not valid typed data for this server'],
   SIGNATURE_MALFORMED: [400, 'The signature is not 65 bytes of 0x-prefixed hex'],
   INVALID_SIGNATURE: [401, 'The signature does not prove control of the address'],
   SIGNATURE_NOT_CANONICAL: [401, 'The signature is not in canonical low-s form'],
@@ -60,6 +61,7 @@ export const errorCatalog = {
   JWK_PRIVATE_KEY: [400, 'The JWK holds a private key: send its public members only'],
   JWK_UNSUPPORTED: [400, 'Only OKP Ed25519 and EC P-256 public keys are accepted'],
   JWK_INVALID: [400, 'The public JWK is malformed or its point is not on the curve'],
+  HMAC_KEYS_DISABLED: [400, 'hmac-sha256 keys are not enabled on this server: register a public key'],
   HTTP_SIGNATURE_MALFORMED: [400, 'The Signature-Input, Signature or Content-Digest header is malformed'],
   HTTP_SIGNATURE_COMPONENTS_MISSING: [
     400,

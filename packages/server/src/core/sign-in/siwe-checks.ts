@@ -3,20 +3,18 @@ import {
   bytesEqual,
   type EvmCrypto,
   hashPersonalMessage,
-  parseSignature,
   parseSiweMessage,
   recoverPersonalMessageSigner,
-  type SignatureReason,
   type SiweMessage,
   type SiweValidationReason,
   validateSiweMessage,
 } from '@sigil/protocol'
-import type { ChainReader, HexString } from '../chain/chain-reader.js'
+import type { ChainReader } from '../chain/chain-reader.js'
 import {
-  decideSignaturePath,
-  isContractSignatureShape,
-  type LocalOutcome,
-} from '../chain/decide-signature-path.js'
+  checkWalletSignatureShape,
+  signatureCode,
+  verifyWalletSignature,
+} from '../chain/verify-wallet-signature.js'
 import { AuthError, type AuthErrorCode } from '../errors.js'
 import type { Address, ContractWalletCheck } from '../ports.js'
 
@@ -46,12 +44,6 @@ const validationCode = {
   // Issued At or Not Before at or after Expiration Time: a window that is already closed.
   time_window_invalid: 'MESSAGE_EXPIRED',
 } as const satisfies Record<SiweValidationReason, AuthErrorCode>
-
-const signatureCode = {
-  signature_malformed: 'SIGNATURE_MALFORMED',
-  signature_invalid: 'INVALID_SIGNATURE',
-  signature_not_canonical: 'SIGNATURE_NOT_CANONICAL',
-} as const satisfies Record<SignatureReason, AuthErrorCode>
 
 /**
  * The stateless half of SIWE verification, shared by every API that takes a SIWE message (the
@@ -88,10 +80,8 @@ export function checkSiweMessage(
     }
   }
 
-  const shape = parseSignature(signature)
-  if (shape.ok) return fields
-  if (chains?.supports(fields.chainId) && isContractSignatureShape(signature)) return fields
-  throw new AuthError(signatureCode[shape.reason], shape.reason, { detail: shape.reason })
+  checkWalletSignatureShape(signature, fields.chainId, chains)
+  return fields
 }
 
 /** EIP-191 recovery over the exact bytes received; the signer must be the message's address. */
@@ -103,56 +93,15 @@ export function verifySiweSigner(message: string, signature: string, address: Ad
   }
 }
 
-const toHex = (bytes: Uint8Array): HexString => `0x${Buffer.from(bytes).toString('hex')}`
-
 /**
- * The signature check of a SIWE sign-in, ordinary and contract wallets alike, in Sigil's order
- * (`decideSignaturePath`): local EIP-191 recovery first (no RPC for an ordinary wallet); only when
- * that does not yield the address, and a node is configured for the message's own chain, EIP-6492
- * (wrapped signature) or EIP-1271 (deployed code) through the chain reader. `beforeChainCall`
- * runs once before the first RPC (the per-IP budget of RPC-backed attempts).
- *
- * Returns whether a contract vouched for the signature (its validity depends on chain state) and,
- * then, the check a refresh repeats (`recheckContractWallet`).
- * Throws INVALID_SIGNATURE (or the local shape reason) when refused, and lets the reader's
- * CHAIN_UNAVAILABLE through: an outage is never a refusal nor a success.
+ * The signature check of a SIWE sign-in (verifyWalletSignature over the EIP-191 hash of the exact
+ * message received): local recovery first, then EIP-6492 / EIP-1271 on the message's own chain.
  */
-export async function verifySiweSignature(
+export function verifySiweSignature(
   input: { message: string; signature: string; address: Address; chainId: number },
   deps: { evmCrypto: EvmCrypto; chains?: ChainReader | undefined; beforeChainCall?: () => Promise<void> },
 ): Promise<{ contractWallet: false } | { contractWallet: true; check: ContractWalletCheck }> {
-  const { message, signature, address, chainId } = input
-  const signer = recoverPersonalMessageSigner(message, signature, deps.evmCrypto)
-  const local: LocalOutcome = !signer.ok
-    ? 'not-recoverable'
-    : bytesEqual(signer.value, addressToBytes(address))
-      ? 'signer'
-      : 'other-signer'
-  const chains = deps.chains
-  const decision = decideSignaturePath({
-    local,
-    chainSupported: chains?.supports(chainId) ?? false,
-    signature,
-  })
-  if (decision.path === 'accept') return { contractWallet: false }
-  if (decision.path === 'refuse-local' || !chains) {
-    if (!signer.ok) throw new AuthError(signatureCode[signer.reason], signer.reason)
-    throw new AuthError('INVALID_SIGNATURE', 'recovered signer is not the message address')
-  }
-
-  await deps.beforeChainCall?.()
-  const hash = toHex(hashPersonalMessage(new TextEncoder().encode(message), deps.evmCrypto))
-  const sig = signature as HexString
-  let valid: boolean
-  if (decision.path === 'erc6492') {
-    valid = await chains.isValidCounterfactualSignature(chainId, address, hash, sig)
-  } else {
-    if (!(await chains.hasCode(chainId, address))) {
-      throw new AuthError('INVALID_SIGNATURE', 'not the signer, and no contract at the address')
-    }
-    valid = await chains.isValidSignature(chainId, address, hash, sig)
-  }
-  if (!valid)
-    throw new AuthError('INVALID_SIGNATURE', `contract wallet refused the signature (${decision.path})`)
-  return { contractWallet: true, check: { chainId, address, hash, signature: sig } }
+  const { message, ...rest } = input
+  const digest = hashPersonalMessage(new TextEncoder().encode(message), deps.evmCrypto)
+  return verifyWalletSignature({ digest, ...rest }, deps)
 }

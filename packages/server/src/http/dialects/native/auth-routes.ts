@@ -1,3 +1,4 @@
+import { AGENT_DOMAIN_VERSION } from '@sigil/protocol'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../../../config.js'
 import { AuthError } from '../../../core/errors.js'
@@ -44,6 +45,7 @@ export async function nativeAuthRoutes(
   { gateway, config }: { gateway: Gateway; config: Config },
 ) {
   const siwe = gateway.signIn('native')
+  const agentKeys = gateway.agentKeys.binding
   app.post<{ Body: NonceRequest | undefined }>(
     '/nonce',
     {
@@ -62,6 +64,11 @@ export async function nativeAuthRoutes(
         scheme: siwe.binding.scheme,
         uri: siwe.binding.uri,
         chainIds: siwe.binding.chainIds,
+        agentKeys: {
+          domain: { name: agentKeys.domainName, version: AGENT_DOMAIN_VERSION },
+          origin: agentKeys.origin,
+          maxDays: config.agentKeyMaxDays,
+        },
       }
     },
   )

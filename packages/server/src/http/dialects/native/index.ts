@@ -1,6 +1,7 @@
 import { nativeChannelRules } from '../../../core/publish-hub/native-channels.js'
 import { nativeSessionCookie } from '../../plugins/session-cookie.js'
 import { defineDialect } from '../define-dialect.js'
+import { nativeAgentKeyRoutes } from './agent-key-routes.js'
 import { nativeApiKeyRoutes } from './api-key-routes.js'
 import { nativeAuthRoutes } from './auth-routes.js'
 import { nativePublishRoutes } from './publish-routes.js'
@@ -25,6 +26,7 @@ export const nativeDialect = defineDialect({
     await app.register(nativeAuthRoutes, { prefix: '/v1/auth', gateway, config })
     await app.register(nativeSessionRoutes, { prefix: '/v1/auth/sessions', gateway, config })
     await app.register(nativeApiKeyRoutes, { prefix: '/v1/api-keys', gateway })
+    await app.register(nativeAgentKeyRoutes, { prefix: '/v1/agent-keys', gateway })
     await app.register(nativeVerifyRoutes, { prefix: '/v1/verify', config, gateway })
     // Without a token the route does not exist (404): nothing to guess against.
     if (config.publishToken !== undefined)

@@ -19,6 +19,17 @@ export const NonceResponse = Type.Object(
     }),
     uri: Type.String(),
     chainIds: Type.Array(Type.Integer()),
+    agentKeys: Type.Object(
+      {
+        domain: Type.Object({ name: Type.String(), version: Type.String() }),
+        origin: Type.String(),
+        maxDays: Type.Integer(),
+      },
+      {
+        description:
+          'What an agent-key authorization (EIP-712) must name: the domain name and version (chainId: one of chainIds), the origin, and the longest life',
+      },
+    ),
   },
   { $id: 'NonceResponse' },
 )
