@@ -55,8 +55,9 @@ describe('migrations', () => {
   })
 
   it('invariant: 0010 adds the credential kind (default secret) two nullable public-key and two sealed-secret columns, nothing else', async () => {
-    const all = await sqliteStatements()
-    expect(all.slice(34, 37)).toEqual([
+    const before = await sqliteStatements('0009_sweep_indexes_refresh_reuse_key_schedule')
+    const through = await sqliteStatements('0010_public_key_api_keys')
+    expect(through.slice(before.length)).toEqual([
       `alter table "api_keys" add column "credential" text default 'secret' not null`,
       'alter table "api_keys" add column "public_key" text',
       'alter table "api_keys" add column "previous_public_key" text',
