@@ -7,11 +7,23 @@ export {
   verifyContentDigest,
 } from './content-digest.js'
 export {
+  createHttpRequestSigner,
+  type HttpRequestSignerKey,
+} from './create-http-request-signer.js'
+export type { HttpRequestSigner } from './http-request-signer.js'
+export {
   MAX_SIGNATURE_FIELD_LENGTH,
   parseSignatureInput,
   parseSignatures,
   type SignatureInputMember,
 } from './parse-signature-fields.js'
+export {
+  type SignedHttpHeaders,
+  type SignedHttpRequest,
+  type SignHttpRequestOptions,
+  type SignHttpRequestReason,
+  signHttpRequest,
+} from './sign-http-request.js'
 export {
   HTTP_SIGNATURE_ALGORITHMS,
   type HttpSignatureAlgorithm,
