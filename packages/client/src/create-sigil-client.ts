@@ -3,6 +3,7 @@ import { registerInternals } from './client-internals.js'
 import { SigilError } from './errors.js'
 import { type EthereumSigner, resolveSigner } from './ethereum-signer.js'
 import { createTransport, type FetchLike, readResponse } from './http.js'
+import type { SigilRequestSigner } from './request-signer.js'
 import { memoryStorage, type StoredTokens, type TokenStorage } from './storage.js'
 import type {
   AccountRef,
@@ -32,6 +33,12 @@ export interface SigilClientOptions {
    * keys or sessions (those need the `account` scope of a wallet sign-in).
    */
   apiKey?: string
+  /**
+   * Sign every request with an RFC 9421 key registered with Sigil (a bot whose secret never
+   * travels): `createRequestSigner` or `createWebCryptoRequestSigner` from `@sigil/client/signer`.
+   * Like `apiKey`, it is the client's credential: no sign-in, no tokens. Not with `apiKey`.
+   */
+  signer?: SigilRequestSigner
   /**
    * fetch's `credentials`: `'include'` in a browser app on another origin that signs in with
    * `credential: 'session'`, so the session cookie is sent (the server's CORS must allow it).
@@ -116,12 +123,16 @@ const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID'])
 const encode = encodeURIComponent
 
 export function createSigilClient(options: SigilClientOptions): SigilClient {
-  const transport = createTransport(options)
-  const storage = options.storage ?? memoryStorage()
+  const { apiKey, signer } = options
+  if (apiKey !== undefined && signer !== undefined) {
+    throw new TypeError('createSigilClient: give `apiKey` or `signer`, not both')
+  }
   const now = options.now ?? Date.now
-  const { apiKey } = options
+  const transport = createTransport({ ...options, now })
+  const storage = options.storage ?? memoryStorage()
 
-  const stored = async () => (apiKey === undefined ? await storage.get() : undefined)
+  // A key (secret or signing) is the credential: stored tokens are not looked at.
+  const stored = async () => (apiKey === undefined && signer === undefined ? await storage.get() : undefined)
 
   function keep(issued: TokenResponse): StoredTokens {
     const at = now()

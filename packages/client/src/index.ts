@@ -21,6 +21,7 @@ export type {
   EthereumWalletClient,
 } from './ethereum-signer.js'
 export type { FetchLike } from './http.js'
+export type { RequestToSign, SigilRequestSigner } from './request-signer.js'
 export {
   createSigilSocket,
   type SigilSocket,

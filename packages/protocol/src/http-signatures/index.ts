@@ -10,7 +10,13 @@ export {
   createHttpRequestSigner,
   type HttpRequestSignerKey,
 } from './create-http-request-signer.js'
+export {
+  type AsymmetricHttpSignatureAlgorithm,
+  generateHttpSigningKey,
+  type HttpSigningKeyPair,
+} from './generate-http-signing-key.js'
 export type { HttpRequestSigner } from './http-request-signer.js'
+export { httpSigningPublicKey } from './http-signing-public-key.js'
 export {
   MAX_SIGNATURE_FIELD_LENGTH,
   parseSignatureInput,
