@@ -12,9 +12,11 @@ import type {
   CreateApiKeyInput,
   Me,
   NonceResponse,
+  RegisterPublicKeyInput,
   RotateApiKeyInput,
   Session,
   SessionCookieResponse,
+  SigningApiKey,
   TokenResponse,
 } from './types.js'
 
@@ -100,7 +102,11 @@ export interface SigilClient {
   logoutAll(): Promise<void>
   redeemInvite(code: string): Promise<void>
   readonly apiKeys: {
-    /** The answer holds the secret, shown this once. */
+    /**
+     * With `publicKey`: a key that signs requests (`@sigil/client/signer`); Sigil keeps only the
+     * public key and the answer has no secret. Without: the answer holds the secret, shown this once.
+     */
+    create(input: RegisterPublicKeyInput): Promise<SigningApiKey>
     create(input: CreateApiKeyInput): Promise<ApiKeyWithSecret>
     list(): Promise<ApiKey[]>
     /** A new secret for the same key; the old one works for `gracePeriodSeconds` (default 0). */
@@ -252,7 +258,8 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     logoutAll: () => endSession('/v1/auth/logout-all'),
     redeemInvite: (code) => authed<void>('POST', '/v1/auth/redeem-invite', { code }),
     apiKeys: {
-      create: (input) => authed<ApiKeyWithSecret>('POST', '/v1/api-keys', input),
+      create: ((input: CreateApiKeyInput) =>
+        authed<ApiKeyWithSecret>('POST', '/v1/api-keys', input)) as SigilClient['apiKeys']['create'],
       list: async () => (await authed<{ apiKeys: ApiKey[] }>('GET', '/v1/api-keys')).apiKeys,
       rotate: (id, input = {}) =>
         authed<ApiKeyWithSecret>('POST', `/v1/api-keys/${encode(id)}/rotate`, input),

@@ -45,8 +45,11 @@ export type {
   CreateApiKeyInput,
   Me,
   NonceResponse,
+  PublicSigningJwk,
+  RegisterPublicKeyInput,
   RotateApiKeyInput,
   Session,
   SessionCookieResponse,
+  SigningApiKey,
   TokenResponse,
 } from './types.js'

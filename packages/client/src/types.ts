@@ -71,6 +71,16 @@ export interface CreateApiKeyInput {
   expiresInDays?: number
 }
 
+/** A public key (RFC 7517 JWK) that signs requests: OKP Ed25519 or EC P-256. */
+export type PublicSigningJwk =
+  | { kty: 'OKP'; crv: 'Ed25519'; x: string }
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+
+/** `POST /v1/api-keys` with a public key: the key signs requests (RFC 9421), no secret exists. */
+export interface RegisterPublicKeyInput extends CreateApiKeyInput {
+  publicKey: PublicSigningJwk
+}
+
 export interface RotateApiKeyInput {
   /** How long the old secret keeps working (default 0, at most 86 400). */
   gracePeriodSeconds?: number
@@ -93,4 +103,11 @@ export interface ApiKey {
 /** A created or rotated key: the secret is in this answer and nowhere else, ever. */
 export interface ApiKeyWithSecret extends ApiKey {
   secret: string
+}
+
+/** A key registered with a public key: no secret, the algorithm its signatures must use. */
+export interface SigningApiKey extends ApiKey {
+  alg: 'ed25519' | 'ecdsa-p256-sha256'
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key */
+  thumbprint: string
 }

@@ -4,12 +4,10 @@
  */
 import { type AsymmetricHttpSignatureAlgorithm, httpSigningPublicKey } from '@sigil/protocol/http-signatures'
 import { SigilError } from '../errors.js'
+import type { PublicSigningJwk } from '../types.js'
 import { fromBase64Url, toBase64Url } from './base64url.js'
 
-/** A public JWK, as registered with Sigil. */
-export type PublicSigningJwk =
-  | { kty: 'OKP'; crv: 'Ed25519'; x: string }
-  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+export type { PublicSigningJwk }
 
 /** A private JWK: the public members plus `d`. */
 export type PrivateSigningJwk = PublicSigningJwk & { d: string }
