@@ -45,6 +45,7 @@ describe('API keys: create, list, use, rotate, revoke', () => {
       scope: 'trade',
       allowedIps: ['203.0.113.0/24'],
       status: 'active',
+      credential: 'secret',
       masked: `sgl_sk_${id}…${secretPart.slice(-4)}`,
       createdAt: iso(server.clock.now()),
       expiresAt: null,
@@ -134,6 +135,7 @@ describe('API keys: create, list, use, rotate, revoke', () => {
           scope: 'trade',
           allowedIps: ['2001:db8::/32'],
           status: 'active',
+          credential: 'secret',
           masked: `sgl_sk_${second.id}…${tail(second.secret)}`,
           createdAt: iso(createdSecond),
           expiresAt: iso(createdSecond + 7 * DAY),
@@ -146,6 +148,7 @@ describe('API keys: create, list, use, rotate, revoke', () => {
           scope: 'read',
           allowedIps: [],
           status: 'active',
+          credential: 'secret',
           masked: `sgl_sk_${first.id}…${tail(first.secret)}`,
           createdAt: iso(createdFirst),
           expiresAt: null,
@@ -221,6 +224,7 @@ describe('API keys: create, list, use, rotate, revoke', () => {
     expect(rotated.secret).not.toBe(key.secret)
     expect(rotated).toEqual({
       ...key,
+      credential: 'secret',
       masked: `sgl_sk_${key.id}…${secretPart.slice(-4)}`,
       secret: rotated.secret,
     })

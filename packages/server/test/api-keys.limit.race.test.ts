@@ -109,8 +109,7 @@ describe('API keys per account under concurrency', () => {
       accountId: account.id,
       name: 'refused',
       scope: 'read' as const,
-      secretHash: new Uint8Array(32),
-      secretTail: 'abcd',
+      credential: { kind: 'secret' as const, secretHash: new Uint8Array(32), secretTail: 'abcd' },
       allowedIps: [],
       createdAt: local.now(),
     }

@@ -24,6 +24,13 @@ export {
   type SignatureInputMember,
 } from './parse-signature-fields.js'
 export {
+  httpSignatureAlgorithmOf,
+  httpSignatureKeyOf,
+  type PublicKeyJwk,
+  type PublicKeyJwkReason,
+  parsePublicKeyJwk,
+} from './public-key-jwk.js'
+export {
   type SignedHttpHeaders,
   type SignedHttpRequest,
   type SignHttpRequestOptions,

@@ -1,5 +1,9 @@
 import type { ApiKeyBrand } from './api-keys/api-key-secret.js'
-import type { ApiKeyService, NewApiKeyRequest } from './api-keys/create-api-key-service.js'
+import type {
+  ApiKeyService,
+  NewApiKeyRequest,
+  PublicKeyApiKeyRequest,
+} from './api-keys/create-api-key-service.js'
 import type { AuditLog } from './audit/create-audit-log.js'
 import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
@@ -72,6 +76,49 @@ export function createAccountActions(deps: {
         detail: { key: created.key.id, scope: created.key.scope },
       })
       return created
+    },
+
+    /**
+     * Registers a signed-request key (RFC 9421) for the account: from a session's
+     * `POST /v1/api-keys` with a `publicKey` (`origin: 'session'`), or for an agent key a wallet
+     * authorized without a session (`origin: 'agent'`). Same rules and limit as a secret key;
+     * audited as `api_key.created` with the origin, algorithm and JWK thumbprint. No secret exists.
+     */
+    async registerPublicKeyApiKey(accountId: string, request: PublicKeyApiKeyRequest, ip: string) {
+      const key = await apiKeys.registerPublicKeyApiKey(await deps.findAccount(accountId), request)
+      await audit.record({
+        type: 'api_key.created',
+        accountId,
+        ip,
+        detail: {
+          key: key.id,
+          scope: key.scope,
+          credential: 'public-key',
+          origin: request.origin,
+          alg: key.alg!,
+          thumbprint: key.thumbprint!,
+        },
+      })
+      return key
+    },
+
+    /** A new public key for a signed-request key; the old one verifies for `graceSeconds` more. */
+    async rotatePublicKeyApiKey(
+      identity: Identity,
+      keyId: string,
+      publicKey: unknown,
+      graceSeconds: number,
+      ip: string,
+    ) {
+      const rotated = await apiKeys.rotatePublicKey(identity.accountId, keyId, publicKey, graceSeconds)
+      await deps.onApiKeyChanged?.(keyId, 'rotated')
+      await audit.record({
+        type: 'api_key.rotated',
+        accountId: identity.accountId,
+        ip,
+        detail: { key: keyId, graceSeconds, thumbprint: rotated.thumbprint! },
+      })
+      return rotated
     },
 
     async rotateApiKey(

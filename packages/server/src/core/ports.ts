@@ -19,6 +19,7 @@
  * have committed (its COMMIT's answer may be what was lost); one that resolved is durable.
  */
 
+import type { PublicKeyJwk } from '@sigil/protocol/http-signatures'
 import type { AccountStatus, ApiKeyScope } from './scopes.js'
 
 export type Address = `0x${string}`
@@ -192,18 +193,34 @@ export interface SessionStore {
   touch(sessionId: string, now: number, expiresAt?: number): Promise<void>
 }
 
+/**
+ * How an API key proves itself. `secret`: a bearer secret, of which only SHA-256 of the secret part
+ * is stored (and its last four characters, for the masked form in lists). `public-key`: an RFC 9421
+ * signing key (docs/signed-requests.md); only its public JWK is stored, nothing secret at all.
+ */
+export type ApiKeyCredential =
+  | { kind: 'secret'; secretHash: Uint8Array; secretTail: string }
+  | { kind: 'public-key'; publicKey: PublicKeyJwk }
+
+/** A credential replaced by a rotation, kept for its grace period: what verifies, nothing shown. */
+export type PreviousApiKeyCredential =
+  | { kind: 'secret'; secretHash: Uint8Array }
+  | { kind: 'public-key'; publicKey: PublicKeyJwk }
+
+export type ApiKeyCredentialKind = ApiKeyCredential['kind']
+
 export interface ApiKey {
   id: string
   accountId: string
   name: string
   scope: ApiKeyScope
-  /** SHA-256 of the secret part; the secret itself is shown once and never stored. */
-  secretHash: Uint8Array
-  /** After a rotation with a grace period: the old secret's hash, valid until `previousExpiresAt`. */
-  previousSecretHash?: Uint8Array
+  credential: ApiKeyCredential
+  /**
+   * After a rotation with a grace period: the replaced credential (always of the same kind), valid
+   * until `previousExpiresAt`.
+   */
+  previousCredential?: PreviousApiKeyCredential
   previousExpiresAt?: number
-  /** Last four characters of the secret, for the masked form in lists. */
-  secretTail: string
   /** IPv4/IPv6 addresses and CIDR ranges, normalised; empty means any IP. */
   allowedIps: string[]
   createdAt: number
@@ -231,15 +248,17 @@ export interface ApiKeyStore {
    */
   revoke(id: string, accountId: string, now: number): Promise<boolean>
   /**
-   * Replaces the secret of the account's active key; the old hash stays valid until
-   * `previousExpiresAt` (grace), or not at all when that is `now`. False when no such active key.
-   * One conditional statement: racing rotations apply one after the other (each keeps the secret
-   * it replaced as previous); one racing a revocation precedes it or returns false.
+   * Replaces the credential of the account's active key whose credential is of the same kind
+   * (a secret by a secret, a public key by a public key); the old one stays valid until
+   * `previousExpiresAt` (grace), or not at all when that is `now`. False when no such active key
+   * of that kind. One conditional statement: racing rotations apply one after the other (each
+   * keeps the credential it replaced as previous); one racing a revocation precedes it or returns
+   * false.
    */
-  replaceSecret(
+  replaceCredential(
     id: string,
     accountId: string,
-    next: { secretHash: Uint8Array; secretTail: string; previousExpiresAt: number },
+    next: { credential: ApiKeyCredential; previousExpiresAt: number },
     now: number,
   ): Promise<boolean>
   /** Best effort, outside any transaction; between racing writes the last one wins. */

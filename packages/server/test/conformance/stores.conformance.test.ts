@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
+import type { PublicKeyJwk } from '@sigil/protocol/http-signatures'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { isAuthError } from '../../src/core/errors.js'
@@ -399,12 +400,23 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       accountId,
       name: 'bot',
       scope: 'trade',
-      secretHash: hash(),
-      secretTail: 'abcd',
+      credential: { kind: 'secret', secretHash: hash(), secretTail: 'abcd' },
       allowedIps: ['203.0.113.0/24'],
       createdAt: T0,
       ...overrides,
     })
+    const secretOf = (key: ApiKey | undefined) =>
+      key?.credential.kind === 'secret' ? key.credential.secretHash : undefined
+    const previousSecretOf = (key: ApiKey | undefined) =>
+      key?.previousCredential?.kind === 'secret' ? key.previousCredential.secretHash : undefined
+    const jwk = (): PublicKeyJwk => {
+      const exported = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' })
+      return { kty: 'OKP', crv: 'Ed25519', x: exported.x! }
+    }
+    const p256Jwk = (): PublicKeyJwk => {
+      const exported = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })
+      return { kty: 'EC', crv: 'P-256', x: exported.x!, y: exported.y! }
+    }
 
     it('behavior: insert, find, list newest first, rotate with grace, revoke once, record use', async () => {
       const account = await newAccount()
@@ -415,16 +427,16 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       expect(await stores().apiKeys.findById(a.id)).toEqual(a)
       expect((await stores().apiKeys.listOfAccount(account.id)).map((k) => k.id)).toEqual([b.id, a.id])
 
-      const next = { secretHash: hash(), secretTail: 'wxyz', previousExpiresAt: T0 + 500 }
-      expect(await stores().apiKeys.replaceSecret(a.id, account.id, next, T0 + 100)).toBe(true)
+      const credential = { kind: 'secret' as const, secretHash: hash(), secretTail: 'wxyz' }
+      const next = { credential, previousExpiresAt: T0 + 500 }
+      expect(await stores().apiKeys.replaceCredential(a.id, account.id, next, T0 + 100)).toBe(true)
       expect(await stores().apiKeys.findById(a.id)).toEqual({
         ...a,
-        secretHash: next.secretHash,
-        secretTail: 'wxyz',
-        previousSecretHash: a.secretHash,
+        credential,
+        previousCredential: { kind: 'secret', secretHash: secretOf(a) },
         previousExpiresAt: T0 + 500,
       })
-      expect(await stores().apiKeys.replaceSecret(a.id, 'someone-else', next, T0 + 100)).toBe(false)
+      expect(await stores().apiKeys.replaceCredential(a.id, 'someone-else', next, T0 + 100)).toBe(false)
 
       await stores().apiKeys.recordUse(b.id, T0 + 200, '198.51.100.1')
       expect(await stores().apiKeys.findById(b.id)).toMatchObject({
@@ -437,8 +449,76 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       )
       expect(revocations.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1)
       expect(await stores().apiKeys.findById(a.id)).toMatchObject({ revokedAt: T0 + 300 })
-      expect((await stores().apiKeys.findById(a.id))!.previousSecretHash).toBeUndefined()
+      expect((await stores().apiKeys.findById(a.id))!.previousCredential).toBeUndefined()
       expect(await stores().apiKeys.revoke(a.id, account.id, T0 + 400)).toBe(false)
+    })
+
+    it('behavior: a public-key key round-trips its JWK, rotates to a new one with grace, is revoked, keeps no secret', async () => {
+      const account = await newAccount()
+      const first = jwk()
+      const key = apiKey(account.id, { credential: { kind: 'public-key', publicKey: first } })
+      expect(await stores().apiKeys.insert(key, { maxActivePerAccount: 5 })).toBe('inserted')
+      expect(await stores().apiKeys.findById(key.id)).toEqual(key)
+      expect(await stores().apiKeys.listOfAccount(account.id)).toEqual([key])
+
+      const second = p256Jwk()
+      const next = {
+        credential: { kind: 'public-key' as const, publicKey: second },
+        previousExpiresAt: T0 + 500,
+      }
+      expect(await stores().apiKeys.replaceCredential(key.id, account.id, next, T0 + 100)).toBe(true)
+      expect(await stores().apiKeys.findById(key.id)).toEqual({
+        ...key,
+        credential: next.credential,
+        previousCredential: { kind: 'public-key', publicKey: first },
+        previousExpiresAt: T0 + 500,
+      })
+      // No grace: the replaced key is not kept at all.
+      const third = {
+        credential: { kind: 'public-key' as const, publicKey: jwk() },
+        previousExpiresAt: T0 + 200,
+      }
+      expect(await stores().apiKeys.replaceCredential(key.id, account.id, third, T0 + 200)).toBe(true)
+      const rotated = await stores().apiKeys.findById(key.id)
+      expect(rotated?.previousCredential).toBeUndefined()
+      expect(rotated?.previousExpiresAt).toBeUndefined()
+
+      expect(await stores().apiKeys.revoke(key.id, account.id, T0 + 300)).toBe(true)
+      expect(await stores().apiKeys.findById(key.id)).toMatchObject({
+        revokedAt: T0 + 300,
+        credential: third.credential,
+      })
+      // What the row holds: the public key, and nothing in the secret columns.
+      const row = await stores()
+        .db.selectFrom('api_keys')
+        .select(['secret_hash', 'secret_tail', 'credential'])
+        .where('id', '=', key.id)
+        .executeTakeFirstOrThrow()
+      expect({ ...row, secret_hash: row.secret_hash.length }).toEqual({
+        secret_hash: 0,
+        secret_tail: '',
+        credential: 'public-key',
+      })
+    })
+
+    it('attack: a rotation never changes the kind of credential (a secret key cannot become a public-key key, nor back)', async () => {
+      const account = await newAccount()
+      const secretKey = apiKey(account.id)
+      const publicKeyKey = apiKey(account.id, { credential: { kind: 'public-key', publicKey: jwk() } })
+      await stores().apiKeys.insert(secretKey, { maxActivePerAccount: 5 })
+      await stores().apiKeys.insert(publicKeyKey, { maxActivePerAccount: 5 })
+      const toPublic = {
+        credential: { kind: 'public-key' as const, publicKey: jwk() },
+        previousExpiresAt: T0 + 500,
+      }
+      const toSecret = {
+        credential: { kind: 'secret' as const, secretHash: hash(), secretTail: 'zzzz' },
+        previousExpiresAt: T0 + 500,
+      }
+      expect(await stores().apiKeys.replaceCredential(secretKey.id, account.id, toPublic, T0)).toBe(false)
+      expect(await stores().apiKeys.replaceCredential(publicKeyKey.id, account.id, toSecret, T0)).toBe(false)
+      expect(await stores().apiKeys.findById(secretKey.id)).toEqual(secretKey)
+      expect(await stores().apiKeys.findById(publicKeyKey.id)).toEqual(publicKeyKey)
     })
 
     it('behavior: the limit counts keys in force, not revoked or expired ones', async () => {
@@ -449,9 +529,12 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       await stores().apiKeys.insert(revoked, limit)
       expect(await stores().apiKeys.insert(apiKey(account.id), limit)).toBe('limit_reached')
       await stores().apiKeys.revoke(revoked.id, account.id, T0)
-      expect(await stores().apiKeys.insert(apiKey(account.id, { createdAt: T0 + 20 }), limit)).toBe(
-        'inserted',
-      )
+      // Public-key keys count as keys too.
+      const publicKeyKey = apiKey(account.id, {
+        createdAt: T0 + 20,
+        credential: { kind: 'public-key', publicKey: jwk() },
+      })
+      expect(await stores().apiKeys.insert(publicKeyKey, limit)).toBe('inserted')
       expect(await stores().apiKeys.insert(apiKey(account.id, { createdAt: T0 + 20 }), limit)).toBe(
         'inserted',
       )
@@ -464,7 +547,14 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       const account = await newAccount()
       const limit = { maxActivePerAccount: 3 }
       await stores().apiKeys.insert(apiKey(account.id), limit)
-      const results = await race(await db.racers(), N, (s) => s.apiKeys.insert(apiKey(account.id), limit))
+      const results = await race(await db.racers(), N, (s, i) =>
+        s.apiKeys.insert(
+          i % 2 === 0
+            ? apiKey(account.id)
+            : apiKey(account.id, { credential: { kind: 'public-key', publicKey: jwk() } }),
+          limit,
+        ),
+      )
       const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))
       expect(outcomes.filter((o) => o === 'inserted')).toHaveLength(2)
       expect(outcomes.filter((o) => o === 'limit_reached')).toHaveLength(N - 2)
@@ -477,19 +567,46 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       await stores().apiKeys.insert(key, { maxActivePerAccount: 5 })
       const secrets = Array.from({ length: 6 }, () => hash())
       const results = await race(await db.racers(), secrets.length, (s, i) =>
-        s.apiKeys.replaceSecret(
+        s.apiKeys.replaceCredential(
           key.id,
           account.id,
-          { secretHash: secrets[i]!, secretTail: 'tail', previousExpiresAt: T0 + 1000 },
+          {
+            credential: { kind: 'secret', secretHash: secrets[i]!, secretTail: 'tail' },
+            previousExpiresAt: T0 + 1000,
+          },
           T0,
         ),
       )
       expect(results.every((r) => r.status === 'fulfilled' && r.value === true)).toBe(true)
       const final = (await stores().apiKeys.findById(key.id))!
       const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined)
-      expect(secrets.map(hex)).toContain(hex(final.secretHash))
-      expect([...secrets, key.secretHash].map(hex)).toContain(hex(final.previousSecretHash))
-      expect(hex(final.previousSecretHash)).not.toBe(hex(final.secretHash))
+      expect(secrets.map(hex)).toContain(hex(secretOf(final)))
+      expect([...secrets, secretOf(key)].map(hex)).toContain(hex(previousSecretOf(final)))
+      expect(hex(previousSecretOf(final))).not.toBe(hex(secretOf(final)))
+    })
+
+    it('race: concurrent public-key rotations apply one after the other, each keeping the key it replaced', async () => {
+      const account = await newAccount()
+      const key = apiKey(account.id, { credential: { kind: 'public-key', publicKey: jwk() } })
+      await stores().apiKeys.insert(key, { maxActivePerAccount: 5 })
+      const keys = Array.from({ length: 6 }, () => jwk())
+      const results = await race(await db.racers(), keys.length, (s, i) =>
+        s.apiKeys.replaceCredential(
+          key.id,
+          account.id,
+          { credential: { kind: 'public-key', publicKey: keys[i]! }, previousExpiresAt: T0 + 1000 },
+          T0,
+        ),
+      )
+      expect(results.every((r) => r.status === 'fulfilled' && r.value === true)).toBe(true)
+      const final = (await stores().apiKeys.findById(key.id))!
+      const x = (c: ApiKey['credential'] | ApiKey['previousCredential']) =>
+        c?.kind === 'public-key' ? c.publicKey.x : undefined
+      expect(keys.map((k) => k.x)).toContain(x(final.credential))
+      expect([...keys, key.credential].map((k) => ('x' in k ? k.x : x(k)))).toContain(
+        x(final.previousCredential),
+      )
+      expect(x(final.previousCredential)).not.toBe(x(final.credential))
     })
   })
 

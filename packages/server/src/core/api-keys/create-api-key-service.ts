@@ -1,31 +1,19 @@
 import { timingSafeEqual } from 'node:crypto'
+import { parsePublicKeyJwk } from '@sigil/protocol/http-signatures'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
 import { createIpAllowlist, normalizeIpRange } from '../network/ip-allowlist.js'
-import type { Account, ApiKey, ApiKeyStore } from '../ports.js'
+import type { Account, ApiKey, ApiKeyCredentialKind, ApiKeyStore } from '../ports.js'
+import { randomBase62 } from '../random-base62.js'
 import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
 import { hashSecret } from '../secret-token.js'
-import { type ApiKeyBrand, createApiKeySecret, maskApiKey, parseApiKeySecret } from './api-key-secret.js'
+import { type ApiKeyBrand, createApiKeySecret, parseApiKeySecret } from './api-key-secret.js'
+import { type ApiKeyView, statusOf, viewOf } from './api-key-view.js'
 import { createLastUseRecorder } from './last-use-recorder.js'
 import { type CachedKeyLookup, createVerifiedKeyCache } from './verified-key-cache.js'
 
-export type ApiKeyStatus = 'active' | 'expired' | 'revoked'
-
-/** What lists show: metadata only, never the secret or its hash. */
-export interface ApiKeyView {
-  id: string
-  name: string
-  scope: ApiKeyScope
-  allowedIps: string[]
-  status: ApiKeyStatus
-  masked: string
-  createdAt: number
-  expiresAt?: number
-  revokedAt?: number
-  lastUsedAt?: number
-  lastUsedIp?: string
-}
+export type { ApiKeyStatus, ApiKeyView } from './api-key-view.js'
 
 export interface NewApiKeyRequest {
   /** The prefix the secret is printed with (a venue dialect's, e.g. `ocx`); Sigil's by default. */
@@ -34,6 +22,22 @@ export interface NewApiKeyRequest {
   scope: ApiKeyScope
   allowedIps?: readonly string[]
   expiresInDays?: number
+}
+
+/**
+ * A signed-request key (RFC 9421, docs/signed-requests.md) to register for an account: the
+ * client keeps the private key; Sigil stores `publicKey` only.
+ */
+export interface PublicKeyApiKeyRequest {
+  name: string
+  scope: ApiKeyScope
+  /** A public JWK, as received: OKP Ed25519 or EC P-256; anything else is refused (JWK_* codes). */
+  publicKey: unknown
+  /** Epoch ms; absent: never expires. */
+  expiresAt?: number
+  allowedIps?: readonly string[]
+  /** Who registers it: a signed-in session, or a wallet's authorization of an agent key. */
+  origin: 'session' | 'agent'
 }
 
 export interface ApiKeyServiceOptions {
@@ -54,6 +58,20 @@ const DAY_MS = 86_400_000
 /** Compared against when there is no stored hash, so that a miss costs what a hit costs. */
 const NO_HASH = new Uint8Array(32)
 const hashesMatch = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b)
+
+/** The JWK a client sent, checked, or the refusal (JWK_PRIVATE_KEY, JWK_UNSUPPORTED, JWK_INVALID). */
+function checkedJwk(input: unknown) {
+  const parsed = parsePublicKeyJwk(input)
+  if (parsed.ok) return parsed.value
+  const { reason } = parsed
+  const code =
+    reason === 'private_key'
+      ? 'JWK_PRIVATE_KEY'
+      : reason === 'unsupported_key_type' || reason === 'unsupported_curve'
+        ? 'JWK_UNSUPPORTED'
+        : 'JWK_INVALID'
+  throw new AuthError(code, `public key refused: ${reason}`, { detail: reason })
+}
 
 export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: ApiKeyServiceOptions) {
   const uses = createLastUseRecorder(store, options.recordUseEveryMs)
@@ -78,26 +96,31 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     return lookup
   }
 
-  const statusOf = (key: ApiKey, now: number): ApiKeyStatus =>
-    key.revokedAt !== undefined
-      ? 'revoked'
-      : key.expiresAt !== undefined && key.expiresAt <= now
-        ? 'expired'
-        : 'active'
+  // The store counts the account's `active` keys and inserts in one atomic step.
+  const insert = async (key: ApiKey) => {
+    if ((await store.insert(key, { maxActivePerAccount: options.maxPerAccount })) === 'limit_reached')
+      throw new AuthError('API_KEY_LIMIT_REACHED')
+  }
 
-  const view = (key: ApiKey, now: number): ApiKeyView => ({
-    id: key.id,
-    name: key.name,
-    scope: key.scope,
-    allowedIps: key.allowedIps,
-    status: statusOf(key, now),
-    masked: maskApiKey(key.id, key.secretTail),
-    createdAt: key.createdAt,
-    ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
-    ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
-    ...(key.lastUsedAt === undefined ? {} : { lastUsedAt: key.lastUsedAt }),
-    ...(key.lastUsedIp === undefined ? {} : { lastUsedIp: key.lastUsedIp }),
-  })
+  /** Replaces the credential of the account's key by one of the same kind; see ApiKeyStore. */
+  const replace = async (
+    accountId: string,
+    id: string,
+    kind: ApiKeyCredentialKind,
+    next: Parameters<ApiKeyStore['replaceCredential']>[2],
+    now: number,
+  ) => {
+    const replaced = await store.replaceCredential(id, accountId, next, now)
+    cache.forget([id])
+    if (replaced) return (await store.findById(id))!
+    const key = await store.findById(id)
+    // A key of the account, in force, of the other kind: say so rather than "not found".
+    if (key && key.accountId === accountId && key.credential.kind !== kind && statusOf(key, now) === 'active')
+      throw new AuthError('API_KEY_CREDENTIAL_MISMATCH', `key ${id} holds a ${key.credential.kind}`, {
+        detail: `this key holds a ${key.credential.kind}`,
+      })
+    throw new AuthError('API_KEY_NOT_FOUND')
+  }
 
   const normalizeAllowlist = (ranges: readonly string[]) =>
     ranges.map((range, i) => {
@@ -122,29 +145,58 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         accountId: account.id,
         name: request.name,
         scope: request.scope,
-        secretHash: secret.secretHash,
-        secretTail: secret.secretTail,
+        credential: { kind: 'secret', secretHash: secret.secretHash, secretTail: secret.secretTail },
         allowedIps,
         createdAt: now,
         ...(request.expiresInDays === undefined ? {} : { expiresAt: now + request.expiresInDays * DAY_MS }),
       }
-      // The store counts the account's `active` keys and inserts in one atomic step.
-      if ((await store.insert(key, { maxActivePerAccount: options.maxPerAccount })) === 'limit_reached')
-        throw new AuthError('API_KEY_LIMIT_REACHED')
-      return { key: view(key, now), secret: secret.secret }
+      await insert(key)
+      return { key: await viewOf(key, now), secret: secret.secret }
+    },
+
+    /**
+     * Registers a signed-request key for `account` (a session's `POST /v1/api-keys` with a
+     * `publicKey`, or an agent key a wallet authorized): the same rules as a secret key (a pending
+     * account gets no trade key, the per-account limit, the allowlist), the public JWK checked by
+     * parsePublicKeyJwk and stored in its canonical public form. No secret exists, none is returned.
+     * The caller records the audit event (account actions do, naming `origin`).
+     */
+    async registerPublicKeyApiKey(account: Account, request: PublicKeyApiKeyRequest): Promise<ApiKeyView> {
+      if (request.scope === 'trade' && account.status !== 'active')
+        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
+      const publicKey = checkedJwk(request.publicKey)
+      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
+      const now = clock.now()
+      if (request.expiresAt !== undefined && !(request.expiresAt > now))
+        throw new AuthError('VALIDATION_FAILED', 'expiry not in the future', { detail: 'expiresAt' })
+      const key: ApiKey = {
+        id: randomBase62(16),
+        accountId: account.id,
+        name: request.name,
+        scope: request.scope,
+        credential: { kind: 'public-key', publicKey },
+        allowedIps,
+        createdAt: now,
+        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+      }
+      await insert(key)
+      return viewOf(key, now)
     },
 
     async list(accountId: string): Promise<ApiKeyView[]> {
       const now = clock.now()
       // Uses noted in this process and not written yet show at once (other replicas' show once written).
-      return (await store.listOfAccount(accountId)).map((key) => {
-        const noted = uses.pendingOf(key.id)
-        const latest =
-          noted && noted.at >= (key.lastUsedAt ?? -Infinity)
-            ? { lastUsedAt: noted.at, lastUsedIp: noted.ip }
-            : {}
-        return view({ ...key, ...latest }, now)
-      })
+      const keys = await store.listOfAccount(accountId)
+      return Promise.all(
+        keys.map((key) => {
+          const noted = uses.pendingOf(key.id)
+          const latest =
+            noted && noted.at >= (key.lastUsedAt ?? -Infinity)
+              ? { lastUsedAt: noted.at, lastUsedIp: noted.ip }
+              : {}
+          return viewOf({ ...key, ...latest }, now)
+        }),
+      )
     },
 
     async revoke(accountId: string, id: string): Promise<void> {
@@ -163,16 +215,33 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     ): Promise<{ key: ApiKeyView; secret: string }> {
       const now = clock.now()
       const secret = createApiKeySecret(id, brand)
-      const next = {
+      const credential = {
+        kind: 'secret' as const,
         secretHash: secret.secretHash,
         secretTail: secret.secretTail,
+      }
+      const next = { credential, previousExpiresAt: now + graceSeconds * 1000 }
+      const key = await replace(accountId, id, 'secret', next, now)
+      return { key: await viewOf(key, now), secret: secret.secret }
+    },
+
+    /**
+     * A new public key for the same key id (a signed-request key): signatures by the old one keep
+     * verifying for `graceSeconds` (0: they stop now). Refused for a secret key.
+     */
+    async rotatePublicKey(
+      accountId: string,
+      id: string,
+      publicKey: unknown,
+      graceSeconds: number,
+    ): Promise<ApiKeyView> {
+      const checked = checkedJwk(publicKey)
+      const now = clock.now()
+      const next = {
+        credential: { kind: 'public-key' as const, publicKey: checked },
         previousExpiresAt: now + graceSeconds * 1000,
       }
-      const replaced = await store.replaceSecret(id, accountId, next, now)
-      cache.forget([id])
-      if (!replaced) throw new AuthError('API_KEY_NOT_FOUND')
-      const key = await store.findById(id)
-      return { key: view(key!, now), secret: secret.secret }
+      return viewOf(await replace(accountId, id, 'public-key', next, now), now)
     },
 
     /**
@@ -191,9 +260,13 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       // The same work whatever the id finds (one hash, two constant-time comparisons), so that an
       // unknown id, a wrong secret and a revoked key take one time (test/api-keys.timing.test.ts).
       const presentedHash = hashSecret(parts.secretPart)
-      const current = hashesMatch(presentedHash, key?.secretHash ?? NO_HASH) && key !== undefined
-      const previousLive = key?.previousSecretHash !== undefined && (key.previousExpiresAt ?? 0) > now
-      const previous = hashesMatch(presentedHash, key?.previousSecretHash ?? NO_HASH) && previousLive
+      // A public-key key has no secret: presented as a bearer key, it is an unknown one.
+      const secretHash = key?.credential.kind === 'secret' ? key.credential.secretHash : undefined
+      const previousHash =
+        key?.previousCredential?.kind === 'secret' ? key.previousCredential.secretHash : undefined
+      const current = hashesMatch(presentedHash, secretHash ?? NO_HASH) && secretHash !== undefined
+      const previousLive = previousHash !== undefined && (key!.previousExpiresAt ?? 0) > now
+      const previous = hashesMatch(presentedHash, previousHash ?? NO_HASH) && previousLive
       // Unknown id and wrong secret are the same answer: the id alone proves nothing.
       if (!key || !(current || previous)) throw new AuthError('API_KEY_INVALID')
       if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')

@@ -8,8 +8,7 @@ const key = (id: string): ApiKey => ({
   accountId: 'acc',
   name: 'bot',
   scope: 'read',
-  secretHash: new Uint8Array(32),
-  secretTail: 'abcd',
+  credential: { kind: 'secret', secretHash: new Uint8Array(32), secretTail: 'abcd' },
   allowedIps: [],
   createdAt: 0,
 })

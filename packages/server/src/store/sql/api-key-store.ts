@@ -1,8 +1,11 @@
-import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { ApiKey, ApiKeyStore } from '../../core/ports.js'
+import type { PublicKeyJwk } from '@sigil/protocol/http-signatures'
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely'
+import type { ApiKey, ApiKeyCredential, ApiKeyStore } from '../../core/ports.js'
 import type { ApiKeyScope } from '../../core/scopes.js'
 import { boundedInsert, type SqlDialectTraits } from './dialect.js'
 import type { ApiKeyRow, Database } from './schema.js'
+
+type Row = Selectable<ApiKeyRow>
 
 /**
  * A key in force at `now`: neither revoked nor expired. This is what the service shows as
@@ -11,18 +14,40 @@ import type { ApiKeyRow, Database } from './schema.js'
 const activeAt = (now: number) => (eb: ExpressionBuilder<Database, 'api_keys'>) =>
   eb.and([eb('revoked_at', 'is', null), eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])])
 
-const toApiKey = (row: ApiKeyRow): ApiKey => ({
+const jwkOf = (text: string) => JSON.parse(text) as PublicKeyJwk
+
+function credentialOf(row: Row): Pick<ApiKey, 'credential' | 'previousCredential'> {
+  if (row.credential === 'public-key')
+    return {
+      credential: { kind: 'public-key', publicKey: jwkOf(row.public_key!) },
+      ...(row.previous_public_key === null
+        ? {}
+        : { previousCredential: { kind: 'public-key', publicKey: jwkOf(row.previous_public_key) } }),
+    }
+  return {
+    credential: { kind: 'secret', secretHash: new Uint8Array(row.secret_hash), secretTail: row.secret_tail },
+    ...(row.previous_secret_hash === null
+      ? {}
+      : { previousCredential: { kind: 'secret', secretHash: new Uint8Array(row.previous_secret_hash) } }),
+  }
+}
+
+/** The columns of a credential; a public-key row keeps the (NOT NULL) secret columns empty. */
+function credentialColumns(credential: ApiKeyCredential) {
+  return credential.kind === 'secret'
+    ? { secret_hash: credential.secretHash, secret_tail: credential.secretTail, public_key: null }
+    : { secret_hash: NO_SECRET, secret_tail: '', public_key: JSON.stringify(credential.publicKey) }
+}
+const NO_SECRET = new Uint8Array(0)
+
+const toApiKey = (row: Row): ApiKey => ({
   id: row.id,
   accountId: row.account_id,
   name: row.name,
   scope: row.scope as ApiKeyScope,
-  secretHash: new Uint8Array(row.secret_hash),
-  secretTail: row.secret_tail,
+  ...credentialOf(row),
   allowedIps: JSON.parse(row.allowed_ips) as string[],
   createdAt: Number(row.created_at),
-  ...(row.previous_secret_hash === null
-    ? {}
-    : { previousSecretHash: new Uint8Array(row.previous_secret_hash) }),
   ...(row.previous_expires_at === null ? {} : { previousExpiresAt: Number(row.previous_expires_at) }),
   ...(row.expires_at === null ? {} : { expiresAt: Number(row.expires_at) }),
   ...(row.revoked_at === null ? {} : { revokedAt: Number(row.revoked_at) }),
@@ -36,6 +61,7 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
       // One statement: the row goes in only while the account has fewer keys in force at the new
       // key's creation time (see SqlDialectTraits for what makes it atomic on each dialect).
       // PostgreSQL types the bare parameters from the target columns, so no casts are needed.
+      const columns = credentialColumns(key.credential)
       const inserted = await boundedInsert(db, traits, key.accountId, (executor) =>
         executor
           .insertInto('api_keys')
@@ -46,6 +72,8 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
             'scope',
             'secret_hash',
             'secret_tail',
+            'credential',
+            'public_key',
             'allowed_ips',
             'created_at',
             'expires_at',
@@ -57,8 +85,10 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
                 eb.val(key.accountId).as('account_id'),
                 eb.val(key.name).as('name'),
                 eb.val(key.scope).as('scope'),
-                eb.val(key.secretHash).as('secret_hash'),
-                eb.val(key.secretTail).as('secret_tail'),
+                eb.val(columns.secret_hash).as('secret_hash'),
+                eb.val(columns.secret_tail).as('secret_tail'),
+                eb.val(key.credential.kind).as('credential'),
+                eb.val(columns.public_key).as('public_key'),
                 eb.val(JSON.stringify(key.allowedIps)).as('allowed_ips'),
                 eb.val(key.createdAt).as('created_at'),
                 eb.val(key.expiresAt ?? null).as('expires_at'),
@@ -97,7 +127,12 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
     async revoke(id, accountId, now) {
       const result = await db
         .updateTable('api_keys')
-        .set({ revoked_at: now, previous_secret_hash: null, previous_expires_at: null })
+        .set({
+          revoked_at: now,
+          previous_secret_hash: null,
+          previous_public_key: null,
+          previous_expires_at: null,
+        })
         .where('id', '=', id)
         .where('account_id', '=', accountId)
         .where(activeAt(now))
@@ -105,21 +140,31 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
       return Number(result.numUpdatedRows) === 1
     },
 
-    async replaceSecret(id, accountId, next, now) {
+    async replaceCredential(id, accountId, next, now) {
       // One conditional UPDATE (SET reads the row's values from before it): concurrent rotations
-      // queue on the row, each keeping the secret it replaced, and one racing a revoke either
-      // precedes it or finds the key inactive.
+      // queue on the row, each keeping the credential it replaced, and one racing a revoke either
+      // precedes it or finds the key inactive. Only a credential of the same kind is replaced.
       const graceful = next.previousExpiresAt > now
+      const { credential } = next
       const result = await db
         .updateTable('api_keys')
-        .set((eb) => ({
-          secret_hash: next.secretHash,
-          secret_tail: next.secretTail,
-          previous_secret_hash: graceful ? eb.ref('secret_hash') : null,
-          previous_expires_at: graceful ? next.previousExpiresAt : null,
-        }))
+        .set((eb) =>
+          credential.kind === 'secret'
+            ? {
+                secret_hash: credential.secretHash,
+                secret_tail: credential.secretTail,
+                previous_secret_hash: graceful ? eb.ref('secret_hash') : null,
+                previous_expires_at: graceful ? next.previousExpiresAt : null,
+              }
+            : {
+                public_key: JSON.stringify(credential.publicKey),
+                previous_public_key: graceful ? eb.ref('public_key') : null,
+                previous_expires_at: graceful ? next.previousExpiresAt : null,
+              },
+        )
         .where('id', '=', id)
         .where('account_id', '=', accountId)
+        .where('credential', '=', credential.kind)
         .where(activeAt(now))
         .executeTakeFirst()
       return Number(result.numUpdatedRows) === 1

@@ -45,12 +45,21 @@ describe('migrations', () => {
 
   it("invariant: 0009 adds the sweeps' expiry indexes and two nullable columns, nothing else", async () => {
     const all = await sqliteStatements()
-    expect(all.slice(29)).toEqual([
+    expect(all.slice(29, 34)).toEqual([
       'create index "sessions_expires_at" on "sessions" ("expires_at")',
       'create index "refresh_tokens_expires_at" on "refresh_tokens" ("expires_at")',
       'alter table "refresh_tokens" add column "successor_sealed" blob',
       'create index "refresh_tokens_sealed_used_at" on "refresh_tokens" ("used_at") where "successor_sealed" is not null',
       'alter table "signing_keys" add column "activates_at" bigint',
+    ])
+  })
+
+  it('invariant: 0010 adds the credential kind (default secret) and two nullable public-key columns, nothing else', async () => {
+    const all = await sqliteStatements()
+    expect(all.slice(34)).toEqual([
+      `alter table "api_keys" add column "credential" text default 'secret' not null`,
+      'alter table "api_keys" add column "public_key" text',
+      'alter table "api_keys" add column "previous_public_key" text',
     ])
   })
 

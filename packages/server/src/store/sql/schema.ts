@@ -96,6 +96,11 @@ export interface ApiKeyRow {
   revoked_at: number | null
   last_used_at: number | null
   last_used_ip: string | null
+  /** `secret` or `public-key` (ApiKeyCredential's kind); defaults to `secret` for rows before 0010. */
+  credential: Generated<string>
+  /** The public JWK (JSON, public members only) of a `public-key` key. */
+  public_key: string | null
+  previous_public_key: string | null
 }
 
 export interface InviteRow {

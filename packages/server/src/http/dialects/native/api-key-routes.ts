@@ -8,6 +8,7 @@ import { IdParams, iso, problemResponses } from './schemas.js'
 // Key management needs the `account` scope, which only a wallet sign-in holds: an API key can
 // never create, list, rotate or revoke keys (a leaked key cannot entrench itself).
 const manage = { auth: { scopes: ['account'] as const } }
+const DAY_MS = 86_400_000
 const security = [{ bearer: [] }, { sessionCookie: [] }]
 
 const render = (key: View) => ({
@@ -16,7 +17,9 @@ const render = (key: View) => ({
   scope: key.scope,
   allowedIps: key.allowedIps,
   status: key.status,
+  credential: key.credential,
   masked: key.masked,
+  ...(key.alg === undefined ? {} : { alg: key.alg, thumbprint: key.thumbprint, publicKey: key.publicKey }),
   createdAt: iso(key.createdAt),
   expiresAt: key.expiresAt === undefined ? null : iso(key.expiresAt),
   lastUsedAt: key.lastUsedAt === undefined ? null : iso(key.lastUsedAt),
@@ -36,8 +39,23 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
       },
     },
     async (request, reply) => {
-      const { key, secret } = await gateway.account.createApiKey(request.identity!, request.body, request.ip)
+      const { publicKey, expiresInDays, ...fields } = request.body
       reply.header('cache-control', 'no-store')
+      if (publicKey !== undefined) {
+        // A signed-request key: Sigil keeps the public key; there is no secret to show.
+        const key = await gateway.account.registerPublicKeyApiKey(
+          request.identity!.accountId,
+          {
+            ...fields,
+            publicKey,
+            origin: 'session',
+            ...(expiresInDays === undefined ? {} : { expiresAt: gateway.now() + expiresInDays * DAY_MS }),
+          },
+          request.ip,
+        )
+        return reply.code(201).send(render(key))
+      }
+      const { key, secret } = await gateway.account.createApiKey(request.identity!, request.body, request.ip)
       return reply.code(201).send({ ...render(key), secret })
     },
   )
@@ -86,13 +104,24 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
     },
     async (request, reply) => {
       const grace = request.body?.gracePeriodSeconds ?? 0
+      reply.header('cache-control', 'no-store')
+      const publicKey = request.body?.publicKey
+      if (publicKey !== undefined)
+        return render(
+          await gateway.account.rotatePublicKeyApiKey(
+            request.identity!,
+            request.params.id,
+            publicKey,
+            grace,
+            request.ip,
+          ),
+        )
       const { key, secret } = await gateway.account.rotateApiKey(
         request.identity!,
         request.params.id,
         grace,
         request.ip,
       )
-      reply.header('cache-control', 'no-store')
       return { ...render(key), secret }
     },
   )
