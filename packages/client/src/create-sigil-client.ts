@@ -14,6 +14,7 @@ import type {
   NonceResponse,
   RegisterPublicKeyInput,
   RotateApiKeyInput,
+  RotatePublicKeyInput,
   Session,
   SessionCookieResponse,
   SigningApiKey,
@@ -109,7 +110,11 @@ export interface SigilClient {
     create(input: RegisterPublicKeyInput): Promise<SigningApiKey>
     create(input: CreateApiKeyInput): Promise<ApiKeyWithSecret>
     list(): Promise<ApiKey[]>
-    /** A new secret for the same key; the old one works for `gracePeriodSeconds` (default 0). */
+    /**
+     * A new secret for the same key, or with `publicKey` a new public key for a public-key key;
+     * the old one works for `gracePeriodSeconds` (default 0).
+     */
+    rotate(id: string, input: RotatePublicKeyInput): Promise<SigningApiKey>
     rotate(id: string, input?: RotateApiKeyInput): Promise<ApiKeyWithSecret>
     revoke(id: string): Promise<void>
   }
@@ -261,8 +266,12 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
       create: ((input: CreateApiKeyInput) =>
         authed<ApiKeyWithSecret>('POST', '/v1/api-keys', input)) as SigilClient['apiKeys']['create'],
       list: async () => (await authed<{ apiKeys: ApiKey[] }>('GET', '/v1/api-keys')).apiKeys,
-      rotate: (id, input = {}) =>
-        authed<ApiKeyWithSecret>('POST', `/v1/api-keys/${encode(id)}/rotate`, input),
+      rotate: ((id: string, input: RotateApiKeyInput = {}) =>
+        authed<ApiKeyWithSecret>(
+          'POST',
+          `/v1/api-keys/${encode(id)}/rotate`,
+          input,
+        )) as SigilClient['apiKeys']['rotate'],
       revoke: (id) => authed<void>('DELETE', `/v1/api-keys/${encode(id)}`),
     },
     sessions: {

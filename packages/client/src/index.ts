@@ -48,6 +48,7 @@ export type {
   PublicSigningJwk,
   RegisterPublicKeyInput,
   RotateApiKeyInput,
+  RotatePublicKeyInput,
   Session,
   SessionCookieResponse,
   SigningApiKey,

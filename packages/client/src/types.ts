@@ -82,8 +82,13 @@ export interface RegisterPublicKeyInput extends CreateApiKeyInput {
 }
 
 export interface RotateApiKeyInput {
-  /** How long the old secret keeps working (default 0, at most 86 400). */
+  /** How long the old secret (or public key) keeps working (default 0, at most 86 400). */
   gracePeriodSeconds?: number
+}
+
+/** Rotating a public-key key: its new public key (required for such a key). */
+export interface RotatePublicKeyInput extends RotateApiKeyInput {
+  publicKey: PublicSigningJwk
 }
 
 /** One of `GET /v1/api-keys`: never the secret. */
@@ -93,6 +98,9 @@ export interface ApiKey {
   scope: ApiKeyScope
   allowedIps: string[]
   status: 'active' | 'expired' | 'revoked'
+  /** `secret`: a bearer key; `public-key`: a key that signs requests (RFC 9421). */
+  credential: 'secret' | 'public-key'
+  /** A secret key: `sgl_sk_<id>…<last four>`; a public-key key: its id. */
   masked: string
   createdAt: string
   expiresAt: string | null
@@ -107,7 +115,10 @@ export interface ApiKeyWithSecret extends ApiKey {
 
 /** A key registered with a public key: no secret, the algorithm its signatures must use. */
 export interface SigningApiKey extends ApiKey {
+  credential: 'public-key'
   alg: 'ed25519' | 'ecdsa-p256-sha256'
   /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key */
   thumbprint: string
+  /** The registered public key (public members only). */
+  publicKey: PublicSigningJwk
 }

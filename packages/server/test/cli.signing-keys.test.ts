@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process'
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SIGIL_BIN, type SigilProcess, startSigilProcess } from './support/sigil-process.js'
+import { useTempDir } from './support/temp-dir.js'
+
+/**
+ * `sigil api-keys create --generate | --public-key FILE` of the real binary against a real `sigil
+ * serve`: the private key stays in a 0600 file and is never printed, only the public key travels.
+ */
+describe('sigil api-keys create with a public key', { timeout: 60_000 }, () => {
+  const folder = useTempDir('sigil-cli-signing-')
+  let server: SigilProcess
+  let url: string
+
+  beforeAll(async () => {
+    server = await startSigilProcess({ SIGIL_DATABASE_URL: `sqlite:${join(folder(), 'sigil.db')}` })
+    url = server.url
+  })
+  afterAll(() => server?.stop())
+
+  const sigil = (home: string, args: string[]) => {
+    const result = spawnSync(process.execPath, [SIGIL_BIN, ...args], {
+      env: { PATH: process.env.PATH, XDG_CONFIG_HOME: home, SIGIL_URL: url },
+      encoding: 'utf8',
+      input: '',
+    })
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+  }
+  /** A signed-in user's config folder. */
+  const signedInHome = () => {
+    const home = mkdtempSync(join(folder(), 'home-'))
+    expect(sigil(home, ['login', '--dev']).status).toBe(0)
+    return home
+  }
+  const listed = (home: string) =>
+    JSON.parse(sigil(home, ['api-keys', 'list', '--json']).stdout) as Record<string, unknown>[]
+
+  it('default: --generate registers an Ed25519 public key and keeps the private key in keys/<id>.pem, 0600, never printed', () => {
+    const home = signedInHome()
+    const created = sigil(home, [
+      'api-keys',
+      'create',
+      '--name',
+      'bot',
+      '--scope',
+      'trade',
+      '--generate',
+      '--json',
+    ])
+    expect([created.status, created.stderr]).toEqual([0, ''])
+    const key = JSON.parse(created.stdout)
+    const keyFile = join(home, 'sigil', 'keys', `${key.id}.pem`)
+    expect(key).toMatchObject({
+      credential: 'public-key',
+      alg: 'ed25519',
+      scope: 'trade',
+      privateKeyFile: keyFile,
+    })
+    expect(key).not.toHaveProperty('secret')
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    expect(statSync(join(home, 'sigil', 'keys')).mode & 0o777).toBe(0o700)
+    // The file holds the private half of exactly the key Sigil registered.
+    const pem = readFileSync(keyFile, 'utf8')
+    const publicJwk = createPublicKey(createPrivateKey(pem)).export({ format: 'jwk' })
+    expect(listed(home)).toEqual([expect.objectContaining({ id: key.id, publicKey: publicJwk })])
+    const d = createPrivateKey(pem).export({ format: 'jwk' }).d!
+    const pemBody = pem.split('\n')[1]!
+    expect(readdirSync(join(home, 'sigil', 'keys'))).toEqual([`${key.id}.pem`]) // no provisional file left
+
+    const human = sigil(home, ['api-keys', 'create', '--name', 'bot2', '--generate'])
+    expect(human.status).toBe(0)
+    const id = /key (\w+) \(ed25519, thumbprint /.exec(human.stdout)?.[1]
+    expect(human.stdout).toContain(`Private key: ${join(home, 'sigil', 'keys', `${id}.pem`)} (mode 0600)`)
+    const secondPem = readFileSync(join(home, 'sigil', 'keys', `${id}.pem`), 'utf8')
+    for (const text of [created.stdout, human.stdout, human.stderr]) {
+      expect(text).not.toContain(d)
+      expect(text).not.toContain(pemBody)
+      expect(text).not.toContain(secondPem.split('\n')[1]!)
+    }
+  })
+
+  it('behavior: --public-key takes a PEM (Ed25519) or a JWK (P-256) file and registers exactly that key', () => {
+    const home = signedInHome()
+    const ed = generateKeyPairSync('ed25519')
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const pemFile = join(home, 'ed.pub.pem')
+    const jwkFile = join(home, 'p256.pub.jwk')
+    writeFileSync(pemFile, ed.publicKey.export({ format: 'pem', type: 'spki' }))
+    writeFileSync(jwkFile, JSON.stringify(p256.publicKey.export({ format: 'jwk' })))
+    const fromPem = sigil(home, ['api-keys', 'create', '--name', 'pem', '--public-key', pemFile, '--json'])
+    const fromJwk = sigil(home, ['api-keys', 'create', '--name', 'jwk', '--public-key', jwkFile, '--json'])
+    expect([fromPem.status, fromJwk.status]).toEqual([0, 0])
+    expect(JSON.parse(fromPem.stdout)).toMatchObject({
+      alg: 'ed25519',
+      publicKey: ed.publicKey.export({ format: 'jwk' }),
+    })
+    expect(JSON.parse(fromJwk.stdout)).toMatchObject({
+      alg: 'ecdsa-p256-sha256',
+      publicKey: p256.publicKey.export({ format: 'jwk' }),
+    })
+    expect(JSON.parse(fromPem.stdout)).not.toHaveProperty('privateKeyFile')
+  })
+
+  it('attack: a private key given as --public-key is refused without being sent or repeated', () => {
+    const home = signedInHome()
+    const pair = generateKeyPairSync('ed25519')
+    const pem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+    const jwk = pair.privateKey.export({ format: 'jwk' })
+    for (const [file, content] of [
+      ['private.pem', pem],
+      ['private.jwk', JSON.stringify(jwk)],
+    ] as const) {
+      writeFileSync(join(home, file), content)
+      const refused = sigil(home, ['api-keys', 'create', '--name', 'x', '--public-key', join(home, file)])
+      expect(refused.status).toBe(2)
+      expect(refused.stderr).toContain('holds a private key')
+      expect(refused.stderr + refused.stdout).not.toContain(jwk.d!)
+      expect(refused.stderr + refused.stdout).not.toContain(pem.split('\n')[1]!)
+    }
+    expect(listed(home)).toEqual([])
+  })
+
+  it('attack: usage errors register nothing and overwrite nothing', () => {
+    const home = signedInHome()
+    const existing = join(home, 'existing.pem')
+    writeFileSync(existing, 'keep me')
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    writeFileSync(join(home, 'rsa.pem'), rsa.publicKey.export({ format: 'pem', type: 'spki' }))
+    writeFileSync(join(home, 'junk.pem'), 'not a key')
+    const cases = [
+      ['--generate', '--key-file', existing],
+      ['--generate', '--public-key', join(home, 'rsa.pem')],
+      ['--key-file', join(home, 'k.pem')],
+      ['--public-key', join(home, 'rsa.pem')],
+      ['--public-key', join(home, 'junk.pem')],
+      ['--public-key', join(home, 'missing.pem')],
+    ]
+    for (const flags of cases) {
+      const result = sigil(home, ['api-keys', 'create', '--name', 'x', ...flags])
+      expect([flags, result.status]).toEqual([flags, 2])
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    }
+    expect(readFileSync(existing, 'utf8')).toBe('keep me')
+    expect(existsSync(join(home, 'k.pem'))).toBe(false)
+    expect(listed(home)).toEqual([])
+  })
+
+  it('behavior: a registration the server refuses leaves no private key file behind', () => {
+    const home = signedInHome()
+    const keyFile = join(home, 'bot.pem')
+    const refused = sigil(home, [
+      'api-keys',
+      'create',
+      '--name',
+      'x'.repeat(65),
+      '--generate',
+      '--key-file',
+      keyFile,
+    ])
+    expect(refused.status).toBe(1)
+    expect(existsSync(keyFile)).toBe(false)
+    const defaulted = sigil(home, ['api-keys', 'create', '--name', 'x'.repeat(65), '--generate'])
+    expect(defaulted.status).toBe(1)
+    expect(readdirSync(join(home, 'sigil', 'keys'))).toEqual([])
+  })
+
+  it('behavior: not signed in: exit 77 and no key file is written', () => {
+    const home = mkdtempSync(join(folder(), 'home-'))
+    const result = sigil(home, ['api-keys', 'create', '--name', 'x', '--generate'])
+    expect(result.status).toBe(77)
+    expect(existsSync(join(home, 'sigil', 'keys'))).toBe(false)
+  })
+})
