@@ -77,7 +77,15 @@ export const BaseConfigSchema = Type.Object(
         'Re-check a contract wallet (EIP-1271/6492) on its chain at every refresh of its session: a wallet that no longer accepts its sign-in signature (owner changed) loses the session.',
     }),
     nonceTtlSeconds: Seconds(300, 'How long a sign-in nonce stays usable.'),
-    issuedAtSkewSeconds: Seconds(60, 'How far in the future a SIWE Issued At may be (client clock skew).', 0),
+    issuedAtSkewSeconds: Seconds(
+      60,
+      'How far in the future a SIWE Issued At, or a signed request’s `created`, may be (client clock skew).',
+      0,
+    ),
+    signatureMaxAgeSeconds: Seconds(
+      30,
+      'RFC 9421 signed requests: how old a signature’s `created` may be; a signature is accepted once within this window (replay cache).',
+    ),
     accessTokenTtlSeconds: Seconds(300, 'Lifetime of an access JWT.'),
     refreshTokenTtlSeconds: Seconds(2_592_000, 'Idle lifetime of a refresh token (30 days).'),
     sessionMaxAgeSeconds: Seconds(7_776_000, 'Absolute lifetime of a session, refreshed or not (90 days).'),

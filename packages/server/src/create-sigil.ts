@@ -59,6 +59,7 @@ async function withRedisStores(
     challenges: redis.challenges,
     rateLimits: redis.rateLimits,
     signatureUses: redis.signatureUses,
+    requestSignatureUses: redis.requestSignatureUses,
     async ping() {
       await Promise.all([stores.ping?.(), redis.ping()])
     },

@@ -1,11 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKeyService } from '../src/core/api-keys/create-api-key-service.js'
 import type { Account, ApiKeyStore, Stores } from '../src/core/ports.js'
+import { createMemorySignatureUseStore } from '../src/store/memory/signature-use-store.js'
 import { createManualClock } from './support/manual-clock.js'
 import { late, sharedSqliteFile, tally } from './support/race.js'
 
 const MAX = 5
-const options = { maxPerAccount: MAX, recordUseEveryMs: 60_000 }
+const options = {
+  maxPerAccount: MAX,
+  recordUseEveryMs: 60_000,
+  signedRequests: { maxAgeSeconds: 30, clockSkewSeconds: 60, replays: createMemorySignatureUseStore() },
+}
 
 /** A store whose reads answer late, as over a network: the window a check-then-insert loses. */
 const slowReads = (store: ApiKeyStore): ApiKeyStore => ({

@@ -1,6 +1,8 @@
 import type { EvmCrypto, JsonWebKeySet } from '@sigil/protocol'
+import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import type { Config } from '../config.js'
 import { createApiKeyService } from './api-keys/create-api-key-service.js'
+import type { SignedRequestCheck } from './api-keys/signed-request-verifier.js'
 import { type AuditLog, createAuditLog } from './audit/create-audit-log.js'
 import { type ChainReader, noChainReader } from './chain/chain-reader.js'
 import { recheckContractWallet } from './chain/recheck-contract-wallet.js'
@@ -89,6 +91,11 @@ export interface Gateway {
    * checked with the connection's client IP (its allowlist applies); with its expiry.
    */
   authenticateConnection(credential: ConnectionCredential, ip: string): Promise<ConnectionCredentialCheck>
+  /**
+   * A WebSocket upgrade request signed (RFC 9421) with a public-key API key, checked at the
+   * upgrade; the socket's `auth` adopts the result (`{ signedUpgrade }` credential).
+   */
+  authenticateSignedUpgrade(request: SignedRequest, ip: string): Promise<SignedRequestCheck>
   /**
    * Live connections (WebSockets) by session and API key: a revocation on any replica, or the
    * credential's expiry, ends them (`LiveConnection.end`).
@@ -190,6 +197,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // Revocations and rotations reach the cache through the bus (start() below); while the bus
     // may be missing messages, every API-key request reads the store.
     cache: { isLive: () => bus.live },
+    signedRequests: {
+      maxAgeSeconds: config.signatureMaxAgeSeconds,
+      clockSkewSeconds: config.issuedAtSkewSeconds,
+      replays: stores.requestSignatureUses,
+    },
   })
   const invites = createInviteService(stores.invites, clock)
   const findAccount = async (accountId: string) => {
@@ -267,6 +279,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     authenticate: credentials.authenticate,
     authenticateAccessToken: credentials.authenticateAccessToken,
     authenticateConnection: credentials.authenticateConnection,
+    authenticateSignedUpgrade: credentials.authenticateSignedUpgrade,
     liveConnections,
     forwardAuth: createForwardAuth(stores.accounts, keyRing, clock, { issuer: config.jwtIssuer }),
 

@@ -15,6 +15,8 @@ export interface Identity {
   sessionId?: string
   /** The key behind an API-key request. */
   apiKeyId?: string
+  /** An API-key request proved by an RFC 9421 signature (a public-key key), not a bearer secret. */
+  signedRequest?: true
   /**
    * Other accounts this credential may act for: a Paradex JWT issued with
    * PARADEX-AUTHORIZE-ISOLATED-MARKETS covers the account's isolated-market sub-accounts.

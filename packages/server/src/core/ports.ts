@@ -498,6 +498,11 @@ export interface Stores {
   accounts: AccountStore
   starknetAccounts: StarknetAccountStore
   signatureUses: SignatureUseStore
+  /**
+   * The replay cache of RFC 9421 signed requests (one claim per accepted signature base, for its
+   * window): this process's memory on one process (SQLite), Redis when replicas share it.
+   */
+  requestSignatureUses: SignatureUseStore
   isolatedAccounts: IsolatedAccountStore
   challenges: ChallengeStore
   sessions: SessionStore

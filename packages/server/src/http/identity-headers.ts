@@ -9,7 +9,8 @@ export function identityHeaders(identity: Identity, wallet?: string): Record<str
   return {
     'x-sigil-account': identity.accountId,
     ...(wallet === undefined ? {} : { 'x-sigil-wallet': wallet }),
-    'x-sigil-credential': identity.via,
+    // `api_key_signed`: an API key proved by an RFC 9421 signature rather than a bearer secret.
+    'x-sigil-credential': identity.signedRequest ? 'api_key_signed' : identity.via,
     'x-sigil-scope': identity.scopes.join(' '),
     // The account first, then any isolated-market accounts its JWT covers.
     'x-sigil-acting-accounts': actingAccountIds(identity).join(' '),

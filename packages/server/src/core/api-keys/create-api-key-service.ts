@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { parsePublicKeyJwk } from '@sigil/protocol/http-signatures'
+import { type PublicKeyJwk, parsePublicKeyJwk, type SignedRequest } from '@sigil/protocol/http-signatures'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
@@ -11,6 +11,11 @@ import { hashSecret } from '../secret-token.js'
 import { type ApiKeyBrand, createApiKeySecret, parseApiKeySecret } from './api-key-secret.js'
 import { type ApiKeyView, statusOf, viewOf } from './api-key-view.js'
 import { createLastUseRecorder } from './last-use-recorder.js'
+import {
+  createSignedRequestVerifier,
+  type SignedRequestOptions,
+  type SignedRequestSettings,
+} from './signed-request-verifier.js'
 import { type CachedKeyLookup, createVerifiedKeyCache } from './verified-key-cache.js'
 
 export type { ApiKeyStatus, ApiKeyView } from './api-key-view.js'
@@ -51,6 +56,8 @@ export interface ApiKeyServiceOptions {
    * bus may be missing messages) every request reads the store. Default: 10,000 entries, 60 s.
    */
   cache?: { maxEntries?: number; maxAgeMs?: number; isLive?(): boolean }
+  /** RFC 9421 signed requests by public-key keys: their window and replay cache. */
+  signedRequests: SignedRequestSettings
 }
 
 const DAY_MS = 86_400_000
@@ -121,6 +128,13 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       })
     throw new AuthError('API_KEY_NOT_FOUND')
   }
+
+  const signed = createSignedRequestVerifier({
+    lookUp,
+    noteUse: (id, at, ip) => uses.note(id, at, ip),
+    clock,
+    settings: options.signedRequests,
+  })
 
   const normalizeAllowlist = (ranges: readonly string[]) =>
     ranges.map((range, i) => {
@@ -282,6 +296,16 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
         ...(validUntil === Infinity ? {} : { validUntil }),
       }
     },
+
+    /**
+     * Checks an RFC 9421 signed request by a public-key key (signed-request-verifier.ts): the
+     * same identity as its bearer counterpart, marked `signedRequest`; the same refusals
+     * (API_KEY_REVOKED, API_KEY_EXPIRED, IP_NOT_ALLOWED) plus the HTTP_SIGNATURE_* ones.
+     */
+    authenticateSigned: (request: SignedRequest, ip: string, requestOptions: SignedRequestOptions) =>
+      signed.authenticate(request, ip, requestOptions),
+    /** A connection opened by a signed upgrade, checked again; see the verifier's `recheck`. */
+    recheckSigned: (keyId: string, signer: PublicKeyJwk, ip: string) => signed.recheck(keyId, signer, ip),
 
     /** Keys revoked or rotated elsewhere (a bus message): their next request reads the store. */
     forget: (ids: readonly string[]) => cache.forget(ids),

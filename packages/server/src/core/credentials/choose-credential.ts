@@ -1,3 +1,4 @@
+import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import { looksLikeApiKey } from '../api-keys/api-key-secret.js'
 import { AuthError } from '../errors.js'
 import { parseSecretToken } from '../secret-token.js'
@@ -8,6 +9,11 @@ export interface PresentedCredentials {
   authorization?: string | undefined
   /** The `x-api-key` header, as sent. */
   apiKey?: string | undefined
+  /**
+   * An RFC 9421 signed request (`Signature-Input` or `Signature` present), as the transport saw
+   * it; `bodyPending`: it has a body the transport checks against `Content-Digest` as it reads it.
+   */
+  signed?: { request: SignedRequest; bodyPending: boolean } | undefined
   /** The session cookies present, in the order the app registered them (Sigil's own first). */
   cookies: readonly { name: string; value: string }[]
   /** The cookie of the API the request is for, which it reads first. */
@@ -17,6 +23,8 @@ export interface PresentedCredentials {
 /** The one credential a request is judged by. */
 export type ChosenCredential =
   | { kind: 'api_key'; secret: string }
+  /** An RFC 9421 signature by a public-key API key (docs/signed-requests.md). */
+  | { kind: 'signed_request'; request: SignedRequest; bodyPending: boolean }
   | { kind: 'access_token'; token: string }
   /** A session value sent as a Bearer token (venues such as OCX accept their cookie that way). */
   | { kind: 'session'; value: string }
@@ -32,7 +40,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 /**
  * Which credential wins when a request carries several, for every transport alike: the
  * Authorization header (an API key recognised by its prefix, a session value, else a JWT), then
- * `x-api-key`, then a session cookie, the API's own first. A header always wins over a cookie, so
+ * `x-api-key`, then an RFC 9421 signature, then a session cookie, the API's own first. A header always wins over a cookie, so
  * a client that sends both is never subject to the cookie's CSRF rules; an Authorization header
  * that is not a Bearer token is refused, not skipped (a typo must not fall back to a cookie).
  */
@@ -45,6 +53,7 @@ export function chooseCredential(presented: PresentedCredentials): ChosenCredent
     return { kind: 'access_token', token }
   }
   if (presented.apiKey !== undefined) return { kind: 'api_key', secret: presented.apiKey }
+  if (presented.signed) return { kind: 'signed_request', ...presented.signed }
   const { cookies, preferredCookie } = presented
   const cookie = cookies.find((c) => c.name === preferredCookie) ?? cookies[0]
   return cookie ? { kind: 'cookie', name: cookie.name, value: cookie.value } : { kind: 'none' }

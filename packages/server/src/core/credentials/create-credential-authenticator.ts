@@ -1,4 +1,6 @@
+import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import type { ApiKeyService } from '../api-keys/create-api-key-service.js'
+import type { SignedRequestCheck } from '../api-keys/signed-request-verifier.js'
 import type { AuthenticatedRequest } from '../gateway.js'
 import type { Identity } from '../identity.js'
 import type { Account } from '../ports.js'
@@ -7,8 +9,14 @@ import type { SessionService } from '../sessions/create-session-service.js'
 import type { AccessTokens } from '../tokens/create-access-tokens.js'
 import { chooseCredential, type PresentedCredentials } from './choose-credential.js'
 
-/** What a long-lived connection authenticates with: an access JWT, or an API key. */
-export type ConnectionCredential = { bearer: string } | { apiKey: string }
+/**
+ * What a long-lived connection authenticates with: an access JWT, an API key, or the signed
+ * upgrade request that opened it (checked at the upgrade: `authenticateSignedUpgrade`).
+ */
+export type ConnectionCredential =
+  | { bearer: string }
+  | { apiKey: string }
+  | { signedUpgrade: SignedRequestCheck }
 
 /** A connection's credential, checked: who, until when, and (API keys) how to check it again. */
 export interface ConnectionCredentialCheck {
@@ -68,6 +76,16 @@ export function createCredentialAuthenticator(deps: {
       ip: string,
     ): Promise<ConnectionCredentialCheck> {
       if ('bearer' in credential) return verifyAccessToken(credential.bearer)
+      if ('signedUpgrade' in credential) {
+        // The signature was checked (and its one use spent) at the upgrade; what can change since
+        // is the key: re-checked without the signature (a rotation, a revocation, the allowlist).
+        const { identity, validUntil, signer } = credential.signedUpgrade
+        return {
+          identity,
+          ...(validUntil === undefined ? {} : { expiresAt: validUntil }),
+          recheck: () => deps.apiKeys.recheckSigned(identity.apiKeyId, signer, ip),
+        }
+      }
       const { apiKey } = credential
       const checked = await authenticateApiKey(apiKey, ip)
       return {
@@ -78,6 +96,12 @@ export function createCredentialAuthenticator(deps: {
         },
       }
     },
+    /**
+     * A WebSocket upgrade signed with a public-key key (RFC 9421): checked once, at the upgrade
+     * (its one use spent then); the socket's `auth` then adopts it (`{"signedUpgrade": true}`).
+     */
+    authenticateSignedUpgrade: (request: SignedRequest, ip: string) =>
+      deps.apiKeys.authenticateSigned(request, ip, { bodyPending: false }),
     async authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null> {
       const chosen = chooseCredential(presented)
       switch (chosen.kind) {
@@ -85,6 +109,12 @@ export function createCredentialAuthenticator(deps: {
           return null
         case 'api_key':
           return { identity: (await authenticateApiKey(chosen.secret, ip)).identity }
+        case 'signed_request': {
+          const { bodyPending } = chosen
+          return {
+            identity: (await deps.apiKeys.authenticateSigned(chosen.request, ip, { bodyPending })).identity,
+          }
+        }
         case 'access_token':
           return { identity: await authenticateAccessToken(chosen.token) }
         case 'session': {

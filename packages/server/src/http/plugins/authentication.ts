@@ -7,6 +7,7 @@ import { decideAccess } from '../../core/policy/decide-access.js'
 import type { Access, CompiledRoutePolicy } from '../../core/policy/route-policy.js'
 import type { Scope } from '../../core/scopes.js'
 import { readForwardedRequest } from '../forwarded-request.js'
+import { checkSignedBody, signedRequestOf } from '../signed-request.js'
 import { isSameOriginRequest, isUnsafeMethod } from './csrf.js'
 import { type SessionCookie, setSessionCookie } from './session-cookie.js'
 
@@ -81,6 +82,8 @@ declare module 'fastify' {
     routeAuth: RequestAuth | null
     /** The original request a forward-auth proxy stated (`{ forwarded }` routes: the verify endpoint). */
     forwarded: ForwardedRequest | null
+    /** An RFC 9421 signed request whose body must match its signed Content-Digest (preParsing). */
+    signedBodyPending: boolean
   }
 }
 
@@ -95,6 +98,7 @@ async function identify(
   cookies: readonly SessionCookie[],
 ): Promise<Identity | null> {
   const apiKey = request.headers['x-api-key']
+  const signed = signedRequestOf(request, request.forwarded)
   const presented = cookies.flatMap((cookie) => {
     const value = request.cookies[cookie.name]
     return value === undefined ? [] : [{ name: cookie.name, value }]
@@ -103,6 +107,7 @@ async function identify(
     {
       authorization: request.headers.authorization,
       apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      signed,
       cookies: presented,
       // An API reads its own cookie first: in a browser holding both a native and a venue's
       // session, the venue's routes act on the venue's one (and its logout ends what it clears).
@@ -112,6 +117,8 @@ async function identify(
   )
   if (!authenticated) return null
   const { identity, cookie: used } = authenticated
+  // A signed request's body is checked against its signed Content-Digest as it is read.
+  if (identity.signedRequest && signed?.bodyPending) request.signedBodyPending = true
   const cookie = used && cookies.find((c) => c.name === used.name)
   if (cookie) {
     request.sessionCookie = cookie
@@ -194,6 +201,7 @@ export function registerIdentification(app: FastifyInstance, options: Authentica
   app.decorateRequest('sessionCookie', null)
   app.decorateRequest('routeAuth', null)
   app.decorateRequest('forwarded', null)
+  app.decorateRequest('signedBodyPending', false)
   app.addHook('onRoute', (route) => {
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
@@ -207,9 +215,16 @@ export function registerIdentification(app: FastifyInstance, options: Authentica
   })
 }
 
-/** After the rate limiter has counted the request: the refusal decided at identification, if any. */
+/**
+ * After the rate limiter has counted the request: the refusal decided at identification, if any.
+ * Then, for a signed request with a body, the body against its signed Content-Digest, before any
+ * parser, handler or upstream sees it (signed-request.ts).
+ */
 export function registerAuthorization(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     if (request.refusal) throw request.refusal
   })
+  app.addHook('preParsing', async (request, _reply, payload) =>
+    request.signedBodyPending ? checkSignedBody(request, payload) : payload,
+  )
 }

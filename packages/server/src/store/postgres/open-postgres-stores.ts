@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Stores } from '../../core/ports.js'
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
+import { createMemorySignatureUseStore } from '../memory/signature-use-store.js'
 import { createAccountStore } from '../sql/account-store.js'
 import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
@@ -156,6 +157,7 @@ export async function openPostgresStores(
     accounts: createAccountStore(db),
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
+    requestSignatureUses: createMemorySignatureUseStore(),
     isolatedAccounts: createIsolatedAccountStore(db, traits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),

@@ -4,6 +4,7 @@ import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createRedisChallengeStore } from './challenge-store.js'
 import { createFailoverRateLimitStore, createRedisRateLimitStore, type RedisLog } from './rate-limit-store.js'
 import { failClosed, redactRedisUrl, shortRedisCause } from './redis-errors.js'
+import { createRedisRequestSignatureUseStore } from './request-signature-use-store.js'
 import { createRedisSignatureUseStore } from './signature-use-store.js'
 
 export type { RedisLog } from './rate-limit-store.js'
@@ -21,6 +22,8 @@ export interface RedisStores {
   rateLimits: RateLimitStore & { readonly failedOver: boolean }
   /** Paradex strict-replay claims; fails closed like `challenges`. */
   signatureUses: SignatureUseStore
+  /** The replay cache of RFC 9421 signed requests (`SET NX PX`); fails closed like `challenges`. */
+  requestSignatureUses: SignatureUseStore
   /** The one connection behind the stores (`duplicate()` it for pub/sub). */
   client: Redis
   /** One PING (readiness); SERVICE_UNAVAILABLE while Redis is unavailable. */
@@ -96,6 +99,7 @@ export async function openRedisStores(
 
   const challenges = createRedisChallengeStore(client, { keyPrefix })
   const signatureUses = createRedisSignatureUseStore(client, { keyPrefix })
+  const requestSignatureUses = createRedisRequestSignatureUseStore(client, { keyPrefix })
   const rateLimits = createFailoverRateLimitStore(
     createRedisRateLimitStore(client, { keyPrefix }),
     createMemoryRateLimitStore(),
@@ -106,6 +110,7 @@ export async function openRedisStores(
     challenges,
     rateLimits,
     signatureUses,
+    requestSignatureUses,
     client,
     async ping() {
       await failClosed(() => client.ping())

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
 import type { Stores } from '../../core/ports.js'
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
+import { createMemorySignatureUseStore } from '../memory/signature-use-store.js'
 import { createAccountStore } from '../sql/account-store.js'
 import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
@@ -82,6 +83,7 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     accounts: createAccountStore(db),
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
+    requestSignatureUses: createMemorySignatureUseStore(),
     isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
     challenges: createChallengeStore(db),
     sessions: createSessionStore(db),
