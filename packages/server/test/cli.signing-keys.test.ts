@@ -275,4 +275,51 @@ describe('sigil api-keys create with a public key', { timeout: 60_000 }, () => {
       })
     }
   })
+
+  it('behavior: rotate --generate replaces keys/<id>.pem once the server took the new key; rotate --public-key FILE too', async () => {
+    const { home, id, keyFile } = generated()
+    const signerOf = (pem: string) =>
+      createSigilClient({
+        baseUrl: url,
+        signer: createRequestSigner({
+          keyId: id,
+          privateKey: createPrivateKey(pem).export({ format: 'jwk' }),
+        }),
+      })
+    const oldPem = readFileSync(keyFile, 'utf8')
+    const rotated = sigil(home, ['api-keys', 'rotate', id, '--generate', '--json'])
+    expect([rotated.status, rotated.stderr]).toEqual([0, ''])
+    expect(JSON.parse(rotated.stdout)).toMatchObject({
+      id,
+      credential: 'public-key',
+      privateKeyFile: keyFile,
+    })
+    const newPem = readFileSync(keyFile, 'utf8')
+    expect(newPem).not.toBe(oldPem)
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    expect(readdirSync(join(home, 'sigil', 'keys'))).toEqual([`${id}.pem`])
+    expect((await signerOf(newPem).me()).apiKeyId).toBe(id)
+    await expect(signerOf(oldPem).me()).rejects.toMatchObject({ code: 'HTTP_SIGNATURE_INVALID' }) // no grace
+
+    const next = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    writeFileSync(join(home, 'next.pub.pem'), next.publicKey.export({ format: 'pem', type: 'spki' }))
+    const byFile = sigil(home, [
+      'api-keys',
+      'rotate',
+      id,
+      '--public-key',
+      join(home, 'next.pub.pem'),
+      '--json',
+    ])
+    expect(JSON.parse(byFile.stdout)).toMatchObject({ id, alg: 'ecdsa-p256-sha256' })
+    expect(readFileSync(keyFile, 'utf8')).toBe(newPem) // not touched: the private key is elsewhere
+    // A secret key cannot become a signing key: refused by the server, no file left behind.
+    const secret = JSON.parse(sigil(home, ['api-keys', 'create', '--name', 's', '--json']).stdout) as {
+      id: string
+    }
+    const mismatch = sigil(home, ['api-keys', 'rotate', secret.id, '--generate'])
+    expect(mismatch.status).toBe(1)
+    expect(mismatch.stderr).toContain('API_KEY_CREDENTIAL_MISMATCH')
+    expect(readdirSync(join(home, 'sigil', 'keys'))).toEqual([`${id}.pem`])
+  })
 })

@@ -6,7 +6,13 @@ import { credentialsPath } from './credentials-file.js'
 import { EXIT, Failure } from './exit-codes.js'
 import { fields, shortTime, table } from './output.js'
 import { readSecret } from './read-secret.js'
-import { addRequestCommand, createSigningKey, type SigningKeyFlags } from './signing-key-commands.js'
+import {
+  addRequestCommand,
+  createSigningKey,
+  type RotateSigningKeyFlags,
+  rotateSigningKey,
+  type SigningKeyFlags,
+} from './signing-key-commands.js'
 
 /*
  * The trader's commands (login, api-keys, sessions); how they reach the server is in
@@ -154,15 +160,25 @@ export function addClientCommands(program: Command) {
   talksToServer(
     apiKeys
       .command('rotate')
-      .description('a new secret for the same key; the old one stops working (after the grace period)')
+      .description(
+        'a new secret (or public key) for the same key; the old one stops working after the grace period',
+      )
       .argument('<id>', 'the key id (see `sigil api-keys list`)')
       .option(
         '--grace-period <seconds>',
         'how long the old secret keeps working (default 0)',
         nonNegativeInteger,
-      ),
+      )
+      .option('--public-key <file>', 'a signing key: its new public key (JWK or PEM)')
+      .option(
+        '--generate',
+        'a signing key: a new Ed25519 pair made here; its private key replaces keys/<id>.pem',
+      )
+      .option('--key-file <file>', 'with --generate: write the new private key here instead'),
   ).action(
-    action(async (context, options: { gracePeriod?: number }, id: string) => {
+    action(async (context, options: RotateSigningKeyFlags, id: string) => {
+      if (options.publicKey !== undefined || options.generate === true || options.keyFile !== undefined)
+        return rotateSigningKey(context, id, options)
       await signedIn(context)
       const key = await context.client.apiKeys.rotate(
         id,

@@ -4,9 +4,9 @@
  * signed with a private key file, as a bot would.
  */
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, renameSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import type { SigningApiKey } from '@sigil/client'
+import type { PublicSigningJwk, SigningApiKey } from '@sigil/client'
 import { createRequestSigner } from '@sigil/client/signer'
 import type { Command } from 'commander'
 import { action, type Context, signedIn, talksToServer } from './client-context.js'
@@ -38,36 +38,94 @@ export interface SigningKeyFlags {
  * `<credentials folder>/keys/<id>.pem`, which `sigil request` takes as the default key id.
  */
 export async function createSigningKey(context: Context, options: SigningKeyFlags): Promise<void> {
-  if (options.publicKey !== undefined && options.generate === true)
-    throw new Failure('--public-key or --generate, not both', EXIT.usage)
-  if (options.keyFile !== undefined && options.generate !== true)
-    throw new Failure('--key-file is where --generate writes the private key: add --generate', EXIT.usage)
-  await signedIn(context)
   const folder = keysFolder(credentialsPath())
-  let keyFile =
-    options.generate === true ? (options.keyFile ?? join(folder, `new-${randomUUID()}.pem`)) : undefined
-  const publicKey =
-    keyFile === undefined ? readPublicKeyFile(options.publicKey ?? '') : writeNewKeyFile(keyFile)
-  let key: SigningApiKey
-  try {
-    key = await context.client.apiKeys.create({
+  const key = await withPublicKey(context, options, join(folder, `new-${randomUUID()}.pem`), (publicKey) =>
+    context.client.apiKeys.create({
       name: options.name,
       scope: options.scope,
       publicKey,
       ...(options.allowIp ? { allowedIps: options.allowIp } : {}),
       ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
-    })
+    }),
+  )
+  let { keyFile } = key
+  if (keyFile !== undefined && options.keyFile === undefined) {
+    const named = join(folder, `${key.registered.id}.pem`)
+    if (moveKeyFile(keyFile, named)) keyFile = named
+  }
+  show(context, key.registered, key.publicKey, keyFile, 'Registered')
+}
+
+export interface RotateSigningKeyFlags {
+  gracePeriod?: number
+  publicKey?: string
+  generate?: boolean
+  keyFile?: string
+}
+
+/**
+ * A new public key for a signing key. With `--generate` and no `--key-file`, the new private key
+ * replaces `keys/<id>.pem` (in one rename) once the server has accepted it: a bot that reads the
+ * file again picks it up, and one still holding the old key has the grace period.
+ */
+export async function rotateSigningKey(context: Context, id: string, options: RotateSigningKeyFlags) {
+  const folder = keysFolder(credentialsPath())
+  const rotated = await withPublicKey(
+    context,
+    options,
+    join(folder, `new-${randomUUID()}.pem`),
+    (publicKey) =>
+      context.client.apiKeys.rotate(id, {
+        publicKey,
+        ...(options.gracePeriod === undefined ? {} : { gracePeriodSeconds: options.gracePeriod }),
+      }),
+  )
+  let { keyFile } = rotated
+  if (keyFile !== undefined && options.keyFile === undefined) {
+    const named = join(folder, `${rotated.registered.id}.pem`)
+    renameSync(keyFile, named)
+    keyFile = named
+  }
+  show(context, rotated.registered, rotated.publicKey, keyFile, 'Rotated')
+}
+
+/**
+ * The public key to send (`--public-key FILE`, or `--generate`: an Ed25519 pair whose private half
+ * is written first, so a key is never registered without it on disk), then `send`; a refusal
+ * removes the file written for it.
+ */
+async function withPublicKey(
+  context: Context,
+  options: { publicKey?: string; generate?: boolean; keyFile?: string },
+  provisionalFile: string,
+  send: (publicKey: PublicSigningJwk) => Promise<SigningApiKey>,
+): Promise<{ registered: SigningApiKey; publicKey: PublicSigningJwk; keyFile?: string }> {
+  if (options.publicKey !== undefined && options.generate === true)
+    throw new Failure('--public-key or --generate, not both', EXIT.usage)
+  if (options.keyFile !== undefined && options.generate !== true)
+    throw new Failure('--key-file is where --generate writes the private key: add --generate', EXIT.usage)
+  await signedIn(context)
+  const keyFile = options.generate === true ? (options.keyFile ?? provisionalFile) : undefined
+  const publicKey =
+    keyFile === undefined ? readPublicKeyFile(options.publicKey ?? '') : writeNewKeyFile(keyFile)
+  try {
+    return { registered: await send(publicKey), publicKey, ...(keyFile === undefined ? {} : { keyFile }) }
   } catch (error) {
     if (keyFile !== undefined) removeKeyFile(keyFile)
     throw error
   }
-  if (keyFile !== undefined && options.keyFile === undefined) {
-    const named = join(folder, `${key.id}.pem`)
-    if (moveKeyFile(keyFile, named)) keyFile = named
-  }
+}
+
+function show(
+  context: Context,
+  key: SigningApiKey,
+  publicKey: PublicSigningJwk,
+  keyFile: string | undefined,
+  what: string,
+) {
   context.emit({ ...key, publicKey, ...(keyFile === undefined ? {} : { privateKeyFile: keyFile }) })
   context.say(
-    `Registered ${key.scope} key ${context.paint('bold', key.id)} (${key.alg}, thumbprint ${key.thumbprint}).`,
+    `${what} ${key.scope} key ${context.paint('bold', key.id)} (${key.alg}, thumbprint ${key.thumbprint}).`,
   )
   if (keyFile !== undefined) {
     context.say(
