@@ -26,6 +26,8 @@ import { useTestRedis } from '../support/redis.js'
 interface EphemeralStores {
   challenges: ChallengeStore
   signatureUses: SignatureUseStore
+  /** The replay cache of RFC 9421 signed requests: memory on one process, Redis `SET NX PX`. */
+  requestSignatureUses: SignatureUseStore
   rateLimits: RateLimitStore
 }
 
@@ -47,6 +49,7 @@ const backends: Backend[] = [
       const shared: EphemeralStores = {
         challenges: stores.challenges,
         signatureUses: stores.signatureUses,
+        requestSignatureUses: stores.requestSignatureUses,
         rateLimits: createMemoryRateLimitStore(),
       }
       return { replicas: Array.from({ length: count }, () => shared), close: () => stores.close() }
@@ -63,6 +66,7 @@ const backends: Backend[] = [
         replicas: opened.map((r) => ({
           challenges: r.challenges,
           signatureUses: r.signatureUses,
+          requestSignatureUses: r.requestSignatureUses,
           // The Redis script itself, not the failover around it: a silent fallback must not pass here.
           rateLimits: createRedisRateLimitStore(r.client, { keyPrefix: prefix }),
         })),
@@ -295,6 +299,38 @@ describe.each(backends)('ephemeral ports: $name', (backend) => {
         ),
       )
       expect(count(again, true)).toBe(1)
+    })
+  })
+
+  describe('SignatureUseStore of signed requests (replay cache)', () => {
+    // Real time here: Redis judges the claim's end by its own clock (a TTL), the memory store by
+    // the caller's; both hold a claim while its window lasts, which is what these check.
+    const at = () => Date.now()
+
+    it('default: a signature base is accepted once within its window; others are independent', async () => {
+      const [a, b] = [newKey('rfc9421'), newKey('rfc9421')]
+      expect(await one().requestSignatureUses.claim(a, at() + 60_000, at())).toBe(true)
+      expect(await one().requestSignatureUses.claim(a, at() + 60_000, at())).toBe(false)
+      expect(await replica(1).requestSignatureUses.claim(a, at() + 60_000, at())).toBe(false)
+      expect(await one().requestSignatureUses.claim(b, at() + 60_000, at())).toBe(true)
+    })
+
+    it('boundary: a claim whose window is already over wins and keeps nothing', async () => {
+      const key = newKey('rfc9421')
+      expect(await one().requestSignatureUses.claim(key, at() - 1, at())).toBe(true)
+      expect(await one().requestSignatureUses.claim(key, at() + 60_000, at())).toBe(true)
+      expect(await one().requestSignatureUses.claim(key, at() + 60_000, at())).toBe(false)
+    })
+
+    it(`race: ${RACERS} concurrent claims of one signature on ${REPLICAS} replicas: exactly one wins`, async () => {
+      const key = newKey('rfc9421')
+      const now = at()
+      const won = await Promise.all(
+        Array.from({ length: RACERS }, (_, i) =>
+          replica(i).requestSignatureUses.claim(key, now + 60_000, now),
+        ),
+      )
+      expect(count(won, true)).toBe(1)
     })
   })
 

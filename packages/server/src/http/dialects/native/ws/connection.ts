@@ -1,6 +1,7 @@
 import { MAX_ACCESS_TOKEN_LENGTH } from '@sigil/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
+import type { SignedRequestCheck } from '../../../../core/api-keys/signed-request-verifier.js'
 import type { ConnectionCredential } from '../../../../core/credentials/create-credential-authenticator.js'
 import { isAuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
@@ -18,6 +19,8 @@ export type NativeSocketSettings = SocketSettings
 
 export interface NativeSocketDeps {
   gateway: Pick<Gateway, 'authenticateConnection' | 'publishHub' | 'liveConnections'>
+  /** The upgrade request's RFC 9421 signature, checked at the upgrade (route.ts), if it had one. */
+  signedUpgrade?: SignedRequestCheck | undefined
   settings: NativeSocketSettings
   /** The upgrade request's client IP: an API key's allowlist is checked against it. */
   ip: string
@@ -32,7 +35,8 @@ const MAX_FAILED_AUTHS = 5
 /** Far above any key Sigil mints: a longer string is refused before it is parsed. */
 const MAX_API_KEY_LENGTH = 256
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
-const AUTH_PARAMS = 'params must be {"bearer": "<JWT>"} or {"apiKey": "<key>"}'
+const AUTH_PARAMS =
+  'params must be {"bearer": "<JWT>"}, {"apiKey": "<key>"} or {"signedUpgrade": true} (after a signed upgrade)'
 
 interface Reply {
   ok(result: Record<string, unknown>): void
@@ -63,7 +67,7 @@ function responder(send: (frame: object) => void, id: RpcId | undefined): Reply 
  */
 export function serveNativeSocket(
   socket: WebSocket,
-  { gateway, settings, ip, log, admit }: NativeSocketDeps,
+  { gateway, settings, ip, log, admit, signedUpgrade }: NativeSocketDeps,
 ) {
   let identity: Identity | null = null
   let untrack = () => {}
@@ -110,9 +114,19 @@ export function serveNativeSocket(
 
   function credentialOf(params: unknown, reply: Reply): ConnectionCredential | undefined {
     if (!isObject(params)) return void reply.fail('INVALID_PARAMS', 'VALIDATION_FAILED', AUTH_PARAMS)
-    const { bearer, apiKey } = params
-    if ((bearer === undefined) === (apiKey === undefined))
+    const { bearer, apiKey, signedUpgrade: signed } = params
+    if ([bearer, apiKey, signed].filter((given) => given !== undefined).length !== 1)
       return void reply.fail('INVALID_PARAMS', 'VALIDATION_FAILED', AUTH_PARAMS)
+    if (signed !== undefined) {
+      if (signed !== true) return void reply.fail('INVALID_PARAMS', 'VALIDATION_FAILED', AUTH_PARAMS)
+      if (signedUpgrade) return { signedUpgrade }
+      return void refuseAuth(
+        reply,
+        'UNAUTHORIZED',
+        'CREDENTIAL_MISSING',
+        'the upgrade request was not signed',
+      )
+    }
     if (bearer !== undefined) {
       if (typeof bearer === 'string' && bearer.length <= MAX_ACCESS_TOKEN_LENGTH && JWT_SHAPE.test(bearer))
         return { bearer }

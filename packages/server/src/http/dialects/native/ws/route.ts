@@ -1,8 +1,10 @@
 import type {} from '@fastify/websocket'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../../../config.js'
+import type { SignedRequestCheck } from '../../../../core/api-keys/signed-request-verifier.js'
 import { AuthError } from '../../../../core/errors.js'
 import type { Gateway } from '../../../../core/gateway.js'
+import { signedRequestOf } from '../../../signed-request.js'
 import { createOpenSocketCounter } from '../../../websocket/socket-limits.js'
 import { socketSettingsOf } from '../../../websocket/socket-parts.js'
 import type { NativeSettingsValue } from '../settings.js'
@@ -20,6 +22,7 @@ export function registerNativeWebSocket(
 ) {
   const socketSettings = socketSettingsOf(settings, config)
   const openSockets = createOpenSocketCounter()
+  const signedUpgrades = new WeakMap<FastifyRequest, SignedRequestCheck>()
   app.webSocketsOpen.set('native', openSockets.total)
   app.route({
     method: 'GET',
@@ -30,6 +33,12 @@ export function registerNativeWebSocket(
       if (request.headers.upgrade === undefined) return
       if (openSockets.count(request.ip) >= settings.wsMaxSocketsPerIp)
         throw new AuthError('RATE_LIMITED', 'too many open sockets from this address')
+      // An upgrade signed with a public-key key (RFC 9421) is checked here, its one use spent; a
+      // refused one is refused before the upgrade, with its HTTP status. The socket's `auth`
+      // `{"signedUpgrade": true}` then adopts it.
+      const signed = signedRequestOf(request, null)
+      if (signed)
+        signedUpgrades.set(request, await gateway.authenticateSignedUpgrade(signed.request, request.ip))
     },
     handler: async (_request, reply) =>
       reply.code(426).header('upgrade', 'websocket').type('application/problem+json').send({
@@ -46,6 +55,7 @@ export function registerNativeWebSocket(
         ip: request.ip,
         log: request.log,
         admit: app.webSocketMessageRates.guard(request.ip, socket),
+        signedUpgrade: signedUpgrades.get(request),
       })
     },
   })
