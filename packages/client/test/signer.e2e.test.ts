@@ -1,5 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { WebSocket as WS } from 'ws'
 import { startUpstream, type Upstream } from '../../server/test/support/upstream-server.js'
 import { createSigilClient, type FetchLike, type SigilClient, SigilError } from '../src/index.js'
 import {
@@ -84,6 +85,30 @@ describe('@sigil/client signer against a real server', () => {
     const key = await owner.apiKeys.create({ name: 'webcrypto', scope: 'read', publicKey })
     const sigil = bot(createWebCryptoRequestSigner({ keyId: key.id, privateKey: pair.privateKey }))
     expect((await sigil.me()).apiKeyId).toBe(key.id)
+  })
+
+  it('default: in Node, a WebSocket upgrade signed with signRequest is adopted by auth {"signedUpgrade": true}', async () => {
+    const { signer } = await register('ed25519', 'read')
+    const url = `${server.baseUrl}/v1/ws`
+    const headers = await signer.signRequest({
+      method: 'GET',
+      url,
+      headers: {},
+      body: undefined,
+      now: server.clock.now(),
+    })
+    const socket = new WS(url.replace(/^http/, 'ws'), { headers })
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve)
+      socket.once('error', reject)
+    })
+    const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'auth', params: { signedUpgrade: true } }))
+    expect(JSON.parse(await answer)).toMatchObject({
+      id: 1,
+      result: { credential: 'api_key', scopes: ['read'] },
+    })
+    socket.close()
   })
 
   it('attack: a request the bot sent, sent again as is, is refused as a replay', async () => {
