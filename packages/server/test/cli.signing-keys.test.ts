@@ -244,6 +244,36 @@ describe('sigil api-keys create with a public key', { timeout: 60_000 }, () => {
     )
   })
 
+  it('default: `sigil request POST --data @FILE` with a trade key: the order reaches the upstream through the proxy, digest checked', async () => {
+    const { home, id, keyFile } = generated('trade')
+    const order = JSON.stringify({ symbol: 'ETH-USD', side: 'sell', size: '2' })
+    writeFileSync(join(home, 'order.json'), order)
+    const before = upstream.received.length
+    // Async: the upstream answers from this process while the command waits.
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [
+        SIGIL_BIN,
+        'request',
+        'POST',
+        '/orders?venue=evedex',
+        '--key-file',
+        keyFile,
+        '--data',
+        `@${join(home, 'order.json')}`,
+      ],
+      { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: home, SIGIL_URL: url }, encoding: 'utf8' },
+    )
+    expect(JSON.parse(stdout)).toMatchObject({ upstream: true, method: 'POST', url: '/orders?venue=evedex' })
+    expect(upstream.received[before]).toMatchObject({
+      body: order,
+      headers: { 'x-sigil-credential': 'api_key_signed', 'x-sigil-key-id': id },
+    })
+    expect(
+      sigil(home, ['request', 'POST', '/orders', '--key-file', keyFile, '--data', '{not json']).status,
+    ).toBe(2)
+  })
+
   it('the docs scripts (curl + openssl, Python) send signed requests the server accepts, a body through the proxy', async () => {
     const { id, keyFile } = generated('trade')
     const folder = tempDir('sigil-docs-scripts-')
