@@ -1,56 +1,18 @@
-import { execFile, spawnSync } from 'node:child_process'
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { createSigilClient } from '@sigil/client'
 import { createRequestSigner } from '@sigil/client/signer'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SIGIL_BIN, type SigilProcess, startSigilProcess } from './support/sigil-process.js'
-import { PYTHON_SCRIPT, SHELL_SCRIPT } from './support/signed-request-docs.js'
-import { tempDir, useTempDir } from './support/temp-dir.js'
-import { startUpstream, type Upstream } from './support/upstream-server.js'
-
-const execFileAsync = promisify(execFile)
+import { describe, expect, it } from 'vitest'
+import { useSigilCliSuite } from './support/sigil-cli-suite.js'
 
 /**
- * `sigil api-keys create --generate | --public-key FILE` of the real binary against a real `sigil
- * serve`: the private key stays in a 0600 file and is never printed, only the public key travels.
+ * `sigil api-keys create | rotate --generate | --public-key FILE` of the real binary against a real
+ * `sigil serve`: the private key stays in a 0600 file and is never printed, only the public key
+ * travels. Requests signed with such a key: cli.signed-requests.test.ts.
  */
-describe('sigil api-keys create with a public key', { timeout: 60_000 }, () => {
-  const folder = useTempDir('sigil-cli-signing-')
-  let server: SigilProcess
-  let upstream: Upstream
-  let url: string
-
-  beforeAll(async () => {
-    // An upstream behind the reverse proxy, so signed requests with a body (checked digest) land.
-    upstream = await startUpstream()
-    server = await startSigilProcess({
-      SIGIL_DATABASE_URL: `sqlite:${join(folder(), 'sigil.db')}`,
-      SIGIL_UPSTREAM_URL: upstream.url,
-    })
-    url = server.url
-  })
-  afterAll(async () => {
-    await server?.stop()
-    await upstream?.close()
-  })
-
-  const sigil = (home: string, args: string[]) => {
-    const result = spawnSync(process.execPath, [SIGIL_BIN, ...args], {
-      env: { PATH: process.env.PATH, XDG_CONFIG_HOME: home, SIGIL_URL: url },
-      encoding: 'utf8',
-      input: '',
-    })
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr }
-  }
-  /** A signed-in user's config folder. */
-  const signedInHome = () => {
-    const home = mkdtempSync(join(folder(), 'home-'))
-    expect(sigil(home, ['login', '--dev']).status).toBe(0)
-    return home
-  }
+describe('sigil api-keys with a public key', { timeout: 60_000 }, () => {
+  const { url, sigil, newHome, signedInHome, generated } = useSigilCliSuite('sigil-cli-signing-')
   const listed = (home: string) =>
     JSON.parse(sigil(home, ['api-keys', 'list', '--json']).stdout) as Record<string, unknown>[]
 
@@ -184,133 +146,17 @@ describe('sigil api-keys create with a public key', { timeout: 60_000 }, () => {
   })
 
   it('behavior: not signed in: exit 77 and no key file is written', () => {
-    const home = mkdtempSync(join(folder(), 'home-'))
+    const home = newHome()
     const result = sigil(home, ['api-keys', 'create', '--name', 'x', '--generate'])
     expect(result.status).toBe(77)
     expect(existsSync(join(home, 'sigil', 'keys'))).toBe(false)
-  })
-
-  /** `--generate` in a fresh signed-in home: the key id and its private key file. */
-  const generated = (scope: 'read' | 'trade' = 'trade') => {
-    const home = signedInHome()
-    const created = sigil(home, [
-      'api-keys',
-      'create',
-      '--name',
-      'bot',
-      '--scope',
-      scope,
-      '--generate',
-      '--json',
-    ])
-    expect(created.status).toBe(0)
-    const key = JSON.parse(created.stdout) as { id: string; privateKeyFile: string }
-    return { home, id: key.id, keyFile: key.privateKeyFile }
-  }
-
-  it('default: a key made by --generate signs SDK requests: the bot is the account, with no sign-in', async () => {
-    const { home, id, keyFile } = generated()
-    const privateKey = createPrivateKey(readFileSync(keyFile)).export({ format: 'jwk' })
-    const bot = createSigilClient({ baseUrl: url, signer: createRequestSigner({ keyId: id, privateKey }) })
-    const me = await bot.me()
-    const owner = JSON.parse(sigil(home, ['whoami', '--json']).stdout) as { account: { id: string } }
-    expect(me).toMatchObject({ account: { id: owner.account.id }, credential: 'api_key', apiKeyId: id })
-    expect(me.scopes).not.toContain('account')
-  })
-
-  it('default: `sigil request` signs with the key file (its name is the key id); refusals exit non-zero with the code', () => {
-    const { home, id, keyFile } = generated('read')
-    const me = sigil(home, ['request', 'GET', '/v1/auth/me', '--key-file', keyFile])
-    expect([me.status, me.stderr]).toEqual([0, ''])
-    expect(JSON.parse(me.stdout)).toMatchObject({ credential: 'api_key', apiKeyId: id })
-    const keys = sigil(home, ['request', 'GET', '/v1/api-keys', '--key-file', keyFile, '--json'])
-    expect(keys.status).toBe(1)
-    expect(JSON.parse(keys.stderr).error).toMatchObject({ code: 'SCOPE_MISSING', status: 403 })
-    const other = sigil(home, [
-      'request',
-      'GET',
-      '/v1/auth/me',
-      '--key-file',
-      keyFile,
-      '--key-id',
-      'AAAAAAAAAAAAAAAA',
-    ])
-    expect(other.status).toBe(77)
-    const order = sigil(home, ['request', 'POST', '/orders', '--key-file', keyFile, '--data', '{"size":"1"}'])
-    expect(order.status).toBe(1) // a read key cannot trade through the proxy
-    expect(order.stderr).toContain('SCOPE_MISSING')
-    expect(sigil(home, ['request', 'GET', '/v1/auth/me', '--key-file', join(home, 'none.pem')]).status).toBe(
-      2,
-    )
-  })
-
-  it('default: `sigil request POST --data @FILE` with a trade key: the order reaches the upstream through the proxy, digest checked', async () => {
-    const { home, id, keyFile } = generated('trade')
-    const order = JSON.stringify({ symbol: 'ETH-USD', side: 'sell', size: '2' })
-    writeFileSync(join(home, 'order.json'), order)
-    const before = upstream.received.length
-    // Async: the upstream answers from this process while the command waits.
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [
-        SIGIL_BIN,
-        'request',
-        'POST',
-        '/orders?venue=evedex',
-        '--key-file',
-        keyFile,
-        '--data',
-        `@${join(home, 'order.json')}`,
-      ],
-      { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: home, SIGIL_URL: url }, encoding: 'utf8' },
-    )
-    expect(JSON.parse(stdout)).toMatchObject({ upstream: true, method: 'POST', url: '/orders?venue=evedex' })
-    expect(upstream.received[before]).toMatchObject({
-      body: order,
-      headers: { 'x-sigil-credential': 'api_key_signed', 'x-sigil-key-id': id },
-    })
-    expect(
-      sigil(home, ['request', 'POST', '/orders', '--key-file', keyFile, '--data', '{not json']).status,
-    ).toBe(2)
-  })
-
-  it('the docs scripts (curl + openssl, Python) send signed requests the server accepts, a body through the proxy', async () => {
-    const { id, keyFile } = generated('trade')
-    const folder = tempDir('sigil-docs-scripts-')
-    const scripts = { bash: join(folder, 'sigil-request.sh'), python3: join(folder, 'sigil_request.py') }
-    writeFileSync(scripts.bash, SHELL_SCRIPT())
-    writeFileSync(scripts.python3, PYTHON_SCRIPT())
-    const order = JSON.stringify({ symbol: 'BTC-USD', side: 'buy', size: '1' })
-    for (const [command, script] of Object.entries(scripts)) {
-      // Not execFileSync: the upstream runs in this process and must answer while the script waits.
-      const run = async (...args: string[]) =>
-        (
-          await execFileAsync(command, [script, ...args], {
-            env: { PATH: process.env.PATH },
-            encoding: 'utf8',
-          })
-        ).stdout
-      expect(JSON.parse(await run('GET', `${url}/v1/auth/me`, id, keyFile))).toMatchObject({
-        credential: 'api_key',
-        apiKeyId: id,
-      })
-      const before = upstream.received.length
-      expect(JSON.parse(await run('POST', `${url}/orders?venue=evedex`, id, keyFile, order))).toMatchObject({
-        upstream: true,
-        url: '/orders?venue=evedex',
-      })
-      expect(upstream.received[before]).toMatchObject({
-        body: order,
-        headers: { 'x-sigil-credential': 'api_key_signed', 'x-sigil-key-id': id },
-      })
-    }
   })
 
   it('behavior: rotate --generate replaces keys/<id>.pem once the server took the new key; rotate --public-key FILE too', async () => {
     const { home, id, keyFile } = generated()
     const signerOf = (pem: string) =>
       createSigilClient({
-        baseUrl: url,
+        baseUrl: url(),
         signer: createRequestSigner({
           keyId: id,
           privateKey: createPrivateKey(pem).export({ format: 'jwk' }),

@@ -16,7 +16,7 @@ import { tempDir } from './support/temp-dir.js'
  * docs/signed-requests.md, "Signing a request": the worked example's values are what the SDK
  * signs, and the shell (openssl + curl) and Python scripts printed there, run as they are, produce
  * the same bytes and a signature the server's verifier accepts. (Against a real server: see
- * cli.signing-keys.test.ts, which runs both scripts against `sigil serve`.)
+ * cli.signed-requests.test.ts, which runs both scripts against `sigil serve`.)
  */
 const EXAMPLE = {
   keyPem: docBlock('text', '-----BEGIN PRIVATE KEY-----'),
