@@ -9,6 +9,7 @@
 // Writes the tables into bench/RESULTS.md ("Latest run" section), bench/ratios.svg (README's
 // chart) and bench/out/latest.json.
 // Usage: npm run build && npm run bench [-- --duration 10 --connections 10 --only protocol|http]
+// One row, briefly, printed and not written to RESULTS.md: ... -- --only http --row "signed request"
 // Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
 // sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
 import { execFileSync, spawn } from 'node:child_process'
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
     only: { type: 'string' },
+    // Runs only the HTTP rows whose name contains this text (e.g. --row "verify/read").
+    row: { type: 'string' },
     rounds: { type: 'string', default: '5' },
   },
 })
@@ -258,6 +261,39 @@ async function benchVerifyApiKey(server) {
 }
 
 /**
+ * Forward auth with a signed-request key (RFC 9421, Ed25519): the same route as the bearer key's
+ * row, every request signed anew by this process (a fresh nonce each, since the replay cache
+ * refuses a repeated signature), so the server does what it does for a bot: parse the signature
+ * fields, rebuild the signature base, the cached key lookup, one Ed25519 verify, one replay claim.
+ */
+async function benchVerifySignedRequest(server) {
+  const accessToken = await accessTokenOf(server)
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const created = await fetch(`${server.url}/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'bench', scope: 'read', publicKey: publicKey.export({ format: 'jwk' }) }),
+  })
+  if (!created.ok) throw new Error(`signed-request key: ${created.status}`)
+  const { id } = await created.json()
+  const authority = new URL(server.url).host
+  const path = '/v1/verify/read'
+  let nonce = 0
+  const signedHeaders = () => {
+    const params = `("@method" "@authority" "@path" "@query");created=${Math.floor(Date.now() / 1000)};keyid="${id}";nonce="${process.pid}-${nonce++}"`
+    const base = `"@method": GET\n"@authority": ${authority}\n"@path": ${path}\n"@query": ?\n"@signature-params": ${params}`
+    const signature = sign(null, Buffer.from(base), privateKey).toString('base64')
+    return { 'signature-input': `sig=${params}`, signature: `sig=:${signature}:` }
+  }
+  return benchGet(server, {
+    url: `${server.url}${path}`,
+    requests: [
+      { method: 'GET', path, setupRequest: (request) => ({ ...request, headers: signedHeaders() }) },
+    ],
+  })
+}
+
+/**
  * Paradex `POST /v1/auth` with one signed header set, as ccxt sends it: the protocol has no nonce,
  * so every request repeats the whole server-side work (account read, SNIP-12 hash, Stark verify
  * with both parities of the x-only key, JWT signing).
@@ -314,11 +350,14 @@ const allScenarios = [
   ['GET /healthz (the floor)', {}, benchHealthz],
   ['GET /v1/verify/read, Bearer ES256 JWT', {}, benchVerifyJwt],
   ['GET /v1/verify/read, API key', {}, benchVerifyApiKey],
+  ['GET /v1/verify/read, signed request (RFC 9421, Ed25519)', {}, benchVerifySignedRequest],
 ]
 // Over PostgreSQL + Redis: what a replica does per store round trip (sign-ins) and without any (JWTs).
-const scenarios = scaledOut
-  ? allScenarios.filter(([name]) => name.includes('native secp256k1') || name.includes('ES256'))
-  : allScenarios
+const scenarios = (
+  scaledOut
+    ? allScenarios.filter(([name]) => name.includes('native secp256k1') || name.includes('ES256'))
+    : allScenarios
+).filter(([name]) => values.row === undefined || name.includes(values.row))
 
 /** shared/spec/perf-baselines.md's host check: one core should do ≈11,900 P-256 verifies/s. */
 function calibrate() {
@@ -425,5 +464,6 @@ if (protocolText) {
     ),
   )
 }
-if (rows.length > 0)
+// A partial run (--row) prints its rows only: the tables of RESULTS.md stay a whole run's.
+if (rows.length > 0 && values.row === undefined)
   writeSection('http', `### Latest run: HTTP (written by \`npm run bench\`)\n\n${header}\n\n${table}`)

@@ -1,6 +1,5 @@
 import {
   type HttpSignatureReason,
-  httpSignatureKeyOf,
   type PublicKeyJwk,
   SIGIL_REQUIRED_COMPONENTS,
   type SignedRequest,
@@ -12,6 +11,7 @@ import type { Identity } from '../identity.js'
 import type { IpAllowlist } from '../network/ip-allowlist.js'
 import type { ApiKey, SignatureUseStore } from '../ports.js'
 import { apiKeyScopes } from '../scopes.js'
+import { nativeKeyOf, verifyNatively } from './native-signature-check.js'
 
 /** Settings of signed requests (config `signatureMaxAgeSeconds`, `issuedAtSkewSeconds`). */
 export interface SignedRequestSettings {
@@ -99,11 +99,12 @@ export function createSignedRequestVerifier(deps: {
       maxAgeSeconds: settings.maxAgeSeconds,
       clockSkewSeconds: settings.clockSkewSeconds,
       requiredComponents: SIGIL_REQUIRED_COMPONENTS,
+      verifySignature: verifyNatively,
       resolveKey: async (keyId) => {
         found = await deps.lookUp(keyId)
         // A secret key's id as keyid is an unknown key here: it has no public key.
         const jwk = found.key ? keyOf(found.key) : undefined
-        return jwk && httpSignatureKeyOf(jwk)
+        return jwk && nativeKeyOf(jwk)
       },
     }).then((result) => ({ result, found }))
   }
