@@ -48,6 +48,8 @@ describe('sigil api-keys with a public key', { timeout: 60_000 }, () => {
     const pemBody = pem.split('\n')[1]!
     expect(readdirSync(join(home, 'sigil', 'keys'))).toEqual([`${key.id}.pem`]) // no provisional file left
 
+    const row = sigil(home, ['api-keys', 'list']).stdout.split('\n')[1]!
+    expect(row).toContain(`ed25519 ${key.thumbprint.slice(0, 12)}…`)
     const human = sigil(home, ['api-keys', 'create', '--name', 'bot2', '--generate'])
     expect(human.status).toBe(0)
     const id = /key (\w+) \(ed25519, thumbprint /.exec(human.stdout)?.[1]

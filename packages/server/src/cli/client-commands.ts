@@ -1,3 +1,4 @@
+import type { SigningApiKey } from '@sigil/client'
 import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import type { Hex } from 'viem'
@@ -146,7 +147,10 @@ export function addClientCommands(program: Command) {
             k.name,
             k.scope,
             k.status,
-            k.masked,
+            // A signing key has no secret to mask: its algorithm and thumbprint say which key it is.
+            'thumbprint' in k
+              ? `${(k as SigningApiKey).alg} ${(k as SigningApiKey).thumbprint.slice(0, 12)}…`
+              : k.masked,
             shortTime(k.createdAt),
             shortTime(k.expiresAt),
             k.lastUsedAt ? `${shortTime(k.lastUsedAt)} ${k.lastUsedIp ?? ''}`.trim() : '-',
