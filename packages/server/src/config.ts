@@ -132,6 +132,10 @@ function derive(input: Input, registry: readonly Dialect[], problems: string[]):
     if (!policy.ok) problems.push(`routePolicy: ${policy.reason}`)
   }
   checkUpstreamUrl(input.upstreamUrl, 'upstreamUrl', problems)
+  if (input.hmacSignedRequests && !input.masterKey)
+    problems.push(
+      'hmacSignedRequests: needs masterKey (SIGIL_MASTER_KEY): the shared secrets are stored sealed under it',
+    )
   // Every replica must have loaded and published the next key, and every cache have refetched.
   const leastLead = JWKS_MAX_AGE_SECONDS + input.keyRingRefreshSeconds
   if (input.signingKeyLeadSeconds < leastLead)

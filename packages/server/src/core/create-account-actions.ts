@@ -102,6 +102,22 @@ export function createAccountActions(deps: {
       return key
     },
 
+    /** An `hmac-sha256` signed-request key (hmacSignedRequests): its shared secret is returned once. */
+    async createHmacApiKey(
+      identity: Identity,
+      request: Omit<PublicKeyApiKeyRequest, 'publicKey'>,
+      ip: string,
+    ) {
+      const created = await apiKeys.registerHmacApiKey(await deps.findAccount(identity.accountId), request)
+      await audit.record({
+        type: 'api_key.created',
+        accountId: identity.accountId,
+        ip,
+        detail: { key: created.key.id, scope: created.key.scope, credential: 'hmac', origin: request.origin },
+      })
+      return created
+    },
+
     /** A new public key for a signed-request key; the old one verifies for `graceSeconds` more. */
     async rotatePublicKeyApiKey(
       identity: Identity,

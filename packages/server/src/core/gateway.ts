@@ -201,6 +201,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       maxAgeSeconds: config.signatureMaxAgeSeconds,
       clockSkewSeconds: config.issuedAtSkewSeconds,
       replays: stores.requestSignatureUses,
+      // hmac-sha256 keys only when enabled, and then always with the master key they are sealed under.
+      ...(config.hmacSignedRequests && deps.masterKey ? { masterKey: deps.masterKey } : {}),
     },
   })
   const invites = createInviteService(stores.invites, clock)

@@ -201,11 +201,14 @@ export interface SessionStore {
 export type ApiKeyCredential =
   | { kind: 'secret'; secretHash: Uint8Array; secretTail: string }
   | { kind: 'public-key'; publicKey: PublicKeyJwk }
+  /** An `hmac-sha256` signed-request key: its shared secret, sealed under the master key. */
+  | { kind: 'hmac'; sealedSecret: Uint8Array }
 
 /** A credential replaced by a rotation, kept for its grace period: what verifies, nothing shown. */
 export type PreviousApiKeyCredential =
   | { kind: 'secret'; secretHash: Uint8Array }
   | { kind: 'public-key'; publicKey: PublicKeyJwk }
+  | { kind: 'hmac'; sealedSecret: Uint8Array }
 
 export type ApiKeyCredentialKind = ApiKeyCredential['kind']
 

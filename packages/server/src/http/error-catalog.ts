@@ -60,6 +60,7 @@ export const errorCatalog = {
   JWK_PRIVATE_KEY: [400, 'The JWK holds a private key: send its public members only'],
   JWK_UNSUPPORTED: [400, 'Only OKP Ed25519 and EC P-256 public keys are accepted'],
   JWK_INVALID: [400, 'The public JWK is malformed or its point is not on the curve'],
+  HMAC_KEYS_DISABLED: [400, 'hmac-sha256 keys are not enabled on this server: register a public key'],
   HTTP_SIGNATURE_MALFORMED: [400, 'The Signature-Input, Signature or Content-Digest header is malformed'],
   HTTP_SIGNATURE_COMPONENTS_MISSING: [
     400,

@@ -501,6 +501,33 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       })
     })
 
+    it('behavior: an hmac key round-trips its sealed secret and keeps the replaced one for the grace period', async () => {
+      const account = await newAccount()
+      const sealed = new Uint8Array(randomBytes(60))
+      const key = apiKey(account.id, { credential: { kind: 'hmac', sealedSecret: sealed } })
+      expect(await stores().apiKeys.insert(key, { maxActivePerAccount: 5 })).toBe('inserted')
+      expect(await stores().apiKeys.findById(key.id)).toEqual(key)
+      const next = {
+        credential: { kind: 'hmac' as const, sealedSecret: new Uint8Array(randomBytes(60)) },
+        previousExpiresAt: T0 + 500,
+      }
+      // Not by another kind; by its own, keeping the replaced one.
+      const toPublic = {
+        credential: { kind: 'public-key' as const, publicKey: jwk() },
+        previousExpiresAt: T0 + 500,
+      }
+      expect(await stores().apiKeys.replaceCredential(key.id, account.id, toPublic, T0 + 100)).toBe(false)
+      expect(await stores().apiKeys.replaceCredential(key.id, account.id, next, T0 + 100)).toBe(true)
+      expect(await stores().apiKeys.findById(key.id)).toEqual({
+        ...key,
+        credential: next.credential,
+        previousCredential: { kind: 'hmac', sealedSecret: sealed },
+        previousExpiresAt: T0 + 500,
+      })
+      expect(await stores().apiKeys.revoke(key.id, account.id, T0 + 200)).toBe(true)
+      expect((await stores().apiKeys.findById(key.id))!.previousCredential).toBeUndefined()
+    })
+
     it('attack: a rotation never changes the kind of credential (a secret key cannot become a public-key key, nor back)', async () => {
       const account = await newAccount()
       const secretKey = apiKey(account.id)

@@ -17,11 +17,11 @@ export interface ApiKeyView {
   scope: ApiKeyScope
   allowedIps: string[]
   status: ApiKeyStatus
-  /** `secret`: a bearer key; `public-key`: a signed-request key (RFC 9421). */
+  /** `secret`: a bearer key; `public-key` / `hmac`: a signed-request key (RFC 9421). */
   credential: ApiKeyCredentialKind
-  /** A secret key: `sgl_sk_<id>…<last four>`. A public-key key has no secret: its id. */
+  /** A secret key: `sgl_sk_<id>…<last four>`. A signed-request key: its id (the `keyid`). */
   masked: string
-  /** Public-key keys: the algorithm its signatures must use (from the key, never the request). */
+  /** Signed-request keys: the algorithm its signatures must use (from the key, never the request). */
   alg?: HttpSignatureAlgorithm
   /** Public-key keys: RFC 7638 SHA-256 thumbprint of the public JWK (base64url). */
   thumbprint?: string
@@ -49,12 +49,14 @@ export async function viewOf(key: ApiKey, now: number): Promise<ApiKeyView> {
   const shown =
     credential.kind === 'secret'
       ? { masked: maskApiKey(key.id, credential.secretTail) }
-      : {
-          masked: key.id,
-          alg: httpSignatureAlgorithmOf(credential.publicKey),
-          thumbprint: await thumbprintOf(credential.publicKey),
-          publicKey: credential.publicKey,
-        }
+      : credential.kind === 'hmac'
+        ? { masked: key.id, alg: 'hmac-sha256' as const }
+        : {
+            masked: key.id,
+            alg: httpSignatureAlgorithmOf(credential.publicKey),
+            thumbprint: await thumbprintOf(credential.publicKey),
+            publicKey: credential.publicKey,
+          }
   return {
     id: key.id,
     name: key.name,

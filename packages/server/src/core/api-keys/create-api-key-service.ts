@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { type PublicKeyJwk, parsePublicKeyJwk, type SignedRequest } from '@sigil/protocol/http-signatures'
+import { parsePublicKeyJwk, type SignedRequest } from '@sigil/protocol/http-signatures'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
@@ -10,6 +10,7 @@ import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
 import { hashSecret } from '../secret-token.js'
 import { type ApiKeyBrand, createApiKeySecret, parseApiKeySecret } from './api-key-secret.js'
 import { type ApiKeyView, statusOf, viewOf } from './api-key-view.js'
+import { newHmacSecret } from './hmac-secret.js'
 import { createLastUseRecorder } from './last-use-recorder.js'
 import {
   createSignedRequestVerifier,
@@ -136,6 +137,12 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     settings: options.signedRequests,
   })
 
+  const hmacMasterKey = () => {
+    const masterKey = options.signedRequests.masterKey
+    if (!masterKey) throw new AuthError('HMAC_KEYS_DISABLED')
+    return masterKey
+  }
+
   const normalizeAllowlist = (ranges: readonly string[]) =>
     ranges.map((range, i) => {
       const normal = normalizeIpRange(range)
@@ -228,6 +235,17 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       brand?: ApiKeyBrand,
     ): Promise<{ key: ApiKeyView; secret: string }> {
       const now = clock.now()
+      const existing = await store.findById(id)
+      if (existing?.accountId === accountId && existing.credential.kind === 'hmac') {
+        // An hmac key rotates to a new shared secret, shown once as a bearer key's is.
+        const fresh = newHmacSecret(id, hmacMasterKey())
+        const next = {
+          credential: { kind: 'hmac' as const, sealedSecret: fresh.sealed },
+          previousExpiresAt: now + graceSeconds * 1000,
+        }
+        const key = await replace(accountId, id, 'hmac', next, now)
+        return { key: await viewOf(key, now), secret: fresh.secret }
+      }
       const secret = createApiKeySecret(id, brand)
       const credential = {
         kind: 'secret' as const,
@@ -305,7 +323,39 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     authenticateSigned: (request: SignedRequest, ip: string, requestOptions: SignedRequestOptions) =>
       signed.authenticate(request, ip, requestOptions),
     /** A connection opened by a signed upgrade, checked again; see the verifier's `recheck`. */
-    recheckSigned: (keyId: string, signer: PublicKeyJwk, ip: string) => signed.recheck(keyId, signer, ip),
+    recheckSigned: (keyId: string, signer: string, ip: string) => signed.recheck(keyId, signer, ip),
+
+    /**
+     * Mints an `hmac-sha256` signed-request key (hmacSignedRequests): a 256-bit shared secret,
+     * returned here once (base64url; the HMAC key is its decoded bytes) and stored sealed under the
+     * master key. 400 HMAC_KEYS_DISABLED unless the server enables them.
+     */
+    async registerHmacApiKey(
+      account: Account,
+      request: Omit<PublicKeyApiKeyRequest, 'publicKey'>,
+    ): Promise<{ key: ApiKeyView; secret: string }> {
+      const masterKey = hmacMasterKey()
+      if (request.scope === 'trade' && account.status !== 'active')
+        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
+      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
+      const now = clock.now()
+      if (request.expiresAt !== undefined && !(request.expiresAt > now))
+        throw new AuthError('VALIDATION_FAILED', 'expiry not in the future', { detail: 'expiresAt' })
+      const id = randomBase62(16)
+      const { secret, sealed } = newHmacSecret(id, masterKey)
+      const key: ApiKey = {
+        id,
+        accountId: account.id,
+        name: request.name,
+        scope: request.scope,
+        credential: { kind: 'hmac', sealedSecret: sealed },
+        allowedIps,
+        createdAt: now,
+        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+      }
+      await insert(key)
+      return { key: await viewOf(key, now), secret }
+    },
 
     /** Keys revoked or rotated elsewhere (a bus message): their next request reads the store. */
     forget: (ids: readonly string[]) => cache.forget(ids),

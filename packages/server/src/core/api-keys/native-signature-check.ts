@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto'
+import { createHmac, createPublicKey, type KeyObject, timingSafeEqual, verify } from 'node:crypto'
 import { type HttpSignatureKey, httpSignatureKeyOf, type PublicKeyJwk } from '@sigil/protocol/http-signatures'
 
 /**
@@ -25,8 +25,31 @@ export function nativeKeyOf(jwk: PublicKeyJwk): HttpSignatureKey {
   return key
 }
 
+const hmacKeys = new WeakMap<Uint8Array, HttpSignatureKey>()
+
+/**
+ * The `hmac-sha256` key of a sealed secret (hmac-secret.ts), opened once per stored record (the
+ * verified-key cache keeps the same bytes object); undefined when it does not open.
+ */
+export function hmacKeyOf(
+  sealed: Uint8Array,
+  open: (sealed: Uint8Array) => Uint8Array | undefined,
+): HttpSignatureKey | undefined {
+  const known = hmacKeys.get(sealed)
+  if (known) return known
+  const secret = open(sealed)
+  if (!secret) return undefined
+  const key: HttpSignatureKey = { alg: 'hmac-sha256', secret }
+  hmacKeys.set(sealed, key)
+  return key
+}
+
 /** verifyHttpSignature's `verifySignature`: false for anything that does not verify, never a throw. */
 export function verifyNatively(key: HttpSignatureKey, base: Uint8Array, signature: Uint8Array): boolean {
+  if (key.alg === 'hmac-sha256') {
+    const mac = createHmac('sha256', key.secret).update(base).digest()
+    return mac.length === signature.length && timingSafeEqual(mac, signature)
+  }
   const keyObject = keyObjects.get(key)
   if (!keyObject) return false
   try {

@@ -1,6 +1,6 @@
 import {
+  type HttpSignatureKey,
   type HttpSignatureReason,
-  type PublicKeyJwk,
   SIGIL_REQUIRED_COMPONENTS,
   type SignedRequest,
   verifyHttpSignature,
@@ -9,9 +9,10 @@ import type { Clock } from '../clock.js'
 import { AuthError, type AuthErrorCode } from '../errors.js'
 import type { Identity } from '../identity.js'
 import type { IpAllowlist } from '../network/ip-allowlist.js'
-import type { ApiKey, SignatureUseStore } from '../ports.js'
+import type { ApiKey, ApiKeyCredential, PreviousApiKeyCredential, SignatureUseStore } from '../ports.js'
 import { apiKeyScopes } from '../scopes.js'
-import { nativeKeyOf, verifyNatively } from './native-signature-check.js'
+import { openHmacSecret } from './hmac-secret.js'
+import { hmacKeyOf, nativeKeyOf, verifyNatively } from './native-signature-check.js'
 
 /** Settings of signed requests (config `signatureMaxAgeSeconds`, `issuedAtSkewSeconds`). */
 export interface SignedRequestSettings {
@@ -24,6 +25,8 @@ export interface SignedRequestSettings {
    * memory on one process; Redis (`SET ... PX`, one Lua script) when replicas share it.
    */
   replays: SignatureUseStore
+  /** hmacSignedRequests: the master key the `hmac-sha256` secrets are sealed under; absent: off. */
+  masterKey?: Uint8Array
 }
 
 export interface SignedRequestOptions {
@@ -39,8 +42,11 @@ export interface SignedRequestCheck {
   identity: Identity & { apiKeyId: string }
   /** When the signing key stops working by itself: its expiry, or a rotated-out key's grace end. */
   validUntil?: number
-  /** The public key that signed (the current one or, in a rotation's grace, the previous one). */
-  signer: PublicKeyJwk
+  /**
+   * Which credential of the key signed (the current one or, in a rotation's grace, the previous
+   * one), as a comparable string: a connection's re-check asks whether it is still the key's.
+   */
+  signer: string
 }
 
 /** HttpSignatureReason -> public code: 400 for what is malformed, 401 for what fails to prove. */
@@ -68,8 +74,19 @@ export function signatureErrorCode(reason: HttpSignatureReason): AuthErrorCode {
 const refuse = (reason: HttpSignatureReason) =>
   new AuthError(signatureErrorCode(reason), `signed request: ${reason}`, { detail: reason })
 
-const sameJwk = (a: PublicKeyJwk, b: PublicKeyJwk) =>
-  a.kty === b.kty && a.x === b.x && (a.kty === 'OKP' || (b.kty === 'EC' && a.y === b.y))
+/** A credential's comparable name (no secret: a public key's coordinates, a sealed secret's bytes). */
+function signerOf(credential: ApiKeyCredential | PreviousApiKeyCredential): string | undefined {
+  switch (credential.kind) {
+    case 'public-key': {
+      const jwk = credential.publicKey
+      return `${jwk.kty}:${jwk.x}:${jwk.kty === 'EC' ? jwk.y : ''}`
+    }
+    case 'hmac':
+      return `hmac:${Buffer.from(credential.sealedSecret).toString('base64url')}`
+    default:
+      return undefined
+  }
+}
 
 type Lookup = { key: ApiKey | undefined; allowlist: IpAllowlist }
 
@@ -87,34 +104,38 @@ export function createSignedRequestVerifier(deps: {
 }) {
   const { clock, settings } = deps
 
-  const verifyWith = (
-    request: SignedRequest,
-    now: number,
-    keyOf: (key: ApiKey) => PublicKeyJwk | undefined,
-  ) => {
+  /** The verification key of a stored credential; undefined for a bearer secret (no key to verify with). */
+  const verificationKeyOf = (key: ApiKey, credential: ApiKeyCredential | PreviousApiKeyCredential) => {
+    if (credential.kind === 'public-key') return nativeKeyOf(credential.publicKey)
+    if (credential.kind !== 'hmac' || !settings.masterKey) return undefined
+    return hmacKeyOf(credential.sealedSecret, (sealed) => openHmacSecret(key.id, sealed, settings.masterKey!))
+  }
+
+  type Pick = (key: ApiKey) => ApiKeyCredential | PreviousApiKeyCredential | undefined
+  const verifyWith = async (request: SignedRequest, now: number, pick: Pick) => {
     let found: Lookup | undefined
-    return verifyHttpSignature({
+    const result = await verifyHttpSignature({
       request,
       now,
       maxAgeSeconds: settings.maxAgeSeconds,
       clockSkewSeconds: settings.clockSkewSeconds,
       requiredComponents: SIGIL_REQUIRED_COMPONENTS,
       verifySignature: verifyNatively,
-      resolveKey: async (keyId) => {
+      resolveKey: async (keyId): Promise<HttpSignatureKey | undefined> => {
         found = await deps.lookUp(keyId)
-        // A secret key's id as keyid is an unknown key here: it has no public key.
-        const jwk = found.key ? keyOf(found.key) : undefined
-        return jwk && nativeKeyOf(jwk)
+        // A secret key's id as keyid is an unknown key here: it has no verification key.
+        const credential = found.key ? pick(found.key) : undefined
+        return credential && verificationKeyOf(found.key!, credential)
       },
-    }).then((result) => ({ result, found }))
+    })
+    return { result, found }
   }
 
-  const currentOf = (key: ApiKey) =>
-    key.credential.kind === 'public-key' ? key.credential.publicKey : undefined
-  const previousOf = (now: number) => (key: ApiKey) =>
-    key.previousCredential?.kind === 'public-key' && (key.previousExpiresAt ?? 0) > now
-      ? key.previousCredential.publicKey
-      : undefined
+  const currentOf: Pick = (key) => key.credential
+  const previousOf =
+    (now: number): Pick =>
+    (key) =>
+      key.previousCredential && (key.previousExpiresAt ?? 0) > now ? key.previousCredential : undefined
 
   return {
     async authenticate(
@@ -124,14 +145,14 @@ export function createSignedRequestVerifier(deps: {
     ): Promise<SignedRequestCheck> {
       const now = clock.now()
       let { result, found } = await verifyWith(request, now, currentOf)
-      let signer = found?.key && currentOf(found.key)
+      let signer = found?.key && signerOf(found.key.credential)
       let byPrevious = false
       // In a rotation's grace period the previous public key verifies too (a bot not yet moved over).
       if (!result.ok && (result.reason === 'bad_signature' || result.reason === 'alg_mismatch')) {
         const previous = found?.key && previousOf(now)(found.key)
         if (previous) {
           ;({ result, found } = await verifyWith(request, now, previousOf(now)))
-          signer = previous
+          signer = signerOf(previous)
           byPrevious = true
         }
       }
@@ -169,13 +190,13 @@ export function createSignedRequestVerifier(deps: {
      * key is still in force for `ip`, and `signer` is still its key (or the previous one, in grace).
      * When it stops working by itself, or the refusal.
      */
-    async recheck(keyId: string, signer: PublicKeyJwk, ip: string): Promise<{ expiresAt?: number }> {
+    async recheck(keyId: string, signer: string, ip: string): Promise<{ expiresAt?: number }> {
       const now = clock.now()
       const { key, allowlist } = await deps.lookUp(keyId)
       if (!key) throw new AuthError('API_KEY_INVALID')
-      const same = (jwk: PublicKeyJwk | undefined) => jwk !== undefined && sameJwk(jwk, signer)
-      const current = same(currentOf(key))
-      if (!current && !same(previousOf(now)(key)))
+      const previous = previousOf(now)(key)
+      const current = signerOf(key.credential) === signer
+      if (!current && !(previous && signerOf(previous) === signer))
         throw new AuthError('API_KEY_INVALID', 'signing key rotated out')
       if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')
       if (key.expiresAt !== undefined && key.expiresAt <= now) throw new AuthError('API_KEY_EXPIRED')

@@ -17,6 +17,13 @@ const activeAt = (now: number) => (eb: ExpressionBuilder<Database, 'api_keys'>) 
 const jwkOf = (text: string) => JSON.parse(text) as PublicKeyJwk
 
 function credentialOf(row: Row): Pick<ApiKey, 'credential' | 'previousCredential'> {
+  if (row.credential === 'hmac')
+    return {
+      credential: { kind: 'hmac', sealedSecret: new Uint8Array(row.sealed_secret!) },
+      ...(row.previous_sealed_secret === null
+        ? {}
+        : { previousCredential: { kind: 'hmac', sealedSecret: new Uint8Array(row.previous_sealed_secret) } }),
+    }
   if (row.credential === 'public-key')
     return {
       credential: { kind: 'public-key', publicKey: jwkOf(row.public_key!) },
@@ -34,9 +41,29 @@ function credentialOf(row: Row): Pick<ApiKey, 'credential' | 'previousCredential
 
 /** The columns of a credential; a public-key row keeps the (NOT NULL) secret columns empty. */
 function credentialColumns(credential: ApiKeyCredential) {
-  return credential.kind === 'secret'
-    ? { secret_hash: credential.secretHash, secret_tail: credential.secretTail, public_key: null }
-    : { secret_hash: NO_SECRET, secret_tail: '', public_key: JSON.stringify(credential.publicKey) }
+  switch (credential.kind) {
+    case 'secret':
+      return {
+        secret_hash: credential.secretHash,
+        secret_tail: credential.secretTail,
+        public_key: null,
+        sealed_secret: null,
+      }
+    case 'public-key':
+      return {
+        secret_hash: NO_SECRET,
+        secret_tail: '',
+        public_key: JSON.stringify(credential.publicKey),
+        sealed_secret: null,
+      }
+    case 'hmac':
+      return {
+        secret_hash: NO_SECRET,
+        secret_tail: '',
+        public_key: null,
+        sealed_secret: credential.sealedSecret,
+      }
+  }
 }
 const NO_SECRET = new Uint8Array(0)
 
@@ -74,6 +101,7 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
             'secret_tail',
             'credential',
             'public_key',
+            'sealed_secret',
             'allowed_ips',
             'created_at',
             'expires_at',
@@ -89,6 +117,7 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
                 eb.val(columns.secret_tail).as('secret_tail'),
                 eb.val(key.credential.kind).as('credential'),
                 eb.val(columns.public_key).as('public_key'),
+                eb.val(columns.sealed_secret).as('sealed_secret'),
                 eb.val(JSON.stringify(key.allowedIps)).as('allowed_ips'),
                 eb.val(key.createdAt).as('created_at'),
                 eb.val(key.expiresAt ?? null).as('expires_at'),
@@ -131,6 +160,7 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
           revoked_at: now,
           previous_secret_hash: null,
           previous_public_key: null,
+          previous_sealed_secret: null,
           previous_expires_at: null,
         })
         .where('id', '=', id)
@@ -148,20 +178,30 @@ export function createApiKeyStore(db: Kysely<Database>, traits: SqlDialectTraits
       const { credential } = next
       const result = await db
         .updateTable('api_keys')
-        .set((eb) =>
-          credential.kind === 'secret'
-            ? {
+        .set((eb) => {
+          const previous_expires_at = graceful ? next.previousExpiresAt : null
+          switch (credential.kind) {
+            case 'secret':
+              return {
                 secret_hash: credential.secretHash,
                 secret_tail: credential.secretTail,
                 previous_secret_hash: graceful ? eb.ref('secret_hash') : null,
-                previous_expires_at: graceful ? next.previousExpiresAt : null,
+                previous_expires_at,
               }
-            : {
+            case 'public-key':
+              return {
                 public_key: JSON.stringify(credential.publicKey),
                 previous_public_key: graceful ? eb.ref('public_key') : null,
-                previous_expires_at: graceful ? next.previousExpiresAt : null,
-              },
-        )
+                previous_expires_at,
+              }
+            case 'hmac':
+              return {
+                sealed_secret: credential.sealedSecret,
+                previous_sealed_secret: graceful ? eb.ref('sealed_secret') : null,
+                previous_expires_at,
+              }
+          }
+        })
         .where('id', '=', id)
         .where('account_id', '=', accountId)
         .where('credential', '=', credential.kind)

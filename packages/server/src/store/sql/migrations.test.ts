@@ -54,12 +54,14 @@ describe('migrations', () => {
     ])
   })
 
-  it('invariant: 0010 adds the credential kind (default secret) and two nullable public-key columns, nothing else', async () => {
+  it('invariant: 0010 adds the credential kind (default secret) two nullable public-key and two sealed-secret columns, nothing else', async () => {
     const all = await sqliteStatements()
     expect(all.slice(34)).toEqual([
       `alter table "api_keys" add column "credential" text default 'secret' not null`,
       'alter table "api_keys" add column "public_key" text',
       'alter table "api_keys" add column "previous_public_key" text',
+      'alter table "api_keys" add column "sealed_secret" blob',
+      'alter table "api_keys" add column "previous_sealed_secret" blob',
     ])
   })
 

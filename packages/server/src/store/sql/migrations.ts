@@ -244,13 +244,16 @@ const migrationsFor = ({ bytes, serialType, serial }: DdlTypes): Record<string, 
       // Signed-request keys (RFC 9421): the key's credential is a public JWK instead of a secret's
       // hash. `credential` says which; a public-key row keeps secret_hash empty and secret_tail ''
       // (those columns are NOT NULL since 0002, and SQLite cannot drop that without a table copy).
-      // A rotation in its grace period keeps the replaced public key in previous_public_key.
+      // A rotation in its grace period keeps the replaced public key in previous_public_key. An
+      // `hmac` key (hmacSignedRequests) keeps its shared secret sealed under the master key.
       await db.schema
         .alterTable('api_keys')
         .addColumn('credential', 'text', (c) => c.notNull().defaultTo('secret'))
         .execute()
       await db.schema.alterTable('api_keys').addColumn('public_key', 'text').execute()
       await db.schema.alterTable('api_keys').addColumn('previous_public_key', 'text').execute()
+      await db.schema.alterTable('api_keys').addColumn('sealed_secret', bytes).execute()
+      await db.schema.alterTable('api_keys').addColumn('previous_sealed_secret', bytes).execute()
     },
   },
 })

@@ -101,6 +101,9 @@ export interface ApiKeyRow {
   /** The public JWK (JSON, public members only) of a `public-key` key. */
   public_key: string | null
   previous_public_key: string | null
+  /** An `hmac` key's shared secret, sealed under the master key (core/api-keys/hmac-secret.ts). */
+  sealed_secret: Uint8Array | null
+  previous_sealed_secret: Uint8Array | null
 }
 
 export interface InviteRow {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiKeyView as View } from '../../../core/api-keys/create-api-key-service.js'
+import { AuthError } from '../../../core/errors.js'
 import type { Gateway } from '../../../core/gateway.js'
 import { bodyDefaultsToEmptyObject } from '../../plugins/optional-body.js'
 import { ApiKeyList, ApiKeyWithSecret, CreateApiKeyRequest, RotateApiKeyRequest } from './api-key-schemas.js'
@@ -39,8 +40,21 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
       },
     },
     async (request, reply) => {
-      const { publicKey, expiresInDays, ...fields } = request.body
+      const { publicKey, alg, expiresInDays, ...fields } = request.body
       reply.header('cache-control', 'no-store')
+      const expiry = expiresInDays === undefined ? {} : { expiresAt: gateway.now() + expiresInDays * DAY_MS }
+      if (alg === 'hmac-sha256') {
+        if (publicKey !== undefined)
+          throw new AuthError('VALIDATION_FAILED', 'publicKey with hmac', {
+            detail: 'an hmac key takes no publicKey',
+          })
+        const { key, secret } = await gateway.account.createHmacApiKey(
+          request.identity!,
+          { ...fields, origin: 'session', ...expiry },
+          request.ip,
+        )
+        return reply.code(201).send({ ...render(key), secret })
+      }
       if (publicKey !== undefined) {
         // A signed-request key: Sigil keeps the public key; there is no secret to show.
         const key = await gateway.account.registerPublicKeyApiKey(
@@ -49,7 +63,7 @@ export async function nativeApiKeyRoutes(app: FastifyInstance, { gateway }: { ga
             ...fields,
             publicKey,
             origin: 'session',
-            ...(expiresInDays === undefined ? {} : { expiresAt: gateway.now() + expiresInDays * DAY_MS }),
+            ...expiry,
           },
           request.ip,
         )

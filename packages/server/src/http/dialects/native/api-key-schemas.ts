@@ -23,6 +23,12 @@ export const CreateApiKeyRequest = Type.Object(
     publicKey: publicKeyField(
       'A public JWK (OKP Ed25519 or EC P-256): registers a signed-request key (RFC 9421, docs/signed-requests.md) instead of minting a secret',
     ),
+    alg: Type.Optional(
+      Type.Literal('hmac-sha256', {
+        description:
+          'An hmac-sha256 signed-request key (only when the server enables hmacSignedRequests): the shared secret is returned once',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'CreateApiKeyRequest' },
 )
@@ -52,13 +58,13 @@ export const ApiKeyView = Type.Object(
     scope: Type.Union([Type.Literal('read'), Type.Literal('trade')]),
     allowedIps: Type.Array(Type.String()),
     status: Type.Union([Type.Literal('active'), Type.Literal('expired'), Type.Literal('revoked')]),
-    credential: Type.Union([Type.Literal('secret'), Type.Literal('public-key')], {
-      description: '`secret`: a bearer key; `public-key`: a signed-request key (RFC 9421)',
+    credential: Type.Union([Type.Literal('secret'), Type.Literal('public-key'), Type.Literal('hmac')], {
+      description: '`secret`: a bearer key; `public-key` or `hmac`: a signed-request key (RFC 9421)',
     }),
     masked: Type.String({ description: 'A secret key: `sgl_sk_<id>…<last four>`; a public-key key: its id' }),
     alg: Type.Optional(
-      Type.Union([Type.Literal('ed25519'), Type.Literal('ecdsa-p256-sha256')], {
-        description: 'Public-key keys: the RFC 9421 algorithm every signature must use',
+      Type.Union([Type.Literal('ed25519'), Type.Literal('ecdsa-p256-sha256'), Type.Literal('hmac-sha256')], {
+        description: 'Signed-request keys: the RFC 9421 algorithm every signature must use',
       }),
     ),
     thumbprint: Type.Optional(
