@@ -10,6 +10,8 @@ import type {
   ApiKey,
   ApiKeyWithSecret,
   CreateApiKeyInput,
+  CreateHmacApiKeyInput,
+  HmacApiKey,
   Me,
   NonceResponse,
   RegisterPublicKeyInput,
@@ -108,6 +110,8 @@ export interface SigilClient {
      * public key and the answer has no secret. Without: the answer holds the secret, shown this once.
      */
     create(input: RegisterPublicKeyInput): Promise<SigningApiKey>
+    /** `alg: 'hmac-sha256'`: a signing key with a shared secret, shown once (server option). */
+    create(input: CreateHmacApiKeyInput): Promise<HmacApiKey>
     create(input: CreateApiKeyInput): Promise<ApiKeyWithSecret>
     list(): Promise<ApiKey[]>
     /**

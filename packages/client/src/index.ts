@@ -43,6 +43,8 @@ export type {
   ApiKeyScope,
   ApiKeyWithSecret,
   CreateApiKeyInput,
+  CreateHmacApiKeyInput,
+  HmacApiKey,
   Me,
   NonceResponse,
   PublicSigningJwk,

@@ -81,6 +81,11 @@ export interface RegisterPublicKeyInput extends CreateApiKeyInput {
   publicKey: PublicSigningJwk
 }
 
+/** `POST /v1/api-keys` for an `hmac-sha256` signing key (only when the server enables them). */
+export interface CreateHmacApiKeyInput extends CreateApiKeyInput {
+  alg: 'hmac-sha256'
+}
+
 export interface RotateApiKeyInput {
   /** How long the old secret (or public key) keeps working (default 0, at most 86 400). */
   gracePeriodSeconds?: number
@@ -98,8 +103,8 @@ export interface ApiKey {
   scope: ApiKeyScope
   allowedIps: string[]
   status: 'active' | 'expired' | 'revoked'
-  /** `secret`: a bearer key; `public-key`: a key that signs requests (RFC 9421). */
-  credential: 'secret' | 'public-key'
+  /** `secret`: a bearer key; `public-key` or `hmac`: a key that signs requests (RFC 9421). */
+  credential: 'secret' | 'public-key' | 'hmac'
   /** A secret key: `sgl_sk_<id>…<last four>`; a public-key key: its id. */
   masked: string
   createdAt: string
@@ -121,4 +126,11 @@ export interface SigningApiKey extends ApiKey {
   thumbprint: string
   /** The registered public key (public members only). */
   publicKey: PublicSigningJwk
+}
+
+/** An `hmac-sha256` signing key: its shared secret (base64url) is in this answer only. */
+export interface HmacApiKey extends ApiKey {
+  credential: 'hmac'
+  alg: 'hmac-sha256'
+  secret: string
 }

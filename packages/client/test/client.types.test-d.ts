@@ -14,6 +14,7 @@ import {
   createSigilSocket,
   type Eip1193Provider,
   type EthereumSigner,
+  type HmacApiKey,
   isSigilError,
   type Me,
   type ServerErrorCode,
@@ -67,6 +68,9 @@ expectTypeOf(
 expectTypeOf<SigningApiKey>().not.toHaveProperty('secret')
 expectTypeOf(client.apiKeys.rotate('id', { publicKey })).resolves.toEqualTypeOf<SigningApiKey>()
 expectTypeOf(client.apiKeys.rotate('id')).resolves.toEqualTypeOf<ApiKeyWithSecret>()
+expectTypeOf(
+  client.apiKeys.create({ name: 'b', scope: 'read', alg: 'hmac-sha256' }),
+).resolves.toEqualTypeOf<HmacApiKey>()
 // A signer from the opt-in entry fits the client's option.
 expectTypeOf(createRequestSigner).returns.toExtend<SigilRequestSigner>()
 expectTypeOf<ApiKey>().not.toHaveProperty('secret')

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket as WS } from 'ws'
 import { startUpstream, type Upstream } from '../../server/test/support/upstream-server.js'
 import { createSigilClient, type FetchLike, type SigilClient, SigilError } from '../src/index.js'
 import {
+  createHmacRequestSigner,
   createRequestSigner,
   createWebCryptoRequestSigner,
   generateRequestSigningKey,
@@ -224,5 +226,32 @@ describe('@sigil/client signer through the reverse proxy (a body, its digest che
       'CONTENT_DIGEST_MISMATCH',
     ])
     expect(upstream.received).toHaveLength(0)
+  })
+})
+
+describe('@sigil/client signer with an hmac-sha256 key (hmacSignedRequests)', () => {
+  let server: ListeningServer
+  afterEach(() => server.close())
+
+  it('default: the secret shown once signs every call; rotated, the new secret signs', async () => {
+    server = await startListeningServer({
+      masterKey: randomBytes(32).toString('hex'),
+      hmacSignedRequests: true,
+    })
+    const owner = createSigilClient({ baseUrl: server.baseUrl, now: () => server.clock.now() })
+    await owner.signInWithEthereum(privateKeyToAccount(generatePrivateKey()))
+    const key = await owner.apiKeys.create({ name: 'hmac bot', scope: 'read', alg: 'hmac-sha256' })
+    expect(key).toMatchObject({ credential: 'hmac', alg: 'hmac-sha256', secret: expect.any(String) })
+    const botWith = (secret: string) =>
+      createSigilClient({
+        baseUrl: server.baseUrl,
+        now: () => server.clock.now(),
+        signer: createHmacRequestSigner({ keyId: key.id, secret }),
+      })
+    expect((await botWith(key.secret).me()).apiKeyId).toBe(key.id)
+    const rotated = await owner.apiKeys.rotate(key.id)
+    expect((await botWith(rotated.secret).me()).apiKeyId).toBe(key.id)
+    expect((await failure(botWith(key.secret).me())).code).toBe('HTTP_SIGNATURE_INVALID')
+    expect(() => createHmacRequestSigner({ keyId: key.id, secret: 'c2hvcnQ' })).toThrow(/32 bytes/)
   })
 })
