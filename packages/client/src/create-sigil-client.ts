@@ -3,6 +3,7 @@ import { registerInternals } from './client-internals.js'
 import { SigilError } from './errors.js'
 import { type EthereumSigner, resolveSigner } from './ethereum-signer.js'
 import { createTransport, type FetchLike, readResponse } from './http.js'
+import type { SigilRequestSigner } from './request-signer.js'
 import { memoryStorage, type StoredTokens, type TokenStorage } from './storage.js'
 import type {
   AccountRef,
@@ -10,11 +11,16 @@ import type {
   ApiKeyWithSecret,
   AuditEvent,
   CreateApiKeyInput,
+  CreateHmacApiKeyInput,
+  HmacApiKey,
   Me,
   NonceResponse,
+  RegisterPublicKeyInput,
   RotateApiKeyInput,
+  RotatePublicKeyInput,
   Session,
   SessionCookieResponse,
+  SigningApiKey,
   TokenResponse,
 } from './types.js'
 
@@ -33,6 +39,12 @@ export interface SigilClientOptions {
    * keys or sessions (those need the `account` scope of a wallet sign-in).
    */
   apiKey?: string
+  /**
+   * Sign every request with an RFC 9421 key registered with Sigil (a bot whose secret never
+   * travels): `createRequestSigner` or `createWebCryptoRequestSigner` from `@sigil/client/signer`.
+   * Like `apiKey`, it is the client's credential: no sign-in, no tokens. Not with `apiKey`.
+   */
+  signer?: SigilRequestSigner
   /**
    * fetch's `credentials`: `'include'` in a browser app on another origin that signs in with
    * `credential: 'session'`, so the session cookie is sent (the server's CORS must allow it).
@@ -94,10 +106,20 @@ export interface SigilClient {
   logoutAll(): Promise<void>
   redeemInvite(code: string): Promise<void>
   readonly apiKeys: {
-    /** The answer holds the secret, shown this once. */
+    /**
+     * With `publicKey`: a key that signs requests (`@sigil/client/signer`); Sigil keeps only the
+     * public key and the answer has no secret. Without: the answer holds the secret, shown this once.
+     */
+    create(input: RegisterPublicKeyInput): Promise<SigningApiKey>
+    /** `alg: 'hmac-sha256'`: a signing key with a shared secret, shown once (server option). */
+    create(input: CreateHmacApiKeyInput): Promise<HmacApiKey>
     create(input: CreateApiKeyInput): Promise<ApiKeyWithSecret>
     list(): Promise<ApiKey[]>
-    /** A new secret for the same key; the old one works for `gracePeriodSeconds` (default 0). */
+    /**
+     * A new secret for the same key, or with `publicKey` a new public key for a public-key key;
+     * the old one works for `gracePeriodSeconds` (default 0).
+     */
+    rotate(id: string, input: RotatePublicKeyInput): Promise<SigningApiKey>
     rotate(id: string, input?: RotateApiKeyInput): Promise<ApiKeyWithSecret>
     revoke(id: string): Promise<void>
   }
@@ -121,12 +143,16 @@ const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID'])
 const encode = encodeURIComponent
 
 export function createSigilClient(options: SigilClientOptions): SigilClient {
-  const transport = createTransport(options)
-  const storage = options.storage ?? memoryStorage()
+  const { apiKey, signer } = options
+  if (apiKey !== undefined && signer !== undefined) {
+    throw new TypeError('createSigilClient: give `apiKey` or `signer`, not both')
+  }
   const now = options.now ?? Date.now
-  const { apiKey } = options
+  const transport = createTransport({ ...options, now })
+  const storage = options.storage ?? memoryStorage()
 
-  const stored = async () => (apiKey === undefined ? await storage.get() : undefined)
+  // A key (secret or signing) is the credential: stored tokens are not looked at.
+  const stored = async () => (apiKey === undefined && signer === undefined ? await storage.get() : undefined)
 
   function keep(issued: TokenResponse): StoredTokens {
     const at = now()
@@ -249,10 +275,15 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     logoutAll: () => endSession('/v1/auth/logout-all'),
     redeemInvite: (code) => authed<void>('POST', '/v1/auth/redeem-invite', { code }),
     apiKeys: {
-      create: (input) => authed<ApiKeyWithSecret>('POST', '/v1/api-keys', input),
+      create: ((input: CreateApiKeyInput) =>
+        authed<ApiKeyWithSecret>('POST', '/v1/api-keys', input)) as SigilClient['apiKeys']['create'],
       list: async () => (await authed<{ apiKeys: ApiKey[] }>('GET', '/v1/api-keys')).apiKeys,
-      rotate: (id, input = {}) =>
-        authed<ApiKeyWithSecret>('POST', `/v1/api-keys/${encode(id)}/rotate`, input),
+      rotate: ((id: string, input: RotateApiKeyInput = {}) =>
+        authed<ApiKeyWithSecret>(
+          'POST',
+          `/v1/api-keys/${encode(id)}/rotate`,
+          input,
+        )) as SigilClient['apiKeys']['rotate'],
       revoke: (id) => authed<void>('DELETE', `/v1/api-keys/${encode(id)}`),
     },
     sessions: {

@@ -20,6 +20,10 @@ export type { ServerErrorCode }
  * - `SOCKET_CLOSED`: the WebSocket was closed before the server answered (`close()`, or the server
  *   closed it for a reason that is not a credential's: 1008 policy, 1009 too large).
  * - `UNSUBSCRIBED`: a subscription was undone before the server confirmed it.
+ * - `INVALID_SIGNING_KEY`: a request-signing key (`@sigil/client/signer`) that is malformed, of a
+ *   type Sigil does not accept, or without its private part.
+ * - `SIGNING_FAILED`: a request could not be signed (the signer failed or returned a signature of
+ *   the wrong size); nothing was sent.
  */
 export type ClientErrorCode =
   | 'NETWORK_ERROR'
@@ -30,6 +34,8 @@ export type ClientErrorCode =
   | 'WEBSOCKET_UNAVAILABLE'
   | 'SOCKET_CLOSED'
   | 'UNSUBSCRIBED'
+  | 'INVALID_SIGNING_KEY'
+  | 'SIGNING_FAILED'
 
 /**
  * Every code a {@link SigilError} may carry. A newer server may send a code this client does not

@@ -1,4 +1,5 @@
 import { SigilError } from './errors.js'
+import type { SigilRequestSigner } from './request-signer.js'
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
@@ -18,24 +19,34 @@ export interface TransportOptions {
   baseUrl: string | URL
   fetch?: FetchLike | undefined
   credentials?: 'include' | 'same-origin' | 'omit' | undefined
+  /** Signs every request (RFC 9421) with the client's clock. */
+  signer?: SigilRequestSigner | undefined
+  now?: (() => number) | undefined
 }
 
 export function createTransport(options: TransportOptions): Transport {
   const baseUrl = String(options.baseUrl).replace(/\/+$/, '')
   // Looked up per call, not captured: a test or a polyfill may install fetch after the client is made.
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const { signer, now = Date.now } = options
   return {
     baseUrl,
     async send(method, path, { body, bearer, apiKey } = {}) {
+      const url = `${baseUrl}${path}`
       const headers: Record<string, string> = { accept: 'application/json' }
       if (body !== undefined) headers['content-type'] = 'application/json'
       if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
       else if (apiKey !== undefined) headers['x-api-key'] = apiKey
+      // The exact text that is sent is the text that is digested and signed.
+      const text = body === undefined ? undefined : JSON.stringify(body)
+      if (signer !== undefined) {
+        Object.assign(headers, await signer.signRequest({ method, url, headers, body: text, now: now() }))
+      }
       const init: RequestInit = { method, headers }
-      if (body !== undefined) init.body = JSON.stringify(body)
+      if (text !== undefined) init.body = text
       if (options.credentials !== undefined) init.credentials = options.credentials
       try {
-        return await fetchImpl(`${baseUrl}${path}`, init)
+        return await fetchImpl(url, init)
       } catch (cause) {
         throw new SigilError({ code: 'NETWORK_ERROR', detail: `cannot reach ${baseUrl}`, cause })
       }

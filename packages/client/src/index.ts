@@ -21,6 +21,7 @@ export type {
   EthereumWalletClient,
 } from './ethereum-signer.js'
 export type { FetchLike } from './http.js'
+export type { RequestToSign, SigilRequestSigner } from './request-signer.js'
 export {
   createSigilSocket,
   type SigilSocket,
@@ -43,10 +44,16 @@ export type {
   ApiKeyWithSecret,
   AuditEvent,
   CreateApiKeyInput,
+  CreateHmacApiKeyInput,
+  HmacApiKey,
   Me,
   NonceResponse,
+  PublicSigningJwk,
+  RegisterPublicKeyInput,
   RotateApiKeyInput,
+  RotatePublicKeyInput,
   Session,
   SessionCookieResponse,
+  SigningApiKey,
   TokenResponse,
 } from './types.js'

@@ -23,7 +23,10 @@ export type SigilSocketSource =
       /**
        * Authenticate as this client: its access token (renewed through its refresh before it
        * expires), or its API key. Not signed in (or a cookie sign-in): public channels only, until
-       * the client signs in with a token: the open socket then authenticates.
+       * the client signs in with a token: the open socket then authenticates. A client with a
+       * request `signer`: a signed upgrade needs headers on the upgrade request, which a browser's
+       * WebSocket cannot send (in Node, docs/signed-requests.md shows `ws` with the headers of
+       * `signer.signRequest` and `auth {"signedUpgrade": true}`).
        */
       client: SigilClient
       baseUrl?: never

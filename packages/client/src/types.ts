@@ -81,9 +81,29 @@ export interface CreateApiKeyInput {
   expiresInDays?: number
 }
 
+/** A public key (RFC 7517 JWK) that signs requests: OKP Ed25519 or EC P-256. */
+export type PublicSigningJwk =
+  | { kty: 'OKP'; crv: 'Ed25519'; x: string }
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+
+/** `POST /v1/api-keys` with a public key: the key signs requests (RFC 9421), no secret exists. */
+export interface RegisterPublicKeyInput extends CreateApiKeyInput {
+  publicKey: PublicSigningJwk
+}
+
+/** `POST /v1/api-keys` for an `hmac-sha256` signing key (only when the server enables them). */
+export interface CreateHmacApiKeyInput extends CreateApiKeyInput {
+  alg: 'hmac-sha256'
+}
+
 export interface RotateApiKeyInput {
-  /** How long the old secret keeps working (default 0, at most 86 400). */
+  /** How long the old secret (or public key) keeps working (default 0, at most 86 400). */
   gracePeriodSeconds?: number
+}
+
+/** Rotating a public-key key: its new public key (required for such a key). */
+export interface RotatePublicKeyInput extends RotateApiKeyInput {
+  publicKey: PublicSigningJwk
 }
 
 /** One of `GET /v1/api-keys`: never the secret. */
@@ -93,6 +113,9 @@ export interface ApiKey {
   scope: ApiKeyScope
   allowedIps: string[]
   status: 'active' | 'expired' | 'revoked'
+  /** `secret`: a bearer key; `public-key` or `hmac`: a key that signs requests (RFC 9421). */
+  credential: 'secret' | 'public-key' | 'hmac'
+  /** A secret key: `sgl_sk_<id>…<last four>`; a public-key key: its id. */
   masked: string
   createdAt: string
   expiresAt: string | null
@@ -102,5 +125,22 @@ export interface ApiKey {
 
 /** A created or rotated key: the secret is in this answer and nowhere else, ever. */
 export interface ApiKeyWithSecret extends ApiKey {
+  secret: string
+}
+
+/** A key registered with a public key: no secret, the algorithm its signatures must use. */
+export interface SigningApiKey extends ApiKey {
+  credential: 'public-key'
+  alg: 'ed25519' | 'ecdsa-p256-sha256'
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key */
+  thumbprint: string
+  /** The registered public key (public members only). */
+  publicKey: PublicSigningJwk
+}
+
+/** An `hmac-sha256` signing key: its shared secret (base64url) is in this answer only. */
+export interface HmacApiKey extends ApiKey {
+  credential: 'hmac'
+  alg: 'hmac-sha256'
   secret: string
 }

@@ -3,6 +3,7 @@ import { rolldown } from 'rolldown'
 import { describe, expect, it } from 'vitest'
 
 const ENTRY = new URL('../dist/index.js', import.meta.url).pathname
+const SIGNER_ENTRY = new URL('../dist/signer/index.js', import.meta.url).pathname
 
 /**
  * The SDK as a browser app's bundler sees it: the compiled entry bundled for the browser. It must
@@ -50,5 +51,19 @@ describe('@sigil/client in a browser bundle', () => {
     expect(chunk.code).toContain('signInWithEthereum')
     expect(chunk.code).not.toContain('reconnecting')
     expect(chunk.moduleIds.filter((id) => id.replaceAll('\\', '/').endsWith('/socket.js'))).toEqual([])
+  })
+
+  it('behavior: the opt-in @sigil/client/signer bundles for the browser: noble Ed25519/P-256, no Node, no JWT or Starknet code', async () => {
+    if (!existsSync(SIGNER_ENTRY)) throw new Error('build first: npm test runs `tsc -b` before vitest')
+    const bundle = await rolldown({ input: SIGNER_ENTRY, platform: 'browser', logLevel: 'silent' })
+    const { output } = await bundle.generate({ format: 'esm' })
+    await bundle.close()
+    const [chunk] = output
+    expect(chunk.imports).toEqual([])
+    const modules = chunk.moduleIds.map((id) => id.replaceAll('\\', '/'))
+    expect(modules.some((id) => id.endsWith('/http-signatures/sign-http-request.js'))).toBe(true)
+    expect(modules.some((id) => id.includes('@noble/curves') && id.endsWith('/ed25519.js'))).toBe(true)
+    for (const unwanted of ['jose', '@scure/starknet', '/jwt/', '/starknet/', '/siwe/', 'node:'])
+      expect(modules.filter((id) => id.includes(unwanted))).toEqual([])
   })
 })

@@ -14,16 +14,20 @@ import {
   createSigilSocket,
   type Eip1193Provider,
   type EthereumSigner,
+  type HmacApiKey,
   isSigilError,
   type Me,
   type ServerErrorCode,
   type Session,
   type SigilError,
+  type SigilRequestSigner,
   type SigilSocketOptions,
+  type SigningApiKey,
   type SocketEnd,
   type StoredTokens,
   type TokenSignIn,
 } from '../src/index.js'
+import { createRequestSigner } from '../src/signer/index.js'
 
 const client = createSigilClient({ baseUrl: 'http://localhost:8080' })
 const account = privateKeyToAccount(`0x${'11'.repeat(32)}`)
@@ -56,6 +60,19 @@ expectTypeOf(client.refresh()).resolves.toEqualTypeOf<StoredTokens>()
 expectTypeOf(client.apiKeys.create).parameter(0).toHaveProperty('scope').toEqualTypeOf<'read' | 'trade'>()
 expectTypeOf(client.apiKeys.create({ name: 'bot', scope: 'read' })).resolves.toEqualTypeOf<ApiKeyWithSecret>()
 expectTypeOf(client.apiKeys.list()).resolves.toEqualTypeOf<ApiKey[]>()
+// With a public key: a signing key, and no secret in the answer's type.
+const publicKey = { kty: 'OKP', crv: 'Ed25519', x: 'x' } as const
+expectTypeOf(
+  client.apiKeys.create({ name: 'bot', scope: 'trade', publicKey }),
+).resolves.toEqualTypeOf<SigningApiKey>()
+expectTypeOf<SigningApiKey>().not.toHaveProperty('secret')
+expectTypeOf(client.apiKeys.rotate('id', { publicKey })).resolves.toEqualTypeOf<SigningApiKey>()
+expectTypeOf(client.apiKeys.rotate('id')).resolves.toEqualTypeOf<ApiKeyWithSecret>()
+expectTypeOf(
+  client.apiKeys.create({ name: 'b', scope: 'read', alg: 'hmac-sha256' }),
+).resolves.toEqualTypeOf<HmacApiKey>()
+// A signer from the opt-in entry fits the client's option.
+expectTypeOf(createRequestSigner).returns.toExtend<SigilRequestSigner>()
 expectTypeOf<ApiKey>().not.toHaveProperty('secret')
 expectTypeOf(client.apiKeys.revoke('id')).resolves.toBeVoid()
 expectTypeOf(client.sessions.list()).resolves.toEqualTypeOf<Session[]>()

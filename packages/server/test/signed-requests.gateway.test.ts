@@ -104,6 +104,28 @@ describe('signed requests through the reverse proxy (upstreamUrl)', () => {
   })
 })
 
+describe('signed requests behind a front proxy: the authority the client addressed', () => {
+  it('attack: X-Forwarded-Host counts only from a trustedProxies peer; otherwise the Host received is the authority', async () => {
+    for (const [flags, status] of [
+      [{ trustedProxies: ['127.0.0.1'] }, 200],
+      [{}, 401],
+    ] as const) {
+      const server = await startTestServer(flags)
+      try {
+        const key = await registerSignedKey(server, await signedIn(server))
+        // The client signed app.example; the balancer reached Sigil as internal:8080.
+        const headers = await signHeaders(server, key, { host: 'app.example' })
+        const response = await sendSigned(server, headers, {
+          headers: { host: 'internal:8080', 'x-forwarded-host': 'app.example' },
+        })
+        expect(response.statusCode).toBe(status)
+      } finally {
+        await server.close()
+      }
+    }
+  })
+})
+
 describe('signed requests at the verify endpoint (/v1/verify, forward auth)', () => {
   let server: TestServer
   let owner: SignedIn

@@ -7,6 +7,17 @@ export {
   verifyContentDigest,
 } from './content-digest.js'
 export {
+  createHttpRequestSigner,
+  type HttpRequestSignerKey,
+} from './create-http-request-signer.js'
+export {
+  type AsymmetricHttpSignatureAlgorithm,
+  generateHttpSigningKey,
+  type HttpSigningKeyPair,
+} from './generate-http-signing-key.js'
+export type { HttpRequestSigner } from './http-request-signer.js'
+export { httpSigningPublicKey } from './http-signing-public-key.js'
+export {
   MAX_SIGNATURE_FIELD_LENGTH,
   parseSignatureInput,
   parseSignatures,
@@ -19,6 +30,13 @@ export {
   type PublicKeyJwkReason,
   parsePublicKeyJwk,
 } from './public-key-jwk.js'
+export {
+  type SignedHttpHeaders,
+  type SignedHttpRequest,
+  type SignHttpRequestOptions,
+  type SignHttpRequestReason,
+  signHttpRequest,
+} from './sign-http-request.js'
 export {
   HTTP_SIGNATURE_ALGORITHMS,
   type HttpSignatureAlgorithm,

@@ -1,123 +1,24 @@
-import { createSigilClient, type SigilClient, SigilError, type TokenStorage } from '@sigil/client'
-import { type Command, InvalidArgumentError, Option } from 'commander'
+import type { SigningApiKey } from '@sigil/client'
+import type { Command } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
 import type { Hex } from 'viem'
-import { credentialsPath, fileTokenStorage } from './credentials-file.js'
+import { action, type Context, signedIn, talksToServer } from './client-context.js'
+import { credentialsPath } from './credentials-file.js'
 import { EXIT, Failure } from './exit-codes.js'
-import { fields, type Paint, painter, shortTime, table } from './output.js'
+import { fields, shortTime, table } from './output.js'
 import { readSecret } from './read-secret.js'
+import {
+  addRequestCommand,
+  createSigningKey,
+  type RotateSigningKeyFlags,
+  rotateSigningKey,
+  type SigningKeyFlags,
+} from './signing-key-commands.js'
 
 /*
- * The trader's commands: they talk to a running Sigil through @sigil/client, as any other client
- * would, and never open the server's database or read its settings.
+ * The trader's commands (login, api-keys, sessions); how they reach the server is in
+ * client-context.ts, the signed-request keys in signing-key-commands.ts.
  */
-
-export const DEFAULT_URL = 'http://localhost:8080'
-
-interface ClientFlags {
-  url: string
-  json?: boolean
-}
-
-interface Context {
-  url: string
-  client: SigilClient
-  storage: TokenStorage
-  json: boolean
-  paint: Paint
-  /** a line for a person (human mode only) */
-  say(text: string): void
-  /** the result for a script (`--json`) */
-  emit(value: unknown): void
-}
-
-/** `--url` (SIGIL_URL) and `--json`, on every command that talks to a server. */
-function talksToServer(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--url <url>', "the Sigil server (its native API's base URL)")
-        .env('SIGIL_URL')
-        .default(DEFAULT_URL),
-    )
-    .option('--json', 'print JSON for scripts instead of text')
-}
-
-function baseUrlOf(text: string): string {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new Failure(`--url ${text} is not a URL`, EXIT.usage)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Failure(`--url ${text}: only http and https`, EXIT.usage)
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
-}
-
-function contextOf(flags: ClientFlags): Context {
-  const url = baseUrlOf(flags.url)
-  const storage = fileTokenStorage(credentialsPath(), url)
-  const json = flags.json === true
-  return {
-    url,
-    storage,
-    client: createSigilClient({ baseUrl: url, storage }),
-    json,
-    paint: painter(process.stdout),
-    say: (text) => {
-      if (!json) process.stdout.write(`${text}\n`)
-    },
-    emit: (value) => {
-      if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
-    },
-  }
-}
-
-async function signedIn(context: Context) {
-  if (!(await context.storage.get()))
-    throw new Failure(`not signed in to ${context.url}: run \`sigil login\``, EXIT.notSignedIn)
-}
-
-/** A SigilError as the person (or script) reading it needs it, with the exit code it deserves. */
-function explain(error: SigilError, url: string): Failure {
-  const reason = { code: error.code, status: error.status }
-  const said = error.detail ?? error.title
-  const because = said ? `: ${said}` : ''
-  if (error.code === 'NETWORK_ERROR')
-    return new Failure(
-      `cannot reach ${url}: is the server running, and is --url right?`,
-      EXIT.unavailable,
-      reason,
-    )
-  if (error.code === 'UNEXPECTED_RESPONSE')
-    return new Failure(
-      `${url} does not answer as Sigil does (${error.detail}): is --url right?`,
-      EXIT.unavailable,
-      reason,
-    )
-  if (error.code === 'NOT_SIGNED_IN' || error.status === 401)
-    return new Failure(
-      `${error.code}${because}: sign in again with \`sigil login\``,
-      EXIT.notSignedIn,
-      reason,
-    )
-  return new Failure(`${error.code}${because}`, EXIT.failure, reason)
-}
-
-/** Runs one client command: its failures become a message and an exit code, never a stack. */
-function action<O, A extends string[] = []>(
-  work: (context: Context, options: O, ...args: A) => Promise<void>,
-) {
-  // commander calls it with the arguments, then the options, then the command.
-  return async (...args: unknown[]) => {
-    const options = (args.at(-1) as Command).opts<O & ClientFlags>()
-    const context = contextOf(options)
-    try {
-      await work(context, options, ...(args.slice(0, -2) as A))
-    } catch (error) {
-      throw error instanceof SigilError ? explain(error, context.url) : error
-    }
-  }
-}
 
 const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/
 
@@ -129,13 +30,6 @@ async function privateKeyFor(options: { dev?: boolean }): Promise<{ key: Hex; de
   // The key itself is never repeated back, not even in an error.
   if (!PRIVATE_KEY.test(text)) throw new Failure('the private key is not 32 bytes of hex', EXIT.usage)
   return { key: (text.startsWith('0x') ? text : `0x${text}`) as Hex, dev: false }
-}
-
-interface CreateFlags {
-  name: string
-  scope: 'read' | 'trade'
-  allowIp?: string[]
-  expiresInDays?: number
 }
 
 export function addClientCommands(program: Command) {
@@ -208,15 +102,26 @@ export function addClientCommands(program: Command) {
   talksToServer(
     apiKeys
       .command('create')
-      .description('a new key; its secret is printed once')
+      .description('a new key: its secret is printed once; or a signing key from a public key (no secret)')
       .requiredOption('--name <name>', 'what it is for (1-64 characters)')
       .addOption(
         new Option('--scope <scope>', 'read, or read and trade').choices(['read', 'trade']).default('read'),
       )
       .option('--allow-ip <ip...>', 'IPv4/IPv6 addresses or CIDR ranges it may be used from (default: any)')
-      .option('--expires-in-days <days>', 'days until it expires (default: never)', positiveInteger),
+      .option('--expires-in-days <days>', 'days until it expires (default: never)', positiveInteger)
+      .option(
+        '--public-key <file>',
+        'register this public key (JWK or PEM; Ed25519 or P-256) to sign requests',
+      )
+      .option('--generate', 'make an Ed25519 key pair here, register its public key, keep the private one')
+      .option(
+        '--key-file <file>',
+        'with --generate: where the private key goes (default: keys/<id>.pem beside the credentials)',
+      ),
   ).action(
-    action(async (context, options: CreateFlags) => {
+    action(async (context, options: SigningKeyFlags) => {
+      if (options.publicKey !== undefined || options.generate === true || options.keyFile !== undefined)
+        return createSigningKey(context, options)
       await signedIn(context)
       const key = await context.client.apiKeys.create({
         name: options.name,
@@ -242,7 +147,10 @@ export function addClientCommands(program: Command) {
             k.name,
             k.scope,
             k.status,
-            k.masked,
+            // A signing key has no secret to mask: its algorithm and thumbprint say which key it is.
+            'thumbprint' in k
+              ? `${(k as SigningApiKey).alg} ${(k as SigningApiKey).thumbprint.slice(0, 12)}…`
+              : k.masked,
             shortTime(k.createdAt),
             shortTime(k.expiresAt),
             k.lastUsedAt ? `${shortTime(k.lastUsedAt)} ${k.lastUsedIp ?? ''}`.trim() : '-',
@@ -256,15 +164,25 @@ export function addClientCommands(program: Command) {
   talksToServer(
     apiKeys
       .command('rotate')
-      .description('a new secret for the same key; the old one stops working (after the grace period)')
+      .description(
+        'a new secret (or public key) for the same key; the old one stops working after the grace period',
+      )
       .argument('<id>', 'the key id (see `sigil api-keys list`)')
       .option(
         '--grace-period <seconds>',
         'how long the old secret keeps working (default 0)',
         nonNegativeInteger,
-      ),
+      )
+      .option('--public-key <file>', 'a signing key: its new public key (JWK or PEM)')
+      .option(
+        '--generate',
+        'a signing key: a new Ed25519 pair made here; its private key replaces keys/<id>.pem',
+      )
+      .option('--key-file <file>', 'with --generate: write the new private key here instead'),
   ).action(
-    action(async (context, options: { gracePeriod?: number }, id: string) => {
+    action(async (context, options: RotateSigningKeyFlags, id: string) => {
+      if (options.publicKey !== undefined || options.generate === true || options.keyFile !== undefined)
+        return rotateSigningKey(context, id, options)
       await signedIn(context)
       const key = await context.client.apiKeys.rotate(
         id,
@@ -317,6 +235,8 @@ export function addClientCommands(program: Command) {
       context.say(`Ended session ${id}.`)
     }),
   )
+
+  addRequestCommand(program)
 }
 
 function positiveInteger(text: string): number {
