@@ -12,7 +12,7 @@ import {
 } from '@sigil/protocol'
 import { httpSignatureAlgorithmOf, type PublicKeyJwk } from '@sigil/protocol/http-signatures'
 import type { Config } from '../../config.js'
-import { checkedJwk } from '../api-keys/create-api-key-service.js'
+import { checkedJwk } from '../api-keys/new-key-rules.js'
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { ChainReader } from '../chain/chain-reader.js'
 import { checkWalletSignatureShape, verifyWalletSignature } from '../chain/verify-wallet-signature.js'

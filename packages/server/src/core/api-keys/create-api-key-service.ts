@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
-import { parsePublicKeyJwk, type SignedRequest } from '@sigil/protocol/http-signatures'
+import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { Identity } from '../identity.js'
-import { createIpAllowlist, normalizeIpRange } from '../network/ip-allowlist.js'
+import { createIpAllowlist } from '../network/ip-allowlist.js'
 import type { Account, ApiKey, ApiKeyCredentialKind, ApiKeyStore } from '../ports.js'
 import { randomBase62 } from '../random-base62.js'
 import { type ApiKeyScope, apiKeyScopes } from '../scopes.js'
@@ -12,6 +12,7 @@ import { type ApiKeyBrand, createApiKeySecret, parseApiKeySecret } from './api-k
 import { type ApiKeyView, statusOf, viewOf } from './api-key-view.js'
 import { newHmacSecret } from './hmac-secret.js'
 import { createLastUseRecorder } from './last-use-recorder.js'
+import { checkedJwk, newKeyRecord } from './new-key-rules.js'
 import {
   createSignedRequestVerifier,
   type SignedRequestOptions,
@@ -66,20 +67,6 @@ const DAY_MS = 86_400_000
 /** Compared against when there is no stored hash, so that a miss costs what a hit costs. */
 const NO_HASH = new Uint8Array(32)
 const hashesMatch = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b)
-
-/** The JWK a client sent, checked, or the refusal (JWK_PRIVATE_KEY, JWK_UNSUPPORTED, JWK_INVALID). */
-export function checkedJwk(input: unknown) {
-  const parsed = parsePublicKeyJwk(input)
-  if (parsed.ok) return parsed.value
-  const { reason } = parsed
-  const code =
-    reason === 'private_key'
-      ? 'JWK_PRIVATE_KEY'
-      : reason === 'unsupported_key_type' || reason === 'unsupported_curve'
-        ? 'JWK_UNSUPPORTED'
-        : 'JWK_INVALID'
-  throw new AuthError(code, `public key refused: ${reason}`, { detail: reason })
-}
 
 export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: ApiKeyServiceOptions) {
   const uses = createLastUseRecorder(store, options.recordUseEveryMs)
@@ -143,34 +130,19 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
     return masterKey
   }
 
-  const normalizeAllowlist = (ranges: readonly string[]) =>
-    ranges.map((range, i) => {
-      const normal = normalizeIpRange(range)
-      if (!normal)
-        throw new AuthError('VALIDATION_FAILED', 'bad allowedIps entry', {
-          detail: `allowedIps/${i} is not an IP address or CIDR range`,
-        })
-      return normal
-    })
-
   return {
     /** Mints a key for a signed-in account; the secret is returned here once and never again. */
     async create(account: Account, request: NewApiKeyRequest): Promise<{ key: ApiKeyView; secret: string }> {
-      if (request.scope === 'trade' && account.status !== 'active')
-        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
-      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
       const now = clock.now()
       const secret = createApiKeySecret(undefined, request.brand)
-      const key: ApiKey = {
-        id: secret.id,
-        accountId: account.id,
-        name: request.name,
-        scope: request.scope,
-        credential: { kind: 'secret', secretHash: secret.secretHash, secretTail: secret.secretTail },
-        allowedIps,
-        createdAt: now,
-        ...(request.expiresInDays === undefined ? {} : { expiresAt: now + request.expiresInDays * DAY_MS }),
+      const { expiresInDays, ...fields } = request
+      const expiry = expiresInDays === undefined ? {} : { expiresAt: now + expiresInDays * DAY_MS }
+      const credential = {
+        kind: 'secret' as const,
+        secretHash: secret.secretHash,
+        secretTail: secret.secretTail,
       }
+      const key = newKeyRecord(account, { ...fields, ...expiry }, secret.id, credential, now)
       await insert(key)
       return { key: await viewOf(key, now), secret: secret.secret }
     },
@@ -183,23 +155,9 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
      * The caller records the audit event (account actions do, naming `origin`).
      */
     async registerPublicKeyApiKey(account: Account, request: PublicKeyApiKeyRequest): Promise<ApiKeyView> {
-      if (request.scope === 'trade' && account.status !== 'active')
-        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
       const publicKey = checkedJwk(request.publicKey)
-      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
       const now = clock.now()
-      if (request.expiresAt !== undefined && !(request.expiresAt > now))
-        throw new AuthError('VALIDATION_FAILED', 'expiry not in the future', { detail: 'expiresAt' })
-      const key: ApiKey = {
-        id: randomBase62(16),
-        accountId: account.id,
-        name: request.name,
-        scope: request.scope,
-        credential: { kind: 'public-key', publicKey },
-        allowedIps,
-        createdAt: now,
-        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
-      }
+      const key = newKeyRecord(account, request, randomBase62(16), { kind: 'public-key', publicKey }, now)
       await insert(key)
       return viewOf(key, now)
     },
@@ -335,24 +293,10 @@ export function createApiKeyService(store: ApiKeyStore, clock: Clock, options: A
       request: Omit<PublicKeyApiKeyRequest, 'publicKey'>,
     ): Promise<{ key: ApiKeyView; secret: string }> {
       const masterKey = hmacMasterKey()
-      if (request.scope === 'trade' && account.status !== 'active')
-        throw new AuthError('INVITE_REQUIRED', 'pending account asked for a trade key')
-      const allowedIps = normalizeAllowlist(request.allowedIps ?? [])
       const now = clock.now()
-      if (request.expiresAt !== undefined && !(request.expiresAt > now))
-        throw new AuthError('VALIDATION_FAILED', 'expiry not in the future', { detail: 'expiresAt' })
       const id = randomBase62(16)
       const { secret, sealed } = newHmacSecret(id, masterKey)
-      const key: ApiKey = {
-        id,
-        accountId: account.id,
-        name: request.name,
-        scope: request.scope,
-        credential: { kind: 'hmac', sealedSecret: sealed },
-        allowedIps,
-        createdAt: now,
-        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
-      }
+      const key = newKeyRecord(account, request, id, { kind: 'hmac', sealedSecret: sealed }, now)
       await insert(key)
       return { key: await viewOf(key, now), secret }
     },
