@@ -53,6 +53,8 @@ async function startSigil() {
   const profile = values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof-dir']] : []
   const args = [
     ...profile,
+    // Under callgrind, V8 without background compiler and GC threads: counts repeat run to run.
+    ...(values.callgrind ? ['--predictable'] : []),
     join(root, 'packages/server/bin/sigil.js'),
     'serve',
     '--port',
