@@ -49,6 +49,8 @@ const freePort = () =>
 async function startSigil() {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sigil-profile-'))
+  // Also when this script is interrupted (the server's folder would be left in /tmp otherwise).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const extraEnv = Object.fromEntries(values.env.map((pair) => pair.split('=')))
   const profile = values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof-dir']] : []
   const args = [
