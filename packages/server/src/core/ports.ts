@@ -139,9 +139,10 @@ export type RotateRefreshTokenOutcome = 'rotated' | 'already_used' | 'session_in
 export interface SessionStore {
   /**
    * Creates the session and, for a token session, its first refresh token, in one transaction:
-   * no reader sees one without the other.
+   * no reader sees one without the other. `event` (the sign-in's audit event) is appended in the
+   * same transaction: a crash keeps all of them or none, and a sign-in costs one write, not two.
    */
-  create(session: Session, refreshToken?: RefreshToken): Promise<void>
+  create(session: Session, refreshToken?: RefreshToken, event?: AuditEvent): Promise<void>
   find(sessionId: string): Promise<Session | undefined>
   findRefreshToken(id: string): Promise<{ token: RefreshToken; session: Session } | undefined>
   /**

@@ -19,6 +19,7 @@ import type {
 import { createMemoryRateLimitStore } from '../../src/store/memory/rate-limit-store.js'
 import { openRedisStores, type RedisLog } from '../../src/store/redis/open-redis-stores.js'
 import { createRedisRateLimitStore } from '../../src/store/redis/rate-limit-store.js'
+import { createChallengeStore } from '../../src/store/sql/challenge-store.js'
 import { openSqliteStores } from '../../src/store/sqlite/open-sqlite-stores.js'
 import { createManualClock } from '../support/manual-clock.js'
 import { useTestRedis } from '../support/redis.js'
@@ -48,6 +49,20 @@ const backends: Backend[] = [
       const stores = await openSqliteStores('sqlite::memory:')
       const shared: EphemeralStores = {
         challenges: stores.challenges,
+        signatureUses: stores.signatureUses,
+        requestSignatureUses: stores.requestSignatureUses,
+        rateLimits: createMemoryRateLimitStore(),
+      }
+      return { replicas: Array.from({ length: count }, () => shared), close: () => stores.close() }
+    },
+  },
+  {
+    // PostgreSQL's nonce store (store/sql), here on SQLite: the single process keeps nonces in memory.
+    name: 'sqlite, SQL nonce store',
+    async open(count) {
+      const stores = await openSqliteStores('sqlite::memory:')
+      const shared: EphemeralStores = {
+        challenges: createChallengeStore(stores.db),
         signatureUses: stores.signatureUses,
         requestSignatureUses: stores.requestSignatureUses,
         rateLimits: createMemoryRateLimitStore(),

@@ -161,6 +161,25 @@ describe.each(STORE_BACKENDS)('conformance: $name', (backend) => {
       expect(active.find((s) => s.id === wallet.id)?.contractWallet).toEqual(contractWallet)
     })
 
+    it('behavior: a sign-in audit event is written with its session, and not at all when the session is not', async () => {
+      const account = await newAccount()
+      const s = session(account.id)
+      const event = (n: number) => ({
+        at: T0,
+        type: 'sign_in.succeeded' as const,
+        accountId: account.id,
+        ip: '203.0.113.9',
+        detail: { session: s.id, n },
+      })
+      await stores().sessions.create(s, token(s.id), event(1))
+      // The same session id again: the transaction fails, so neither its token nor its event lands.
+      const again = token(s.id)
+      await expect(stores().sessions.create(s, again, event(2))).rejects.toThrow()
+      expect(await stores().sessions.findRefreshToken(again.id)).toBeUndefined()
+      const events = await stores().audit.query({ accountId: account.id, limit: 10 })
+      expect(events.map(({ id: _, ...e }) => e)).toEqual([event(1)])
+    })
+
     it('behavior: a session and its first refresh token round-trip, bytes as Uint8Array', async () => {
       const account = await newAccount()
       const s = session(account.id, {

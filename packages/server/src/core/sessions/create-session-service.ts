@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/create-audit-log.js'
 import type { Clock } from '../clock.js'
 import { AuthError, isAuthError } from '../errors.js'
-import type { ContractWalletCheck, RefreshToken, Session, SessionStore } from '../ports.js'
+import type { AuditEvent, ContractWalletCheck, RefreshToken, Session, SessionStore } from '../ports.js'
 import { createLocalRevocationBus, type RevocationBus } from '../revocation/revocation-bus.js'
 import { createSecretToken, parseSecretToken, randomId, secretMatches } from '../secret-token.js'
 import type { RevocationList } from './revocation-list.js'
@@ -52,6 +52,9 @@ const isChainOutage = (error: unknown) => isAuthError(error) && error.code === '
 const TOUCH_EVERY_MS = 60_000
 const RENEW_EVERY_MS = 3_600_000
 
+/** The audit event that records a new session (its id known only once the session is made). */
+export type SessionStartEvent = (sessionId: string) => Omit<AuditEvent, 'at'>
+
 export interface StartedSession {
   session: Session
   refreshToken: string
@@ -59,9 +62,10 @@ export interface StartedSession {
 }
 
 export interface SessionService {
-  start(request: SessionStartRequest): Promise<StartedSession>
+  /** `event`: the audit event written in the session's own transaction (one write per sign-in). */
+  start(request: SessionStartRequest, event?: SessionStartEvent): Promise<StartedSession>
   /** A cookie session: a fresh id at every sign-in, so a client-chosen id can never be fixed. */
-  startCookie(request: SessionStartRequest): Promise<StartedCookieSession>
+  startCookie(request: SessionStartRequest, event?: SessionStartEvent): Promise<StartedCookieSession>
   /**
    * Checks a presented cookie value; returns the session and, when sliding renewal moved its
    * expiry, the new expiry (the transport re-sets the cookie then). A contract wallet's session is
@@ -217,7 +221,7 @@ export function createSessionService(
   })
 
   return {
-    async startCookie(request) {
+    async startCookie(request, event) {
       const now = clock.now()
       const token = createSecretToken()
       const session = {
@@ -230,7 +234,7 @@ export function createSessionService(
         ),
         secretHash: token.secretHash,
       }
-      await store.create(session)
+      await store.create(session, undefined, event && { ...event(session.id), at: now })
       return { session, cookieValue: token.value }
     },
 
@@ -288,11 +292,11 @@ export function createSessionService(
       await revoked([sessionId], now)
     },
 
-    async start(request) {
+    async start(request, event) {
       const now = clock.now()
       const session = newSession('token', randomId(16), now + options.sessionMaxAgeMs, now, request)
       const { token, record } = nextRefreshToken(session, now)
-      await store.create(session, record)
+      await store.create(session, record, event && { ...event(session.id), at: now })
       return { session, refreshToken: token.value, refreshExpiresAt: record.expiresAt }
     },
 

@@ -82,25 +82,29 @@ export function createSignInApi(deps: {
     return { account, start, contractWallet: contractWallet !== undefined }
   }
 
-  const audited = async <T extends { account: Account; sessionId: string; contractWallet?: boolean }>(
+  /** The success event, written in the new session's own transaction (sessions.start). */
+  const succeeded =
+    (account: Account, context: RequestContext, credential: string, contractWallet: boolean) =>
+    (sessionId: string) => ({
+      type: 'sign_in.succeeded' as const,
+      accountId: account.id,
+      ip: context.ip,
+      detail: {
+        session: sessionId,
+        credential,
+        via: purpose,
+        ...(contractWallet ? { contractWallet: true } : {}),
+      },
+    })
+
+  /** Runs a sign-in and audits its refusal code (its success is audited with its session). */
+  const audited = async <T>(
     context: RequestContext,
     credential: string,
     signIn: () => Promise<T>,
   ): Promise<T> => {
     try {
-      const result = await signIn()
-      await audit.record({
-        type: 'sign_in.succeeded',
-        accountId: result.account.id,
-        ip: context.ip,
-        detail: {
-          session: result.sessionId,
-          credential,
-          via: purpose,
-          ...(result.contractWallet ? { contractWallet: true } : {}),
-        },
-      })
-      return result
+      return await signIn()
     } catch (error) {
       if (isAuthError(error)) {
         await audit.recordRefusedSignIn({
@@ -137,14 +141,16 @@ export function createSignInApi(deps: {
     signIn: (proof, context) =>
       audited(context, 'token', async () => {
         const { account, start, contractWallet } = await verify(proof, context)
-        const tokens = await tokensFor(account, await sessions.start(start))
+        const started = await sessions.start(start, succeeded(account, context, 'token', contractWallet))
+        const tokens = await tokensFor(account, started)
         return { ...tokens, contractWallet }
       }),
 
     signInForCookie: (proof, context) =>
       audited(context, 'cookie', async () => {
         const { account, start, contractWallet } = await verify(proof, context)
-        const { session, cookieValue } = await sessions.startCookie(start)
+        const event = succeeded(account, context, 'cookie', contractWallet)
+        const { session, cookieValue } = await sessions.startCookie(start, event)
         return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt, contractWallet }
       }),
 

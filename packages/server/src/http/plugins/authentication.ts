@@ -225,8 +225,11 @@ export function registerIdentification(app: FastifyInstance, options: Authentica
  * parser, handler or upstream sees it (signed-request.ts).
  */
 export function registerAuthorization(app: FastifyInstance) {
-  app.addHook('onRequest', async (request) => {
-    if (request.refusal) throw request.refusal
+  // A callback hook, not an async one: every request passes here, and most with nothing to raise,
+  // so it costs no promise (passing the error to done() ends the request as a throw would).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.refusal) done(request.refusal)
+    else done()
   })
   app.addHook('preParsing', async (request, _reply, payload) =>
     request.signedBodyPending ? checkSignedBody(request, payload) : payload,

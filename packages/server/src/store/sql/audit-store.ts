@@ -4,20 +4,23 @@ import type { Database } from './schema.js'
 
 const DELETE_BATCH = 5_000
 
+/** Appends one event through `db` or a transaction (the session store appends a sign-in's in its own). */
+export async function appendAuditEvent(db: Kysely<Database>, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      at: event.at,
+      type: event.type,
+      account_id: event.accountId ?? null,
+      ip: event.ip ?? null,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+    })
+    .execute()
+}
+
 export function createAuditStore(db: Kysely<Database>): AuditStore {
   return {
-    async append(event) {
-      await db
-        .insertInto('audit_events')
-        .values({
-          at: event.at,
-          type: event.type,
-          account_id: event.accountId ?? null,
-          ip: event.ip ?? null,
-          detail: event.detail ? JSON.stringify(event.detail) : null,
-        })
-        .execute()
-    },
+    append: (event) => appendAuditEvent(db, event),
 
     async query({ accountId, since, until, limit, newestFirst = false }) {
       let query = db.selectFrom('audit_events').selectAll().limit(limit)

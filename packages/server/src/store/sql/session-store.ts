@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { ContractWalletCheck, RefreshToken, Session, SessionStore } from '../../core/ports.js'
+import { appendAuditEvent } from './audit-store.js'
 import type { Database, RefreshTokenRow, SessionRow } from './schema.js'
 
 const toSession = (row: SessionRow): Session => ({
@@ -61,7 +62,7 @@ const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
  */
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
-    async create(session, refreshToken) {
+    async create(session, refreshToken, event) {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('sessions')
@@ -81,6 +82,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
           .execute()
         if (refreshToken)
           await trx.insertInto('refresh_tokens').values(refreshTokenRow(refreshToken)).execute()
+        if (event) await appendAuditEvent(trx, event)
       })
     },
 

@@ -3,12 +3,12 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
 import type { Stores } from '../../core/ports.js'
+import { createMemoryChallengeStore } from '../memory/challenge-store.js'
 import { createMemoryRateLimitStore } from '../memory/rate-limit-store.js'
 import { createMemorySignatureUseStore } from '../memory/signature-use-store.js'
 import { createAccountStore } from '../sql/account-store.js'
 import { createApiKeyStore } from '../sql/api-key-store.js'
 import { createAuditStore } from '../sql/audit-store.js'
-import { createChallengeStore } from '../sql/challenge-store.js'
 import { sqliteTraits } from '../sql/dialect.js'
 import { createInviteStore } from '../sql/invite-store.js'
 import { createIsolatedAccountStore } from '../sql/isolated-account-store.js'
@@ -87,7 +87,8 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     requestSignatureUses: createMemorySignatureUseStore(),
     isolatedAccounts: createIsolatedAccountStore(db, sqliteTraits),
     paradexSubkeys: createParadexSubkeyStore(db, sqliteTraits),
-    challenges: createChallengeStore(db),
+    // One process: nonces in memory (a restart only makes a wallet ask again; see the store).
+    challenges: createMemoryChallengeStore(),
     sessions: createSessionStore(db),
     signingKeys: createSigningKeyStore(db, sqliteTraits),
     apiKeys: createApiKeyStore(db, sqliteTraits),
