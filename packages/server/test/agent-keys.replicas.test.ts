@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   agentKeyPair,
+  agentPeerKey,
   authorization,
   postAuthorization,
   postRevocation,
@@ -11,7 +12,7 @@ import { eventually } from './support/eventually.js'
 import { usePostgresDatabase } from './support/postgres.js'
 import { expectProblem } from './support/problem.js'
 import { useReplicas } from './support/replicas.js'
-import { type PeerKey, signedRequest } from './support/signed-requests.js'
+import { signedRequest } from './support/signed-requests.js'
 import { getNonce, newWallet } from './support/wallet.js'
 
 /**
@@ -34,12 +35,7 @@ describe('agent keys on replicas sharing PostgreSQL and Redis', () => {
     expect(created.statusCode).toBe(201)
     expectProblem(await postAuthorization(b, typed, agent.publicJwk, signature), 401, 'NONCE_USED')
 
-    const key: PeerKey = {
-      id: created.json().id,
-      alg: 'ed25519',
-      privateKey: agent.privateKey,
-      publicJwk: agent.publicJwk,
-    }
+    const key = agentPeerKey(created.json().id, agent)
     expect((await signedRequest(b, key)).statusCode).toBe(200)
     const revoke = revocation(a, wallet, key.id, await getNonce(b.app))
     expect((await postRevocation(a, revoke, await signWithViem(wallet, revoke))).statusCode).toBe(204)
