@@ -5,30 +5,15 @@ import { createWalletClient, custom } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { mainnet } from 'viem/chains'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  createSigilClient,
-  isSigilError,
-  memoryStorage,
-  type SigilClientOptions,
-  SigilError,
-} from '../src/index.js'
+import { createSigilClient, isSigilError, memoryStorage, type SigilClientOptions } from '../src/index.js'
 import { eip1193Provider } from './support/eip1193-provider.js'
+import { failure } from './support/failure.js'
 import { type ListeningServer, refreshRequestsSeen, startListeningServer } from './support/server.js'
 
 /** Past the access token's 5 minutes and any clock tolerance; well within the refresh token's days. */
 const AN_HOUR = 3_600_000
 
 const newAccount = () => privateKeyToAccount(generatePrivateKey())
-
-/** What a rejected promise rejected with, to assert on its fields. */
-const failure = async (promise: Promise<unknown>): Promise<SigilError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(SigilError)
-  return error as SigilError
-}
 
 describe('createSigilClient against a real server', () => {
   let server: ListeningServer

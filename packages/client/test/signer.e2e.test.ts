@@ -3,7 +3,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket as WS } from 'ws'
 import { startUpstream, type Upstream } from '../../server/test/support/upstream-server.js'
-import { createSigilClient, type FetchLike, type SigilClient, SigilError } from '../src/index.js'
+import { createSigilClient, type FetchLike, type SigilClient } from '../src/index.js'
 import {
   createHmacRequestSigner,
   createRequestSigner,
@@ -11,17 +11,8 @@ import {
   generateRequestSigningKey,
   type PublicSigningJwk,
 } from '../src/signer/index.js'
+import { failure } from './support/failure.js'
 import { type ListeningServer, startListeningServer } from './support/server.js'
-
-/** What a rejected promise rejected with. */
-const failure = async (promise: Promise<unknown>): Promise<SigilError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(SigilError)
-  return error as SigilError
-}
 
 /**
  * `createSigilClient({ signer })` against the real Sigil app listening on 127.0.0.1: a wallet

@@ -41,6 +41,12 @@ function recordingFetch(): { fetch: FetchLike; requests: Captured[] } {
   return { fetch, requests }
 }
 
+/** A client at `BASE_URL` on the clock `NOW`, signing with `signer`; `requests` is what it sent. */
+function signingClient(signer: NonNullable<Parameters<typeof createSigilClient>[0]['signer']>) {
+  const { fetch, requests } = recordingFetch()
+  return { sigil: createSigilClient({ baseUrl: BASE_URL, fetch, now: () => NOW, signer }), requests }
+}
+
 function verifyKeyOf(jwk: PublicSigningJwk): HttpSignatureKey {
   const raw = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'der', type: 'spki' })
   return jwk.kty === 'OKP'
@@ -76,13 +82,7 @@ describe('createSigilClient({ signer })', () => {
     '%s JWK: every call is signed, a body is digested, no bearer and no x-api-key is sent',
     async (alg) => {
       const { privateKey, publicKey } = generateRequestSigningKey(alg)
-      const { fetch, requests } = recordingFetch()
-      const sigil = createSigilClient({
-        baseUrl: BASE_URL,
-        fetch,
-        now: () => NOW,
-        signer: createRequestSigner({ keyId: 'key_1', privateKey }),
-      })
+      const { sigil, requests } = signingClient(createRequestSigner({ keyId: 'key_1', privateKey }))
       await sigil.apiKeys.list()
       await sigil.redeemInvite('INVITE-1')
       expect(requests).toHaveLength(2)
@@ -107,13 +107,7 @@ describe('createSigilClient({ signer })', () => {
 
   it('two identical calls in the same second carry different nonces (the replay cache keeps both apart)', async () => {
     const { privateKey, publicKey } = generateRequestSigningKey()
-    const { fetch, requests } = recordingFetch()
-    const sigil = createSigilClient({
-      baseUrl: BASE_URL,
-      fetch,
-      now: () => NOW,
-      signer: createRequestSigner({ keyId: 'k', privateKey }),
-    })
+    const { sigil, requests } = signingClient(createRequestSigner({ keyId: 'k', privateKey }))
     await sigil.apiKeys.list()
     await sigil.apiKeys.list()
     const results = await Promise.all(requests.map((r) => verifyCaptured(r, 'k', verifyKeyOf(publicKey))))
@@ -127,14 +121,9 @@ describe('createSigilClient({ signer })', () => {
   it('raw key bytes with alg, and nonce: false (then two calls in one second are the same base)', async () => {
     const pair = generateKeyPairSync('ed25519')
     const d = Buffer.from(pair.privateKey.export({ format: 'jwk' }).d ?? '', 'base64url')
-    const { fetch, requests } = recordingFetch()
-    const signer = createRequestSigner({
-      keyId: 'k',
-      privateKey: new Uint8Array(d),
-      alg: 'ed25519',
-      nonce: false,
-    })
-    const sigil = createSigilClient({ baseUrl: BASE_URL, fetch, now: () => NOW, signer })
+    const { sigil, requests } = signingClient(
+      createRequestSigner({ keyId: 'k', privateKey: new Uint8Array(d), alg: 'ed25519', nonce: false }),
+    )
     await sigil.apiKeys.list()
     await sigil.apiKeys.list()
     const key: HttpSignatureKey = {
@@ -153,9 +142,9 @@ describe('createSigilClient({ signer })', () => {
         publicKey: SigningKey
       }
       const jwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as PublicSigningJwk
-      const { fetch, requests } = recordingFetch()
-      const signer = createWebCryptoRequestSigner({ keyId: 'wc', privateKey: pair.privateKey })
-      const sigil = createSigilClient({ baseUrl: BASE_URL, fetch, now: () => NOW, signer })
+      const { sigil, requests } = signingClient(
+        createWebCryptoRequestSigner({ keyId: 'wc', privateKey: pair.privateKey }),
+      )
       await sigil.redeemInvite('X')
       expect(await verifyCaptured(requests[0]!, 'wc', verifyKeyOf(jwk))).toMatchObject({ ok: true })
     }
@@ -163,13 +152,7 @@ describe('createSigilClient({ signer })', () => {
 
   it("the signature is bound to the client's clock: 31 s later the server refuses it as too old", async () => {
     const { privateKey, publicKey } = generateRequestSigningKey()
-    const { fetch, requests } = recordingFetch()
-    const sigil = createSigilClient({
-      baseUrl: BASE_URL,
-      fetch,
-      now: () => NOW,
-      signer: createRequestSigner({ keyId: 'k', privateKey }),
-    })
+    const { sigil, requests } = signingClient(createRequestSigner({ keyId: 'k', privateKey }))
     await sigil.apiKeys.list()
     expect(await verifyCaptured(requests[0]!, 'k', verifyKeyOf(publicKey), NOW + 31_000)).toEqual({
       ok: false,

@@ -152,15 +152,7 @@ describe('POST /v1/agent-keys: invites', () => {
       const wallet = newWallet()
       const agent = await agentKeyPair()
       expectProblem(await authorizeAgent(server, wallet, agent), 403, 'INVITE_REQUIRED')
-      const typed = authorization(server, wallet, agent, await getNonce(server.app), {
-        message: { scope: 'read' },
-      })
-      const response = await postAuthorization(
-        server,
-        typed,
-        agent.publicJwk,
-        await signWithViem(wallet, typed),
-      )
+      const response = await authorizeAgent(server, wallet, agent, { message: { scope: 'read' } })
       expect(response.statusCode).toBe(201)
       expect((await server.stores.accounts.findByAddress(wallet.address))?.status).toBe('pending')
     } finally {

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   agentKeyPair,
+  agentPeerKey,
   authorization,
   postAuthorization,
   postRevocation,
@@ -10,12 +11,9 @@ import {
 import { eventually } from './support/eventually.js'
 import { usePostgresDatabase } from './support/postgres.js'
 import { expectProblem } from './support/problem.js'
-import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
-import { type PeerKey, signedRequest } from './support/signed-requests.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import { useReplicas } from './support/replicas.js'
+import { signedRequest } from './support/signed-requests.js'
 import { getNonce, newWallet } from './support/wallet.js'
-
-const REDIS_URL = testRedisUrl()
 
 /**
  * Agent keys on two replicas over one PostgreSQL and one Redis: a nonce one replica issued is
@@ -23,20 +21,10 @@ const REDIS_URL = testRedisUrl()
  * other through the revocation bus, although the other had the key cached.
  */
 describe('agent keys on replicas sharing PostgreSQL and Redis', () => {
-  const databaseUrl = usePostgresDatabase()
-  const servers: TestServer[] = []
-  let prefix: string
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.close()
-    await deleteRedisPrefix(REDIS_URL, prefix)
-  })
+  const replicas = useReplicas(usePostgresDatabase())
 
   it('attack: an authorization replayed on the other replica is NONCE_USED; a wallet revocation on A stops the key on B', async () => {
-    prefix = uniqueRedisPrefix()
-    const flags = { databaseUrl: databaseUrl(), redisUrl: REDIS_URL, redisKeyPrefix: prefix }
-    const a = await startTestServer(flags)
-    const b = await startTestServer(flags, { clock: a.clock })
-    servers.push(a, b)
+    const [a, b] = await replicas.pair()
 
     const wallet = newWallet()
     const agent = await agentKeyPair()
@@ -47,12 +35,7 @@ describe('agent keys on replicas sharing PostgreSQL and Redis', () => {
     expect(created.statusCode).toBe(201)
     expectProblem(await postAuthorization(b, typed, agent.publicJwk, signature), 401, 'NONCE_USED')
 
-    const key: PeerKey = {
-      id: created.json().id,
-      alg: 'ed25519',
-      privateKey: agent.privateKey,
-      publicJwk: agent.publicJwk,
-    }
+    const key = agentPeerKey(created.json().id, agent)
     expect((await signedRequest(b, key)).statusCode).toBe(200)
     const revoke = revocation(a, wallet, key.id, await getNonce(b.app))
     expect((await postRevocation(a, revoke, await signWithViem(wallet, revoke))).statusCode).toBe(204)

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   type AgentKeyPair,
   agentKeyPair,
-  authorization,
-  postAuthorization,
+  agentPeerKey,
+  authorizeAgent,
   postRevocation,
   revocation,
   signWithViem,
@@ -31,15 +31,9 @@ describe('agent keys sign requests (RFC 9421)', () => {
   beforeEach(async () => {
     server = await startTestServer({ agentKeyMaxDays: 30 })
     agent = await agentKeyPair()
-    const typed = authorization(server, wallet, agent, await getNonce(server.app))
-    const response = await postAuthorization(
-      server,
-      typed,
-      agent.publicJwk,
-      await signWithViem(wallet, typed),
-    )
+    const response = await authorizeAgent(server, wallet, agent)
     expect(response.statusCode).toBe(201)
-    key = { id: response.json().id, alg: 'ed25519', privateKey: agent.privateKey, publicJwk: agent.publicJwk }
+    key = agentPeerKey(response.json().id, agent)
   })
   afterEach(() => server.close())
 

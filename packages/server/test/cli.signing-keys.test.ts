@@ -17,17 +17,7 @@ describe('sigil api-keys with a public key', { timeout: 60_000 }, () => {
     JSON.parse(sigil(home, ['api-keys', 'list', '--json']).stdout) as Record<string, unknown>[]
 
   it('default: --generate registers an Ed25519 public key and keeps the private key in keys/<id>.pem, 0600, never printed', () => {
-    const home = signedInHome()
-    const created = sigil(home, [
-      'api-keys',
-      'create',
-      '--name',
-      'bot',
-      '--scope',
-      'trade',
-      '--generate',
-      '--json',
-    ])
+    const { home, created } = generated('trade')
     expect([created.status, created.stderr]).toEqual([0, ''])
     const key = JSON.parse(created.stdout)
     const keyFile = join(home, 'sigil', 'keys', `${key.id}.pem`)

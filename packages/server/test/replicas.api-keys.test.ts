@@ -6,16 +6,9 @@ import { eventually } from './support/eventually.js'
 import type { ManualClock } from './support/manual-clock.js'
 import { usePostgresDatabase } from './support/postgres.js'
 import { expectProblem } from './support/problem.js'
-import {
-  deleteRedisPrefix,
-  type PrivateRedis,
-  startPrivateRedis,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from './support/redis.js'
+import { type PrivateRedis, startPrivateRedis } from './support/redis.js'
+import { useReplicas } from './support/replicas.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
-
-const REDIS_URL = testRedisUrl()
 
 interface Replica {
   server: TestServer
@@ -47,20 +40,14 @@ async function replica(flags: Record<string, unknown>, clock?: ManualClock): Pro
  * in one process, over one PostgreSQL database and one Redis.
  */
 describe('replicas sharing PostgreSQL and Redis: the cache of verified API keys', () => {
-  const databaseUrl = usePostgresDatabase()
-  const servers: TestServer[] = []
-  let prefix: string
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.close()
-    await deleteRedisPrefix(REDIS_URL, prefix)
-  })
+  const servers = useReplicas(usePostgresDatabase())
 
   const replicas = async () => {
-    prefix = uniqueRedisPrefix()
-    const shared = { databaseUrl: databaseUrl(), redisUrl: REDIS_URL, redisKeyPrefix: prefix }
+    const shared = servers.flags()
     const a = await replica(shared)
+    servers.keep(a.server)
     const b = await replica(shared, a.server.clock)
-    servers.push(a.server, b.server)
+    servers.keep(b.server)
     return [a, b] as const
   }
 

@@ -1,15 +1,13 @@
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { eventually } from './support/eventually.js'
 import { onboard, PARADEX, paradexAuth } from './support/paradex-client.js'
 import { paradexSigner, paradexSubkeySigner } from './support/paradex-signer.js'
 import { auth, connect, type WsClient } from './support/paradex-ws.js'
-import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
-import { tempDir } from './support/temp-dir.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import { useReplicas } from './support/replicas.js'
+import { tempDatabaseUrl } from './support/temp-dir.js'
+import type { TestServer } from './support/test-server.js'
 
-const REDIS_URL = testRedisUrl()
 const MAIN_KEY = '0x3c1e9550e66958296d11b60f8e8e7a7ad990d07fa65d5f7652c4a6c87d4e3cc'
 const SUB_KEY = '0x7a1d5e8c3b2f4a6d9e0c1b3a5f7e9d2c4b6a8f0e1d3c5b7a9f2e4d6c8b0a1e3'
 const bearer = (jwt: string) => ({ authorization: `Bearer ${jwt}` })
@@ -19,25 +17,16 @@ const bearer = (jwt: string) => ({ authorization: `Bearer ${jwt}` })
  * there close, and a replica started afterwards (a restart) still refuses them.
  */
 describe('replicas: revoking a Paradex subkey', () => {
-  const servers: TestServer[] = []
+  const servers = useReplicas(() => tempDatabaseUrl('sigil-subkey-replicas-'))
   const clients: WsClient[] = []
-  let prefix: string
-  afterEach(async () => {
+  // Registered after the replicas' hook, so run before it: the sockets close before their servers.
+  afterEach(() => {
     for (const client of clients.splice(0)) client.close()
-    for (const server of servers.splice(0)) await server.close()
-    await deleteRedisPrefix(REDIS_URL, prefix)
   })
 
   it('behavior: revoked on A, its JWT is refused on B, its socket on B closes, and a restarted replica refuses it', async () => {
-    prefix = uniqueRedisPrefix()
-    const shared = {
-      databaseUrl: `sqlite:${join(tempDir('sigil-subkey-replicas-'), 'sigil.db')}`,
-      redisUrl: REDIS_URL,
-      redisKeyPrefix: prefix,
-    }
-    const a = await startTestServer(shared)
-    const b = await startTestServer(shared, { clock: a.clock })
-    servers.push(a, b)
+    const shared = servers.flags()
+    const [a, b] = await servers.pair(shared)
     const now = () => Math.floor(a.clock.now() / 1000)
     const main = paradexSigner(MAIN_KEY)
     const sub = paradexSubkeySigner(SUB_KEY, main.account)
@@ -80,8 +69,7 @@ describe('replicas: revoking a Paradex subkey', () => {
 
     // Started after the revocation (a restart), without Redis: its bus is live from the start, so
     // only the revocations it loaded from the database at boot can refuse the token.
-    const c = await startTestServer({ databaseUrl: shared.databaseUrl }, { clock: a.clock })
-    servers.push(c)
+    const c = await servers.start({ databaseUrl: shared.databaseUrl }, { clock: a.clock })
     expect((await trade(c)).statusCode).toBe(401)
   })
 })

@@ -11,37 +11,25 @@ import {
   type WsClient,
 } from './support/native-ws.js'
 import { usePostgresDatabase } from './support/postgres.js'
-import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
-
-const REDIS_URL = testRedisUrl()
+import { useReplicas } from './support/replicas.js'
 
 /**
  * Two replicas in one process over one PostgreSQL database and one Redis: a socket on B is closed
  * within a second of a revocation made through A, and a publication through A's endpoint reaches it.
  */
 describe('replicas sharing PostgreSQL and Redis: WebSockets', () => {
-  const databaseUrl = usePostgresDatabase()
-  const servers: TestServer[] = []
+  const servers = useReplicas(usePostgresDatabase())
   const clients: WsClient[] = []
-  let prefix: string
-  afterEach(async () => {
+  // Registered after the replicas' hook, so run before it: the sockets close before their servers.
+  afterEach(() => {
     for (const client of clients.splice(0)) client.close()
-    for (const server of servers.splice(0)) await server.close()
-    await deleteRedisPrefix(REDIS_URL, prefix)
   })
 
   const replicas = async () => {
-    prefix = uniqueRedisPrefix()
-    const shared = {
-      databaseUrl: databaseUrl(),
-      redisUrl: REDIS_URL,
-      redisKeyPrefix: prefix,
-      publishToken: PUBLISH_TOKEN,
-    }
-    const a = await startTestServer(shared)
+    const shared = servers.flags({ publishToken: PUBLISH_TOKEN })
+    const a = await servers.start(shared)
     const b = await listenNative(shared, { clock: a.clock })
-    servers.push(a, b.server)
+    servers.keep(b.server)
     const open = async () => {
       const client = await connect(b.ws)
       clients.push(client)

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { createSigner, httpbis } from 'http-message-signatures'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import {
@@ -11,24 +10,14 @@ import {
   signedIn,
 } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
-import { SIGNED_HOST } from './support/signed-requests.js'
+import { hmacPeerKey, signedRequest } from './support/signed-requests.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 const MASTER_KEY = randomBytes(32).toString('hex')
 
 /** An `hmac-sha256` request signed by the peer library with the shared secret. */
-async function hmacRequest(server: TestServer, keyId: string, secret: string, target = '/v1/verify/read') {
-  const signed = await httpbis.signMessage(
-    {
-      key: createSigner(Buffer.from(secret, 'base64url'), 'hmac-sha256', keyId),
-      fields: ['@method', '@authority', '@path', '@query'],
-      params: ['keyid', 'alg', 'created'],
-      paramValues: { created: new Date(server.clock.now()) },
-    },
-    { method: 'GET', url: `https://${SIGNED_HOST}${target}`, headers: { host: SIGNED_HOST } },
-  )
-  return server.app.inject({ method: 'GET', url: target, headers: signed.headers as Record<string, string> })
-}
+const hmacRequest = (server: TestServer, keyId: string, secret: string, target = '/v1/verify/read') =>
+  signedRequest(server, hmacPeerKey(keyId, secret), { target })
 
 /** The optional hmac-sha256 variant: only with hmacSignedRequests and a master key; secret shown once, stored sealed. */
 describe('signed requests with an hmac-sha256 key', () => {

@@ -13,14 +13,14 @@ import {
   signedIn,
 } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
+import { newKeyPair } from './support/signed-requests.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 const DAY = 86_400_000
 const publicJwk = (kind: 'ed25519' | 'p256' = 'ed25519') => {
-  const pair =
-    kind === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const pair = newKeyPair(kind === 'ed25519' ? 'ed25519' : 'ecdsa-p256-sha256')
   return {
-    publicKey: pair.publicKey.export({ format: 'jwk' }) as Record<string, string>,
+    publicKey: pair.publicJwk,
     privateKey: pair.privateKey.export({ format: 'jwk' }) as Record<string, string>,
   }
 }

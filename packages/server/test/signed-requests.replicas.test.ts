@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { revokeKey, signedIn } from './support/api-keys.js'
 import { eventually } from './support/eventually.js'
 import { usePostgresDatabase } from './support/postgres.js'
 import { expectProblem } from './support/problem.js'
-import { deleteRedisPrefix, testRedisUrl, uniqueRedisPrefix } from './support/redis.js'
+import { useReplicas } from './support/replicas.js'
 import { registerSignedKey, sendSigned, signedRequest, signHeaders } from './support/signed-requests.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
-
-const REDIS_URL = testRedisUrl()
 
 /**
  * Signed requests on two replicas over one PostgreSQL and one Redis: a signature accepted by one
@@ -15,22 +12,7 @@ const REDIS_URL = testRedisUrl()
  * refused by the other as soon as the revocation bus says so, its cached lookup included.
  */
 describe('signed requests on replicas sharing PostgreSQL and Redis', () => {
-  const databaseUrl = usePostgresDatabase()
-  const servers: TestServer[] = []
-  let prefix: string
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.close()
-    await deleteRedisPrefix(REDIS_URL, prefix)
-  })
-
-  const replicas = async () => {
-    prefix = uniqueRedisPrefix()
-    const flags = { databaseUrl: databaseUrl(), redisUrl: REDIS_URL, redisKeyPrefix: prefix }
-    const a = await startTestServer(flags)
-    const b = await startTestServer(flags, { clock: a.clock })
-    servers.push(a, b)
-    return [a, b] as const
-  }
+  const replicas = useReplicas(usePostgresDatabase()).pair
 
   it('attack: a signature accepted by replica A is refused as a replay by replica B', async () => {
     const [a, b] = await replicas()

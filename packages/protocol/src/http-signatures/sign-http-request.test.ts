@@ -105,46 +105,48 @@ describe('signHttpRequest: RFC 9421 Appendix B (deterministic vectors)', () => {
   const vectorRequest = testRequest()
   const url = `https://${vectorRequest.authority}${vectorRequest.target}`
 
-  it('B.2.6: the Ed25519 signature, its input and its base are the RFC bytes', async () => {
-    const d = createPrivateKey(TEST_KEY_ED25519_PRIVATE_PEM).export({ format: 'jwk' }).d ?? ''
-    const signer = createHttpRequestSigner({
+  const ed25519 = createPrivateKey(TEST_KEY_ED25519_PRIVATE_PEM).export({ format: 'jwk' }).d ?? ''
+  it.each([
+    {
+      vector: 'B.2.6: the Ed25519 signature, its input and its base',
       keyId: 'test-key-ed25519',
-      alg: 'ed25519',
-      privateKey: Buffer.from(d, 'base64url'),
-    })
-    if (!signer.ok) throw new Error(signer.reason)
-    const signed = await sign({
-      signer: signer.value,
-      url,
-      headers: vectorRequest.headers as Record<string, string>,
-      body: vectorRequest.body,
-      created: B2_CREATED,
+      alg: 'ed25519' as const,
+      privateKey: Buffer.from(ed25519, 'base64url'),
       label: 'sig-b26',
       components: ['date', '@method', '@path', '@authority', 'content-type', 'content-length'],
-    })
-    expect(signed.signatureBase).toBe(B26_SIGNATURE_BASE)
-    expect(signed.headers).toEqual({ 'signature-input': B26_SIGNATURE_INPUT, signature: B26_SIGNATURE })
-  })
-
-  it('B.2.5: the HMAC-SHA256 signature is the RFC bytes', async () => {
-    const signer = createHttpRequestSigner({
+      base: B26_SIGNATURE_BASE,
+      input: B26_SIGNATURE_INPUT,
+      signature: B26_SIGNATURE,
+    },
+    {
+      vector: 'B.2.5: the HMAC-SHA256 signature',
       keyId: 'test-shared-secret',
-      alg: 'hmac-sha256',
+      alg: 'hmac-sha256' as const,
       privateKey: Buffer.from(TEST_SHARED_SECRET_BASE64, 'base64'),
-    })
-    if (!signer.ok) throw new Error(signer.reason)
-    const signed = await sign({
-      signer: signer.value,
-      url,
-      headers: vectorRequest.headers as Record<string, string>,
-      body: vectorRequest.body,
-      created: B2_CREATED,
       label: 'sig-b25',
       components: ['date', '@authority', 'content-type'],
-    })
-    expect(signed.signatureBase).toBe(B25_SIGNATURE_BASE)
-    expect(signed.headers).toEqual({ 'signature-input': B25_SIGNATURE_INPUT, signature: B25_SIGNATURE })
-  })
+      base: B25_SIGNATURE_BASE,
+      input: B25_SIGNATURE_INPUT,
+      signature: B25_SIGNATURE,
+    },
+  ])(
+    '$vector: the RFC bytes',
+    async ({ keyId, alg, privateKey, label, components, base, input, signature }) => {
+      const signer = createHttpRequestSigner({ keyId, alg, privateKey })
+      if (!signer.ok) throw new Error(signer.reason)
+      const signed = await sign({
+        signer: signer.value,
+        url,
+        headers: vectorRequest.headers as Record<string, string>,
+        body: vectorRequest.body,
+        created: B2_CREATED,
+        label,
+        components,
+      })
+      expect(signed.signatureBase).toBe(base)
+      expect(signed.headers).toEqual({ 'signature-input': input, signature })
+    },
+  )
 })
 
 describe('signHttpRequest round trip through verifyHttpSignature', () => {

@@ -8,7 +8,7 @@ import type { AuditLog } from './audit/create-audit-log.js'
 import { AuthError } from './errors.js'
 import type { Identity } from './identity.js'
 import type { InviteService } from './invites/create-invite-service.js'
-import type { Account } from './ports.js'
+import type { Account, AuditEvent } from './ports.js'
 import type { ApiKeyChange } from './revocation/revocation-bus.js'
 import type { SessionService } from './sessions/create-session-service.js'
 
@@ -30,6 +30,17 @@ export function createAccountActions(deps: {
   const sessionOf = (identity: Identity) => {
     if (!identity.sessionId) throw new AuthError('SCOPE_MISSING', 'needs a session credential')
     return identity.sessionId
+  }
+  /** What follows every revocation or rotation of a key: the replicas are told, then it is audited. */
+  const keyChanged = async (
+    identity: Identity,
+    keyId: string,
+    change: ApiKeyChange,
+    ip: string,
+    detail: NonNullable<AuditEvent['detail']>,
+  ) => {
+    await deps.onApiKeyChanged?.(keyId, change)
+    await audit.record({ type: `api_key.${change}`, accountId: identity.accountId, ip, detail })
   }
 
   return {
@@ -127,12 +138,10 @@ export function createAccountActions(deps: {
       ip: string,
     ) {
       const rotated = await apiKeys.rotatePublicKey(identity.accountId, keyId, publicKey, graceSeconds)
-      await deps.onApiKeyChanged?.(keyId, 'rotated')
-      await audit.record({
-        type: 'api_key.rotated',
-        accountId: identity.accountId,
-        ip,
-        detail: { key: keyId, graceSeconds, thumbprint: rotated.thumbprint! },
+      await keyChanged(identity, keyId, 'rotated', ip, {
+        key: keyId,
+        graceSeconds,
+        thumbprint: rotated.thumbprint!,
       })
       return rotated
     },
@@ -145,25 +154,13 @@ export function createAccountActions(deps: {
       brand?: ApiKeyBrand,
     ) {
       const rotated = await apiKeys.rotate(identity.accountId, keyId, graceSeconds, brand)
-      await deps.onApiKeyChanged?.(keyId, 'rotated')
-      await audit.record({
-        type: 'api_key.rotated',
-        accountId: identity.accountId,
-        ip,
-        detail: { key: keyId, graceSeconds },
-      })
+      await keyChanged(identity, keyId, 'rotated', ip, { key: keyId, graceSeconds })
       return rotated
     },
 
     async revokeApiKey(identity: Identity, keyId: string, ip: string) {
       await apiKeys.revoke(identity.accountId, keyId)
-      await deps.onApiKeyChanged?.(keyId, 'revoked')
-      await audit.record({
-        type: 'api_key.revoked',
-        accountId: identity.accountId,
-        ip,
-        detail: { key: keyId },
-      })
+      await keyChanged(identity, keyId, 'revoked', ip, { key: keyId })
     },
 
     async redeemInvite(identity: Identity, code: string, ip: string) {

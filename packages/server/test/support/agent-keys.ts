@@ -1,8 +1,9 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import type { Signer, TypedDataField } from 'ethers'
 import { calculateJwkThumbprint } from 'jose'
 import type { Hex } from 'viem'
 import type { PrivateKeyAccount } from 'viem/accounts'
+import { newKeyPair, type PeerAlg, type PeerKey } from './signed-requests.js'
 import type { TestServer } from './test-server.js'
 import { TEST_PUBLIC_URL } from './test-server.js'
 import { getNonce } from './wallet.js'
@@ -13,21 +14,24 @@ import { getNonce } from './wallet.js'
  * (`signTypedData`) or ethers (`Wallet.signTypedData`), nothing from Sigil's own encoder.
  */
 export interface AgentKeyPair {
+  alg: PeerAlg
   publicJwk: Record<string, string>
   privateKey: KeyObject
   thumbprint: string
 }
 
 export async function agentKeyPair(kind: 'ed25519' | 'p256' = 'ed25519'): Promise<AgentKeyPair> {
-  const pair =
-    kind === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const publicJwk = pair.publicKey.export({ format: 'jwk' }) as Record<string, string>
-  return {
-    publicJwk,
-    privateKey: pair.privateKey,
-    thumbprint: await calculateJwkThumbprint(publicJwk as never),
-  }
+  const pair = newKeyPair(kind === 'ed25519' ? 'ed25519' : 'ecdsa-p256-sha256')
+  return { ...pair, thumbprint: await calculateJwkThumbprint(pair.publicJwk as never) }
 }
+
+/** The agent key registered as `id`, as the bot that signs requests with it holds it. */
+export const agentPeerKey = (id: string, agent: AgentKeyPair): PeerKey => ({
+  id,
+  alg: agent.alg,
+  privateKey: agent.privateKey,
+  publicJwk: agent.publicJwk,
+})
 
 export const AUTHORIZATION_TYPES = {
   AgentAuthorization: [
@@ -148,8 +152,13 @@ export function postRevocation(server: TestServer, typed: TypedData, signature: 
   })
 }
 
-/** Nonce → authorization → viem signature → POST /v1/agent-keys. */
-export async function authorizeAgent(server: TestServer, wallet: PrivateKeyAccount, agent: AgentKeyPair) {
-  const typed = authorization(server, wallet, agent, await getNonce(server.app))
+/** Nonce → authorization (`overrides` as in `authorization`) → viem signature → POST /v1/agent-keys. */
+export async function authorizeAgent(
+  server: TestServer,
+  wallet: PrivateKeyAccount,
+  agent: AgentKeyPair,
+  overrides: Parameters<typeof authorization>[4] = {},
+) {
+  const typed = authorization(server, wallet, agent, await getNonce(server.app), overrides)
   return postAuthorization(server, typed, agent.publicJwk, await signWithViem(wallet, typed))
 }

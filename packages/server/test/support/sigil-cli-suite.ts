@@ -51,7 +51,7 @@ export function useSigilCliSuite(prefix: string) {
     expect(sigil(home, ['login', '--dev']).status).toBe(0)
     return home
   }
-  /** `--generate` in a fresh signed-in home: the key id and its private key file. */
+  /** `--generate` in a fresh signed-in home: the key id, its private key file, and the command's result. */
   const generated = (scope: 'read' | 'trade' = 'trade') => {
     const home = signedInHome()
     const created = sigil(home, [
@@ -66,7 +66,7 @@ export function useSigilCliSuite(prefix: string) {
     ])
     expect(created.status).toBe(0)
     const key = JSON.parse(created.stdout) as { id: string; privateKeyFile: string }
-    return { home, id: key.id, keyFile: key.privateKeyFile }
+    return { home, id: key.id, keyFile: key.privateKeyFile, created }
   }
   return { folder, url, upstream: () => upstream!, sigil, sigilAsync, newHome, signedInHome, generated }
 }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { createSigner, httpbis, type Request } from 'http-message-signatures'
 import { createKeyRequest, type SignedIn } from './api-keys.js'
@@ -15,10 +15,19 @@ export type PeerAlg = 'ed25519' | 'ecdsa-p256-sha256'
 export interface PeerKey {
   /** The registered key's id (`keyid`). */
   id: string
-  alg: PeerAlg
+  alg: PeerAlg | 'hmac-sha256'
+  /** The private key, or for `hmac-sha256` the shared secret. */
   privateKey: KeyObject
-  publicJwk: Record<string, string>
+  /** None for `hmac-sha256`. */
+  publicJwk?: Record<string, string>
 }
+
+/** A registered `hmac-sha256` key as its holder signs with it: the shared secret (base64url) shown once. */
+export const hmacPeerKey = (id: string, secret: string): PeerKey => ({
+  id,
+  alg: 'hmac-sha256',
+  privateKey: createSecretKey(Buffer.from(secret, 'base64url')),
+})
 
 export const SIGNED_HOST = 'app.example'
 const REQUIRED = ['@method', '@authority', '@path', '@query']
@@ -68,7 +77,7 @@ export interface SignOptions {
   /** Sign with another private key (the keyid still names `key`). */
   signWith?: KeyObject
   /** The alg the signer signs with (default the key's). */
-  signAlg?: PeerAlg
+  signAlg?: PeerKey['alg']
 }
 
 /** RFC 9530 `Content-Digest` of a body, computed here with Node's crypto. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Updateable } from 'kysely'
 import type { ParadexSubkey, ParadexSubkeyStore } from '../../core/ports.js'
 import { boundedInsert, type SqlDialectTraits } from './dialect.js'
 import type { Database, ParadexSubkeyRow } from './schema.js'
@@ -18,6 +18,26 @@ const activeOf = (db: Kysely<Database>, accountId: string) =>
 
 /** Paradex subkeys (core/paradex/paradex-subkeys.ts): one table, the same queries on every dialect. */
 export function createParadexSubkeyStore(db: Kysely<Database>, traits: SqlDialectTraits): ParadexSubkeyStore {
+  /**
+   * Updates the account's live row of `publicKey`, if there is one; the updated subkey. Conditional
+   * on `revoked_at is null`: of racing revocations one matches the live row.
+   */
+  const updateLive = async (
+    accountId: string,
+    publicKey: string,
+    set: Updateable<Database['paradex_subkeys']>,
+  ) => {
+    const row = await db
+      .updateTable('paradex_subkeys')
+      .set(set)
+      .where('account_id', '=', accountId)
+      .where('public_key', '=', publicKey)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst()
+    return row && toSubkey(row)
+  }
+
   return {
     async insert(subkey, { maxActivePerAccount }) {
       const { accountId, publicKey } = subkey
@@ -76,30 +96,10 @@ export function createParadexSubkeyStore(db: Kysely<Database>, traits: SqlDialec
       return rows.map(toSubkey)
     },
 
-    async rename(accountId, publicKey, name, now) {
-      const row = await db
-        .updateTable('paradex_subkeys')
-        .set({ name, updated_at: now })
-        .where('account_id', '=', accountId)
-        .where('public_key', '=', publicKey)
-        .where('revoked_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst()
-      return row && toSubkey(row)
-    },
+    rename: (accountId, publicKey, name, now) => updateLive(accountId, publicKey, { name, updated_at: now }),
 
-    async revoke(accountId, publicKey, now) {
-      // Conditional on `revoked_at is null`: of racing revocations one matches the live row.
-      const row = await db
-        .updateTable('paradex_subkeys')
-        .set({ revoked_at: now, updated_at: now })
-        .where('account_id', '=', accountId)
-        .where('public_key', '=', publicKey)
-        .where('revoked_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst()
-      return row && toSubkey(row)
-    },
+    revoke: (accountId, publicKey, now) =>
+      updateLive(accountId, publicKey, { revoked_at: now, updated_at: now }),
 
     async listRevokedSince(since) {
       const rows = await db
