@@ -12,10 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { createKeccak } from 'hash-wasm'
-import secp256k1 from 'secp256k1'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { createSiweMessage } from 'viem/siwe'
+import { accessTokenOf, signInRequests } from './sign-in-load.js'
 
 const { values } = parseArgs({
   options: {
@@ -133,95 +130,21 @@ const writes = (pid) => {
   return { bytes: Number(io.wchar), calls: Number(io.syscw), reads: Number(io.syscr) }
 }
 
-const keccak = await createKeccak(256)
-const signPersonal = (privateKey, message) => {
-  const bytes = Buffer.from(message, 'utf8')
-  keccak.init()
-  keccak.update(Buffer.concat([Buffer.from(`\x19Ethereum Signed Message:\n${bytes.length}`), bytes]))
-  const { signature, recid } = secp256k1.ecdsaSign(keccak.digest('binary'), privateKey)
-  return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
-}
-const messageFor = (address, challenge) =>
-  createSiweMessage({
-    address,
-    scheme: challenge.scheme,
-    domain: challenge.domain,
-    uri: challenge.uri,
-    version: '1',
-    chainId: challenge.chainIds[0],
-    nonce: challenge.nonce,
-    issuedAt: new Date(),
-  })
-
-async function signInOnce(url) {
-  const key = generatePrivateKey()
-  const wallet = privateKeyToAccount(key)
-  const nonce = await fetch(`${url}/v1/auth/nonce`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  })
-  const message = messageFor(wallet.address, await nonce.json())
-  const signIn = await fetch(`${url}/v1/auth/siwe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
-  })
-  return (await signIn.json()).accessToken
-}
-
 /** autocannon options for the scenario, against a running server. */
 async function scenarioOptions(url) {
   if (values.scenario === 'healthz') return { url: `${url}/healthz` }
   if (values.scenario === 'verify-jwt')
-    return { url: `${url}/v1/verify/read`, headers: { authorization: `Bearer ${await signInOnce(url)}` } }
+    return { url: `${url}/v1/verify/read`, headers: { authorization: `Bearer ${await accessTokenOf(url)}` } }
   if (values.scenario === 'verify-api-key') {
     const created = await fetch(`${url}/v1/api-keys`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signInOnce(url)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await accessTokenOf(url)}` },
       body: JSON.stringify({ name: 'bench', scope: 'read' }),
     })
     return { url: `${url}/v1/verify/read`, headers: { 'x-api-key': (await created.json()).secret } }
   }
   if (values.scenario !== 'sign-in') throw new Error(`unknown scenario ${values.scenario}`)
-  // Each connection signs in again and again with its own wallet (a returning account).
-  const wallets = Array.from({ length: connections }, () => {
-    const key = generatePrivateKey()
-    return { address: privateKeyToAccount(key).address, privateKey: Buffer.from(key.slice(2), 'hex') }
-  })
-  let next = 0
-  return {
-    url,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/auth/nonce',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-        setupRequest: (request, context) => {
-          context.wallet ??= wallets[next++ % wallets.length]
-          return request
-        },
-        onResponse: (status, body, context) => {
-          context.challenge = status === 200 ? JSON.parse(body) : undefined
-        },
-      },
-      {
-        method: 'POST',
-        path: '/v1/auth/siwe',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request, { wallet, challenge }) => {
-          // The nonce request failed (counted as non-2xx): this one fails too, as an empty body.
-          if (!challenge) return { ...request, body: '{}' }
-          const message = messageFor(wallet.address, challenge)
-          return {
-            ...request,
-            body: JSON.stringify({ message, signature: signPersonal(wallet.privateKey, message) }),
-          }
-        },
-      },
-    ],
-  }
+  return { url, requests: signInRequests(connections) }
 }
 
 if (values.pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })

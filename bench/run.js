@@ -28,11 +28,8 @@ import {
   paradexRequestHash,
 } from '@sigil/protocol'
 import autocannon from 'autocannon'
-import { createKeccak } from 'hash-wasm'
-import secp256k1 from 'secp256k1'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { createSiweMessage } from 'viem/siwe'
 import { benchProtocol, protocolTable, ratiosSvg } from './protocol.js'
+import { accessTokenOf, signInRequests } from './sign-in-load.js'
 
 const { values } = parseArgs({
   options: {
@@ -131,93 +128,16 @@ async function measure(server, options) {
   return { result, cpuSeconds }
 }
 
-const keccak = await createKeccak(256)
-const personalHash = (message) => {
-  const bytes = Buffer.from(message, 'utf8')
-  keccak.init()
-  keccak.update(Buffer.concat([Buffer.from(`\x19Ethereum Signed Message:\n${bytes.length}`), bytes]))
-  return keccak.digest('binary')
-}
-const signPersonal = (privateKey, message) => {
-  const { signature, recid } = secp256k1.ecdsaSign(personalHash(message), privateKey)
-  return `0x${Buffer.from(signature).toString('hex')}${(27 + recid).toString(16)}`
-}
-
-/** The EIP-4361 message a dApp builds from Sigil's nonce response. */
-const messageFor = (address, challenge) =>
-  createSiweMessage({
-    address,
-    scheme: challenge.scheme,
-    domain: challenge.domain,
-    uri: challenge.uri,
-    version: '1',
-    chainId: challenge.chainIds[0],
-    nonce: challenge.nonce,
-    issuedAt: new Date(),
-  })
-
 async function benchSignIn(server) {
   let signedIn = 0
   let refused = 0
-  const wallets = Array.from({ length: connections }, () => {
-    const key = generatePrivateKey()
-    return { address: privateKeyToAccount(key).address, privateKey: Buffer.from(key.slice(2), 'hex') }
-  })
-  let next = 0
   const run = await measure(server, {
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/auth/nonce',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-        setupRequest: (request, context) => {
-          context.wallet ??= wallets[next++ % wallets.length]
-          return request
-        },
-        onResponse: (status, body, context) => {
-          context.challenge = status === 200 ? JSON.parse(body) : undefined
-        },
-      },
-      {
-        method: 'POST',
-        path: '/v1/auth/siwe',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request, { wallet, challenge }) => {
-          const message = messageFor(wallet.address, challenge)
-          return {
-            ...request,
-            body: JSON.stringify({ message, signature: signPersonal(wallet.privateKey, message) }),
-          }
-        },
-        onResponse: (status) => {
-          if (status === 200) signedIn++
-          else refused++
-        },
-      },
-    ],
+    requests: signInRequests(connections, (status) => {
+      if (status === 200) signedIn++
+      else refused++
+    }),
   })
   return { ...run, ok: signedIn, refused, perSecond: signedIn / duration }
-}
-
-/** A fresh wallet's access token (one sign-in, before the measured run). */
-async function accessTokenOf(server) {
-  const key = generatePrivateKey()
-  const wallet = privateKeyToAccount(key)
-  const challenge = await (
-    await fetch(`${server.url}/v1/auth/nonce`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    })
-  ).json()
-  const message = messageFor(wallet.address, challenge)
-  const signIn = await fetch(`${server.url}/v1/auth/siwe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
-  })
-  return (await signIn.json()).accessToken
 }
 
 /** One GET repeated (autocannon options), counted as 2xx per second. */
@@ -228,7 +148,7 @@ async function benchGet(server, options) {
 }
 
 async function benchMe(server) {
-  const accessToken = await accessTokenOf(server)
+  const accessToken = await accessTokenOf(server.url)
   return benchGet(server, {
     url: `${server.url}/v1/auth/me`,
     headers: { authorization: `Bearer ${accessToken}` },
@@ -240,7 +160,7 @@ const benchHealthz = (server) => benchGet(server, { url: `${server.url}/healthz`
 
 /** Forward auth (what a reverse proxy asks on every trading request) with a JWT. */
 async function benchVerifyJwt(server) {
-  const accessToken = await accessTokenOf(server)
+  const accessToken = await accessTokenOf(server.url)
   return benchGet(server, {
     url: `${server.url}/v1/verify/read`,
     headers: { authorization: `Bearer ${accessToken}` },
@@ -249,7 +169,7 @@ async function benchVerifyJwt(server) {
 
 /** Forward auth with an API key (a bot's credential): the cached key lookup + the secret's hash. */
 async function benchVerifyApiKey(server) {
-  const accessToken = await accessTokenOf(server)
+  const accessToken = await accessTokenOf(server.url)
   const created = await fetch(`${server.url}/v1/api-keys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
@@ -267,7 +187,7 @@ async function benchVerifyApiKey(server) {
  * fields, rebuild the signature base, the cached key lookup, one Ed25519 verify, one replay claim.
  */
 async function benchVerifySignedRequest(server) {
-  const accessToken = await accessTokenOf(server)
+  const accessToken = await accessTokenOf(server.url)
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const created = await fetch(`${server.url}/v1/api-keys`, {
     method: 'POST',
