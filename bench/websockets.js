@@ -45,6 +45,37 @@ async function settle(server, cdp) {
   return { rss: rssBytes(server.pid), heap: usedSize }
 }
 
+const origin = (url) =>
+  url.includes('/packages/')
+    ? 'Sigil'
+    : url.includes('/node_modules/')
+      ? url.split('/node_modules/').at(-1).split('/')[0]
+      : url.startsWith('node:')
+        ? 'Node core'
+        : 'V8 / other'
+
+/**
+ * Where the held memory was allocated: the sampling heap profiler's live samples (taken while the
+ * sockets were opened, read after the GC), summed by the allocating package and by the top frames.
+ */
+function liveAllocations(profile) {
+  const byOrigin = new Map()
+  const byFrame = new Map()
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame
+    if (node.selfSize > 0) {
+      const key = origin(url)
+      byOrigin.set(key, (byOrigin.get(key) ?? 0) + node.selfSize)
+      const frame = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`
+      byFrame.set(frame, (byFrame.get(frame) ?? 0) + node.selfSize)
+    }
+    for (const child of node.children) walk(child)
+  }
+  walk(profile.head)
+  const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n)
+  return { byOrigin: top(byOrigin, 6), byFrame: top(byFrame, 8) }
+}
+
 /** One socket: open, `auth`, subscribe to one private channel; resolves with the open socket. */
 function authenticatedSocket(wsUrl, accessToken) {
   return new Promise((resolve, reject) => {
@@ -132,6 +163,7 @@ export async function benchWebSockets({ startSigil, freePort, count, batch = 250
     progress(`websockets · warm-up (${batch} sockets, discarded)`)
     await closeAll(await openSockets(wsUrl, accessToken, batch, batch))
     const before = await settle(server, cdp)
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096 })
     const started = Date.now()
     held.push(
       ...(await openSockets(wsUrl, accessToken, count, batch, (n) =>
@@ -140,6 +172,8 @@ export async function benchWebSockets({ startSigil, freePort, count, batch = 250
     )
     const openSeconds = (Date.now() - started) / 1000
     const after = await settle(server, cdp)
+    const { profile } = await cdp.send('HeapProfiler.getSamplingProfile')
+    await cdp.send('HeapProfiler.stopSampling')
     const serverCount = await serverSocketCount(server.url)
     const reading = {
       count,
@@ -149,6 +183,7 @@ export async function benchWebSockets({ startSigil, freePort, count, batch = 250
       after,
       rssPerSocket: (after.rss - before.rss) / count,
       heapPerSocket: (after.heap - before.heap) / count,
+      allocations: liveAllocations(profile),
     }
     return { reading, table: webSocketsTable(reading) }
   } finally {
@@ -170,4 +205,8 @@ export const webSocketsTable = (r) =>
     `| V8 heap used (after full GC) | ${mib(r.before.heap)} MiB | ${mib(r.after.heap)} MiB | ${kib(r.heapPerSocket)} KiB | |`,
     '',
     `${r.count} sockets authenticated (JWT) and subscribed to one private channel in ${r.openSeconds.toFixed(1)} s; the server counted ${r.serverCount ?? '?'} open native sockets (\`sigil_websockets_open\`).`,
+    '',
+    'Live heap per socket by where it was allocated (sampling heap profiler, after the GC):',
+    `${r.allocations.byOrigin.map(([name, bytes]) => `${name} ${kib(bytes / r.count)} KiB`).join(' · ')};`,
+    `top frames: ${r.allocations.byFrame.map(([frame, bytes]) => `\`${frame}\` ${kib(bytes / r.count)}`).join(' · ')} (KiB).`,
   ].join('\n')
