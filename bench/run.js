@@ -8,7 +8,9 @@
 // The server runs pinned to CPU 0 and autocannon (this process) to CPU 1 when taskset exists.
 // Writes the tables into bench/RESULTS.md ("Latest run" section), bench/ratios.svg (README's
 // chart) and bench/out/latest.json.
-// Usage: npm run build && npm run bench [-- --duration 10 --connections 10 --only protocol|http]
+// - the WebSocket row (bench/websockets.js): server memory per authenticated native WebSocket,
+//   10,000 of them (--sockets) held by one server process.
+// Usage: npm run build && npm run bench [-- --duration 10 --connections 10 --only protocol|http|websockets]
 // One row, briefly, printed and not written to RESULTS.md: ... -- --only http --row "signed request"
 // Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
 // sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
@@ -30,6 +32,7 @@ import {
 import autocannon from 'autocannon'
 import { benchProtocol, protocolTable, ratiosSvg } from './protocol.js'
 import { accessTokenOf, signInRequests } from './sign-in-load.js'
+import { benchWebSockets } from './websockets.js'
 
 const { values } = parseArgs({
   options: {
@@ -41,12 +44,14 @@ const { values } = parseArgs({
     // Runs only the HTTP rows whose name contains this text (e.g. --row "verify/read").
     row: { type: 'string' },
     rounds: { type: 'string', default: '5' },
+    sockets: { type: 'string', default: '10000' },
   },
 })
-if (values.only !== undefined && values.only !== 'protocol' && values.only !== 'http')
-  throw new Error('--only takes protocol or http')
-const runProtocol = values.only !== 'http'
-const runHttp = values.only !== 'protocol'
+if (values.only !== undefined && !['protocol', 'http', 'websockets'].includes(values.only))
+  throw new Error('--only takes protocol, http or websockets')
+const runProtocol = values.only === undefined || values.only === 'protocol'
+const runHttp = values.only === undefined || values.only === 'http'
+const runWebSockets = (values.only === undefined && values.row === undefined) || values.only === 'websockets'
 const duration = Number(values.duration)
 const connections = Number(values.connections)
 const root = new URL('..', import.meta.url).pathname
@@ -323,6 +328,10 @@ for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) 
   }
 }
 
+const webSockets = runWebSockets
+  ? await benchWebSockets({ startSigil, freePort, count: Number(values.sockets), progress })
+  : undefined
+
 // The protocol rows run after the HTTP ones: this process is the HTTP rows' load generator, and a
 // server kept less than fully busy does less per CPU-second (the 2026-12-05 run, with the protocol
 // rows first, had the sign-in server at 86% of its core; suspected, not proven: RESULTS.md).
@@ -350,11 +359,16 @@ const protocolText = protocolRows.length > 0 ? protocolTable(protocolRows) : ''
 if (protocolText)
   console.log(`Protocol level (per CPU-second of one core)\n${protocolHeader}\n\n${protocolText}\n`)
 if (rows.length > 0) console.log(`HTTP\n${header}\n\n${table}`)
+const webSocketsHeader = `${date} · ${machine} · server${hasTaskset ? ' pinned to CPU 0' : ''} · ${stores} · ${calibrationText}`
+if (webSockets)
+  console.log(
+    `\nWebSockets (server memory per authenticated socket)\n${webSocketsHeader}\n\n${webSockets.table}`,
+  )
 
 mkdirSync(join(root, 'bench/out'), { recursive: true })
 writeFileSync(
   join(root, 'bench/out/latest.json'),
-  JSON.stringify({ header, rows, protocolHeader, protocolRows }, null, 2),
+  JSON.stringify({ header, rows, protocolHeader, protocolRows, webSockets: webSockets?.reading }, null, 2),
 )
 
 /** Replaces the text between `<!-- bench:<name>:start -->` and its end marker in RESULTS.md. */
@@ -390,3 +404,8 @@ if (protocolText) {
 // A partial run (--row) prints its rows only: the tables of RESULTS.md stay a whole run's.
 if (rows.length > 0 && values.row === undefined)
   writeSection('http', `### Latest run: HTTP (written by \`npm run bench\`)\n\n${header}\n\n${table}`)
+if (webSockets)
+  writeSection(
+    'websockets',
+    `### Latest run: WebSockets (written by \`npm run bench\`)\n\n${webSocketsHeader}\n\n${webSockets.table}`,
+  )
