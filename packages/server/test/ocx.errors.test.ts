@@ -4,7 +4,7 @@ import { ocxError } from '../src/http/dialects/ocx/errors.js'
 import { errorCatalog } from '../src/http/error-catalog.js'
 import { cookieSession } from './support/cookie-session.js'
 import { OCX_COOKIE, OCX_ORIGIN, ocxClient, ocxSignIn } from './support/ocx-client.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import { nonceCount, startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet } from './support/wallet.js'
 
 describe('OCX errors: the table', () => {
@@ -36,18 +36,6 @@ describe('OCX errors on the wire', () => {
   let server: TestServer
   afterEach(() => server.close())
 
-  const challengeCount = async () =>
-    (
-      await (
-        server.stores as unknown as {
-          db: import('kysely').Kysely<import('../src/store/sql/schema.js').Database>
-        }
-      ).db
-        .selectFrom('challenges')
-        .select('nonce')
-        .execute()
-    ).length
-
   it('error: past the sign-in budget, 429 RATE_LIMITED with Retry-After, retryAfterMs and the rate-limit headers; no nonce minted', async () => {
     server = await startTestServer({ rateLimitSignInPerMinute: 2 })
     const client = ocxClient(server.app)
@@ -66,7 +54,7 @@ describe('OCX errors on the wire', () => {
     })
     expect(denied.headers['x-ratelimit-remaining']).toBe('0')
     expect(denied.headers.ratelimit).toMatch(/^"sign-in";r=0;t=\d+$/)
-    expect(await challengeCount()).toBe(2)
+    expect(nonceCount(server)).toBe(2)
     const siwe = await client.siwe('x', '0x')
     expect([siwe.statusCode, siwe.json().error]).toEqual([429, 'RATE_LIMITED'])
   })

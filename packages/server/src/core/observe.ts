@@ -57,6 +57,10 @@ export function observeSignIns(audit: AuditLog, events: GatewayEvents | undefine
       observe(event)
       return audit.record(event)
     },
+    written(event) {
+      observe(event)
+      audit.written(event)
+    },
     // Counted every time, though only sampled rows are written: the metric is the flood's size.
     recordRefusedSignIn(event) {
       observe({ ...event, type: 'sign_in.failed' })

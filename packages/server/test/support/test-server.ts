@@ -56,3 +56,10 @@ export async function startTestServer(
   })
   return { app: sigil.app!, gateway: sigil.gateway, stores, config, clock, close: () => sigil.close() }
 }
+
+/** How many nonces a single-process test server holds (they live in its memory, not in SQLite). */
+export function nonceCount(server: TestServer): number {
+  const { challenges } = server.stores as { challenges: { size?(): number } }
+  if (!challenges.size) throw new Error('nonceCount: this server keeps its nonces elsewhere (Redis or SQL)')
+  return challenges.size()
+}

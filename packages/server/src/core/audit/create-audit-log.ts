@@ -50,6 +50,11 @@ export function createAuditLog(store: AuditStore, clock: Clock, options: { sampl
         type: 'sign_in.failed',
       })
     },
+    /**
+     * An event another write already committed in its own transaction (a sign-in's success is
+     * written with its session): nothing to store, but observers (the metrics) are told of it.
+     */
+    written(_event: Omit<AuditEvent, 'at'>): void {},
     query: store.query,
     /** Retention: forgets events recorded before `before` (`auditRetentionDays`). */
     deleteBefore: store.deleteBefore,

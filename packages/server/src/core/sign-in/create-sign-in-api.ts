@@ -141,7 +141,9 @@ export function createSignInApi(deps: {
     signIn: (proof, context) =>
       audited(context, 'token', async () => {
         const { account, start, contractWallet } = await verify(proof, context)
-        const started = await sessions.start(start, succeeded(account, context, 'token', contractWallet))
+        const event = succeeded(account, context, 'token', contractWallet)
+        const started = await sessions.start(start, event)
+        audit.written(event(started.session.id))
         const tokens = await tokensFor(account, started)
         return { ...tokens, contractWallet }
       }),
@@ -151,6 +153,7 @@ export function createSignInApi(deps: {
         const { account, start, contractWallet } = await verify(proof, context)
         const event = succeeded(account, context, 'cookie', contractWallet)
         const { session, cookieValue } = await sessions.startCookie(start, event)
+        audit.written(event(session.id))
         return { account, sessionId: session.id, cookieValue, expiresAt: session.expiresAt, contractWallet }
       }),
 
