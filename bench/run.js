@@ -14,11 +14,10 @@
 // One row, briefly, printed and not written to RESULTS.md: ... -- --only http --row "signed request"
 // Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
 // sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, sign, verify } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { cpus, tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { getStarkKey, sign as starkSign } from '@scure/starknet'
@@ -31,7 +30,15 @@ import {
 } from '@sigil/protocol'
 import autocannon from 'autocannon'
 import { benchProtocol, protocolTable, ratiosSvg } from './protocol.js'
-import { accessTokenOf, signInRequests } from './sign-in-load.js'
+import {
+  canPin,
+  perServerCpu,
+  pinLoadGenerator,
+  startSigil,
+  thisRoot,
+  withServerCpu,
+} from './sigil-server.js'
+import { accessTokenOf, createApiKey, signInRequests } from './sign-in-load.js'
 import { benchWebSockets } from './websockets.js'
 
 const { values } = parseArgs({
@@ -54,84 +61,14 @@ const runHttp = values.only === undefined || values.only === 'http'
 const runWebSockets = (values.only === undefined && values.row === undefined) || values.only === 'websockets'
 const duration = Number(values.duration)
 const connections = Number(values.connections)
-const root = new URL('..', import.meta.url).pathname
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
-    return cpus().length >= 2
-  } catch {
-    return false
-  }
-})()
-if (hasTaskset) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' })
+const root = thisRoot
+const hasTaskset = canPin()
+if (hasTaskset) pinLoadGenerator()
+/** Every server of this run: pinned to CPU 0 when this process has CPU 1, over the given stores. */
+const serverOptions = { pin: hasTaskset, databaseUrl: values['database-url'], redisUrl: values['redis-url'] }
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-
-async function startSigil(extraEnv) {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'))
-  const args = [
-    join(root, 'packages/server/bin/sigil.js'),
-    'serve',
-    '--port',
-    String(port),
-    '--public-url',
-    'http://localhost:8080',
-  ]
-  const command = hasTaskset ? 'taskset' : process.execPath
-  const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
-    env: {
-      PATH: process.env.PATH,
-      SIGIL_DATABASE_URL: values['database-url'] ?? `sqlite:${join(dir, 'bench.db')}`,
-      ...(values['redis-url']
-        ? { SIGIL_REDIS_URL: values['redis-url'], SIGIL_REDIS_KEY_PREFIX: `sigil-bench:${port}:` }
-        : {}),
-      SIGIL_LOG_LEVEL: 'error',
-      // Measure the auth work itself; rate limiting is a per-client budget, not a cost to time here.
-      SIGIL_RATE_LIMITS: 'off',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  // taskset execs node, so the child's pid is the server's own.
-  // The server's SQLite folder goes with it (also when the bench itself is interrupted).
-  const removeDir = () => rmSync(dir, { recursive: true, force: true })
-  process.once('exit', removeDir)
-  const stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', () => {
-        removeDir()
-        resolve()
-      })
-      child.kill('SIGTERM')
-    })
-  return { url, pid: child.pid, stop }
-}
-
-const cpuTicks = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return Number(fields[11]) + Number(fields[12]) // utime + stime, in clock ticks (100 Hz)
-}
-
-async function measure(server, options) {
-  const before = cpuTicks(server.pid)
-  const result = await autocannon({ url: server.url, connections, duration, ...options })
-  const cpuSeconds = (cpuTicks(server.pid) - before) / 100
-  return { result, cpuSeconds }
-}
+const measure = (server, options) =>
+  withServerCpu(server, () => autocannon({ url: server.url, connections, duration, ...options }))
 
 async function benchSignIn(server) {
   let signedIn = 0
@@ -175,13 +112,7 @@ async function benchVerifyJwt(server) {
 /** Forward auth with an API key (a bot's credential): the cached key lookup + the secret's hash. */
 async function benchVerifyApiKey(server) {
   const accessToken = await accessTokenOf(server.url)
-  const created = await fetch(`${server.url}/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'bench', scope: 'read' }),
-  })
-  if (!created.ok) throw new Error(`api key: ${created.status}`)
-  const { secret } = await created.json()
+  const { secret } = await createApiKey(server.url, accessToken, { name: 'bench', scope: 'read' })
   return benchGet(server, { url: `${server.url}/v1/verify/read`, headers: { 'x-api-key': secret } })
 }
 
@@ -194,13 +125,11 @@ async function benchVerifyApiKey(server) {
 async function benchVerifySignedRequest(server) {
   const accessToken = await accessTokenOf(server.url)
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const created = await fetch(`${server.url}/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'bench', scope: 'read', publicKey: publicKey.export({ format: 'jwk' }) }),
+  const { id } = await createApiKey(server.url, accessToken, {
+    name: 'bench',
+    scope: 'read',
+    publicKey: publicKey.export({ format: 'jwk' }),
   })
-  if (!created.ok) throw new Error(`signed-request key: ${created.status}`)
-  const { id } = await created.json()
   const authority = new URL(server.url).host
   const path = '/v1/verify/read'
   let nonce = 0
@@ -307,17 +236,18 @@ const progress = (text) => {
 
 const rows = []
 for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) {
-  const server = await startSigil(env)
+  const server = await startSigil({ ...serverOptions, env })
   try {
     progress(`http · ${index + 1}/${scenarios.length} · ${name} · warm-up`)
     await bench(server) // warm-up run, discarded
     progress(`http · ${index + 1}/${scenarios.length} · ${name} · measuring`)
     const { result, cpuSeconds, ok, refused, perSecond } = await bench(server)
+    const { perCpuSecond, serverCpu } = perServerCpu({ ok, cpuSeconds, duration })
     rows.push({
       name,
       perSecond: Math.round(perSecond),
-      perCpuSecond: Math.round(ok / cpuSeconds),
-      serverCpu: `${Math.round((cpuSeconds / duration) * 100)}%`,
+      perCpuSecond,
+      serverCpu: `${serverCpu}%`,
       p50: result.latency.p50,
       p99: result.latency.p99,
       refused,
@@ -329,7 +259,7 @@ for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) 
 }
 
 const webSockets = runWebSockets
-  ? await benchWebSockets({ startSigil, freePort, count: Number(values.sockets), progress })
+  ? await benchWebSockets({ serverOptions, count: Number(values.sockets), progress })
   : undefined
 
 // The protocol rows run after the HTTP ones: this process is the HTTP rows' load generator, and a

@@ -1,4 +1,5 @@
-// Sign-ins as a load generator makes them: shared by `npm run bench` (run.js) and profile.js.
+// Sign-ins as a load generator makes them, and the credentials a measured run starts from (an
+// access token, an API key): shared by `npm run bench` (run.js, websockets.js) and profile.js.
 import { createKeccak } from 'hash-wasm'
 import secp256k1 from 'secp256k1'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
@@ -85,4 +86,15 @@ export async function accessTokenOf(url) {
     body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
   })
   return (await signIn.json()).accessToken
+}
+
+/** A new API key of the access token's account (`fields`: name, scope, publicKey…): the response body. */
+export async function createApiKey(url, accessToken, fields) {
+  const created = await fetch(`${url}/v1/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify(fields),
+  })
+  if (!created.ok) throw new Error(`api key: ${created.status}`)
+  return created.json()
 }

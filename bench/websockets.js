@@ -8,6 +8,7 @@
 // forced full GC. Memory per socket does not depend on how busy the host is.
 import { readFileSync } from 'node:fs'
 import WebSocket from 'ws'
+import { freePort, startSigil } from './sigil-server.js'
 import { accessTokenOf } from './sign-in-load.js'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -141,11 +142,12 @@ async function serverSocketCount(url) {
 }
 
 /**
- * `startSigil(extraEnv)` and `freePort()` are bench/run.js's; returns the reading and its table.
+ * `serverOptions` are bench/run.js's (sigil-server.js's startSigil: pinning, stores); returns the
+ * reading and its table.
  */
-export async function benchWebSockets({ startSigil, freePort, count, batch = 250, progress }) {
+export async function benchWebSockets({ serverOptions, count, batch = 250, progress }) {
   const inspectorPort = await freePort()
-  const server = await startSigil({
+  const env = {
     NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort}`,
     // Every socket comes from 127.0.0.1: lift the per-address caps for this server only.
     SIGIL_MAX_CONNECTIONS_PER_IP: '0',
@@ -153,7 +155,8 @@ export async function benchWebSockets({ startSigil, freePort, count, batch = 250
     SIGIL_WEB_SOCKET_MESSAGES_PER_SECOND_PER_IP: String(100 * count),
     // The sockets must outlive the run (a socket closes at its JWT's exp).
     SIGIL_ACCESS_TOKEN_TTL_SECONDS: '3600',
-  })
+  }
+  const server = await startSigil({ ...serverOptions, env })
   let cdp
   const held = []
   try {
