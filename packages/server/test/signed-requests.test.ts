@@ -175,6 +175,42 @@ describe('signed requests (RFC 9421) with a public-key API key', () => {
     expect((await signedRequest(server, renewed)).statusCode).toBe(200)
   })
 
+  it('behavior: in the grace of a rotation to the same algorithm, or of signatures without alg, both keys verify; then the new one only', async () => {
+    const noAlg = { params: ['keyid', 'created'] }
+    // A second apart: the keys sign the same base, which the replay cache takes once.
+    const status = async (signer: PeerKey, options = {}) => {
+      server.clock.advance(1000)
+      return (await signedRequest(server, signer, options)).statusCode
+    }
+    const same = newKeyPair('ed25519')
+    const rotated = await rotateKey(server, owner, key.id, {
+      publicKey: same.publicJwk,
+      gracePeriodSeconds: 60,
+    })
+    expect(rotated.statusCode).toBe(200)
+    const renewed: PeerKey = { id: key.id, ...same }
+    for (const options of [{}, noAlg]) {
+      expect(await status(renewed, options)).toBe(200)
+      expect(await status(key, options)).toBe(200)
+    }
+    // Another algorithm, and signatures that do not name theirs: the previous key still verifies.
+    const p256 = newKeyPair('ecdsa-p256-sha256')
+    const again = await rotateKey(server, owner, key.id, {
+      publicKey: p256.publicJwk,
+      gracePeriodSeconds: 60,
+    })
+    expect(again.statusCode).toBe(200)
+    const third: PeerKey = { id: key.id, ...p256 }
+    expect(await status(third, noAlg)).toBe(200)
+    expect(await status(renewed, noAlg)).toBe(200)
+    // The key rotated out before is past: one previous key at a time.
+    expect(await status(key, noAlg)).toBe(401)
+    server.clock.advance(60_000)
+    expect(await status(renewed, noAlg)).toBe(401)
+    expectProblem(await signedRequest(server, renewed), 401, 'HTTP_SIGNATURE_INVALID')
+    expect(await status(third, noAlg)).toBe(200)
+  })
+
   it('attack: malformed signature fields are 400 HTTP_SIGNATURE_MALFORMED with the reason', async () => {
     const headers = await signHeaders(server, key)
     const cases: [Record<string, string>, string][] = [

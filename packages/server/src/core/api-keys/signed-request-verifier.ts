@@ -111,31 +111,69 @@ export function createSignedRequestVerifier(deps: {
     return hmacKeyOf(credential.sealedSecret, (sealed) => openHmacSecret(key.id, sealed, settings.masterKey!))
   }
 
-  type Pick = (key: ApiKey) => ApiKeyCredential | PreviousApiKeyCredential | undefined
-  const verifyWith = async (request: SignedRequest, now: number, pick: Pick) => {
-    let found: Lookup | undefined
-    const result = await verifyHttpSignature({
-      request,
-      now,
-      maxAgeSeconds: settings.maxAgeSeconds,
-      clockSkewSeconds: settings.clockSkewSeconds,
-      requiredComponents: SIGIL_REQUIRED_COMPONENTS,
-      verifySignature: verifyNatively,
-      resolveKey: async (keyId): Promise<HttpSignatureKey | undefined> => {
-        found = await deps.lookUp(keyId)
-        // A secret key's id as keyid is an unknown key here: it has no verification key.
-        const credential = found.key ? pick(found.key) : undefined
-        return credential && verificationKeyOf(found.key!, credential)
-      },
-    })
-    return { result, found }
+  const previousOf =
+    (now: number) =>
+    (key: ApiKey): PreviousApiKeyCredential | undefined =>
+      key.previousCredential && (key.previousExpiresAt ?? 0) > now ? key.previousCredential : undefined
+
+  /** A key a request may be signed with, and its comparable name (what a connection re-checks). */
+  type Candidate = { verificationKey: HttpSignatureKey; signer: string; previous: boolean }
+
+  /**
+   * The key's current verification key, then, in a rotation's grace, the previous one (a bot not
+   * yet moved over); none for a bearer secret (a secret key's id as keyid is an unknown key).
+   */
+  const candidatesOf = (key: ApiKey, now: number): Candidate[] => {
+    const candidate = (credential: ApiKeyCredential | PreviousApiKeyCredential, previous: boolean) => {
+      const verificationKey = verificationKeyOf(key, credential)
+      const signer = signerOf(credential)
+      return verificationKey && signer ? [{ verificationKey, signer, previous }] : []
+    }
+    const current = candidate(key.credential, false)
+    const previous = previousOf(now)(key)
+    return current.length > 0 && previous ? [...current, ...candidate(previous, true)] : current
   }
 
-  const currentOf: Pick = (key) => key.credential
-  const previousOf =
-    (now: number): Pick =>
-    (key) =>
-      key.previousCredential && (key.previousExpiresAt ?? 0) > now ? key.previousCredential : undefined
+  /**
+   * One lookup, both keys: the signature is checked against every candidate of the resolved key's
+   * algorithm (so the algorithm stays pinned by the key) and the one that verified is kept. Only a
+   * rotation that changed the algorithm (say Ed25519 to P-256) needs a second pass, resolving the
+   * previous key, since the algorithm check comes before the signature's.
+   */
+  const verify = async (request: SignedRequest, now: number) => {
+    let found: Lookup | undefined
+    let candidates: Candidate[] = []
+    let verifiedBy: Candidate | undefined
+    const pass = (resolved: (candidates: Candidate[]) => Candidate | undefined) =>
+      verifyHttpSignature({
+        request,
+        now,
+        maxAgeSeconds: settings.maxAgeSeconds,
+        clockSkewSeconds: settings.clockSkewSeconds,
+        requiredComponents: SIGIL_REQUIRED_COMPONENTS,
+        verifySignature: (key, base, signature) => {
+          verifiedBy = candidates.find(
+            (c) => c.verificationKey.alg === key.alg && verifyNatively(c.verificationKey, base, signature),
+          )
+          return verifiedBy !== undefined
+        },
+        resolveKey: async (keyId): Promise<HttpSignatureKey | undefined> => {
+          found ??= await deps.lookUp(keyId)
+          candidates = found.key ? candidatesOf(found.key, now) : []
+          return resolved(candidates)?.verificationKey
+        },
+      })
+    let result = await pass((all) => all[0])
+    const previous = candidates.find((c) => c.previous)
+    if (
+      !result.ok &&
+      (result.reason === 'bad_signature' || result.reason === 'alg_mismatch') &&
+      previous &&
+      previous.verificationKey.alg !== candidates[0]!.verificationKey.alg
+    )
+      result = await pass((all) => all.find((c) => c.previous))
+    return { result, found, verifiedBy }
+  }
 
   return {
     async authenticate(
@@ -144,24 +182,14 @@ export function createSignedRequestVerifier(deps: {
       options: SignedRequestOptions,
     ): Promise<SignedRequestCheck> {
       const now = clock.now()
-      let { result, found } = await verifyWith(request, now, currentOf)
-      let signer = found?.key && signerOf(found.key.credential)
-      let byPrevious = false
-      // In a rotation's grace period the previous public key verifies too (a bot not yet moved over).
-      if (!result.ok && (result.reason === 'bad_signature' || result.reason === 'alg_mismatch')) {
-        const previous = found?.key && previousOf(now)(found.key)
-        if (previous) {
-          ;({ result, found } = await verifyWith(request, now, previousOf(now)))
-          signer = signerOf(previous)
-          byPrevious = true
-        }
-      }
+      const { result, found, verifiedBy } = await verify(request, now)
       if (!result.ok) throw refuse(result.reason)
       const verified = result.value
       if (options.bodyPending && !verified.coveredComponents.includes('content-digest'))
         throw refuse('missing_required_component')
       const { key, allowlist } = found!
-      if (!key || !signer) throw refuse('unknown_key')
+      if (!key || !verifiedBy) throw refuse('unknown_key')
+      const { signer, previous: byPrevious } = verifiedBy
       if (key.revokedAt !== undefined) throw new AuthError('API_KEY_REVOKED')
       if (key.expiresAt !== undefined && key.expiresAt <= now) throw new AuthError('API_KEY_EXPIRED')
       if (!allowlist.allows(ip)) throw new AuthError('IP_NOT_ALLOWED', `key ${key.id}`)
