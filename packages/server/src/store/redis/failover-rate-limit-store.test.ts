@@ -68,34 +68,42 @@ describe('createFailoverRateLimitStore', () => {
   it('recovery: a background probe at most once per interval; the first that succeeds switches back (logged)', async () => {
     const { store: primary, state } = switchablePrimary()
     const { entries, log } = capturingLog()
+    // The probe's interval runs on this clock, moved by the test (not the wall clock).
+    let elapsedMs = 0
     const store = createFailoverRateLimitStore(primary, createMemoryRateLimitStore(), {
       log,
       probeIntervalMs: 20,
+      monotonicNow: () => elapsedMs,
     })
     state.up = false
     await store.hit('k', 60_000, 0, 1)
     await store.hit('k', 60_000, 1, 1)
     expect(state.calls).toBe(1)
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    elapsedMs += 19
+    // Within the interval: no probe yet.
+    await store.hit('k', 60_000, 2, 1)
+    await tick()
+    expect(state.calls).toBe(1)
+    elapsedMs += 1
     // Still down: the probe fails, nothing new is logged, the request is decided from memory.
-    expect(await store.hit('k', 60_000, 2, 1)).toMatchObject({ current: 3 })
+    expect(await store.hit('k', 60_000, 3, 1)).toMatchObject({ current: 4 })
     await tick()
     expect(state.calls).toBe(2)
     expect(entries).toHaveLength(1)
 
     state.up = true
-    await new Promise((resolve) => setTimeout(resolve, 25))
-    expect(await store.hit('k', 60_000, 3, 1)).toMatchObject({ current: 4 })
+    elapsedMs += 20
+    expect(await store.hit('k', 60_000, 4, 1)).toMatchObject({ current: 5 })
     await tick()
     expect(store.failedOver).toBe(false)
     expect(entries.at(-1)).toEqual({ level: 'info', obj: {}, msg: RATE_LIMIT_RECOVERED_MESSAGE })
     // Back on the primary: it counted the probe's hit and now this one.
-    expect(await store.hit('k', 60_000, 4, 1)).toMatchObject({ current: 2 })
+    expect(await store.hit('k', 60_000, 5, 1)).toMatchObject({ current: 2 })
 
     // A second outage is logged again, once.
     state.up = false
-    await store.hit('k', 60_000, 5, 1)
     await store.hit('k', 60_000, 6, 1)
+    await store.hit('k', 60_000, 7, 1)
     expect(entries.map((e) => e.msg)).toEqual([
       RATE_LIMIT_FAILOVER_MESSAGE,
       RATE_LIMIT_RECOVERED_MESSAGE,

@@ -80,6 +80,8 @@ export interface FailoverRateLimitStoreOptions {
   log: RedisLog
   /** While failed over, how often one request also tries the primary in the background (ms). */
   probeIntervalMs?: number
+  /** A monotonic clock in ms for the probe's interval; default `performance.now` (tests drive it). */
+  monotonicNow?: () => number
 }
 
 export const RATE_LIMIT_FAILOVER_MESSAGE =
@@ -98,14 +100,14 @@ export const RATE_LIMIT_RECOVERED_MESSAGE =
 export function createFailoverRateLimitStore(
   primary: RateLimitStore,
   fallback: RateLimitStore,
-  { log, probeIntervalMs = 1_000 }: FailoverRateLimitStoreOptions,
+  { log, probeIntervalMs = 1_000, monotonicNow = () => performance.now() }: FailoverRateLimitStoreOptions,
 ): RateLimitStore & { readonly failedOver: boolean } {
   let failedOver = false
   let probing = false
   let nextProbeAt = 0
 
   function fail(error: unknown) {
-    nextProbeAt = performance.now() + probeIntervalMs
+    nextProbeAt = monotonicNow() + probeIntervalMs
     if (failedOver) return
     failedOver = true
     log.warn({ cause: shortRedisCause(error) }, RATE_LIMIT_FAILOVER_MESSAGE)
@@ -113,7 +115,7 @@ export function createFailoverRateLimitStore(
 
   function probe(key: string, windowMs: number, now: number, cost: number) {
     probing = true
-    nextProbeAt = performance.now() + probeIntervalMs
+    nextProbeAt = monotonicNow() + probeIntervalMs
     primary.hit(key, windowMs, now, cost).then(
       () => {
         probing = false
@@ -140,7 +142,7 @@ export function createFailoverRateLimitStore(
         } catch (error) {
           fail(error)
         }
-      } else if (!probing && performance.now() >= nextProbeAt) {
+      } else if (!probing && monotonicNow() >= nextProbeAt) {
         probe(key, windowMs, now, cost)
       }
       return fallback.hit(key, windowMs, now, cost)
