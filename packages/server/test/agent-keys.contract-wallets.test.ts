@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   agentKeyPair,
   authorization,
@@ -9,10 +9,10 @@ import {
   revocation,
   signWithViem,
 } from './support/agent-keys.js'
-import { contracts, deployOwnerWallet } from './support/contract-wallets.js'
-import { type LocalChain, startLocalChain } from './support/local-chain.js'
+import { deployOwnerWallet, useContractWalletChain } from './support/contract-wallets.js'
+import type { LocalChain } from './support/local-chain.js'
 import { expectProblem } from './support/problem.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import type { TestServer } from './support/test-server.js'
 import { getNonce, newWallet } from './support/wallet.js'
 
 /*
@@ -27,24 +27,7 @@ let chain: LocalChain
 let server: TestServer
 const owner = privateKeyToAccount(generatePrivateKey())
 
-beforeAll(async () => {
-  contracts()
-  chain = await startLocalChain(CHAIN)
-  server = await startTestServer({
-    siweChainIds: [1, CHAIN],
-    chainRpcUrls: { [CHAIN]: chain.url },
-    chainRpcTimeoutSeconds: 1,
-  })
-})
-
-afterAll(async () => {
-  await server?.close()
-  await chain?.close()
-})
-
-beforeEach(() => {
-  chain.requests.length = 0
-})
+useContractWalletChain(CHAIN, [1, CHAIN], (started) => ({ chain, server } = started))
 
 describe('agent keys: contract wallets (EIP-1271)', () => {
   it('behavior: an owner-based wallet authorizes and revokes an agent key; the account is the contract', async () => {

@@ -1,9 +1,16 @@
 import { Wallet } from 'ethers'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { postRevocation, revocation, signWithEthers, signWithViem } from './support/agent-keys.js'
-import { createKey, listKeys, type SignedIn, signedIn, useKey } from './support/api-keys.js'
+import {
+  createKey,
+  listKeys,
+  type SignedIn,
+  signedIn,
+  useKey,
+  useSignedInServer,
+} from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import type { TestServer } from './support/test-server.js'
 import { getNonce, newWallet } from './support/wallet.js'
 
 /**
@@ -15,12 +22,10 @@ describe('POST /v1/agent-keys/revoke', () => {
   let server: TestServer
   let owner: SignedIn
   let key: { id: string; secret: string }
+  useSignedInServer((started) => ({ server, owner } = started))
   beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
     key = await createKey(server, owner)
   })
-  afterEach(() => server.close())
 
   it('default: the wallet’s signature revokes the key at once, and the audit log says who', async () => {
     expect((await useKey(server, key.secret)).statusCode).toBe(200)

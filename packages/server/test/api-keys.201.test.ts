@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   API_KEY_SHAPE,
   createKey,
@@ -11,6 +11,7 @@ import {
   signedIn,
   splitApiKey,
   useKey,
+  useSignedInServer,
 } from './support/api-keys.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 import { newWallet, signIn } from './support/wallet.js'
@@ -22,11 +23,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 describe('API keys: create, list, use, rotate, revoke', () => {
   let server: TestServer
   let owner: SignedIn
-  beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
-  })
-  afterEach(() => server.close())
+  useSignedInServer((started) => ({ server, owner } = started))
 
   it('default: POST /v1/api-keys answers 201 with the metadata and the secret, not cacheable', async () => {
     const response = await createKeyRequest(server, owner, {

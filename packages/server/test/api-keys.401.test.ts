@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   cellsAsText,
   createKey,
@@ -14,6 +14,7 @@ import {
   splitApiKey,
   startLoggedTestServer,
   useKey,
+  useSignedInServer,
 } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
@@ -33,11 +34,7 @@ const CHALLENGED = { headers: { 'www-authenticate': /^Bearer/ } }
 describe('API keys: attacks are refused', () => {
   let server: TestServer
   let owner: SignedIn
-  beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
-  })
-  afterEach(() => server.close())
+  useSignedInServer((started) => ({ server, owner } = started))
 
   describe('guessing', () => {
     it('error: the right id with a wrong secret is 401 API_KEY_INVALID, the same answer as an unknown id', async () => {

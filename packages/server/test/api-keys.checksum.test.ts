@@ -1,8 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { apiKeyChecksum } from '../src/core/api-keys/api-key-secret.js'
 import type { ApiKeyStore, Stores } from '../src/core/ports.js'
 import { openStores } from '../src/store/open-stores.js'
-import { createKey, revokeKey, type SignedIn, signedIn, splitApiKey, useKey } from './support/api-keys.js'
+import {
+  createKey,
+  revokeKey,
+  type SignedIn,
+  splitApiKey,
+  useKey,
+  useSignedInServer,
+} from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
@@ -28,15 +35,14 @@ describe('API keys: checksummed secrets', () => {
   let server: TestServer
   let owner: SignedIn
   let counted: { lookups: number }
-  beforeEach(async () => {
-    const opened = await countingStores()
-    counted = opened.counted
-    server = await startTestServer({}, { stores: opened.stores })
-    owner = await signedIn(server)
-  })
-  afterEach(async () => {
-    await server.close()
-  })
+  useSignedInServer(
+    (started) => ({ server, owner } = started),
+    async () => {
+      const opened = await countingStores()
+      counted = opened.counted
+      return startTestServer({}, { stores: opened.stores })
+    },
+  )
 
   it('attack: a minted key with one character changed is refused (401 API_KEY_INVALID) without a store read', async () => {
     const { secret } = await createKey(server, owner)

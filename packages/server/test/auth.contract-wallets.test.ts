@@ -2,7 +2,7 @@ import { createServer } from 'node:net'
 import type { Hex } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { createSiweMessage } from 'viem/siwe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
   contracts,
   counterfactualAddress,
@@ -11,9 +11,10 @@ import {
   deployOwnerWallet,
   setOwner,
   sign6492,
+  useContractWalletChain,
 } from './support/contract-wallets.js'
 import { SAME_ORIGIN, setCookieOf, withCookie } from './support/cookie-session.js'
-import { type LocalChain, startLocalChain } from './support/local-chain.js'
+import type { LocalChain } from './support/local-chain.js'
 import { expectProblem } from './support/problem.js'
 import { startTestServer, TEST_PUBLIC_URL, type TestServer } from './support/test-server.js'
 import { getNonce, newWallet } from './support/wallet.js'
@@ -82,25 +83,9 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+useContractWalletChain(CHAIN, [NO_RPC_CHAIN, CHAIN], (started) => ({ chain, server } = started))
 beforeAll(async () => {
-  contracts() // solc-js, once per file
-  chain = await startLocalChain(CHAIN)
   factory = await chain.deploy(contracts().WalletFactory!)
-  server = await startTestServer({
-    siweChainIds: [NO_RPC_CHAIN, CHAIN],
-    chainRpcUrls: { [CHAIN]: chain.url },
-    chainRpcTimeoutSeconds: 1,
-  })
-})
-
-afterAll(async () => {
-  await server?.close()
-  await chain?.close()
-})
-
-beforeEach(() => {
-  chain.requests.length = 0
-  chain.setDelayMs(0)
 })
 
 describe('EIP-1271: deployed contract wallets', () => {

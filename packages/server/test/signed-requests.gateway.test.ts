@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type SignedIn, signedIn } from './support/api-keys.js'
+import { type SignedIn, signedIn, useSignedInServer } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
 import {
   contentDigestOf,
@@ -24,15 +24,17 @@ describe('signed requests through the reverse proxy (upstreamUrl)', () => {
   let server: TestServer
   let owner: SignedIn
   let key: PeerKey
+  // Hooks after a test run last-registered first: the server closes before its upstream.
   beforeEach(async () => {
     upstream = await startUpstream()
-    server = await startTestServer({ upstreamUrl: upstream.url })
-    owner = await signedIn(server)
-    key = await registerSignedKey(server, owner, { scope: 'trade' })
   })
-  afterEach(async () => {
-    await server.close()
-    await upstream.close()
+  afterEach(() => upstream.close())
+  useSignedInServer(
+    (started) => ({ server, owner } = started),
+    () => startTestServer({ upstreamUrl: upstream.url }),
+  )
+  beforeEach(async () => {
+    key = await registerSignedKey(server, owner, { scope: 'trade' })
   })
 
   it('default: a signed POST with its Content-Digest reaches the upstream with its body and the signed identity', async () => {
@@ -130,12 +132,10 @@ describe('signed requests at the verify endpoint (/v1/verify, forward auth)', ()
   let server: TestServer
   let owner: SignedIn
   let key: PeerKey
+  useSignedInServer((started) => ({ server, owner } = started))
   beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
     key = await registerSignedKey(server, owner, { scope: 'trade' })
   })
-  afterEach(() => server.close())
 
   /** What a proxy's auth sub-request carries: the client's headers and the original method and URI. */
   const subRequest = (headers: Record<string, string>, method: string, uri: string) =>

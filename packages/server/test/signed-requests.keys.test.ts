@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { calculateJwkThumbprint } from 'jose'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   cellsAsText,
   createKey,
@@ -11,10 +11,11 @@ import {
   rotateKey,
   type SignedIn,
   signedIn,
+  useSignedInServer,
 } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
 import { newKeyPair } from './support/signed-requests.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import type { TestServer } from './support/test-server.js'
 
 const DAY = 86_400_000
 const publicJwk = (kind: 'ed25519' | 'p256' = 'ed25519') => {
@@ -29,11 +30,7 @@ const publicJwk = (kind: 'ed25519' | 'p256' = 'ed25519') => {
 describe('signed-request keys: POST /v1/api-keys with a publicKey', () => {
   let server: TestServer
   let owner: SignedIn
-  beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
-  })
-  afterEach(() => server.close())
+  useSignedInServer((started) => ({ server, owner } = started))
 
   it('default: an Ed25519 and a P-256 JWK register a key: 201, its id, alg and thumbprint, and no secret', async () => {
     for (const [kind, alg] of [

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createKey, revokeKey, rotateKey, type SignedIn, signedIn } from './support/api-keys.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createKey, revokeKey, rotateKey, type SignedIn, useSignedInServer } from './support/api-keys.js'
 import { expectProblem } from './support/problem.js'
 import {
   newKeyPair,
@@ -9,7 +9,7 @@ import {
   signedRequest,
   signHeaders,
 } from './support/signed-requests.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import type { TestServer } from './support/test-server.js'
 
 const DAY = 86_400_000
 
@@ -22,12 +22,10 @@ describe('signed requests (RFC 9421) with a public-key API key', () => {
   let server: TestServer
   let owner: SignedIn
   let key: PeerKey
+  useSignedInServer((started) => ({ server, owner } = started))
   beforeEach(async () => {
-    server = await startTestServer()
-    owner = await signedIn(server)
     key = await registerSignedKey(server, owner, { scope: 'read' })
   })
-  afterEach(() => server.close())
 
   it('default: a request signed with an Ed25519 or a P-256 key is the key account, credential api_key, marked signed', async () => {
     const p256 = await registerSignedKey(server, owner, { alg: 'ecdsa-p256-sha256', scope: 'trade' })

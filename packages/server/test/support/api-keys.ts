@@ -2,6 +2,7 @@ import { Writable } from 'node:stream'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import type { PrivateKeyAccount } from 'viem/accounts'
+import { afterEach, beforeEach } from 'vitest'
 import { startTestServer, type TestServer } from './test-server.js'
 import { newWallet, signIn } from './wallet.js'
 
@@ -33,6 +34,26 @@ export async function signedIn(server: TestServer, wallet = newWallet()): Promis
     accessToken: body.accessToken,
     headers: { authorization: `Bearer ${body.accessToken}` },
   }
+}
+
+/**
+ * For each test of a `describe`: a server (`start`, default a plain test server) and an owner
+ * signed in on it, handed to `use` (the describe's variables) before the test; the server closed
+ * after it.
+ */
+export function useSignedInServer(
+  use: (started: { server: TestServer; owner: SignedIn }) => void,
+  start: () => Promise<TestServer> = () => startTestServer(),
+): void {
+  let server: TestServer | undefined
+  beforeEach(async () => {
+    server = await start()
+    use({ server, owner: await signedIn(server) })
+  })
+  afterEach(async () => {
+    await server?.close()
+    server = undefined
+  })
 }
 
 export interface NewKeyBody {

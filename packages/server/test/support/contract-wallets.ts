@@ -1,6 +1,8 @@
 import { encodeAbiParameters, encodeFunctionData, type Hex, parseAbi, serializeErc6492Signature } from 'viem'
 import type { PrivateKeyAccount } from 'viem/accounts'
-import { type Compiled, compileContracts, type LocalChain } from './local-chain.js'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { type Compiled, compileContracts, type LocalChain, startLocalChain } from './local-chain.js'
+import { startTestServer, type TestServer } from './test-server.js'
 
 /**
  * The contract wallets of the EIP-1271/6492 tests, compiled with solc-js at test setup: an
@@ -135,4 +137,36 @@ export async function sign6492(
 ): Promise<Hex> {
   const signature = await owner.signMessage({ message })
   return serializeErc6492Signature({ address: factory, data: factoryData, signature })
+}
+
+/**
+ * For the tests of a file: the contracts compiled, a local chain (`chainId`) and a test server that
+ * signs in on `siweChainIds` with that chain's node (1 s RPC timeout), started once and handed to
+ * `use`; before each test the chain's request log is cleared and its answers undelayed.
+ */
+export function useContractWalletChain(
+  chainId: number,
+  siweChainIds: number[],
+  use: (started: { chain: LocalChain; server: TestServer }) => void,
+): void {
+  let chain: LocalChain | undefined
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    contracts() // solc-js, once per file
+    chain = await startLocalChain(chainId)
+    server = await startTestServer({
+      siweChainIds,
+      chainRpcUrls: { [chainId]: chain.url },
+      chainRpcTimeoutSeconds: 1,
+    })
+    use({ chain, server })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await chain?.close()
+  })
+  beforeEach(() => {
+    chain!.requests.length = 0
+    chain!.setDelayMs(0)
+  })
 }
