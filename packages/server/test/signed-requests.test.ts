@@ -3,6 +3,7 @@ import { createKey, revokeKey, rotateKey, type SignedIn, useSignedInServer } fro
 import { expectProblem } from './support/problem.js'
 import {
   newKeyPair,
+  type PeerAlg,
   type PeerKey,
   registerSignedKey,
   sendSigned,
@@ -158,14 +159,19 @@ describe('signed requests (RFC 9421) with a public-key API key', () => {
     expectProblem(await signedRequest(server, trade, { target: '/v1/api-keys' }), 403, 'SCOPE_MISSING')
   })
 
-  it('behavior: after a rotation the old key verifies during the grace period only; the new one at once', async () => {
-    const next = newKeyPair('ecdsa-p256-sha256')
+  /** `key` rotated to a new key pair of `alg`, the old one verifying for 60 s: the new signer. */
+  const rotateTo = async (alg: PeerAlg): Promise<PeerKey> => {
+    const next = newKeyPair(alg)
     const rotated = await rotateKey(server, owner, key.id, {
       publicKey: next.publicJwk,
       gracePeriodSeconds: 60,
     })
     expect(rotated.statusCode).toBe(200)
-    const renewed: PeerKey = { id: key.id, ...next }
+    return { id: key.id, ...next }
+  }
+
+  it('behavior: after a rotation the old key verifies during the grace period only; the new one at once', async () => {
+    const renewed = await rotateTo('ecdsa-p256-sha256')
     expect((await signedRequest(server, renewed)).statusCode).toBe(200)
     expect((await signedRequest(server, key)).statusCode).toBe(200)
     server.clock.advance(60_000)
@@ -180,25 +186,13 @@ describe('signed requests (RFC 9421) with a public-key API key', () => {
       server.clock.advance(1000)
       return (await signedRequest(server, signer, options)).statusCode
     }
-    const same = newKeyPair('ed25519')
-    const rotated = await rotateKey(server, owner, key.id, {
-      publicKey: same.publicJwk,
-      gracePeriodSeconds: 60,
-    })
-    expect(rotated.statusCode).toBe(200)
-    const renewed: PeerKey = { id: key.id, ...same }
+    const renewed = await rotateTo('ed25519')
     for (const options of [{}, noAlg]) {
       expect(await status(renewed, options)).toBe(200)
       expect(await status(key, options)).toBe(200)
     }
     // Another algorithm, and signatures that do not name theirs: the previous key still verifies.
-    const p256 = newKeyPair('ecdsa-p256-sha256')
-    const again = await rotateKey(server, owner, key.id, {
-      publicKey: p256.publicJwk,
-      gracePeriodSeconds: 60,
-    })
-    expect(again.statusCode).toBe(200)
-    const third: PeerKey = { id: key.id, ...p256 }
+    const third = await rotateTo('ecdsa-p256-sha256')
     expect(await status(third, noAlg)).toBe(200)
     expect(await status(renewed, noAlg)).toBe(200)
     // The key rotated out before is past: one previous key at a time.
