@@ -52,19 +52,26 @@ function isZeroWord(bytes: Uint8Array, from: number): boolean {
   return true
 }
 
+/** Value of the hex digit pair at `hex[at]`, or -1 when either char is not a hex digit. */
+function hexByte(hex: string, at: number): number {
+  const a = hex.charCodeAt(at)
+  const b = hex.charCodeAt(at + 1)
+  const high = a < 128 ? HEX_VALUE[a]! : -1
+  const low = b < 128 ? HEX_VALUE[b]! : -1
+  return high >= 0 && low >= 0 ? (high << 4) | low : -1
+}
+
 /**
- * The 65 bytes of `0x` + 130 hex digits, or null when any char is not a hex digit: one pass over
- * the text, because this runs on every sign-in and a regex plus a generic decoder scan it twice.
+ * r ‖ s of `0x` + 130 hex digits, or null when any char is not a hex digit: one pass over the
+ * text, because this runs on every sign-in and a regex plus a generic decoder scan it twice. The
+ * 64 bytes stay within V8's on-heap typed-array limit; 65 would cost a malloc'd backing store.
  */
-function decodeHex65(hex: string): Uint8Array | null {
-  const bytes = new Uint8Array(65)
-  for (let i = 0, at = 2; i < 65; i++, at += 2) {
-    const a = hex.charCodeAt(at)
-    const b = hex.charCodeAt(at + 1)
-    const high = a < 128 ? HEX_VALUE[a]! : -1
-    const low = b < 128 ? HEX_VALUE[b]! : -1
-    if (!(high >= 0 && low >= 0)) return null
-    bytes[i] = (high << 4) | low
+function decodeCompact(hex: string): Uint8Array | null {
+  const bytes = new Uint8Array(64)
+  for (let i = 0, at = 2; i < 64; i++, at += 2) {
+    const value = hexByte(hex, at)
+    if (value < 0) return null
+    bytes[i] = value
   }
   return bytes
 }
@@ -80,9 +87,9 @@ export function parseSignature(hex: string): Result<ParsedSignature, SignatureRe
   ) {
     return reject('signature_malformed')
   }
-  const bytes = decodeHex65(hex)
-  if (bytes === null) return reject('signature_malformed')
-  const v = bytes[64]
+  const bytes = decodeCompact(hex)
+  const v = hexByte(hex, 130)
+  if (bytes === null || v < 0) return reject('signature_malformed')
   // Ethereum wallets emit v as 27/28 (legacy) or 0/1 (e.g. Ledger, the spruceid vector "recovery
   // byte starting at 0"). 29/30 (R.x ≥ n) never happens in practice and EIP-155 values are for
   // transactions, not messages: refusing them keeps one canonical encoding per key bit.
@@ -98,5 +105,5 @@ export function parseSignature(hex: string): Result<ParsedSignature, SignatureRe
   // breaks any dedupe or audit keyed on signature bytes (viem accepts the twin, ethers refuses).
   if (compareWord(bytes, 32, HALF_N_BYTES) > 0) return reject('signature_not_canonical')
 
-  return ok({ recovery, compact: bytes.subarray(0, 64) })
+  return ok({ recovery, compact: bytes })
 }
