@@ -31,9 +31,15 @@ function hexStart(text: string, allowBare: boolean): number {
 /** A Keccak-256 implementation (32-byte digest): @noble's by default, the server plugs in its WASM one. */
 export type Keccak256 = (data: Uint8Array) => Uint8Array
 
+/**
+ * Reused by {@link isEip55Address}: a fresh 40-byte array per sign-in is cheap to create, but a
+ * WASM hash reads it through its `.buffer`, which makes V8 move it off-heap (a malloc and a
+ * tracked backing store each time). Filled and hashed synchronously; a hash keeps no input.
+ */
+const checkScratch = new Uint8Array(40)
+
 /** The 40 hex digits starting at `start` (assumed valid hex) as lower-case ASCII: what EIP-55 hashes. */
-function lowerAscii(text: string, start: number): Uint8Array {
-  const ascii = new Uint8Array(40)
+function lowerAscii(text: string, start: number, ascii = new Uint8Array(40)): Uint8Array {
   for (let i = 0; i < 40; i++) ascii[i] = HEX_DIGITS.charCodeAt(hexValue(text.charCodeAt(start + i)))
   return ascii
 }
@@ -88,7 +94,7 @@ export function isEip55Address(text: string, hash: Keccak256 = keccak256): boole
   // The prefix must be exactly lower-case `0x`: the checksum form never uses `0X`.
   if (typeof text !== 'string' || text.length !== 42 || text.charCodeAt(1) !== 0x78) return false
   if (hexStart(text, false) !== 2) return false
-  const digest = hash(lowerAscii(text, 2))
+  const digest = hash(lowerAscii(text, 2, checkScratch))
   if (digest.length < 20) return false
   // Letter by letter against the hash, rather than building the checksum string and comparing.
   for (let i = 0; i < 40; i++) {
