@@ -109,7 +109,9 @@ async function siweRow(options) {
   })
   const native = await createNativeEvmCrypto()
   const sigil = (crypto) => (input) => {
-    const fields = checkSiweMessage(input.message, input.signature, binding, Date.now())
+    const fields = checkSiweMessage(input.message, input.signature, binding, Date.now(), {
+      evmCrypto: crypto,
+    })
     verifySiweSigner(input.message, input.signature, fields.address, crypto)
   }
   const viemPath = async (input) => {

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { getAddress } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { addressToBytes, isEip55Address, toChecksumAddress } from './eip55.js'
+import { keccak256 } from './keccak256.js'
 
 /** The examples of the EIP-55 text (mixed case, and two whose checksum form is all caps / all lower). */
 const EIP55_EXAMPLES = [
@@ -67,6 +68,30 @@ describe('isEip55Address', () => {
         expect(isEip55Address(lower)).toBe(lower === checksum)
       }),
     )
+  })
+})
+
+describe('isEip55Address with a plugged-in hash', () => {
+  it('behavior: the given hash decides the casing (it is called, not ignored)', () => {
+    const address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'
+    expect(isEip55Address(address, keccak256)).toBe(true)
+    // All-zero "hash": every letter must be lower case, so only the all-lower spelling passes.
+    const zeros = () => new Uint8Array(32)
+    expect(isEip55Address(address, zeros)).toBe(false)
+    expect(isEip55Address(address.toLowerCase(), zeros)).toBe(true)
+  })
+  it('error: a hash shorter than 20 bytes fails closed', () => {
+    const address = '0x52908400098527886E0F7030069857D2E4169EE7'
+    expect(isEip55Address(address, () => new Uint8Array(19).fill(0xff))).toBe(false)
+  })
+  it('behavior: the hash sees the lower-case ASCII of the 40 digits', () => {
+    const seen: string[] = []
+    const spy = (data: Uint8Array) => {
+      seen.push(Buffer.from(data).toString('latin1'))
+      return keccak256(data)
+    }
+    isEip55Address('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2', spy)
+    expect(seen).toEqual(['c02aaa39b223fe8d0a0e5c4f27ead9083c756cc2'])
   })
 })
 

@@ -28,17 +28,34 @@ function hexStart(text: string, allowBare: boolean): number {
   return start
 }
 
+/** A Keccak-256 implementation (32-byte digest): @noble's by default, the server plugs in its WASM one. */
+export type Keccak256 = (data: Uint8Array) => Uint8Array
+
+/**
+ * Reused by {@link isEip55Address}: a fresh 40-byte array per sign-in is cheap to create, but a
+ * WASM hash reads it through its `.buffer`, which makes V8 move it off-heap (a malloc and a
+ * tracked backing store each time). Filled and hashed synchronously; a hash keeps no input.
+ */
+const checkScratch = new Uint8Array(40)
+
+/** The 40 hex digits starting at `start` (assumed valid hex) as lower-case ASCII: what EIP-55 hashes. */
+function lowerAscii(text: string, start: number, ascii = new Uint8Array(40)): Uint8Array {
+  for (let i = 0; i < 40; i++) ascii[i] = HEX_DIGITS.charCodeAt(hexValue(text.charCodeAt(start + i)))
+  return ascii
+}
+
+/** Whether hex letter `i` of the address must be upper case: nibble i of the hash is >= 8. */
+const upperAt = (hash: Uint8Array, i: number): boolean =>
+  ((i & 1) === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f) >= 8
+
 /** The checksum casing of 40 hex digits starting at `start` (assumed valid hex). */
 function checksumBody(text: string, start: number): string {
-  const ascii = new Uint8Array(40)
-  for (let i = 0; i < 40; i++) ascii[i] = HEX_DIGITS.charCodeAt(hexValue(text.charCodeAt(start + i)))
+  const ascii = lowerAscii(text, start)
   const hash = keccak256(ascii)
   let out = ''
   for (let i = 0; i < 40; i++) {
     const c = ascii[i]!
-    const byte = hash[i >> 1]!
-    const nibble = i % 2 === 0 ? byte >> 4 : byte & 0x0f
-    out += c >= 0x61 && nibble >= 8 ? String.fromCharCode(c - 0x20) : String.fromCharCode(c)
+    out += c >= 0x61 && upperAt(hash, i) ? String.fromCharCode(c - 0x20) : String.fromCharCode(c)
   }
   return out
 }
@@ -65,15 +82,27 @@ export function toChecksumAddress(hex: string): `0x${string}` {
  * its "address not EIP-55" vector do) unless they happen to be the checksum form, e.g. an
  * address without any hex letter. Never throws.
  *
+ * `hash` must be Keccak-256; the default is @noble's (pure JS, browser-safe). It runs on every
+ * sign-in, where a 40-byte @noble hash costs more than the rest of the parse, so the server
+ * passes its WASM Keccak (checked against known answers at start-up).
+ *
  * @example
  * isEip55Address('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2') // true
  * isEip55Address('0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2') // false
  */
-export function isEip55Address(text: string): boolean {
+export function isEip55Address(text: string, hash: Keccak256 = keccak256): boolean {
   // The prefix must be exactly lower-case `0x`: the checksum form never uses `0X`.
   if (typeof text !== 'string' || text.length !== 42 || text.charCodeAt(1) !== 0x78) return false
   if (hexStart(text, false) !== 2) return false
-  return checksumBody(text, 2) === text.slice(2)
+  const digest = hash(lowerAscii(text, 2, checkScratch))
+  if (digest.length < 20) return false
+  // Letter by letter against the hash, rather than building the checksum string and comparing.
+  for (let i = 0; i < 40; i++) {
+    const c = text.charCodeAt(2 + i)
+    // A letter (digits are below 0x41) must be upper case (A-F, up to 0x46) exactly where the hash says.
+    if (c >= 0x41 && c <= 0x46 !== upperAt(digest, i)) return false
+  }
+  return true
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The two secp256k1/keccak primitives that Ethereum signature recovery needs, behind one small
  * contract so the server can plug in native libsecp256k1 while the browser SDK keeps @noble.
- * Implementations get inputs that are already shape- and range-checked by the caller.
+ * Implementations get inputs that are already shape- and range-checked by the caller, and their
+ * methods may be called detached (`parseSiweMessage` takes `keccak256` alone), so they must not
+ * depend on `this`. `keccak256` must not keep a reference to its input (callers reuse buffers).
  */
 export interface EvmCrypto {
   /** A short name for logs and benchmarks, e.g. `noble` or `native`. */

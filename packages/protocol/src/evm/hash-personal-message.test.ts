@@ -56,12 +56,49 @@ describe('hashPersonalMessage', () => {
     const crypto: EvmCrypto = {
       name: 'spy',
       keccak256: (data) => {
-        calls.push(data)
+        calls.push(data.slice())
         return keccak256(data)
       },
       recoverPublicKey: () => null,
     }
     hashPersonalMessage(utf8ToBytes('ab'), crypto)
     expect(calls).toEqual([utf8ToBytes('\x19Ethereum Signed Message:\n2ab')])
+  })
+
+  it('behavior: a string hashes as its UTF-8 bytes (lone surrogates as U+FFFD, as TextEncoder does)', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 600 }),
+      fc.string({ unit: 'binary', maxLength: 600 }),
+    )
+    fc.assert(
+      fc.property(text, (message) => {
+        const bytes = new TextEncoder().encode(message)
+        expect(toHex(hashPersonalMessage(message))).toBe(viemHashMessage({ raw: bytes }))
+      }),
+      { numRuns: 200 },
+    )
+    expect(toHex(hashPersonalMessage('a\ud800b'))).toBe(viemHashMessage({ raw: utf8ToBytes('a\ufffdb') }))
+  })
+
+  it('behavior: messages longer than the shared buffer hash the same as short ones would', () => {
+    // Around the 4096-byte buffer and its 3-bytes-per-char string bound, in bytes and in text.
+    for (const n of [1353, 1354, 1355, 4059, 4060, 4061, 5000, 20_000]) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 7 + 1) & 0x7f)
+      const expected = viemHashMessage({ raw: bytes })
+      expect(toHex(hashPersonalMessage(bytes))).toBe(expected)
+      expect(toHex(hashPersonalMessage(new TextDecoder().decode(bytes)))).toBe(expected)
+    }
+    const wide = '日'.repeat(1400) // 4200 bytes: over the buffer although 1400 < 4060 chars
+    expect(toHex(hashPersonalMessage(wide))).toBe(viemHashMessage(wide))
+  })
+
+  it('behavior: the reused buffer never leaks one message into the next hash', () => {
+    const long = 'x'.repeat(1000)
+    const first = toHex(hashPersonalMessage(long))
+    // A shorter message after a longer one, then the longer again: each as if hashed alone.
+    expect(toHex(hashPersonalMessage('ab'))).toBe(viemHashMessage('ab'))
+    expect(toHex(hashPersonalMessage(utf8ToBytes('ab')))).toBe(viemHashMessage('ab'))
+    expect(toHex(hashPersonalMessage(long))).toBe(first)
+    expect(first).toBe(viemHashMessage(long))
   })
 })

@@ -15,11 +15,11 @@ const R = BigInt(`0x${VALID.slice(2, 66)}`)
 const S = BigInt(`0x${VALID.slice(66, 130)}`)
 
 describe('parseSignature', () => {
-  it('default: splits r ‖ s ‖ v into scalars, the recovery bit and the 64-byte compact form', () => {
+  it('default: splits r ‖ s ‖ v into the recovery bit and the 64-byte compact form', () => {
     const result = parseSignature(VALID)
     expect(result).toEqual({
       ok: true,
-      value: { r: R, s: S, recovery: 0, compact: expect.any(Uint8Array) },
+      value: { recovery: 0, compact: expect.any(Uint8Array) },
     })
     if (!result.ok) return
     expect(bytesToHex(result.value.compact)).toBe(VALID.slice(2, 130))
@@ -58,6 +58,31 @@ describe('parseSignature', () => {
     )
   })
 
+  it('behavior: the byte-wise range checks agree with BigInt arithmetic, near every bound', () => {
+    // Scalars drawn around 0, n/2 and n (where a byte-compare slip would show) and at random.
+    const near = (x: bigint) => fc.bigInt({ min: x - 300n, max: x + 300n }).filter((v) => v >= 0n)
+    const scalar = fc.oneof(
+      near(0n),
+      near(SECP256K1_HALF_N),
+      near(SECP256K1_N),
+      fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+      // Same high bytes as n, differing only low down.
+      fc.bigInt({ min: 0n, max: 2n ** 64n }).map((d) => SECP256K1_N - d),
+    )
+    const oracle = (r: bigint, s: bigint): string => {
+      if (r < 1n || r >= SECP256K1_N || s < 1n || s >= SECP256K1_N) return 'signature_invalid'
+      return s > SECP256K1_HALF_N ? 'signature_not_canonical' : 'ok'
+    }
+    fc.assert(
+      fc.property(scalar, scalar, fc.constantFrom(0, 1, 27, 28), (r, s, v) => {
+        if (r >= 2n ** 256n || s >= 2n ** 256n) return
+        const result = parseSignature(sig(r, s, v))
+        expect(result.ok ? 'ok' : result.reason).toBe(oracle(r, s))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('behavior: the scalar bounds are inclusive where the spec says so', () => {
     expect(parseSignature(sig(1n, 1n, 27)).ok).toBe(true)
     expect(parseSignature(sig(SECP256K1_N - 1n, SECP256K1_HALF_N, 28)).ok).toBe(true)
@@ -83,6 +108,9 @@ describe('parseSignature', () => {
     ['64 bytes (EIP-2098 compact, not accepted in this slice)', VALID.slice(0, -2)],
     ['non-hex character', `${VALID.slice(0, 10)}g${VALID.slice(11)}`],
     ['full-width digit', `${VALID.slice(0, 10)}０${VALID.slice(11)}`],
+    // Char codes whose low 7 bits are a hex digit ('0', 'a'): only the whole code may count.
+    ['U+00B0 (0xb0: low bits are "0")', `${VALID.slice(0, 10)}\u00b0${VALID.slice(11)}`],
+    ['U+0161 (low byte is "a")', `${VALID.slice(0, 131)}\u0161`],
     ['trailing newline', `${VALID.slice(0, -1)}\n`],
     ['space inside', `${VALID.slice(0, 10)} ${VALID.slice(11)}`],
     ['huge input', `0x${'00'.repeat(1_000_000)}`],

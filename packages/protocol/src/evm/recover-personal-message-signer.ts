@@ -11,8 +11,6 @@ import { nobleEvmCrypto } from './noble-evm-crypto.js'
 import { recoverDigestSigner } from './recover-digest-signer.js'
 import type { SignatureReason } from './signature-reason.js'
 
-const utf8 = new TextEncoder()
-
 /**
  * `message` is either the exact bytes received or a string, which is UTF-8 encoded exactly once
  * (as wallets do). The caller compares the returned address with the claimed one as bytes
@@ -24,7 +22,6 @@ export function recoverPersonalMessageSigner(
   signatureHex: string,
   crypto: EvmCrypto = nobleEvmCrypto,
 ): Result<Uint8Array, SignatureReason> {
-  const bytes = typeof message === 'string' ? utf8.encode(message) : message
   // Hashed only once the signature passed its free shape and range checks.
-  return recoverDigestSigner(() => hashPersonalMessage(bytes, crypto), signatureHex, crypto)
+  return recoverDigestSigner(() => hashPersonalMessage(message, crypto), signatureHex, crypto)
 }

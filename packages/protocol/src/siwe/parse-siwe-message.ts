@@ -10,7 +10,7 @@
  * once, no unknown lines, ASCII only, and every field checked against its ABNF rule. Size caps
  * bound the work before any parsing. Never throws: every failure is a closed `SiweParseReason`.
  */
-import { isEip55Address } from '../evm/eip55.js'
+import { isEip55Address, type Keccak256 } from '../evm/eip55.js'
 import { ok, type Result, reject } from '../result.js'
 import { parseRfc3339 } from './rfc3339.js'
 import { isScheme, isSegment, isUri, parseAuthority } from './rfc3986.js'
@@ -32,7 +32,10 @@ import {
 } from './siwe-grammar.js'
 import type { SiweMessage, SiweParseReason } from './siwe-message.js'
 
-/** Size caps. Defaults are safe for a login endpoint and admit every public conformance vector. */
+/**
+ * Size caps (the defaults are safe for a login endpoint and admit every public conformance vector),
+ * and the hash of the EIP-55 check.
+ */
 export interface ParseSiweMessageOptions {
   /** Whole message, in bytes (= chars: the text must be ASCII). Checked before parsing. Default 8192. */
   maxMessageBytes?: number
@@ -42,14 +45,28 @@ export interface ParseSiweMessageOptions {
   maxStatementLength?: number
   /** Maximum number of `- ` resource lines. Default 16. */
   maxResources?: number
+  /**
+   * Keccak-256 for the address's EIP-55 checksum. Default @noble's (pure JS, browser-safe); a
+   * server passes a faster one (its WASM Keccak), since on the sign-in path this one hash of 40
+   * bytes in pure JS costs as much as the rest of the parse.
+   */
+  keccak256?: Keccak256
 }
 
-export const SIWE_PARSE_DEFAULTS: Readonly<Required<ParseSiweMessageOptions>> = Object.freeze({
-  maxMessageBytes: 8192,
-  maxNonceLength: 128,
-  maxStatementLength: 512,
-  maxResources: 16,
-})
+export const SIWE_PARSE_DEFAULTS: Readonly<Required<Omit<ParseSiweMessageOptions, 'keccak256'>>> =
+  Object.freeze({
+    maxMessageBytes: 8192,
+    maxNonceLength: 128,
+    maxStatementLength: 512,
+    maxResources: 16,
+  })
+
+/**
+ * Any UTF-16 code unit above U+007F. One linear character-class scan (no backtracking is possible):
+ * the regex engine's native loop is about three times faster than a `charCodeAt` loop over a
+ * whole message, and this scan covers every byte of every sign-in.
+ */
+const NON_ASCII = /[\u0080-\uffff]/
 
 /** An unusable cap (NaN, negative, non-integer) falls back to the default instead of disabling the check. */
 function cap(value: number | undefined, fallback: number): number {
@@ -86,7 +103,7 @@ export function parseSiweMessage(
   // ASCII check below, chars and bytes coincide.
   if (text.length > cap(options.maxMessageBytes, SIWE_PARSE_DEFAULTS.maxMessageBytes))
     return reject('too_large')
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return reject('not_ascii')
+  if (NON_ASCII.test(text)) return reject('not_ascii')
 
   const lines = text.split('\n')
   const header = lines[0]!
@@ -104,7 +121,7 @@ export function parseSiweMessage(
   const address = lines[1]
   if (address === undefined) return reject('missing_field')
   if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return reject('address_invalid')
-  if (!isEip55Address(address)) return reject('address_not_eip55')
+  if (!isEip55Address(address, options.keccak256)) return reject('address_not_eip55')
   if (lines[2] !== '') return reject(missingOrUnexpected(lines, 2))
 
   // `[ statement LF ] LF`: a non-empty line 4 is a statement and needs the blank line after it;

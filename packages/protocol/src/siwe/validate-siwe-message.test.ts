@@ -110,6 +110,17 @@ describe('validateSiweMessage', () => {
       expect(outcome({}, { domain: '' })).toBe('domain_mismatch')
       expect(outcome({}, { domain: 'app.example/login' })).toBe('domain_mismatch')
     })
+    it.each([
+      ['userinfo', 'user@app.example'],
+      ['empty port', 'app.example:'],
+      ['non-canonical port', 'app.example:0443'],
+      ['port above 65535', 'app.example:65536'],
+    ])(
+      'error: an unusable configured domain fails closed even when the message spells it identically (%s)',
+      (_name, domain) => {
+        expect(outcome({ domain }, { domain })).toBe('domain_mismatch')
+      },
+    )
   })
 
   describe('uri', () => {

@@ -90,8 +90,13 @@ export function validateSiweMessage(
   expected: SiweExpectations,
 ): Result<void, SiweValidationReason> {
   if ((message.scheme ?? 'https') !== expected.scheme) return reject('scheme_mismatch')
-  const domain = canonicalAuthority(message.domain, expected.scheme)
-  if (domain === undefined || domain !== canonicalAuthority(expected.domain, expected.scheme)) {
+  // The configured domain must itself be bindable; a message that spells it identically (the
+  // usual case) then matches without being canonicalised a second time.
+  const domain = canonicalAuthority(expected.domain, expected.scheme)
+  if (
+    domain === undefined ||
+    (message.domain !== expected.domain && canonicalAuthority(message.domain, expected.scheme) !== domain)
+  ) {
     return reject('domain_mismatch')
   }
   if (message.uri !== expected.uri) return reject('uri_mismatch')

@@ -1,5 +1,12 @@
 import { createRequire } from 'node:module'
-import { nobleEvmCrypto, recoverPersonalMessageSigner, SECP256K1_HALF_N, SECP256K1_N } from '@sigil/protocol'
+import {
+  isEip55Address,
+  nobleEvmCrypto,
+  recoverPersonalMessageSigner,
+  SECP256K1_HALF_N,
+  SECP256K1_N,
+  toChecksumAddress,
+} from '@sigil/protocol'
 import fc from 'fast-check'
 import { hexToBytes, toHex, keccak256 as viemKeccak256 } from 'viem'
 import { generatePrivateKey, privateKeyToAccount, sign } from 'viem/accounts'
@@ -147,5 +154,21 @@ describe('createNativeEvmCrypto', () => {
     expect(native.recoverPublicKey(new Uint8Array(32), concat(signature, new Uint8Array(1)), 0)).toBeNull()
     expect(native.recoverPublicKey(new Uint8Array(32), signature, 2 as 0)).toBeNull()
     expect(native.recoverPublicKey(new Uint8Array(32), signature, 3 as 0)).toBeNull()
+  })
+
+  it('behavior: as the EIP-55 hash, its keccak gives @noble’s verdict on every casing', () => {
+    // The sign-in parser checks the address's checksum with this keccak (parseSiweMessage option).
+    const casing = fc.array(fc.boolean(), { minLength: 40, maxLength: 40 })
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), casing, (bytes, upper) => {
+        const checksum = toChecksumAddress(toHex(bytes))
+        expect(isEip55Address(checksum, native.keccak256)).toBe(true)
+        const body = [...checksum.slice(2)].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase()))
+        const variant = `0x${body.join('')}`
+        expect(isEip55Address(variant, native.keccak256)).toBe(isEip55Address(variant))
+        expect(isEip55Address(variant, native.keccak256)).toBe(variant === checksum)
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -48,7 +48,10 @@ export function createSiweVerifier(deps: {
   const { binding } = deps
   return {
     async verify({ message, signature }, options = {}) {
-      const fields = checkSiweMessage(message, signature, binding, deps.clock.now(), deps.chains)
+      const fields = checkSiweMessage(message, signature, binding, deps.clock.now(), {
+        evmCrypto: deps.evmCrypto,
+        chains: deps.chains,
+      })
 
       const address = fields.address as Address
       const challenge = await deps.challenges.consume(fields.nonce, { purpose: deps.purpose, address })
