@@ -1,0 +1,169 @@
+/**
+ * The Stark field and curve arithmetic in WebAssembly (source: packages/protocol/wasm/, built by
+ * wasm/build.js into stark-wasm-binary.ts), with BigInt only at this boundary: felts and scalars
+ * go in and come out as eight u32 words, table points are stored once in Montgomery form, and a
+ * whole table walk is one call.
+ *
+ * Hand-written because no well-kept fast Stark library exists on npm: @scure/starknet (over
+ * @noble/curves) is the well-kept one and measured ≈45x slower than this for a Paradex auth, and
+ * pedersen-fast (starknet-rs as WASM) does Pedersen only and was no faster than our BigInt tables
+ * (bench/RESULTS.md). The BigInt version spent ≈80% of its time in V8's BigInt `%`; here a field
+ * multiplication is 81 u64 limb products and a 3-limb Montgomery reduction. Every result is
+ * pinned to @scure/starknet and to BigInt arithmetic by property tests (stark-wasm.test.ts,
+ * pedersen.test.ts, verify-stark-signature.test.ts).
+ *
+ * Node compiles the module synchronously on first use (≈8 kB); the Starknet code is not part of
+ * the browser bundle.
+ */
+
+import type { AffineTable, WindowTable } from './stark-point-arithmetic.js'
+import { STARK_WASM_BASE64 } from './stark-wasm-binary.js'
+
+/** A pointer into the module's linear memory. */
+export type Pointer = number
+
+/** The module's exports (wasm/curve.ts); every argument is a pointer unless named otherwise. */
+export interface StarkWasmExports {
+  readonly memory: WebAssembly.Memory
+  heapBase(): Pointer
+  mul(out: Pointer, a: Pointer, b: Pointer): void
+  sqr(out: Pointer, a: Pointer): void
+  add(out: Pointer, a: Pointer, b: Pointer): void
+  sub(out: Pointer, a: Pointer, b: Pointer): void
+  invert(out: Pointer, a: Pointer): void
+  isZero(a: Pointer): number
+  equal(a: Pointer, b: Pointer): number
+  fromWords(out: Pointer, words: Pointer): void
+  toWords(words: Pointer, a: Pointer): void
+  setInfinity(p: Pointer): void
+  copyPoint(dst: Pointer, src: Pointer): void
+  double(p: Pointer): void
+  addAffine(p: Pointer, q: Pointer, negate: number): void
+  addJacobian(p: Pointer, q: Pointer, negate: number): void
+  walk(
+    p: Pointer,
+    table: Pointer,
+    width: number,
+    windows: number,
+    scalar: Pointer,
+    from: number,
+    to: number,
+  ): void
+  hasAffineX(p: Pointer, xWords: Pointer): number
+  affineX(xWords: Pointer, p: Pointer): void
+  importTable(table: Pointer, words: Pointer, count: number): void
+  setAffine(p: Pointer, words: Pointer): void
+}
+
+/** Bytes of a field element (9 limbs of 29 bits), a Jacobian point, a table point. */
+export const FIELD_BYTES = 36
+export const POINT_BYTES = 3 * FIELD_BYTES
+export const TABLE_POINT_BYTES = 2 * FIELD_BYTES
+/** A 256-bit integer as words, with room for the zero word a walk reads past its end. */
+export const WORDS_BYTES = 40
+
+/** A signed-window table in linear memory (the layout of stark-point-arithmetic's WindowTable). */
+export interface WasmTable {
+  readonly at: Pointer
+  readonly width: number
+  readonly windows: number
+}
+
+export interface StarkWasm {
+  readonly exports: StarkWasmExports
+  /** Reserves `bytes` of zeroed memory, 8-byte aligned, growing the memory as needed. */
+  allocate(bytes: number): Pointer
+  /** Returns a block from {@link allocate} for reuse by a block of the same size. */
+  release(at: Pointer, bytes: number): void
+  /** Writes 0 ≤ value < 2^256 as eight little-endian u32 words. */
+  writeWords(at: Pointer, value: bigint): void
+  readWords(at: Pointer): bigint
+  /** Copies a JavaScript window table (canonical affine points) into linear memory. */
+  importTable(table: WindowTable, bits: number, at?: Pointer): WasmTable
+  /** The bytes of a point, to keep outside the module (and {@link restorePoint} later). */
+  savePoint(at: Pointer): Uint8Array
+  restorePoint(at: Pointer, saved: Uint8Array): void
+}
+
+const PAGE = 65536
+/** Table points converted per import call. */
+const IMPORT_BATCH = 64
+
+function instantiate(): StarkWasm {
+  const bytes = Uint8Array.from(atob(STARK_WASM_BASE64), (c) => c.charCodeAt(0))
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+  const exports = instance.exports as unknown as StarkWasmExports
+  const { memory } = exports
+  let top = (exports.heapBase() + 7) & ~7
+  const freeBlocks = new Map<number, Pointer[]>()
+  let words = new BigUint64Array(memory.buffer)
+  const wordsView = (): BigUint64Array => {
+    // Growing the memory detaches the old buffer.
+    if (words.buffer !== memory.buffer) words = new BigUint64Array(memory.buffer)
+    return words
+  }
+
+  const allocate = (bytes: number): Pointer => {
+    const size = (bytes + 7) & ~7
+    const reused = freeBlocks.get(size)?.pop()
+    if (reused !== undefined) {
+      new Uint8Array(memory.buffer, reused, size).fill(0)
+      return reused
+    }
+    const at = top
+    top += size
+    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE))
+    return at
+  }
+  const release = (at: Pointer, bytes: number): void => {
+    const size = (bytes + 7) & ~7
+    const list = freeBlocks.get(size)
+    if (list === undefined) freeBlocks.set(size, [at])
+    else list.push(at)
+  }
+  const writeWords = (at: Pointer, value: bigint): void => {
+    const view = wordsView()
+    const i = at >>> 3
+    view[i] = BigInt.asUintN(64, value)
+    view[i + 1] = BigInt.asUintN(64, value >> 64n)
+    view[i + 2] = BigInt.asUintN(64, value >> 128n)
+    view[i + 3] = value >> 192n
+  }
+  const readWords = (at: Pointer): bigint => {
+    const view = wordsView()
+    const i = at >>> 3
+    return (view[i + 3]! << 192n) | (view[i + 2]! << 128n) | (view[i + 1]! << 64n) | view[i]!
+  }
+
+  const staging = allocate(IMPORT_BATCH * 64)
+  const importTable = (table: WindowTable, bits: number, at?: Pointer): WasmTable => {
+    const points: AffineTable = table.points
+    const count = points.length / 2
+    const target = at ?? allocate(count * TABLE_POINT_BYTES)
+    for (let first = 0; first < count; first += IMPORT_BATCH) {
+      const batch = Math.min(IMPORT_BATCH, count - first)
+      for (let k = 0; k < 2 * batch; k++) writeWords(staging + 32 * k, points[2 * first + k]!)
+      exports.importTable(target + first * TABLE_POINT_BYTES, staging, batch)
+    }
+    return { at: target, width: table.width, windows: Math.ceil((bits + 1) / table.width) }
+  }
+
+  return {
+    exports,
+    allocate,
+    release,
+    writeWords,
+    readWords,
+    importTable,
+    savePoint: (at) => new Uint8Array(memory.buffer, at, POINT_BYTES).slice(),
+    restorePoint: (at, saved) => new Uint8Array(memory.buffer, at, POINT_BYTES).set(saved),
+  }
+}
+
+let module: StarkWasm | undefined
+
+/** The module, compiled and instantiated on first use. */
+export function starkWasm(): StarkWasm {
+  module ??= instantiate()
+  return module
+}
