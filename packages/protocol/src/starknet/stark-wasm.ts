@@ -19,12 +19,21 @@
 import type { AffineTable, WindowTable } from './stark-point-arithmetic.js'
 import { STARK_WASM_BASE64 } from './stark-wasm-binary.js'
 
+/** The few WebAssembly APIs used here (the project's type libraries have no WebAssembly). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmRuntime {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { readonly exports: object }
+}
 /** A pointer into the module's linear memory. */
 export type Pointer = number
 
 /** The module's exports (wasm/curve.ts); every argument is a pointer unless named otherwise. */
 export interface StarkWasmExports {
-  readonly memory: WebAssembly.Memory
+  readonly memory: WasmMemory
   heapBase(): Pointer
   mul(out: Pointer, a: Pointer, b: Pointer): void
   sqr(out: Pointer, a: Pointer): void
@@ -90,8 +99,9 @@ const PAGE = 65536
 const IMPORT_BATCH = 64
 
 function instantiate(): StarkWasm {
+  const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly
   const bytes = Uint8Array.from(atob(STARK_WASM_BASE64), (c) => c.charCodeAt(0))
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+  const instance = new Instance(new Module(bytes), {})
   const exports = instance.exports as unknown as StarkWasmExports
   const { memory } = exports
   let top = (exports.heapBase() + 7) & ~7
