@@ -261,9 +261,10 @@ describe('verifyStarkSignature', () => {
     }
     check()
     check()
-    const { r, s } = ec.starkCurve.sign(hex64(A1.auth.msgHash), key(others.length * 7919 + 12345 - 7919))
-    const last = starkKey(BigInt(others.length - 1) * 7919n + 12345n)
-    expect(verifyStarkSignature({ msgHash: A1.auth.msgHash, signature: { r, s }, publicKey: last })).toEqual(
+    const lastPrivate = BigInt(others.length - 1) * 7919n + 12345n
+    const { r, s } = ec.starkCurve.sign(hex64(A1.auth.msgHash), key(lastPrivate))
+    const signature = { r, s }
+    expect(verifyStarkSignature({ msgHash: A1.auth.msgHash, signature, publicKey: others.at(-1)! })).toEqual(
       valid,
     )
   }, 60_000)
