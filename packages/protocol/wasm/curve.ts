@@ -40,6 +40,11 @@ const T6: usize = memory.data(36)
 const T7: usize = memory.data(36)
 const ZERO: usize = memory.data(36)
 const OTHER: usize = memory.data(108)
+const UNIT: usize = memory.data(108)
+const PRODUCT: usize = memory.data(36)
+const INVERSE: usize = memory.data(36)
+const Z_INVERSE: usize = memory.data(36)
+const Z_INVERSE_POWER: usize = memory.data(36)
 
 export function setInfinity(p: usize): void {
   memory.copy(p, ONE, FIELD_BYTES)
@@ -229,6 +234,48 @@ export function setAffine(p: usize, words: usize): void {
   fromWords(p, words)
   fromWords(p + Y, words + 32)
   copy(p + Z, ONE)
+}
+
+/**
+ * Builds B's signed-window table for {@link walk} at `table` from B = (x, y) given as 8-word
+ * integers below P: window i holds j·2^(width·i)·B for j = 1..2^(width − 1). The multiples are
+ * summed in Jacobian coordinates into `scratch` (room for windows·2^(width − 1) points and as many
+ * field elements), then normalised with one inversion (Montgomery's trick). No table point is
+ * at infinity: j·2^k·B with j ≤ 2^(width − 1) is not a multiple of the odd prime n.
+ */
+export function buildTable(table: usize, words: usize, width: u32, windows: u32, scratch: usize): void {
+  const half = (1 as usize) << (width - 1)
+  const count = (windows as usize) * half
+  const prefix = scratch + count * POINT_BYTES
+  setAffine(UNIT, words)
+  for (let i: usize = 0; i < (windows as usize); i++) {
+    const first = scratch + i * half * POINT_BYTES
+    copyPoint(first, UNIT)
+    for (let j: usize = 1; j < half; j++) {
+      const at = first + j * POINT_BYTES
+      copyPoint(at, at - POINT_BYTES)
+      addJacobian(at, UNIT, false)
+    }
+    // The next window's unit: 2·(half·unit) = 2^width·unit.
+    copyPoint(UNIT, first + (half - 1) * POINT_BYTES)
+    double(UNIT)
+  }
+  copy(PRODUCT, ONE)
+  for (let k: usize = 0; k < count; k++) {
+    copy(prefix + k * FIELD_BYTES, PRODUCT)
+    mul(PRODUCT, PRODUCT, scratch + k * POINT_BYTES + Z)
+  }
+  invert(INVERSE, PRODUCT)
+  for (let k = count; k-- > 0; ) {
+    const point = scratch + k * POINT_BYTES
+    const out = table + k * TABLE_POINT_BYTES
+    mul(Z_INVERSE, INVERSE, prefix + k * FIELD_BYTES)
+    mul(INVERSE, INVERSE, point + Z)
+    sqr(Z_INVERSE_POWER, Z_INVERSE)
+    mul(out, point, Z_INVERSE_POWER)
+    mul(Z_INVERSE_POWER, Z_INVERSE_POWER, Z_INVERSE)
+    mul(out + Y, point + Y, Z_INVERSE_POWER)
+  }
 }
 
 /** Where the memory after this module's static data starts. */

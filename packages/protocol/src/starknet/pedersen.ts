@@ -15,7 +15,6 @@
  * check for it here, as in starknet-rs.
  */
 import { STARK_P } from './felt.js'
-import { windowTable } from './stark-point-arithmetic.js'
 import {
   FIELD_BYTES,
   POINT_BYTES,
@@ -79,7 +78,7 @@ let state: PedersenState | undefined
 function build(): PedersenState {
   const wasm = starkWasm()
   const table = ([x, y]: readonly [bigint, bigint], width: number, bits: number) =>
-    wasm.importTable(windowTable(x, y, width, bits), bits)
+    wasm.buildTable(x, y, width, bits)
   const shift = wasm.allocate(POINT_BYTES)
   const words = wasm.allocate(64)
   wasm.writeWords(words, SHIFT[0])

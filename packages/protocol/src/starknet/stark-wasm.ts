@@ -16,7 +16,6 @@
  * the browser bundle.
  */
 
-import type { AffineTable, WindowTable } from './stark-point-arithmetic.js'
 import { STARK_WASM_BASE64 } from './stark-wasm-binary.js'
 
 /** The few WebAssembly APIs used here (the project's type libraries have no WebAssembly). */
@@ -61,6 +60,7 @@ export interface StarkWasmExports {
   hasAffineX(p: Pointer, xWords: Pointer): number
   affineX(xWords: Pointer, p: Pointer): void
   importTable(table: Pointer, words: Pointer, count: number): void
+  buildTable(table: Pointer, words: Pointer, width: number, windows: number, scratch: Pointer): void
   setAffine(p: Pointer, words: Pointer): void
 }
 
@@ -71,7 +71,7 @@ export const TABLE_POINT_BYTES = 2 * FIELD_BYTES
 /** A 256-bit integer as words, with room for the zero word a walk reads past its end. */
 export const WORDS_BYTES = 40
 
-/** A signed-window table in linear memory (the layout of stark-point-arithmetic's WindowTable). */
+/** A signed-window table in linear memory (the layout of stark-point-arithmetic's `windowTable`). */
 export interface WasmTable {
   readonly at: Pointer
   readonly width: number
@@ -87,16 +87,24 @@ export interface StarkWasm {
   /** Writes 0 ≤ value < 2^256 as eight little-endian u32 words. */
   writeWords(at: Pointer, value: bigint): void
   readWords(at: Pointer): bigint
-  /** Copies a JavaScript window table (canonical affine points) into linear memory. */
-  importTable(table: WindowTable, bits: number, at?: Pointer): WasmTable
+  /**
+   * Builds in linear memory the table stark-point-arithmetic's `windowTable(x, y, width, bits)`
+   * gives (the same points, a test pins them), at `at` or in new memory ({@link tableBytes}).
+   */
+  buildTable(x: bigint, y: bigint, width: number, bits: number, at?: Pointer): WasmTable
   /** The bytes of a point, to keep outside the module (and {@link restorePoint} later). */
   savePoint(at: Pointer): Uint8Array
   restorePoint(at: Pointer, saved: Uint8Array): void
 }
 
+/** Windows of a `width`-bit table for scalars below 2^bits, with room for the last carry. */
+const windowCount = (width: number, bits: number): number => Math.ceil((bits + 1) / width)
+
+/** Bytes of the table `buildTable(·, ·, width, bits)` gives. */
+export const tableBytes = (width: number, bits: number): number =>
+  windowCount(width, bits) * 2 ** (width - 1) * TABLE_POINT_BYTES
+
 const PAGE = 65536
-/** Table points converted per import call. */
-const IMPORT_BATCH = 64
 
 function instantiate(): StarkWasm {
   const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly
@@ -115,18 +123,23 @@ function instantiate(): StarkWasm {
 
   const allocate = (bytes: number): Pointer => {
     const size = (bytes + 7) & ~7
-    const reused = freeBlocks.get(size)?.pop()
-    if (reused !== undefined) {
-      new Uint8Array(memory.buffer, reused, size).fill(0)
-      return reused
+    let at = freeBlocks.get(size)?.pop()
+    if (at === undefined) {
+      at = top
+      top += size
+      if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE))
     }
-    const at = top
-    top += size
-    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE))
+    // Released memory is reused, so it is cleared here.
+    new Uint8Array(memory.buffer, at, size).fill(0)
     return at
   }
   const release = (at: Pointer, bytes: number): void => {
     const size = (bytes + 7) & ~7
+    if (at + size === top) {
+      // The last block (a table build's scratch): give it back to the top.
+      top = at
+      return
+    }
     const list = freeBlocks.get(size)
     if (list === undefined) freeBlocks.set(size, [at])
     else list.push(at)
@@ -145,17 +158,18 @@ function instantiate(): StarkWasm {
     return (view[i + 3]! << 192n) | (view[i + 2]! << 128n) | (view[i + 1]! << 64n) | view[i]!
   }
 
-  const staging = allocate(IMPORT_BATCH * 64)
-  const importTable = (table: WindowTable, bits: number, at?: Pointer): WasmTable => {
-    const points: AffineTable = table.points
-    const count = points.length / 2
+  const staging = allocate(64)
+  const buildTable = (x: bigint, y: bigint, width: number, bits: number, at?: Pointer): WasmTable => {
+    const windows = windowCount(width, bits)
+    const count = windows * 2 ** (width - 1)
     const target = at ?? allocate(count * TABLE_POINT_BYTES)
-    for (let first = 0; first < count; first += IMPORT_BATCH) {
-      const batch = Math.min(IMPORT_BATCH, count - first)
-      for (let k = 0; k < 2 * batch; k++) writeWords(staging + 32 * k, points[2 * first + k]!)
-      exports.importTable(target + first * TABLE_POINT_BYTES, staging, batch)
-    }
-    return { at: target, width: table.width, windows: Math.ceil((bits + 1) / table.width) }
+    const scratchBytes = count * (POINT_BYTES + FIELD_BYTES)
+    const scratch = allocate(scratchBytes)
+    writeWords(staging, x)
+    writeWords(staging + 32, y)
+    exports.buildTable(target, staging, width, windows, scratch)
+    release(scratch, scratchBytes)
+    return { at: target, width, windows }
   }
 
   return {
@@ -164,7 +178,7 @@ function instantiate(): StarkWasm {
     release,
     writeWords,
     readWords,
-    importTable,
+    buildTable,
     savePoint: (at) => new Uint8Array(memory.buffer, at, POINT_BYTES).slice(),
     restorePoint: (at, saved) => new Uint8Array(memory.buffer, at, POINT_BYTES).set(saved),
   }

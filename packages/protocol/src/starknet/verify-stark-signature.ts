@@ -11,8 +11,15 @@ import { createBoundedMemo } from './bounded-memo.js'
 import { STARK_P } from './felt.js'
 import { STARK_N, STARK_SIGNATURE_BOUND } from './stark-curve.js'
 import { starkKeyY } from './stark-key-points.js'
-import { invertModulo, windowTable } from './stark-point-arithmetic.js'
-import { POINT_BYTES, type StarkWasm, starkWasm, type WasmTable, WORDS_BYTES } from './stark-wasm.js'
+import { invertModulo } from './stark-point-arithmetic.js'
+import {
+  POINT_BYTES,
+  type StarkWasm,
+  starkWasm,
+  tableBytes,
+  type WasmTable,
+  WORDS_BYTES,
+} from './stark-wasm.js'
 
 /** A Stark signature as two scalars, e.g. from `parseParadexSignatureHeader`. */
 export interface StarkSignature {
@@ -97,14 +104,13 @@ export function verifyStarkSignature(input: VerifyStarkSignatureInput): Result<v
 const SCALAR_BITS = 252
 /**
  * Window widths: G's table (33 windows × 128 points) is built once; a key's (64 windows × 8
- * points, ≈37 kB of WebAssembly memory, ≈4 ms to build) once per returning key. Wider key
- * windows measured +5% (5 bits) and +15% (6 bits) per verification with BigInt arithmetic, for
- * 1.6x and 2.6x the memory per key: not worth it.
+ * points, ≈37 kB of WebAssembly memory) for each verification of a new key and kept for a
+ * returning one. Wider key windows measured +5% (5 bits) and +15% (6 bits) per verification
+ * with BigInt arithmetic, for 1.6x and 2.6x the memory per key: not worth it.
  */
 const GENERATOR_WIDTH = 8
 const KEY_WIDTH = 4
-const KEY_TABLE_POINTS = Math.ceil((SCALAR_BITS + 1) / KEY_WIDTH) * 2 ** (KEY_WIDTH - 1)
-const KEY_TABLE_BYTES = KEY_TABLE_POINTS * 72
+const KEY_TABLE_BYTES = tableBytes(KEY_WIDTH, SCALAR_BITS)
 
 /** The module and this verifier's places in its memory (points, a scalar's and r's words). */
 interface Verifier {
@@ -115,7 +121,8 @@ interface Verifier {
   readonly scalar: number
   readonly rWords: number
   readonly rPlusNWords: number
-  readonly pointWords: number
+  /** Where a key seen for the first time gets its table, used once and overwritten. */
+  readonly firstSightTable: number
 }
 
 let state: Verifier | undefined
@@ -130,7 +137,7 @@ const verifier = (): Verifier => {
       scalar: wasm.allocate(WORDS_BYTES),
       rWords: wasm.allocate(WORDS_BYTES),
       rPlusNWords: wasm.allocate(WORDS_BYTES),
-      pointWords: wasm.allocate(64),
+      firstSightTable: wasm.allocate(KEY_TABLE_BYTES),
     }
   }
   return state
@@ -139,10 +146,7 @@ const verifier = (): Verifier => {
 /** Signed-window table of the generator G, built once. */
 let generator: WasmTable | undefined
 const generatorTable = (): WasmTable => {
-  generator ??= verifier().wasm.importTable(
-    windowTable(Point.BASE.x, Point.BASE.y, GENERATOR_WIDTH, SCALAR_BITS),
-    SCALAR_BITS,
-  )
+  generator ??= verifier().wasm.buildTable(Point.BASE.x, Point.BASE.y, GENERATOR_WIDTH, SCALAR_BITS)
   return generator
 }
 
@@ -152,14 +156,12 @@ export function warmUpStarkVerification(): void {
 }
 
 /**
- * Per-key tables (`windowTable` with 4-bit windows, ≈37 kB each) for keys that came back: ccxt
- * re-authenticates every 180 s, so the same accounts' keys are verified again and again. A key's
- * table is built on its second verification, so a flood of one-off keys (onboarding attempts)
- * costs a marker each, not a table. Both bounds are least-recently-used; eviction only costs
- * speed, and an evicted table's memory is reused by the next one. 256 tables are at most ≈10 MB.
- *
- * Nothing here throws for any input that passed the range checks: a table point is never at
- * infinity (j·2^k·Q with j ≤ 8 is not a multiple of the odd prime n).
+ * Per-key tables (4-bit windows, ≈37 kB each) for keys that came back: ccxt re-authenticates
+ * every 180 s, so the same accounts' keys are verified again and again. A key's table is kept
+ * from its second verification on, so a flood of one-off keys (onboarding attempts) costs a
+ * marker each and cannot push the returning keys' tables out. Both bounds are least-recently-
+ * used; eviction only costs speed, and an evicted table's memory goes to the next one. 256
+ * tables are at most ≈10 MB.
  */
 const keyTables = createBoundedMemo<bigint, WasmTable>(256, (_, table) =>
   verifier().wasm.release(table.at, KEY_TABLE_BYTES),
@@ -168,31 +170,21 @@ const keysSeenOnce = createBoundedMemo<bigint, true>(4096)
 
 /** keyPart = u2·Q for Q = (x, y). */
 function keyMultiple(x: bigint, y: bigint, u2: bigint): void {
-  const { wasm, keyPart, scalar, pointWords } = verifier()
+  const { wasm, keyPart, scalar, firstSightTable } = verifier()
   let table = keyTables.find(x)
-  if (table === undefined && keysSeenOnce.find(x) !== undefined) {
-    table = wasm.importTable(
-      windowTable(x, y, KEY_WIDTH, SCALAR_BITS),
+  if (table === undefined) {
+    const returning = keysSeenOnce.find(x) !== undefined
+    table = wasm.buildTable(
+      x,
+      y,
+      KEY_WIDTH,
       SCALAR_BITS,
-      wasm.allocate(KEY_TABLE_BYTES),
+      returning ? wasm.allocate(KEY_TABLE_BYTES) : firstSightTable,
     )
-    keyTables.set(x, table)
+    if (returning) keyTables.set(x, table)
+    else keysSeenOnce.set(x, true)
   }
-  if (table !== undefined) {
-    wasm.writeWords(scalar, u2)
-    wasm.exports.setInfinity(keyPart)
-    wasm.exports.walk(keyPart, table.at, table.width, table.windows, scalar, 0, SCALAR_BITS)
-    return
-  }
-  keysSeenOnce.set(x, true)
-  // First sight: @noble's windowed multiplication without a table of our own.
-  const product = Point.fromAffine({ x, y }).multiplyUnsafe(u2)
-  if (product.is0()) {
-    wasm.exports.setInfinity(keyPart)
-    return
-  }
-  const affine = product.toAffine()
-  wasm.writeWords(pointWords, affine.x)
-  wasm.writeWords(pointWords + 32, affine.y)
-  wasm.exports.setAffine(keyPart, pointWords)
+  wasm.writeWords(scalar, u2)
+  wasm.exports.setInfinity(keyPart)
+  wasm.exports.walk(keyPart, table.at, table.width, table.windows, scalar, 0, SCALAR_BITS)
 }
