@@ -24,6 +24,7 @@ import {
 } from './field'
 
 export { add, equal, fromWords, invert, isZero, mul, sqr, sub, toWords } from './field'
+export { sqrt } from './square-root'
 
 const Y: usize = FIELD_BYTES
 const Z: usize = 2 * FIELD_BYTES

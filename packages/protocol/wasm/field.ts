@@ -400,7 +400,7 @@ export function toWords(words: usize, a: usize): void {
 }
 
 /** out = a^(2^n) (n ≥ 1). */
-function sqrTimes(out: usize, a: usize, n: i32): void {
+export function sqrTimes(out: usize, a: usize, n: i32): void {
   sqr(out, a)
   for (let i = 1; i < n; i++) sqr(out, out)
 }

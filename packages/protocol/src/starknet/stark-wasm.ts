@@ -39,6 +39,8 @@ export interface StarkWasmExports {
   add(out: Pointer, a: Pointer, b: Pointer): void
   sub(out: Pointer, a: Pointer, b: Pointer): void
   invert(out: Pointer, a: Pointer): void
+  /** 1 with a square root of a in out, 0 when a is no square. */
+  sqrt(out: Pointer, a: Pointer): number
   isZero(a: Pointer): number
   equal(a: Pointer, b: Pointer): number
   fromWords(out: Pointer, words: Pointer): void
