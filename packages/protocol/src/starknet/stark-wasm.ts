@@ -5,14 +5,14 @@
  * whole table walk is one call.
  *
  * Hand-written because no well-kept fast Stark library exists on npm: @scure/starknet (over
- * @noble/curves) is the well-kept one and measured ≈45x slower than this for a Paradex auth, and
- * pedersen-fast (starknet-rs as WASM) does Pedersen only and was no faster than our BigInt tables
- * (bench/RESULTS.md). The BigInt version spent ≈80% of its time in V8's BigInt `%`; here a field
+ * @noble/curves, BigInt) is the well-kept one, and starknet.js over it measured ≈180x slower than
+ * this for a Paradex auth; pedersen-fast (starknet-rs as WASM) does Pedersen only and was no
+ * faster than our earlier BigInt tables (bench/RESULTS.md). The BigInt version spent ≈80% of its time in V8's BigInt `%`; here a field
  * multiplication is 81 u64 limb products and a 3-limb Montgomery reduction. Every result is
  * pinned to @scure/starknet and to BigInt arithmetic by property tests (stark-wasm.test.ts,
  * pedersen.test.ts, verify-stark-signature.test.ts).
  *
- * Node compiles the module synchronously on first use (≈8 kB); the Starknet code is not part of
+ * Node compiles the module synchronously on first use (≈7 kB); the Starknet code is not part of
  * the browser bundle.
  */
 
