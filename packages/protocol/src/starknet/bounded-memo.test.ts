@@ -44,4 +44,20 @@ describe('createBoundedMemo', () => {
     expect(memo.find('b')).toBeUndefined()
     expect(memo.find('a')).toBe(1)
   })
+
+  it('behavior: onEvict hears of each entry pushed out by the bound, and only of those', () => {
+    const evicted: [string, number][] = []
+    const memo = createBoundedMemo<string, number>(2, (key, value) => evicted.push([key, value]))
+    memo.set('a', 1)
+    memo.set('b', 2)
+    memo.find('a')
+    memo.set('a', 10) // a replaced, nothing pushed out
+    expect(evicted).toEqual([])
+    memo.set('c', 3) // pushes out b
+    memo.get('d', () => 4) // pushes out a
+    expect(evicted).toEqual([
+      ['b', 2],
+      ['a', 10],
+    ])
+  })
 })

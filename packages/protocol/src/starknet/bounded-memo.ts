@@ -18,7 +18,11 @@ export interface BoundedMemo<K, V> {
  * const squares = createBoundedMemo<bigint, bigint>(1024)
  * squares.get(3n, () => 9n)
  */
-export function createBoundedMemo<K, V>(limit: number): BoundedMemo<K, V> {
+export function createBoundedMemo<K, V>(
+  limit: number,
+  /** Told of each entry the bound pushes out (e.g. to free what its value holds); not of a value `set` replaces. */
+  onEvict?: (key: K, value: V) => void,
+): BoundedMemo<K, V> {
   const entries = new Map<K, V>()
   const set = (key: K, value: V): void => {
     // Delete first so the entry moves to the end: Map keeps insertion order, so the first key
@@ -26,7 +30,11 @@ export function createBoundedMemo<K, V>(limit: number): BoundedMemo<K, V> {
     entries.delete(key)
     if (entries.size >= limit) {
       const oldest = entries.keys().next()
-      if (!oldest.done) entries.delete(oldest.value)
+      if (!oldest.done) {
+        const evicted = entries.get(oldest.value) as V
+        entries.delete(oldest.value)
+        onEvict?.(oldest.value, evicted)
+      }
     }
     entries.set(key, value)
   }

@@ -1,4 +1,5 @@
 import { Point } from '@scure/starknet'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { STARK_P } from './felt.js'
 import { starkKeyPoints, starkKeyY } from './stark-key-points.js'
@@ -31,5 +32,32 @@ describe('starkKeyPoints', () => {
   ])('error: %s → null', (_name, x) => {
     expect(starkKeyPoints(x)).toBeNull()
     expect(starkKeyY(x)).toBeNull()
+  })
+
+  it('behavior: starkKeyY equals @scure/starknet’s decompression (even y, or none) on random and boundary x', () => {
+    const reference = (x: bigint): bigint | null => {
+      try {
+        return Point.fromHex(`02${x.toString(16).padStart(64, '0')}`).toAffine().y
+      } catch {
+        return null
+      }
+    }
+    const x = fc.oneof(
+      fc.bigInt({ min: 1n, max: STARK_P - 1n }),
+      fc.bigInt({ min: 1n, max: 1000n }),
+      fc.constantFrom(1n, 2n, STARK_P - 1n, STARK_P - 2n, 2n ** 251n, X),
+    )
+    let points = 0
+    fc.assert(
+      fc.property(x, (value) => {
+        const expected = reference(value)
+        if (expected !== null) points++
+        return starkKeyY(value) === expected
+      }),
+      { numRuns: 300 },
+    )
+    // About half of all x have a point: both branches were taken.
+    expect(points).toBeGreaterThan(50)
+    expect(points).toBeLessThan(250)
   })
 })

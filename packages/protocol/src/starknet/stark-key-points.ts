@@ -1,12 +1,15 @@
 /**
  * The two curve points an x-only stark key stands for, (x, y) and (x, −y) (Paradex §2), with a
  * bounded memo. Why: decompressing x costs a square root mod P, and because P − 1 = 2^192·k,
- * Tonelli–Shanks makes that about 3 ms with @scure/starknet, more than a verification. A gateway
- * sees the same few account keys over and over, so each key is decompressed once.
+ * Tonelli–Shanks makes that 3–10 ms with @scure/starknet's BigInt, a hundred verifications. It
+ * runs in the WebAssembly module instead (wasm/square-root.ts; a property test pins the result to
+ * @scure/starknet's decompression), and a gateway sees the same few account keys over and over,
+ * so each key is decompressed once.
  */
-import { Point } from '@scure/starknet'
 import { createBoundedMemo } from './bounded-memo.js'
 import { STARK_P } from './felt.js'
+import { STARK_BETA } from './stark-point-arithmetic.js'
+import { FIELD_BYTES, starkWasm, WORDS_BYTES } from './stark-wasm.js'
 
 const hex64 = (value: bigint): string => value.toString(16).padStart(64, '0')
 
@@ -27,14 +30,27 @@ export function starkKeyY(x: bigint): bigint | null {
   if (x < 1n || x >= STARK_P) return null
   // 0 marks "no point": no curve point has y = 0, since that would be a point of order 2 and
   // the curve's order n is an odd prime.
-  const y = memo.get(x, () => {
-    try {
-      return Point.fromHex(`02${hex64(x)}`).toAffine().y
-    } catch {
-      return 0n
-    }
-  })
+  const y = memo.get(x, () => evenY(x) ?? 0n)
   return y === 0n ? null : y
+}
+
+let places: { words: number; element: number } | undefined
+
+/** The even root of x³ + x + β, if it is a square. */
+function evenY(x: bigint): bigint | null {
+  const wasm = starkWasm()
+  places ??= { words: wasm.allocate(WORDS_BYTES), element: wasm.allocate(FIELD_BYTES) }
+  const { words, element } = places
+  const rhs = (x * x * x + x + STARK_BETA) % STARK_P
+  wasm.writeWords(words, rhs)
+  wasm.exports.fromWords(element, words)
+  if (wasm.exports.sqrt(element, element) !== 1) return null
+  wasm.exports.toWords(words, element)
+  const root = wasm.readWords(words)
+  // The module is pinned by tests; this check costs one BigInt product and keeps a wrong root
+  // from ever standing for a key.
+  if ((root * root) % STARK_P !== rhs) throw new Error('unreachable: a square root that is none')
+  return root % 2n === 0n ? root : STARK_P - root
 }
 
 /** Both points with x-coordinate `x`, even y first; `null` as for {@link starkKeyY}. */

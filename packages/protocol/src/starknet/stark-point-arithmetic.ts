@@ -1,15 +1,16 @@
 /**
- * Point arithmetic on the Stark curve (y² = x³ + x + β mod P) in Jacobian coordinates, with
- * mixed additions against affine table points: the inner loop of Pedersen and of Stark ECDSA
- * verification.
+ * Point arithmetic on the Stark curve (y² = x³ + x + β mod P) in Jacobian coordinates on BigInt,
+ * with mixed additions against affine table points. The hot paths now run the same formulas in
+ * WebAssembly (stark-wasm.ts, 6x faster); this module stays as their readable reference: the
+ * module's tables are tested point for point against {@link windowTable}, and both against
+ * @scure/starknet. {@link invertModulo} is still used as is (s⁻¹ mod n in verification).
  *
  * Hand-written because the libraries' points are generic: @noble/curves (under @scure/starknet)
  * uses complete projective formulas, about 25 BigInt multiplications and reductions per addition
  * whatever the operands, and neither it nor starknet.js exposes a mixed addition against a
- * normalised point. A Jacobian + affine addition needs 11 (8M + 3S), so the same table walks cost
- * about a third. Variable time on purpose: every input here is public (hashes, signatures, keys).
- * Every result is pinned to @scure/starknet by property tests (pedersen.test.ts,
- * verify-stark-signature.test.ts, stark-point-arithmetic.test.ts), exceptional cases included.
+ * normalised point. A Jacobian + affine addition needs 11 (8M + 3S). Variable time on purpose:
+ * every input here is public (hashes, signatures, keys). Every result is pinned to
+ * @scure/starknet by property tests (stark-point-arithmetic.test.ts), exceptional cases included.
  */
 import { STARK_P as P } from './felt.js'
 

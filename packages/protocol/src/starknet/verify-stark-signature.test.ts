@@ -243,4 +243,29 @@ describe('verifyStarkSignature', () => {
       expect(verifyStarkSignature({ ...A2.auth, publicKey: A1.publicKey })).toEqual(invalid)
     }
   })
+
+  it('behavior: past 256 returning keys, evicted tables’ memory is reused and every key still verifies exactly', () => {
+    const check = () => {
+      expect(verifyStarkSignature({ ...A1.auth, publicKey: A1.publicKey })).toEqual(valid)
+      expect(
+        verifyStarkSignature({ ...A1.auth, msgHash: A1.auth.msgHash ^ 4n, publicKey: A1.publicKey }),
+      ).toEqual(invalid)
+      expect(verifyStarkSignature({ ...A2.auth, publicKey: A2.publicKey })).toEqual(valid)
+    }
+    check()
+    check() // A1's and A2's tables are built now
+    // 300 other keys come back once each: their tables push A1's and A2's out and take their memory.
+    const others = Array.from({ length: 300 }, (_, i) => starkKey(BigInt(i) * 7919n + 12345n))
+    for (const publicKey of others) {
+      for (let i = 0; i < 2; i++) expect(verifyStarkSignature({ ...A1.auth, publicKey })).toEqual(invalid)
+    }
+    check()
+    check()
+    const lastPrivate = BigInt(others.length - 1) * 7919n + 12345n
+    const { r, s } = ec.starkCurve.sign(hex64(A1.auth.msgHash), key(lastPrivate))
+    const signature = { r, s }
+    expect(verifyStarkSignature({ msgHash: A1.auth.msgHash, signature, publicKey: others.at(-1)! })).toEqual(
+      valid,
+    )
+  }, 60_000)
 })
