@@ -57,7 +57,9 @@ describe.each(SIGNING_ALGORITHMS)('the synchronous access-token signer (%s)', (a
 
   it('attack: a tampered payload or a token of another key does not verify', async () => {
     const [header, , signature] = signNow(CLAIMS, key).split('.')
-    const forged = Buffer.from(JSON.stringify({ ...CLAIMS, scope: 'read trade account' })).toString('base64url')
+    const forged = Buffer.from(JSON.stringify({ ...CLAIMS, scope: 'read trade account' })).toString(
+      'base64url',
+    )
     expect((await verify(`${header}.${forged}.${signature}`)).ok).toBe(false)
     const byOther = signNow(CLAIMS, other).split('.')
     expect((await verify([header, byOther[1], byOther[2]].join('.'))).ok).toBe(false)

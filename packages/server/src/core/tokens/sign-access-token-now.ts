@@ -4,7 +4,11 @@ import { type AccessTokenClaims, type ImportedSigningKey, MAX_ISOLATED_ACCOUNTS 
 type SigningKey = Pick<ImportedSigningKey, 'kid' | 'alg' | 'privateKey'>
 
 /** The digest each algorithm signs over (RFC 7518 §3.4); Ed25519 hashes internally (RFC 8037). */
-const DIGEST: Record<ImportedSigningKey['alg'], string | null> = { ES256: 'sha256', ES384: 'sha384', EdDSA: null }
+const DIGEST: Record<ImportedSigningKey['alg'], string | null> = {
+  ES256: 'sha256',
+  ES384: 'sha384',
+  EdDSA: null,
+}
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url')
 
@@ -38,7 +42,8 @@ export function createAccessTokenSigner(): (claims: AccessTokenClaims, key: Sign
     if (isolated_accounts !== undefined && isolated_accounts.length > MAX_ISOLATED_ACCOUNTS) {
       throw new RangeError(`isolated_accounts: at most ${MAX_ISOLATED_ACCOUNTS}`)
     }
-    if (!Number.isFinite(iat) || !Number.isFinite(exp)) throw new TypeError('iat and exp must be finite numbers')
+    if (!Number.isFinite(iat) || !Number.isFinite(exp))
+      throw new TypeError('iat and exp must be finite numbers')
     const payload = {
       iss,
       aud,

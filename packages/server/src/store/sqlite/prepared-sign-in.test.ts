@@ -89,4 +89,46 @@ describe('SQLite: the sign-in statements prepared on the shared connection', () 
     expect(account.status).toBe('pending')
     expect(await accounts.findById(account.id)).toEqual(account)
   })
+
+  it('behavior: sign-ins of one turn commit together; one that fails fails alone, and wholly', async () => {
+    stores = await openSqliteStores(tempDatabaseUrl('sigil-prepared-'))
+    const { sessions, accounts, audit } = stores
+    const account = await accounts.findOrCreateByAddress(address, T0, 'active')
+    const session = (id: string): Session => ({
+      id,
+      accountId: account.id,
+      kind: 'token',
+      createdAt: T0,
+      expiresAt: T0 + 3_600_000,
+      lastUsedAt: T0,
+    })
+    const token = (id: string, sessionId: string) => ({
+      id,
+      sessionId,
+      secretHash: new Uint8Array(32).fill(id.length),
+      createdAt: T0,
+      expiresAt: T0 + 60_000,
+    })
+    const event = (n: number) => ({
+      at: T0,
+      type: 'sign_in.succeeded' as const,
+      accountId: account.id,
+      detail: { n },
+    })
+    await sessions.create(session('taken'), token('t-taken', 'taken'), event(0))
+    // Started in the same turn: one group. The second reuses a session id, so its insert fails.
+    const results = await Promise.allSettled([
+      sessions.create(session('a'), token('t-a', 'a'), event(1)),
+      sessions.create(session('taken'), token('t-clash', 'taken'), event(2)),
+      sessions.create(session('b'), token('t-b', 'b'), event(3)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(await sessions.find('a')).toEqual(session('a'))
+    expect(await sessions.find('b')).toEqual(session('b'))
+    expect((await sessions.findRefreshToken('t-b'))?.session.id).toBe('b')
+    // Nothing of the failed one: neither its refresh token nor its audit event.
+    expect(await sessions.findRefreshToken('t-clash')).toBeUndefined()
+    const events = await audit.query({ accountId: account.id, limit: 10 })
+    expect(events.map((e) => e.detail)).toEqual([{ n: 0 }, { n: 1 }, { n: 3 }])
+  })
 })

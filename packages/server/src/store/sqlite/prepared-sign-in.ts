@@ -6,10 +6,12 @@ import { auditEventRow } from '../sql/audit-store.js'
 import type { AccountRow } from '../sql/schema.js'
 import { refreshTokenRow, sessionRow } from '../sql/session-store.js'
 import type { OnConnection } from './connection-gate.js'
+import { groupCommit } from './group-commit.js'
 
 /**
  * The statements every sign-in runs (find the account, then one transaction: session, refresh
- * token, audit event), prepared once on the raw better-sqlite3 connection. Through Kysely each
+ * token, audit event; group-committed with the sign-ins of the same turn of the event loop),
+ * prepared once on the raw better-sqlite3 connection. Through Kysely each
  * call rebuilt and compiled its query and went through a chain of promises per statement; the
  * SQL is the same as the Kysely stores' (`store/sql/`), which stay for everything else and for
  * PostgreSQL, and the same conformance suite runs over both.
@@ -40,12 +42,16 @@ export function preparedSignIn(sqlite: BetterSqlite3.Database, onConnection: OnC
   const insertAuditEvent = sqlite.prepare(
     'insert into audit_events (at, type, account_id, ip, detail) values (@at, @type, @account_id, @ip, @detail)',
   )
-  // BEGIN ... COMMIT, or ROLLBACK when a statement throws: all three rows or none.
-  const createSession = sqlite.transaction((session: Session, token?: RefreshToken, event?: AuditEvent) => {
-    insertSession.run(sessionRow(session))
-    if (token) insertRefreshToken.run(refreshTokenRow(token))
-    if (event) insertAuditEvent.run(auditEventRow(event))
-  })
+  // Inside a transaction (one per group of sign-ins): all three rows or none.
+  const createSession = groupCommit(
+    sqlite,
+    onConnection,
+    ({ session, token, event }: { session: Session; token?: RefreshToken; event?: AuditEvent }) => {
+      insertSession.run(sessionRow(session))
+      if (token) insertRefreshToken.run(refreshTokenRow(token))
+      if (event) insertAuditEvent.run(auditEventRow(event))
+    },
+  )
 
   const accounts: Pick<AccountStore, 'findOrCreateByAddress' | 'findById'> = {
     findOrCreateByAddress: (address, now, statusIfNew) =>
@@ -66,7 +72,8 @@ export function preparedSignIn(sqlite: BetterSqlite3.Database, onConnection: OnC
       }),
   }
   const sessions: Pick<SessionStore, 'create'> = {
-    create: (session, token, event) => onConnection(() => createSession(session, token, event)),
+    create: (session, token, event) =>
+      createSession({ session, ...(token ? { token } : {}), ...(event ? { event } : {}) }),
   }
   return { accounts, sessions }
 }
