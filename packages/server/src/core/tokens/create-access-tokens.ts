@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { type AccessTokenClaims, signAccessToken, verifyAccessToken } from '@sigil/protocol'
+import { type AccessTokenClaims, verifyAccessToken } from '@sigil/protocol'
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import { parseScopeClaim, type Scope } from '../scopes.js'
 import type { KeyRing } from './create-key-ring.js'
+import { createAccessTokenSigner } from './sign-access-token-now.js'
 import { createVerifiedTokenCache } from './verified-token-cache.js'
 
 export interface AccessTokenOptions {
@@ -45,6 +46,7 @@ export function createAccessTokens(
   options: AccessTokenOptions,
 ): AccessTokens {
   const verified = createVerifiedTokenCache<AccessTokenClaims>(10_000)
+  const sign = createAccessTokenSigner()
   return {
     async issue(subject) {
       const iat = Math.floor(clock.now() / 1000)
@@ -62,7 +64,7 @@ export function createAccessTokens(
         ...(subject.isolatedAccountIds?.length ? { isolated_accounts: [...subject.isolatedAccountIds] } : {}),
         ...(subject.subkey === undefined ? {} : { subkey: subject.subkey }),
       }
-      return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
+      return { token: sign(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
 
     async verify(token) {

@@ -4,7 +4,7 @@ import type { Account, AccountStore, Address } from '../../core/ports.js'
 import type { AccountStatus } from '../../core/scopes.js'
 import type { AccountRow, Database } from './schema.js'
 
-const toAccount = (row: AccountRow): Account => ({
+export const toAccount = (row: AccountRow): Account => ({
   id: row.id,
   address: row.address as Address,
   status: row.status as AccountStatus,

@@ -4,18 +4,18 @@ import type { Database } from './schema.js'
 
 const DELETE_BATCH = 5_000
 
+/** The row of an event (also written by the SQLite adapter's prepared statements). */
+export const auditEventRow = (event: AuditEvent) => ({
+  at: event.at,
+  type: event.type,
+  account_id: event.accountId ?? null,
+  ip: event.ip ?? null,
+  detail: event.detail ? JSON.stringify(event.detail) : null,
+})
+
 /** Appends one event through `db` or a transaction (the session store appends a sign-in's in its own). */
 export async function appendAuditEvent(db: Kysely<Database>, event: AuditEvent): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      at: event.at,
-      type: event.type,
-      account_id: event.accountId ?? null,
-      ip: event.ip ?? null,
-      detail: event.detail ? JSON.stringify(event.detail) : null,
-    })
-    .execute()
+  await db.insertInto('audit_events').values(auditEventRow(event)).execute()
 }
 
 export function createAuditStore(db: Kysely<Database>): AuditStore {

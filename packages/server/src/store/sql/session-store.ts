@@ -40,7 +40,22 @@ const toRefreshToken = (row: RefreshTokenRow): RefreshToken => ({
   ...(row.successor_sealed === null ? {} : { successorSealed: new Uint8Array(row.successor_sealed) }),
 })
 
-const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
+/** The row of a new session (also written by the SQLite adapter's prepared statements). */
+export const sessionRow = (session: Session): SessionRow => ({
+  id: session.id,
+  account_id: session.accountId,
+  kind: session.kind,
+  created_at: session.createdAt,
+  expires_at: session.expiresAt,
+  last_used_at: session.lastUsedAt,
+  revoked_at: null,
+  ip: session.ip ?? null,
+  user_agent: session.userAgent ?? null,
+  secret_hash: session.secretHash ?? null,
+  wallet_check: session.contractWallet ? walletCheckColumn(session.contractWallet) : null,
+})
+
+export const refreshTokenRow = (token: RefreshToken): RefreshTokenRow => ({
   id: token.id,
   session_id: token.sessionId,
   secret_hash: token.secretHash,
@@ -64,22 +79,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session, refreshToken, event) {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('sessions')
-          .values({
-            id: session.id,
-            account_id: session.accountId,
-            kind: session.kind,
-            created_at: session.createdAt,
-            expires_at: session.expiresAt,
-            last_used_at: session.lastUsedAt,
-            revoked_at: null,
-            ip: session.ip ?? null,
-            user_agent: session.userAgent ?? null,
-            secret_hash: session.secretHash ?? null,
-            wallet_check: session.contractWallet ? walletCheckColumn(session.contractWallet) : null,
-          })
-          .execute()
+        await trx.insertInto('sessions').values(sessionRow(session)).execute()
         if (refreshToken)
           await trx.insertInto('refresh_tokens').values(refreshTokenRow(refreshToken)).execute()
         if (event) await appendAuditEvent(trx, event)

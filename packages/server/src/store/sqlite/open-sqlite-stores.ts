@@ -20,6 +20,8 @@ import { createSignatureUseStore } from '../sql/signature-use-store.js'
 import { createSigningKeyStore } from '../sql/signing-key-store.js'
 import { createStarknetAccountStore } from '../sql/starknet-account-store.js'
 import { withCachedStatements } from './cached-statements.js'
+import { connectionGate } from './connection-gate.js'
+import { preparedSignIn } from './prepared-sign-in.js'
 
 /** `sqlite:<path>` or `sqlite::memory:` → the file path (or `:memory:`). */
 export function sqlitePath(databaseUrl: string): string | undefined {
@@ -28,7 +30,7 @@ export function sqlitePath(databaseUrl: string): string | undefined {
   return path.length > 0 ? path : undefined
 }
 
-function openSqliteKysely(databaseUrl: string): Kysely<Database> {
+function openSqliteKysely(databaseUrl: string): { db: Kysely<Database>; sqlite: SQLite.Database } {
   const path = sqlitePath(databaseUrl)
   if (!path) throw new Error(`not a sqlite URL: ${databaseUrl.split(':')[0]}:…`)
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -37,7 +39,8 @@ function openSqliteKysely(databaseUrl: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) })
+  return { db, sqlite }
 }
 
 /** Applies every pending migration; returns the names applied now, in order. */
@@ -55,7 +58,7 @@ async function migrateSqlite(db: Kysely<Database>): Promise<string[]> {
 
 /** `sigil migrate` on SQLite (which also migrates at every start): the names applied now. */
 export async function migrateSqliteDatabase(databaseUrl: string): Promise<string[]> {
-  const db = openSqliteKysely(databaseUrl)
+  const { db } = openSqliteKysely(databaseUrl)
   try {
     return await migrateSqlite(db)
   } finally {
@@ -71,17 +74,19 @@ export async function migrateSqliteDatabase(databaseUrl: string): Promise<string
  * second process (the CLI) writing the same file, which the busy timeout makes wait.
  */
 export async function openSqliteStores(databaseUrl: string): Promise<Stores & { db: Kysely<Database> }> {
-  const db = openSqliteKysely(databaseUrl)
+  const { db, sqlite } = openSqliteKysely(databaseUrl)
   try {
     await migrateSqlite(db)
   } catch (error) {
     await db.destroy()
     throw error
   }
+  // After the migrations: the sign-in's statements are prepared against the final schema.
+  const signIn = preparedSignIn(sqlite, connectionGate(sqlite, db))
 
   return {
     db,
-    accounts: createAccountStore(db),
+    accounts: { ...createAccountStore(db), ...signIn.accounts },
     starknetAccounts: createStarknetAccountStore(db),
     signatureUses: createSignatureUseStore(db),
     requestSignatureUses: createMemorySignatureUseStore(),
@@ -89,7 +94,7 @@ export async function openSqliteStores(databaseUrl: string): Promise<Stores & { 
     paradexSubkeys: createParadexSubkeyStore(db, sqliteTraits),
     // One process: nonces in memory (a restart only makes a wallet ask again; see the store).
     challenges: createMemoryChallengeStore(),
-    sessions: createSessionStore(db),
+    sessions: { ...createSessionStore(db), ...signIn.sessions },
     signingKeys: createSigningKeyStore(db, sqliteTraits),
     apiKeys: createApiKeyStore(db, sqliteTraits),
     invites: createInviteStore(db, sqliteTraits),
