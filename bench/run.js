@@ -12,8 +12,11 @@
 //   10,000 of them (--sockets) held by one server process.
 // Usage: npm run build && npm run bench [-- --duration 10 --connections 10 --only protocol|http|websockets]
 // One row, briefly, printed and not written to RESULTS.md: ... -- --only http --row "signed request"
-// Replicas' stores: npm run bench -- --database-url postgres://… --redis-url redis://… runs the
-// sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
+// - replica rows: a sign-in, GET /v1/auth/me and the API-key verify over PostgreSQL + Redis (a
+//   throwaway database, bench/replica-stores.js), what each of many stateless replicas does; the
+//   test services' URLs by default (--replica-postgres-url, --replica-redis-url), skipped when absent.
+// Replicas' stores for every row: npm run bench -- --database-url postgres://… --redis-url redis://…
+// runs the sign-in and JWT scenarios over PostgreSQL + Redis instead (the database is migrated first).
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, sign, verify } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -30,6 +33,7 @@ import {
 } from '@sigil/protocol'
 import autocannon from 'autocannon'
 import { benchProtocol, protocolTable, ratiosSvg } from './protocol.js'
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, openReplicaStores } from './replica-stores.js'
 import {
   canPin,
   perServerCpu,
@@ -47,6 +51,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
+    'replica-postgres-url': { type: 'string', default: DEFAULT_POSTGRES_URL },
+    'replica-redis-url': { type: 'string', default: DEFAULT_REDIS_URL },
     only: { type: 'string' },
     // Runs only the HTTP rows whose name contains this text (e.g. --row "verify/read").
     row: { type: 'string' },
@@ -207,11 +213,31 @@ const allScenarios = [
   ['GET /v1/verify/read, signed request (RFC 9421, Ed25519)', {}, benchVerifySignedRequest],
 ]
 // Over PostgreSQL + Redis: what a replica does per store round trip (sign-ins) and without any (JWTs).
+// A replica's rows (stores: the 'replica' marker): what one of many stateless replicas does per
+// sign-in and per verified request when its stores are a network round trip away.
+const REPLICA = ' · PostgreSQL + Redis (a replica)'
+const replicaScenarios = [
+  [
+    `sign-in (nonce + SIWE + tokens), native secp256k1${REPLICA}`,
+    { SIGIL_EVM_CRYPTO: 'native' },
+    benchSignIn,
+  ],
+  [`GET /v1/auth/me, Bearer ES256 JWT${REPLICA}`, {}, benchMe],
+  [`GET /v1/verify/read, API key${REPLICA}`, {}, benchVerifyApiKey],
+].map(([name, env, bench]) => [name, env, bench, 'replica'])
 const scenarios = (
   scaledOut
     ? allScenarios.filter(([name]) => name.includes('native secp256k1') || name.includes('ES256'))
-    : allScenarios
+    : [...allScenarios, ...replicaScenarios]
 ).filter(([name]) => values.row === undefined || name.includes(values.row))
+const needsReplica = runHttp && scenarios.some(([, , , stores]) => stores === 'replica')
+const replica = needsReplica
+  ? await openReplicaStores({
+      postgresUrl: values['replica-postgres-url'],
+      redisUrl: values['replica-redis-url'],
+    })
+  : undefined
+if (replica?.missing) console.error(`replica rows skipped: ${replica.missing}`)
 
 /** shared/spec/perf-baselines.md's host check: one core should do ≈11,900 P-256 verifies/s. */
 function calibrate() {
@@ -235,27 +261,36 @@ const progress = (text) => {
 }
 
 const rows = []
-for (const [index, [name, env, bench]] of (runHttp ? scenarios : []).entries()) {
-  const server = await startSigil({ ...serverOptions, env })
-  try {
-    progress(`http · ${index + 1}/${scenarios.length} · ${name} · warm-up`)
-    await bench(server) // warm-up run, discarded
-    progress(`http · ${index + 1}/${scenarios.length} · ${name} · measuring`)
-    const { result, cpuSeconds, ok, refused, perSecond } = await bench(server)
-    const { perCpuSecond, serverCpu } = perServerCpu({ ok, cpuSeconds, duration })
-    rows.push({
-      name,
-      perSecond: Math.round(perSecond),
-      perCpuSecond,
-      serverCpu: `${serverCpu}%`,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      refused,
-      errors: result.errors,
-    })
-  } finally {
-    await server.stop()
+try {
+  for (const [index, [name, env, bench, stores]] of (runHttp ? scenarios : []).entries()) {
+    if (stores === 'replica' && !replica?.databaseUrl) continue
+    const server = await startSigil(
+      stores === 'replica'
+        ? { ...serverOptions, databaseUrl: replica.databaseUrl, redisUrl: replica.redisUrl, env }
+        : { ...serverOptions, env },
+    )
+    try {
+      progress(`http · ${index + 1}/${scenarios.length} · ${name} · warm-up`)
+      await bench(server) // warm-up run, discarded
+      progress(`http · ${index + 1}/${scenarios.length} · ${name} · measuring`)
+      const { result, cpuSeconds, ok, refused, perSecond } = await bench(server)
+      const { perCpuSecond, serverCpu } = perServerCpu({ ok, cpuSeconds, duration })
+      rows.push({
+        name,
+        perSecond: Math.round(perSecond),
+        perCpuSecond,
+        serverCpu: `${serverCpu}%`,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        refused,
+        errors: result.errors,
+      })
+    } finally {
+      await server.stop()
+    }
   }
+} finally {
+  await replica?.close?.()
 }
 
 const webSockets = runWebSockets
@@ -279,7 +314,9 @@ const table = [
       `| ${r.name} | ${r.perSecond} | ${r.perCpuSecond} | ${r.serverCpu} | ${r.p50} / ${r.p99} | ${r.refused} | ${r.errors} |`,
   ),
 ].join('\n')
-const stores = scaledOut ? `stores: PostgreSQL${values['redis-url'] ? ' + Redis' : ''}` : 'stores: SQLite'
+const stores = scaledOut
+  ? `stores: PostgreSQL${values['redis-url'] ? ' + Redis' : ''}`
+  : `stores: SQLite${replica?.databaseUrl ? ' (rows marked "a replica": PostgreSQL + Redis on this host)' : ''}`
 const machine = `${cpus()[0].model} × ${cpus().length} · Node ${process.version}`
 const calibrationText = `calibration ${calibration} P-256 verifies/s (quiet host ≈ 11,900)`
 const date = new Date().toISOString()
@@ -289,7 +326,7 @@ const protocolText = protocolRows.length > 0 ? protocolTable(protocolRows) : ''
 if (protocolText)
   console.log(`Protocol level (per CPU-second of one core)\n${protocolHeader}\n\n${protocolText}\n`)
 if (rows.length > 0) console.log(`HTTP\n${header}\n\n${table}`)
-const webSocketsHeader = `${date} · ${machine} · server${hasTaskset ? ' pinned to CPU 0' : ''} · ${stores} · ${calibrationText}`
+const webSocketsHeader = `${date} · ${machine} · server${hasTaskset ? ' pinned to CPU 0' : ''} · ${scaledOut ? stores : 'stores: SQLite'} · ${calibrationText}`
 if (webSockets)
   console.log(
     `\nWebSockets (server memory per authenticated socket)\n${webSocketsHeader}\n\n${webSockets.table}`,
