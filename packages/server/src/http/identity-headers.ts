@@ -21,7 +21,10 @@ export function identityHeaders(identity: Identity, wallet?: string): Record<str
   }
 }
 
-const built = new WeakMap<Identity, { wallet: string | undefined; headers: Readonly<Record<string, string>> }>()
+const built = new WeakMap<
+  Identity,
+  { wallet: string | undefined; headers: Readonly<Record<string, string>> }
+>()
 
 /**
  * identityHeaders, built once per identity object (and wallet): core hands the same frozen

@@ -67,7 +67,8 @@ export function createCredentialAuthenticator(deps: {
     const verified = await deps.accessTokens.verify(token)
     return { identity: identityOfToken(verified), expiresAt: verified.claims.exp * 1000 }
   }
-  const authenticateAccessToken = async (token: string) => identityOfToken(await deps.accessTokens.verify(token))
+  const authenticateAccessToken = async (token: string) =>
+    identityOfToken(await deps.accessTokens.verify(token))
 
   const keyIdentities = createIdentityMemo(MAX_MEMOIZED_KEY_IDENTITIES)
   const authenticateApiKey = async (secret: string, ip: string) => {

@@ -25,7 +25,11 @@ export function verifiedAnswerOf(identity: Identity): VerifiedAnswer {
         'cache-control': 'no-store',
         'content-type': 'application/json; charset=utf-8',
       }),
-      body: JSON.stringify({ accountId: identity.accountId, credential: identity.via, scopes: identity.scopes }),
+      body: JSON.stringify({
+        accountId: identity.accountId,
+        credential: identity.via,
+        scopes: identity.scopes,
+      }),
     })
     answers.set(identity, answer)
   }
