@@ -144,10 +144,9 @@ async function identify(
 async function decide(
   request: FastifyRequest,
   reply: FastifyReply,
-  auth: RequestAuth | undefined,
+  auth: Exclude<RequestAuth, 'public'>,
   { gateway, cookies, allowedOrigins }: AuthenticationOptions,
 ): Promise<{ identity: Identity | null; refusal?: AuthError }> {
-  if (!auth || auth === 'public') return { identity: null }
   // A path the policy names for no one is one that does not exist here.
   if (auth === 'deny')
     return { identity: null, refusal: new AuthError('NOT_FOUND', 'the route policy grants no access') }
@@ -224,12 +223,18 @@ export function registerIdentification(app: FastifyInstance, options: Authentica
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
   })
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: a public route (health checks) costs no promise, and a credential one only
+  // the promise of its check.
+  app.addHook('onRequest', (request, reply, done) => {
     const auth = requestAuth(request)
     request.routeAuth = auth ?? null
-    const { identity, refusal } = await decide(request, reply, auth, options)
-    request.identity = identity
-    request.refusal = refusal ?? null
+    // Nobody to identify: identity and refusal keep their null defaults.
+    if (auth === undefined || auth === 'public') return done()
+    decide(request, reply, auth, options).then(({ identity, refusal }) => {
+      request.identity = identity
+      request.refusal = refusal ?? null
+      done()
+    }, done)
   })
 }
 
@@ -245,7 +250,8 @@ export function registerAuthorization(app: FastifyInstance) {
     if (request.refusal) done(request.refusal)
     else done()
   })
-  app.addHook('preParsing', async (request, _reply, payload) =>
-    request.signedBodyPending ? checkSignedBody(request, payload) : payload,
-  )
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (!request.signedBodyPending) return done(null, payload)
+    checkSignedBody(request, payload).then((checked) => done(null, checked), done)
+  })
 }
