@@ -71,14 +71,16 @@ export function createCredentialAuthenticator(deps: {
     identityOfToken(await deps.accessTokens.verify(token))
 
   const keyIdentities = createIdentityMemo(MAX_MEMOIZED_KEY_IDENTITIES)
-  const authenticateApiKey = async (secret: string, ip: string) => {
-    const checked = await deps.apiKeys.authenticate(secret, ip)
-    const identity = keyIdentities.same(checked.apiKeyId, {
+  const keyIdentityOf = (checked: Identity & { apiKeyId: string }) =>
+    keyIdentities.same(checked.apiKeyId, {
       accountId: checked.accountId,
       scopes: checked.scopes,
       via: checked.via,
       apiKeyId: checked.apiKeyId,
     })
+  const authenticateApiKey = async (secret: string, ip: string) => {
+    const checked = await deps.apiKeys.authenticate(secret, ip)
+    const identity = keyIdentityOf(checked)
     return checked.validUntil === undefined ? { identity } : { identity, expiresAt: checked.validUntil }
   }
 
@@ -134,10 +136,8 @@ export function createCredentialAuthenticator(deps: {
       switch (chosen.kind) {
         case 'none':
           return null
-        case 'api_key': {
-          const { identity } = await authenticateApiKey(chosen.secret, ip)
-          return { identity }
-        }
+        case 'api_key':
+          return { identity: keyIdentityOf(await deps.apiKeys.authenticate(chosen.secret, ip)) }
         case 'signed_request': {
           const { bodyPending } = chosen
           return {
@@ -145,7 +145,8 @@ export function createCredentialAuthenticator(deps: {
           }
         }
         case 'access_token':
-          return { identity: await authenticateAccessToken(chosen.token) }
+          // Straight to the token check (no wrapper's promise): forward auth asks this for every request.
+          return { identity: identityOfToken(await deps.accessTokens.verify(chosen.token)) }
         case 'session': {
           // The same session as its cookie, but in a header a browser never attaches by itself.
           const { identity } = await authenticateSession(chosen.value)
