@@ -132,7 +132,7 @@ export function createCredentialAuthenticator(deps: {
     authenticateSignedUpgrade: (request: SignedRequest, ip: string) =>
       deps.apiKeys.authenticateSigned(request, ip, { bodyPending: false }),
     async authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null> {
-      const chosen = chooseCredential(presented)
+      const chosen = chooseCredential(presented, deps.accessTokens.isVerifiedBefore)
       switch (chosen.kind) {
         case 'none':
           return null

@@ -35,6 +35,8 @@ export interface AccessTokens {
   issue(subject: AccessTokenSubject): Promise<{ token: string; expiresIn: number }>
   /** Signature, claims and the session revocation list; throws TOKEN_* or SESSION_REVOKED. */
   verify(token: string): Promise<VerifiedAccessToken>
+  /** This exact text verified before (and still cached): a well-formed JWT, not necessarily valid now. */
+  isVerifiedBefore(token: string): boolean
 }
 
 /** RFC 9068 access tokens signed by the key ring's active key. */
@@ -64,6 +66,8 @@ export function createAccessTokens(
       }
       return { token: await signAccessToken(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
+
+    isVerifiedBefore: (token) => verified.get(token) !== undefined,
 
     async verify(token) {
       const now = Math.floor(clock.now() / 1000)
