@@ -4,7 +4,7 @@ import { verifiedAnswerOf } from './verify-answer.js'
 
 describe('verified answer', () => {
   it('behavior: the identity headers, no-store, and the Verified body, built once per identity', () => {
-    const identity: Identity = Object.freeze({
+    const identity: Identity = Object.freeze<Identity>({
       accountId: 'a"1',
       scopes: ['read'],
       via: 'api_key',
