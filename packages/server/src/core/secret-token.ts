@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /**
  * Bearer secrets of the form `id.secret` (lucia's shape): the id finds the record, the secret is
@@ -19,8 +19,9 @@ export function randomId(bytes = ID_BYTES): string {
   return randomBytes(bytes).toString('base64url')
 }
 
+/** SHA-256 in one native call (`crypto.hash`): every API-key request hashes its secret. */
 export function hashSecret(secret: string): Uint8Array {
-  return createHash('sha256').update(secret).digest()
+  return hash('sha256', secret, 'buffer')
 }
 
 export function createSecretToken(): SecretToken {

@@ -52,14 +52,16 @@ export function readForwardedRequest(headers: IncomingHttpHeaders): ForwardedReq
  * a client can add the one its proxy does not set).
  */
 export function readOriginalMethod(headers: IncomingHttpHeaders): string | undefined | { invalid: string } {
-  const stated = new Set<string>()
+  let stated: string | undefined
   for (const family of FAMILIES) {
     const method = headers[family.method]
     if (method === undefined) continue
     if (typeof method !== 'string' || !HTTP_TOKEN.test(method))
       return { invalid: `${family.method} is not one HTTP method` }
-    stated.add(method.toUpperCase())
+    const upper = method.toUpperCase()
+    if (stated !== undefined && stated !== upper)
+      return { invalid: 'X-Forwarded-Method and X-Original-Method name different methods' }
+    stated = upper
   }
-  if (stated.size > 1) return { invalid: 'X-Forwarded-Method and X-Original-Method name different methods' }
-  return stated.values().next().value
+  return stated
 }

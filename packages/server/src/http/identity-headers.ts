@@ -21,6 +21,24 @@ export function identityHeaders(identity: Identity, wallet?: string): Record<str
   }
 }
 
+const built = new WeakMap<
+  Identity,
+  { wallet: string | undefined; headers: Readonly<Record<string, string>> }
+>()
+
+/**
+ * identityHeaders, built once per identity object (and wallet): core hands the same frozen
+ * identity for every request of a cached credential, so a forward-auth answer costs a WeakMap
+ * lookup instead of seven strings and an object. The result is shared: read it, never change it.
+ */
+export function identityHeadersOf(identity: Identity, wallet?: string): Readonly<Record<string, string>> {
+  const hit = built.get(identity)
+  if (hit !== undefined && hit.wallet === wallet) return hit.headers
+  const headers = Object.freeze(identityHeaders(identity, wallet))
+  built.set(identity, { wallet, headers })
+  return headers
+}
+
 /** Every header identityHeaders may set: a proxy must clear each of them from the client's request. */
 export const IDENTITY_HEADER_NAMES = [
   'x-sigil-account',

@@ -14,6 +14,18 @@ export interface MetricSources {
 /** Where a 503 came from: the dependency that could not answer. */
 export type Dependency = 'postgres' | 'redis' | 'chain' | 'other'
 
+export interface VerifyDecisionLabels {
+  route: string
+  outcome: 'allowed' | 'denied' | 'error'
+  status: string
+}
+
+/** Requests counted since the last scrape, under fixed labels. */
+export interface Tally<L> {
+  readonly labels: L
+  count: number
+}
+
 /** Latency buckets in seconds: sub-millisecond token checks up to slow chain calls. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -34,11 +46,21 @@ export function createMetrics(sources: MetricSources = {}) {
     labelNames: ['dialect', 'credential', 'result', 'code'] as const,
     registers,
   })
+  // Counted as plain numbers on the request path (the verify endpoint answers every request of a
+  // trading API: prom-client's `inc` hashes the labels each time), handed over when scraped.
+  const verifyTallies: Tally<VerifyDecisionLabels>[] = []
   const verifyDecisions = new Counter({
     name: 'sigil_verify_decisions_total',
     help: 'Answers of the verify endpoints (forward auth) by route, outcome (allowed|denied|error) and status.',
     labelNames: ['route', 'outcome', 'status'] as const,
     registers,
+    collect() {
+      for (const tally of verifyTallies) {
+        if (tally.count === 0) continue
+        this.inc(tally.labels, tally.count)
+        tally.count = 0
+      }
+    },
   })
   const requestDuration = new Histogram({
     name: 'sigil_http_request_duration_seconds',
@@ -112,6 +134,15 @@ export function createMetrics(sources: MetricSources = {}) {
     events,
     requestDuration,
     verifyDecisions,
+    /**
+     * A counter of verify decisions with these labels: add to `count`, it reaches
+     * `sigil_verify_decisions_total` at the next scrape. Made once per label set, kept by the caller.
+     */
+    verifyDecisionTally(labels: VerifyDecisionLabels): Tally<VerifyDecisionLabels> {
+      const tally = { labels, count: 0 }
+      verifyTallies.push(tally)
+      return tally
+    },
     rateLimitDenied(policy: string) {
       rateLimitDenials.inc({ policy })
     },

@@ -52,8 +52,15 @@ export function createLastUseRecorder(
 
   return {
     note(id, at, ip) {
-      pending.set(id, { at, ip })
-      schedule()
+      // Every request of a key lands here: its pending entry is updated in place, not replaced
+      // (a flush has already swapped `pending` for a new map, so a batch being written never moves).
+      const noted = pending.get(id)
+      if (noted === undefined) pending.set(id, { at, ip })
+      else {
+        noted.at = at
+        noted.ip = ip
+      }
+      if (timer === undefined) schedule()
     },
     pendingOf: (id) => pending.get(id),
     flush,

@@ -31,10 +31,20 @@ export type ChosenCredential =
   | { kind: 'cookie'; name: string; value: string }
   | { kind: 'none' }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i
+const BEARER_SCHEME = /^Bearer /i
+const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/
 
-export function bearerToken(header: string | undefined): string | undefined {
-  return header ? BEARER.exec(header)?.[1] : undefined
+/**
+ * The token of `Bearer <token68>`. `known`: a token already verified (the verified-token cache),
+ * which is a JWT and so token68 by construction: its 500 characters are not scanned again.
+ */
+export function bearerToken(
+  header: string | undefined,
+  known?: (token: string) => boolean,
+): string | undefined {
+  if (!header || header.length <= 7 || !BEARER_SCHEME.test(header)) return undefined
+  const token = header.slice(7)
+  return known?.(token) || TOKEN68.test(token) ? token : undefined
 }
 
 /**
@@ -44,9 +54,12 @@ export function bearerToken(header: string | undefined): string | undefined {
  * a client that sends both is never subject to the cookie's CSRF rules; an Authorization header
  * that is not a Bearer token is refused, not skipped (a typo must not fall back to a cookie).
  */
-export function chooseCredential(presented: PresentedCredentials): ChosenCredential {
+export function chooseCredential(
+  presented: PresentedCredentials,
+  knownToken?: (token: string) => boolean,
+): ChosenCredential {
   if (presented.authorization !== undefined) {
-    const token = bearerToken(presented.authorization)
+    const token = bearerToken(presented.authorization, knownToken)
     if (!token) throw new AuthError('CREDENTIAL_MISSING', 'unsupported authorization scheme')
     if (looksLikeApiKey(token)) return { kind: 'api_key', secret: token }
     if (parseSecretToken(token)) return { kind: 'session', value: token }

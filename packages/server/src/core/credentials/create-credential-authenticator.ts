@@ -1,3 +1,4 @@
+import type { AccessTokenClaims } from '@sigil/protocol'
 import type { SignedRequest } from '@sigil/protocol/http-signatures'
 import type { ApiKeyService } from '../api-keys/create-api-key-service.js'
 import type { SignedRequestCheck } from '../api-keys/signed-request-verifier.js'
@@ -6,8 +7,12 @@ import type { Identity } from '../identity.js'
 import type { Account } from '../ports.js'
 import { signInScopes } from '../scopes.js'
 import type { SessionService } from '../sessions/create-session-service.js'
-import type { AccessTokens } from '../tokens/create-access-tokens.js'
+import type { AccessTokens, VerifiedAccessToken } from '../tokens/create-access-tokens.js'
 import { chooseCredential, type PresentedCredentials } from './choose-credential.js'
+import { createIdentityMemo } from './identity-memo.js'
+
+/** API keys whose identity is kept (one small frozen object each); beyond it, the oldest is rebuilt. */
+const MAX_MEMOIZED_KEY_IDENTITIES = 10_000
 
 /**
  * What a long-lived connection authenticates with: an access JWT, an API key, or the signed
@@ -37,23 +42,46 @@ export function createCredentialAuthenticator(deps: {
   apiKeys: ApiKeyService
   findAccount(accountId: string): Promise<Account>
 }) {
+  // One frozen identity per verified token (its claims object, which the verified-token cache
+  // hands back on every hit) and per API key: the identity depends on nothing else, and the HTTP
+  // layer keeps what it derives from an identity (the verify answer) by that object.
+  const tokenIdentities = new WeakMap<AccessTokenClaims, Identity & { sessionId: string }>()
+  const identityOfToken = (verified: VerifiedAccessToken) => {
+    let identity = tokenIdentities.get(verified.claims)
+    if (identity === undefined) {
+      identity = Object.freeze({
+        accountId: verified.accountId,
+        sessionId: verified.sessionId,
+        scopes: Object.freeze([...verified.scopes]),
+        via: 'jwt' as const,
+        ...(verified.isolatedAccountIds
+          ? { isolatedAccountIds: Object.freeze([...verified.isolatedAccountIds]) }
+          : {}),
+        ...(verified.subkey === undefined ? {} : { subkey: verified.subkey }),
+      })
+      tokenIdentities.set(verified.claims, identity)
+    }
+    return identity
+  }
   const verifyAccessToken = async (token: string) => {
     const verified = await deps.accessTokens.verify(token)
-    const identity: Identity & { sessionId: string } = {
-      accountId: verified.accountId,
-      sessionId: verified.sessionId,
-      scopes: verified.scopes,
-      via: 'jwt',
-      ...(verified.isolatedAccountIds ? { isolatedAccountIds: verified.isolatedAccountIds } : {}),
-      ...(verified.subkey === undefined ? {} : { subkey: verified.subkey }),
-    }
-    return { identity, expiresAt: verified.claims.exp * 1000 }
+    return { identity: identityOfToken(verified), expiresAt: verified.claims.exp * 1000 }
   }
-  const authenticateAccessToken = async (token: string) => (await verifyAccessToken(token)).identity
+  const authenticateAccessToken = async (token: string) =>
+    identityOfToken(await deps.accessTokens.verify(token))
 
+  const keyIdentities = createIdentityMemo(MAX_MEMOIZED_KEY_IDENTITIES)
+  const keyIdentityOf = (checked: Identity & { apiKeyId: string }) =>
+    keyIdentities.same(checked.apiKeyId, {
+      accountId: checked.accountId,
+      scopes: checked.scopes,
+      via: checked.via,
+      apiKeyId: checked.apiKeyId,
+    })
   const authenticateApiKey = async (secret: string, ip: string) => {
-    const { validUntil, ...identity } = await deps.apiKeys.authenticate(secret, ip)
-    return { identity, ...(validUntil === undefined ? {} : { expiresAt: validUntil }) }
+    const checked = await deps.apiKeys.authenticate(secret, ip)
+    const identity = keyIdentityOf(checked)
+    return checked.validUntil === undefined ? { identity } : { identity, expiresAt: checked.validUntil }
   }
 
   const authenticateSession = async (value: string) => {
@@ -104,12 +132,12 @@ export function createCredentialAuthenticator(deps: {
     authenticateSignedUpgrade: (request: SignedRequest, ip: string) =>
       deps.apiKeys.authenticateSigned(request, ip, { bodyPending: false }),
     async authenticate(presented: PresentedCredentials, ip: string): Promise<AuthenticatedRequest | null> {
-      const chosen = chooseCredential(presented)
+      const chosen = chooseCredential(presented, deps.accessTokens.isVerifiedBefore)
       switch (chosen.kind) {
         case 'none':
           return null
         case 'api_key':
-          return { identity: (await authenticateApiKey(chosen.secret, ip)).identity }
+          return { identity: keyIdentityOf(await deps.apiKeys.authenticate(chosen.secret, ip)) }
         case 'signed_request': {
           const { bodyPending } = chosen
           return {
@@ -117,7 +145,8 @@ export function createCredentialAuthenticator(deps: {
           }
         }
         case 'access_token':
-          return { identity: await authenticateAccessToken(chosen.token) }
+          // Straight to the token check (no wrapper's promise): forward auth asks this for every request.
+          return { identity: identityOfToken(await deps.accessTokens.verify(chosen.token)) }
         case 'session': {
           // The same session as its cookie, but in a header a browser never attaches by itself.
           const { identity } = await authenticateSession(chosen.value)

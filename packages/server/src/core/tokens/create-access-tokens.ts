@@ -36,6 +36,8 @@ export interface AccessTokens {
   issue(subject: AccessTokenSubject): Promise<{ token: string; expiresIn: number }>
   /** Signature, claims and the session revocation list; throws TOKEN_* or SESSION_REVOKED. */
   verify(token: string): Promise<VerifiedAccessToken>
+  /** This exact text verified before (and still cached): a well-formed JWT, not necessarily valid now. */
+  isVerifiedBefore(token: string): boolean
 }
 
 /** RFC 9068 access tokens signed by the key ring's active key. */
@@ -45,7 +47,7 @@ export function createAccessTokens(
   clock: Clock,
   options: AccessTokenOptions,
 ): AccessTokens {
-  const verified = createVerifiedTokenCache<AccessTokenClaims>(10_000)
+  const verified = createVerifiedTokenCache<VerifiedAccessToken>(10_000)
   const sign = createAccessTokenSigner()
   return {
     async issue(subject) {
@@ -67,12 +69,15 @@ export function createAccessTokens(
       return { token: sign(claims, keyRing.activeKey()), expiresIn: ttlSeconds }
     },
 
+    isVerifiedBefore: (token) => verified.get(token) !== undefined,
+
     async verify(token) {
       const now = Math.floor(clock.now() / 1000)
-      let claims = verified.get(token)
-      if (claims) {
+      let hit = verified.get(token)
+      if (hit) {
         // Same check as jose's on a fresh verification: expired once now >= exp + tolerance.
-        if (now >= claims.exp + options.clockToleranceSeconds) throw new AuthError('TOKEN_EXPIRED', 'expired')
+        if (now >= hit.claims.exp + options.clockToleranceSeconds)
+          throw new AuthError('TOKEN_EXPIRED', 'expired')
       } else {
         const check = () =>
           verifyAccessToken(token, {
@@ -89,21 +94,29 @@ export function createAccessTokens(
         if (!result.ok) {
           throw new AuthError(result.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', result.reason)
         }
-        claims = result.value
-        verified.set(token, claims)
+        hit = verifiedOf(result.value)
+        verified.set(token, hit)
       }
       // A plain boolean on the hot path (no await); a promise only while the bus is down.
-      const revoked = isSessionRevoked(claims.sid)
+      const revoked = isSessionRevoked(hit.sessionId)
       if (revoked === true || (revoked !== false && (await revoked))) throw new AuthError('SESSION_REVOKED')
-      return {
-        claims,
-        accountId: claims.sub,
-        sessionId: claims.sid,
-        scopes: parseScopeClaim(claims.scope),
-        clientId: claims.client_id,
-        ...(claims.isolated_accounts ? { isolatedAccountIds: claims.isolated_accounts } : {}),
-        ...(claims.subkey === undefined ? {} : { subkey: claims.subkey }),
-      }
+      return hit
     },
   }
+}
+
+/**
+ * What verified claims say, read once per token (the cache keeps it, frozen and shared by every
+ * request that presents the token): exp and revocation are still judged on every request.
+ */
+function verifiedOf(claims: AccessTokenClaims): VerifiedAccessToken {
+  return Object.freeze({
+    claims,
+    accountId: claims.sub,
+    sessionId: claims.sid,
+    scopes: Object.freeze(parseScopeClaim(claims.scope)),
+    clientId: claims.client_id,
+    ...(claims.isolated_accounts ? { isolatedAccountIds: Object.freeze([...claims.isolated_accounts]) } : {}),
+    ...(claims.subkey === undefined ? {} : { subkey: claims.subkey }),
+  })
 }

@@ -87,6 +87,15 @@ declare module 'fastify' {
   }
 }
 
+function presentedCookies(request: FastifyRequest, cookies: readonly SessionCookie[]) {
+  const presented: { name: string; value: string }[] = []
+  for (const cookie of cookies) {
+    const value = request.cookies[cookie.name]
+    if (value !== undefined) presented.push({ name: cookie.name, value })
+  }
+  return presented
+}
+
 /**
  * Hands core what the request presents; which credential wins is core's rule (chooseCredential),
  * the same for every transport.
@@ -97,18 +106,17 @@ async function identify(
   gateway: Gateway,
   cookies: readonly SessionCookie[],
 ): Promise<Identity | null> {
-  const apiKey = request.headers['x-api-key']
+  const { authorization } = request.headers
+  const header = request.headers['x-api-key']
+  const apiKey = typeof header === 'string' ? header : undefined
   const signed = signedRequestOf(request, request.forwarded)
-  const presented = cookies.flatMap((cookie) => {
-    const value = request.cookies[cookie.name]
-    return value === undefined ? [] : [{ name: cookie.name, value }]
-  })
   const authenticated = await gateway.authenticate(
     {
-      authorization: request.headers.authorization,
-      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      authorization,
+      apiKey,
       signed,
-      cookies: presented,
+      // A header credential always wins over a cookie (chooseCredential): none are gathered then.
+      cookies: authorization === undefined && apiKey === undefined ? presentedCookies(request, cookies) : [],
       // An API reads its own cookie first: in a browser holding both a native and a venue's
       // session, the venue's routes act on the venue's one (and its logout ends what it clears).
       preferredCookie: request.routeOptions.config.sessionCookie,
@@ -136,10 +144,9 @@ async function identify(
 async function decide(
   request: FastifyRequest,
   reply: FastifyReply,
-  auth: RequestAuth | undefined,
+  auth: Exclude<RequestAuth, 'public'>,
   { gateway, cookies, allowedOrigins }: AuthenticationOptions,
 ): Promise<{ identity: Identity | null; refusal?: AuthError }> {
-  if (!auth || auth === 'public') return { identity: null }
   // A path the policy names for no one is one that does not exist here.
   if (auth === 'deny')
     return { identity: null, refusal: new AuthError('NOT_FOUND', 'the route policy grants no access') }
@@ -171,8 +178,8 @@ async function decide(
       identity: null,
       refusal: new AuthError('CREDENTIAL_MISSING', 'session cookie on a proxied route'),
     }
+  if (holdsAll(identity.scopes, auth.scopes)) return { identity }
   const missing = auth.scopes.filter((scope) => !identity.scopes.includes(scope))
-  if (missing.length === 0) return { identity }
   // A Paradex subkey lacks key management by design, not by accident of how it signed in: say so.
   if (identity.subkey !== undefined && missing.some((scope) => scope === 'keys' || scope === 'account')) {
     return { identity: null, refusal: new AuthError('SUBKEY_FORBIDDEN', `needs ${missing.join(' ')}`) }
@@ -180,6 +187,12 @@ async function decide(
   // A pending account lacks `trade` only because its invite is not redeemed: say so.
   const code = identity.via !== 'api_key' && missing.includes('trade') ? 'INVITE_REQUIRED' : 'SCOPE_MISSING'
   return { identity: null, refusal: new AuthError(code, `needs ${missing.join(' ')}`) }
+}
+
+/** Every scope of `needed` in `held`: the common answer, decided without building a list. */
+function holdsAll(held: readonly Scope[], needed: readonly Scope[]) {
+  for (const scope of needed) if (!held.includes(scope)) return false
+  return true
 }
 
 export interface AuthenticationOptions {
@@ -210,12 +223,18 @@ export function registerIdentification(app: FastifyInstance, options: Authentica
     if (!route.config?.auth)
       throw new Error(`route ${route.method} ${route.url} declares no auth requirement`)
   })
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: a public route (health checks) costs no promise, and a credential one only
+  // the promise of its check.
+  app.addHook('onRequest', (request, reply, done) => {
     const auth = requestAuth(request)
     request.routeAuth = auth ?? null
-    const { identity, refusal } = await decide(request, reply, auth, options)
-    request.identity = identity
-    request.refusal = refusal ?? null
+    // Nobody to identify: identity and refusal keep their null defaults.
+    if (auth === undefined || auth === 'public') return done()
+    decide(request, reply, auth, options).then(({ identity, refusal }) => {
+      request.identity = identity
+      request.refusal = refusal ?? null
+      done()
+    }, done)
   })
 }
 
@@ -231,7 +250,8 @@ export function registerAuthorization(app: FastifyInstance) {
     if (request.refusal) done(request.refusal)
     else done()
   })
-  app.addHook('preParsing', async (request, _reply, payload) =>
-    request.signedBodyPending ? checkSignedBody(request, payload) : payload,
-  )
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (!request.signedBodyPending) return done(null, payload)
+    checkSignedBody(request, payload).then((checked) => done(null, checked), done)
+  })
 }

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Counter, Histogram } from 'prom-client'
+import type { Histogram } from 'prom-client'
 import { type AuthError, isAuthError } from '../../core/errors.js'
 import { createIpAllowlist } from '../../core/network/ip-allowlist.js'
-import type { Dependency, Metrics } from '../../metrics/create-metrics.js'
+import type { Dependency, Metrics, Tally, VerifyDecisionLabels } from '../../metrics/create-metrics.js'
 
 export interface MetricsPluginOptions {
   /** Normalised addresses and CIDR ranges (config `metricsAllowFrom`) that may scrape; empty: none. */
@@ -23,7 +23,7 @@ interface RouteSlot {
   /** Latency series by status class (index 1..5). */
   latency: (Histogram.Internal<'route' | 'method' | 'status_class'> | undefined)[]
   /** Verify decisions by status code. */
-  decisions: Map<number, Counter.Internal>
+  decisions: Map<number, Tally<VerifyDecisionLabels>>
 }
 
 const BEARER = /^Bearer +(\S+) *$/i
@@ -86,10 +86,10 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, options:
       let decision = slot.decisions.get(status)
       if (!decision) {
         const outcome = status < 300 ? 'allowed' : status < 500 ? 'denied' : 'error'
-        decision = metrics.verifyDecisions.labels({ route: slot.route, outcome, status: String(status) })
+        decision = metrics.verifyDecisionTally({ route: slot.route, outcome, status: String(status) })
         slot.decisions.set(status, decision)
       }
-      decision.inc()
+      decision.count += 1
     }
     done()
   })

@@ -5,9 +5,10 @@ import { AuthError } from '../../../core/errors.js'
 import type { Gateway } from '../../../core/gateway.js'
 import { compileRoutePolicy } from '../../../core/policy/route-policy.js'
 import { readOriginalMethod } from '../../forwarded-request.js'
-import { identityHeaders } from '../../identity-headers.js'
+import { identityHeadersOf } from '../../identity-headers.js'
 import { isCrossSiteBrowserRequest, isSameOriginRequest, isUnsafeMethod } from '../../plugins/csrf.js'
 import { problemResponses } from './schemas.js'
+import { verifiedAnswerOf } from './verify-answer.js'
 
 const Verified = Type.Object(
   { accountId: Type.String(), credential: Type.String(), scopes: Type.Array(Type.String()) },
@@ -36,7 +37,9 @@ export async function nativeVerifyRoutes(
   app: FastifyInstance,
   { config, gateway }: { config: Config; gateway: Gateway },
 ) {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Sync, and answered with a body serialized once per identity (verify-answer.ts): this route
+  // is asked on every request a trading API serves, so it costs no promise and no serializer.
+  const handler = (request: FastifyRequest, reply: FastifyReply) => {
     const identity = request.identity!
     // The proxy asks with GET whatever the client sent: judge CSRF on the original method, which
     // Traefik sends as X-Forwarded-Method and an nginx config as X-Original-Method (both, and they
@@ -52,9 +55,8 @@ export async function nativeVerifyRoutes(
           : isUnsafeMethod(original) && !isSameOriginRequest(request.headers, config.allowedOrigins)
       if (crossSite) throw new AuthError('CSRF_REJECTED', `proxied ${original ?? 'unknown method'}`)
     }
-    reply.headers(identityHeaders(identity))
-    reply.header('cache-control', 'no-store')
-    return { accountId: identity.accountId, credential: identity.via, scopes: identity.scopes }
+    const answer = verifiedAnswerOf(identity)
+    return reply.headers(answer.headers).send(answer.body)
   }
   const security = [{ bearer: [] }, { apiKey: [] }, { sessionCookie: [] }]
   app.get(
@@ -101,7 +103,7 @@ export async function nativeVerifyRoutes(
         if (request.routeAuth === 'public' || !identity)
           return { access: 'public', method: forwarded.method, path: forwarded.uri }
         const wallet = await gateway.forwardAuth.walletOf(identity.accountId)
-        reply.headers(identityHeaders(identity, wallet))
+        reply.headers(identityHeadersOf(identity, wallet))
         if (audience !== undefined)
           reply.header('x-sigil-assertion', await gateway.forwardAuth.assert(identity, forwarded, audience))
         return {
