@@ -23,7 +23,7 @@ describe('verified-token cache', () => {
   it('behavior: bounded, the oldest entry leaves first', () => {
     const cache = createVerifiedTokenCache<number>(2)
     const tokens = [1, 2, 3].map((n) => token('eyJhbGciOiJFUzI1NiJ9', `${SIGNATURE}${n}`))
-    tokens.forEach((t, n) => cache.set(t, n))
+    for (const [n, t] of tokens.entries()) cache.set(t, n)
     expect(tokens.map((t) => cache.get(t))).toEqual([undefined, 1, 2])
   })
 })
