@@ -1,5 +1,6 @@
 // The HTTP rows' scenarios: each drives one server with autocannon (the connections and seconds
 // given) and returns the run, its server CPU time and the successes it counted.
+import { generateKeyPairSync, sign } from 'node:crypto'
 import { getStarkKey, sign as starkSign } from '@scure/starknet'
 import {
   deriveParadexAccountAddress,
