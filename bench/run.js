@@ -57,15 +57,7 @@ if (hasTaskset) pinLoadGenerator()
 /** Every server of this run: pinned to CPU 0 when this process has CPU 1, over the given stores. */
 const serverOptions = { pin: hasTaskset, databaseUrl: values['database-url'], redisUrl: values['redis-url'] }
 
-const {
-  benchSignIn,
-  benchMe,
-  benchHealthz,
-  benchVerifyJwt,
-  benchVerifyApiKey,
-  benchVerifySignedRequest,
-  benchParadexAuth,
-} = httpScenarios({ connections, duration })
+const http = httpScenarios({ connections, duration })
 
 const scaledOut = values['database-url'] !== undefined
 if (scaledOut)
@@ -74,15 +66,15 @@ if (scaledOut)
     stdio: 'ignore',
   })
 const allScenarios = [
-  ['sign-in (nonce + SIWE + tokens), native secp256k1', { SIGIL_EVM_CRYPTO: 'native' }, benchSignIn],
-  ['sign-in (nonce + SIWE + tokens), @noble fallback', { SIGIL_EVM_CRYPTO: 'noble' }, benchSignIn],
-  ['Paradex POST /v1/auth (SNIP-12 + Stark ECDSA + token)', {}, benchParadexAuth],
-  ['GET /v1/auth/me, Bearer ES256 JWT', {}, benchMe],
-  ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, benchMe],
-  ['GET /healthz (the floor)', {}, benchHealthz],
-  ['GET /v1/verify/read, Bearer ES256 JWT', {}, benchVerifyJwt],
-  ['GET /v1/verify/read, API key', {}, benchVerifyApiKey],
-  ['GET /v1/verify/read, signed request (RFC 9421, Ed25519)', {}, benchVerifySignedRequest],
+  ['sign-in (nonce + SIWE + tokens), native secp256k1', { SIGIL_EVM_CRYPTO: 'native' }, http.benchSignIn],
+  ['sign-in (nonce + SIWE + tokens), @noble fallback', { SIGIL_EVM_CRYPTO: 'noble' }, http.benchSignIn],
+  ['Paradex POST /v1/auth (SNIP-12 + Stark ECDSA + token)', {}, http.benchParadexAuth],
+  ['GET /v1/auth/me, Bearer ES256 JWT', {}, http.benchMe],
+  ['GET /v1/auth/me, Bearer EdDSA JWT', { SIGIL_JWT_ALGORITHM: 'EdDSA' }, http.benchMe],
+  ['GET /healthz (the floor)', {}, http.benchHealthz],
+  ['GET /v1/verify/read, Bearer ES256 JWT', {}, http.benchVerifyJwt],
+  ['GET /v1/verify/read, API key', {}, http.benchVerifyApiKey],
+  ['GET /v1/verify/read, signed request (RFC 9421, Ed25519)', {}, http.benchVerifySignedRequest],
 ]
 // Over PostgreSQL + Redis: what a replica does per store round trip (sign-ins) and without any (JWTs).
 // A replica's rows (stores: the 'replica' marker): what one of many stateless replicas does per
@@ -92,10 +84,10 @@ const replicaScenarios = [
   [
     `sign-in (nonce + SIWE + tokens), native secp256k1${REPLICA}`,
     { SIGIL_EVM_CRYPTO: 'native' },
-    benchSignIn,
+    http.benchSignIn,
   ],
-  [`GET /v1/auth/me, Bearer ES256 JWT${REPLICA}`, {}, benchMe],
-  [`GET /v1/verify/read, API key${REPLICA}`, {}, benchVerifyApiKey],
+  [`GET /v1/auth/me, Bearer ES256 JWT${REPLICA}`, {}, http.benchMe],
+  [`GET /v1/verify/read, API key${REPLICA}`, {}, http.benchVerifyApiKey],
 ].map(([name, env, bench]) => [name, env, bench, 'replica'])
 const scenarios = (
   scaledOut

@@ -1,9 +1,37 @@
+import type { Kysely, Transaction } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDatabaseUrl } from '../../../test/support/temp-dir.js'
 import type { Address, Session } from '../../core/ports.js'
+import type { Database } from '../sql/schema.js'
 import { openSqliteStores } from './open-sqlite-stores.js'
 
 const T0 = 1_750_000_000_000
+
+/**
+ * A Kysely transaction that writes (`write`), then waits across an await until `release()`, then
+ * fails: everything in it rolls back. Resolves once the write is in and the transaction is open.
+ */
+async function holdDoomedTransaction(
+  db: Kysely<Database>,
+  write: (trx: Transaction<Database>) => Promise<unknown>,
+): Promise<{ doomed: Promise<void>; release: () => void }> {
+  let opened!: () => void
+  let release!: () => void
+  const isOpen = new Promise<void>((resolve) => {
+    opened = resolve
+  })
+  const held = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const doomed = db.transaction().execute(async (trx) => {
+    await write(trx)
+    opened()
+    await held
+    throw new Error('rolled back')
+  })
+  await isOpen
+  return { doomed, release }
+}
 const address = '0x5FbDB2315678afecb367f032d93F642f64180aa3' as Address
 
 describe('SQLite: the sign-in statements prepared on the shared connection', () => {
@@ -17,25 +45,9 @@ describe('SQLite: the sign-in statements prepared on the shared connection', () 
     stores = await openSqliteStores(tempDatabaseUrl('sigil-prepared-'))
     const { db, sessions, accounts, audit } = stores
     const account = await accounts.findOrCreateByAddress(address, T0, 'active')
-    let opened!: () => void
-    let release!: () => void
-    const isOpen = new Promise<void>((resolve) => {
-      opened = resolve
-    })
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    // A transaction that writes, waits across an await, then fails: everything in it rolls back.
-    const doomed = db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('audit_events')
-        .values({ at: T0, type: 'doomed', account_id: account.id })
-        .execute()
-      opened()
-      await held
-      throw new Error('rolled back')
-    })
-    await isOpen
+    const { doomed, release } = await holdDoomedTransaction(db, (trx) =>
+      trx.insertInto('audit_events').values({ at: T0, type: 'doomed', account_id: account.id }).execute(),
+    )
     const session: Session = {
       id: 'session-during-transaction',
       accountId: account.id,
@@ -57,16 +69,8 @@ describe('SQLite: the sign-in statements prepared on the shared connection', () 
   it('behavior: an account read while a transaction is open sees only committed rows', async () => {
     stores = await openSqliteStores(tempDatabaseUrl('sigil-prepared-'))
     const { db, accounts } = stores
-    let opened!: () => void
-    let release!: () => void
-    const isOpen = new Promise<void>((resolve) => {
-      opened = resolve
-    })
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const doomed = db.transaction().execute(async (trx) => {
-      await trx
+    const { doomed, release } = await holdDoomedTransaction(db, (trx) =>
+      trx
         .insertInto('accounts')
         .values({
           id: 'uncommitted',
@@ -75,12 +79,8 @@ describe('SQLite: the sign-in statements prepared on the shared connection', () 
           status: 'active',
           created_at: T0,
         })
-        .execute()
-      opened()
-      await held
-      throw new Error('rolled back')
-    })
-    await isOpen
+        .execute(),
+    )
     const found = accounts.findOrCreateByAddress(address, T0, 'pending')
     release()
     await expect(doomed).rejects.toThrow('rolled back')
