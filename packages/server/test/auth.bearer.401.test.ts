@@ -110,6 +110,15 @@ describe('Bearer access tokens: refused', () => {
     }
   })
 
+  it('attack: the signature respelled with non-zero spare bits (same bytes, a look-alike token) is refused', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const token = valid.accessToken
+    const last = alphabet.indexOf(token.charAt(token.length - 1))
+    const respelled = `${token.slice(0, -1)}${alphabet.charAt(last ^ 1)}`
+    await expectRefused(`Bearer ${respelled}`, 'TOKEN_INVALID')
+    expect((await me(`Bearer ${token}`)).statusCode).toBe(200)
+  })
+
   it('error: garbage', async () => {
     for (const token of ['a.b.c', 'abc', `${valid.accessToken}x`, 'a'.repeat(9000)]) {
       await expectRefused(`Bearer ${token}`, 'TOKEN_INVALID')

@@ -72,6 +72,20 @@ export const MAX_ACCESS_TOKEN_LENGTH = 8192
 // Header and payload must be non-empty; the signature may be empty so that an `alg: none` token gets
 // its precise reason (`alg_mismatch`) instead of `malformed`.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * RFC 4648 §3.5 canonical encoding: the bits a base64url string's last character holds past the
+ * data are zero (and no length leaves a lone 6-bit character). Node's decoder ignores those bits,
+ * so without this check one ES256 or EdDSA signature has 16 spellings, each a different token text
+ * that verifies: a holder could mint look-alike tokens, each its own verified-token cache entry and
+ * log line. Header and payload need no check: they are signed as text.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const spareBits = [0, -1, 0x0f, 0x03][segment.length % 4] as number
+  if (spareBits <= 0) return spareBits === 0
+  return (BASE64URL_ALPHABET.indexOf(segment.charAt(segment.length - 1)) & spareBits) === 0
+}
 // Our kids are 43-char base64url thumbprints; anything outside this shape never reaches the resolver.
 const KID = /^[A-Za-z0-9_-]{1,128}$/
 // Exactly what signAccessToken writes. An allowlist rather than a denylist of jku/jwk/x5u/x5c/crit:
@@ -104,7 +118,12 @@ export async function verifyAccessToken(
 ): Promise<VerifyAccessTokenResult> {
   const tolerance = options.clockToleranceSeconds ?? 0
   assertOptions(options, tolerance)
-  if (typeof token !== 'string' || token.length > MAX_ACCESS_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+  if (
+    typeof token !== 'string' ||
+    token.length > MAX_ACCESS_TOKEN_LENGTH ||
+    !COMPACT_JWS.test(token) ||
+    !isCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1))
+  ) {
     return reject('malformed')
   }
   let header: ReturnType<typeof decodeProtectedHeader>
