@@ -51,7 +51,7 @@ export { type AccessTokenClaims, MAX_ISOLATED_ACCOUNTS } from './jwt/access-toke
 export { createJwks, type JsonWebKeySet, type JwksEntry } from './jwt/create-jwks.js'
 export { generateSigningKey, type SigningKeyPair } from './jwt/generate-signing-key.js'
 export { type ImportedSigningKey, importSigningKey } from './jwt/import-signing-key.js'
-export { signAccessToken } from './jwt/sign-access-token.js'
+export { accessTokenPayload, signAccessToken } from './jwt/sign-access-token.js'
 export {
   signVerifyAssertion,
   VERIFY_ASSERTION_TYPE,

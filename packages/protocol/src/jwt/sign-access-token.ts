@@ -23,6 +23,17 @@ export async function signAccessToken(
   claims: AccessTokenClaims,
   key: Pick<ImportedSigningKey, 'kid' | 'alg' | 'privateKey'>,
 ): Promise<string> {
+  return new SignJWT(accessTokenPayload(claims))
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+    .sign(key.privateKey)
+}
+
+/**
+ * The payload an access token signs for `claims`, in the claims' order: what every signer of
+ * access tokens (this one, the server's synchronous one) writes. Throws on a token the verifier
+ * would refuse (too many isolated accounts) and on a non-finite `iat`/`exp`.
+ */
+export function accessTokenPayload(claims: AccessTokenClaims): AccessTokenClaims {
   // Copy member by member: the type is structural, so a caller could hand over an object with
   // extra members, and those must not end up signed into a bearer token.
   const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts, subkey } = claims
@@ -30,11 +41,19 @@ export async function signAccessToken(
   if (isolated_accounts !== undefined && isolated_accounts.length > MAX_ISOLATED_ACCOUNTS) {
     throw new RangeError(`isolated_accounts: at most ${MAX_ISOLATED_ACCOUNTS}`)
   }
-  const optional = {
+  if (!Number.isFinite(iat) || !Number.isFinite(exp))
+    throw new TypeError('iat and exp must be finite numbers')
+  return {
+    iss,
+    aud,
+    sub,
+    client_id,
+    iat,
+    exp,
+    jti,
+    sid,
+    scope,
     ...(isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }),
     ...(subkey === undefined ? {} : { subkey }),
   }
-  return new SignJWT({ iss, aud, sub, client_id, iat, exp, jti, sid, scope, ...optional })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .sign(key.privateKey)
 }

@@ -1,5 +1,5 @@
 import { KeyObject, sign } from 'node:crypto'
-import { type AccessTokenClaims, type ImportedSigningKey, MAX_ISOLATED_ACCOUNTS } from '@sigil/protocol'
+import { type AccessTokenClaims, accessTokenPayload, type ImportedSigningKey } from '@sigil/protocol'
 
 type SigningKey = Pick<ImportedSigningKey, 'kid' | 'alg' | 'privateKey'>
 
@@ -14,7 +14,7 @@ const base64url = (text: string) => Buffer.from(text).toString('base64url')
 
 /**
  * The access-token signer of protocol's `signAccessToken`, made synchronous: the same header
- * `{ alg, kid, typ: 'at+jwt' }`, the same claims in the same order (byte for byte the JWS that
+ * `{ alg, kid, typ: 'at+jwt' }`, the same payload (protocol's `accessTokenPayload`) (byte for byte the JWS that
  * jose produces, apart from the randomized ECDSA signature), signed by node:crypto's one-shot
  * `sign` over the same OpenSSL key. Hand-written on purpose, and only this: jose signs through
  * WebCrypto, whose `subtle.sign` is an asynchronous thread-pool job costing ≈80 µs of CPU per
@@ -36,27 +36,7 @@ export function createAccessTokenSigner(): (claims: AccessTokenClaims, key: Sign
     return entry
   }
   return (claims, key) => {
-    // As protocol's signer: member by member (a structural type may carry extra members, which
-    // must not be signed into a bearer token), and nothing the verifier would refuse.
-    const { iss, aud, sub, client_id, iat, exp, jti, sid, scope, isolated_accounts, subkey } = claims
-    if (isolated_accounts !== undefined && isolated_accounts.length > MAX_ISOLATED_ACCOUNTS) {
-      throw new RangeError(`isolated_accounts: at most ${MAX_ISOLATED_ACCOUNTS}`)
-    }
-    if (!Number.isFinite(iat) || !Number.isFinite(exp))
-      throw new TypeError('iat and exp must be finite numbers')
-    const payload = {
-      iss,
-      aud,
-      sub,
-      client_id,
-      iat,
-      exp,
-      jti,
-      sid,
-      scope,
-      ...(isolated_accounts === undefined ? {} : { isolated_accounts: [...isolated_accounts] }),
-      ...(subkey === undefined ? {} : { subkey }),
-    }
+    const payload = accessTokenPayload(claims)
     const { keyObject, header } = prepared(key)
     const input = `${header}.${base64url(JSON.stringify(payload))}`
     const signature = sign(DIGEST[key.alg], Buffer.from(input), { key: keyObject, dsaEncoding: 'ieee-p1363' })
